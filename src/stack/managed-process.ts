@@ -1,0 +1,89 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+
+export interface ManagedProcess {
+  readonly name: string;
+  readonly pid: number;
+  readonly exited: Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+const running = new Set<ManagedProcess>();
+let exitHooksInstalled = false;
+
+/** On a signal or normal exit, stop every server this process started; nothing survives its parent. */
+function installExitHooks(): void {
+  if (exitHooksInstalled) return;
+  exitHooksInstalled = true;
+  process.on('exit', () => {
+    for (const p of running) {
+      try {
+        process.kill(p.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  });
+}
+
+export async function stopAllManaged(): Promise<void> {
+  await Promise.all([...running].map((p) => p.stop()));
+}
+
+/**
+ * Starts a long-lived server. A detached shell watchdog kills it if this Node process dies without
+ * cleaning up (SIGKILL, crash), which Node's own exit hooks cannot cover.
+ */
+export function startManaged(opts: {
+  name: string;
+  command: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  logFile: string;
+}): ManagedProcess {
+  installExitHooks();
+  const log = createWriteStream(opts.logFile, { flags: 'a' });
+  const child: ChildProcess = spawn(opts.command, opts.args, {
+    env: opts.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (child.pid === undefined) throw new Error(`could not start ${opts.name} (${opts.command})`);
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const pid = child.pid;
+
+  const watchdog = spawn(
+    'sh',
+    [
+      '-c',
+      `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${pid} 2>/dev/null; do sleep 1; done; kill -TERM ${pid} 2>/dev/null; sleep 5; kill -KILL ${pid} 2>/dev/null; true`,
+    ],
+    { detached: true, stdio: 'ignore' },
+  );
+  watchdog.unref();
+
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const managed: ManagedProcess = {
+    name: opts.name,
+    pid,
+    exited,
+    async stop() {
+      running.delete(managed);
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      try {
+        if (watchdog.pid !== undefined) process.kill(watchdog.pid, 'SIGKILL');
+      } catch {
+        // watchdog already ended with its child
+      }
+      log.end();
+    },
+  };
+  running.add(managed);
+  void exited.then(() => running.delete(managed));
+  return managed;
+}

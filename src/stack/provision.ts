@@ -1,0 +1,121 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { tools, type ToolSpec } from './tool-versions';
+
+export type ToolName = keyof typeof tools;
+export type Progress = (line: string) => void;
+
+const defaultProgress: Progress = (line) => process.stderr.write(`[provision] ${line}\n`);
+
+/** Per-user, outside the repo, keyed by version so an upgrade never reuses a stale build. */
+export function toolCacheDir(spec: ToolSpec): string {
+  const base =
+    process.env.SCENE_VIDEO_CACHE_DIR ??
+    join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'scene-video-worker');
+  return join(base, 'tools', `${spec.name}-${spec.version}`);
+}
+
+function onPath(binary: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir && existsSync(join(dir, binary))) return join(dir, binary);
+  }
+  return undefined;
+}
+
+function hasGo(): boolean {
+  return spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * Finds or builds a pinned server binary: explicit env var, then PATH, then the per-user cache,
+ * then `go install` into that cache, then (Temporal only, no Go) the SDK's own CLI download.
+ */
+export async function resolveTool(name: ToolName, progress: Progress = defaultProgress): Promise<string> {
+  const spec: ToolSpec = tools[name];
+  const explicit = process.env[spec.envVar];
+  if (explicit) {
+    if (!existsSync(explicit))
+      throw new Error(`${spec.envVar}=${explicit} does not exist. Unset it or point it at the ${spec.name} binary.`);
+    return explicit;
+  }
+  const fromPath = onPath(spec.name);
+  if (fromPath) return fromPath;
+
+  const cacheDir = toolCacheDir(spec);
+  const cached = join(cacheDir, spec.name);
+  if (existsSync(cached)) return cached;
+
+  if (hasGo()) return goInstall(spec, cacheDir, progress);
+  if (name === 'temporal') return sdkDownload(spec, cacheDir, progress);
+  throw new Error(
+    `${spec.name} ${spec.version} not found and Go is not installed. Install Go (https://go.dev/dl) and run ` +
+      `\`npm run provision\`, or set ${spec.envVar} to an existing ${spec.name} binary.`,
+  );
+}
+
+async function goInstall(spec: ToolSpec, cacheDir: string, progress: Progress): Promise<string> {
+  const staging = `${cacheDir}.partial-${process.pid}`;
+  mkdirSync(staging, { recursive: true });
+  progress(
+    `building ${spec.name} ${spec.version} with go install into ${cacheDir} (first build takes several minutes; later runs reuse it)`,
+  );
+  const started = Date.now();
+  let lastLine = '';
+  const child = spawn('go', ['install', `${spec.goPackage}@${spec.version}`], {
+    env: { ...process.env, GOBIN: staging, GOFLAGS: process.env.GOFLAGS ?? '-mod=mod' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    lastLine = chunk.trim().split('\n').pop() ?? lastLine;
+  });
+  const ticker = setInterval(() => {
+    progress(`  ${spec.name}: ${Math.round((Date.now() - started) / 1000)} s elapsed… ${lastLine.slice(0, 100)}`);
+  }, 15_000);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearInterval(ticker);
+  if (code !== 0 || !existsSync(join(staging, spec.name))) {
+    rmSync(staging, { recursive: true, force: true });
+    throw new Error(`go install ${spec.goPackage}@${spec.version} failed (exit ${code}): ${lastLine}`);
+  }
+  // Rename makes the cache entry appear atomically, so a concurrent or interrupted build never leaves half a binary.
+  rmSync(cacheDir, { recursive: true, force: true });
+  renameSync(staging, cacheDir);
+  progress(`built ${spec.name} ${spec.version} in ${Math.round((Date.now() - started) / 1000)} s`);
+  return join(cacheDir, spec.name);
+}
+
+async function sdkDownload(spec: ToolSpec, cacheDir: string, progress: Progress): Promise<string> {
+  const arch = process.arch === 'arm64' ? 'arm64' : 'amd64';
+  const platform = process.platform === 'darwin' ? 'darwin' : 'linux';
+  const url = `https://temporal.download/cli/default?arch=${arch}&platform=${platform}&format=tar.gz&sdk-name=sdk-typescript&sdk-version=1.24.0`;
+  progress(`Go is not installed; downloading the Temporal CLI the way the SDK does (${url})`);
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(120_000) });
+  } catch (err) {
+    throw new Error(
+      `Cannot build or download the Temporal CLI: no Go toolchain and ${url} is unreachable (${String(err)}). ` +
+        `Install Go, or set ${spec.envVar} to a temporal binary.`,
+    );
+  }
+  if (!res.ok || !res.body) throw new Error(`Temporal CLI download failed: HTTP ${res.status} from ${url}`);
+  mkdirSync(cacheDir, { recursive: true });
+  const tar = spawn('tar', ['-xzf', '-', '-C', cacheDir], { stdio: ['pipe', 'ignore', 'inherit'] });
+  Readable.fromWeb(res.body as import('node:stream/web').ReadableStream).pipe(tar.stdin);
+  const code = await new Promise<number | null>((resolve) => tar.on('close', resolve));
+  if (code !== 0 || !existsSync(join(cacheDir, spec.name)))
+    throw new Error(`Extracting the Temporal CLI failed (tar exit ${code})`);
+  return join(cacheDir, spec.name);
+}
+
+/** Resolves every tool, building what is missing; used by `npm run provision` and the test/demo entry points. */
+export async function provisionAll(progress: Progress = defaultProgress): Promise<Record<ToolName, string>> {
+  const [temporal, versitygw] = await Promise.all([
+    resolveTool('temporal', progress),
+    resolveTool('versitygw', progress),
+  ]);
+  return { temporal, versitygw };
+}

@@ -1,0 +1,84 @@
+import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort, portAcceptsConnections, waitUntil } from './free-port';
+import { startManaged, type ManagedProcess } from './managed-process';
+
+export interface S3Endpoint {
+  endpoint: string;
+  region: string;
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  forcePathStyle: true;
+}
+
+export interface S3Server extends S3Endpoint {
+  process: ManagedProcess;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+export interface S3ServerOptions {
+  binary: string;
+  dataDir: string;
+  bucket: string;
+  port?: number;
+  logDir: string;
+  readyDeadlineMs?: number;
+}
+
+export function s3ClientFor(endpoint: S3Endpoint): S3Client {
+  return new S3Client({
+    endpoint: endpoint.endpoint,
+    region: endpoint.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: endpoint.accessKeyId, secretAccessKey: endpoint.secretAccessKey },
+  });
+}
+
+/** A real S3 gateway (versitygw, POSIX backend) on loopback, with fresh root credentials for each start. */
+export async function startS3Server(opts: S3ServerOptions): Promise<S3Server> {
+  const port = opts.port ?? (await freePort());
+  const objects = join(opts.dataDir, 'objects');
+  const meta = join(opts.dataDir, 'meta');
+  mkdirSync(objects, { recursive: true });
+  mkdirSync(meta, { recursive: true });
+  const accessKeyId = `local${randomBytes(6).toString('hex')}`;
+  const secretAccessKey = randomBytes(24).toString('hex');
+  const proc = startManaged({
+    name: 'versitygw',
+    command: opts.binary,
+    args: ['--port', `127.0.0.1:${port}`, '--quiet', 'posix', '--sidecar', meta, objects],
+    env: { ...process.env, ROOT_ACCESS_KEY: accessKeyId, ROOT_SECRET_KEY: secretAccessKey },
+    logFile: join(opts.logDir, 'versitygw.log'),
+  });
+  const endpoint: S3Endpoint = {
+    endpoint: `http://127.0.0.1:${port}`,
+    region: 'us-east-1',
+    bucket: opts.bucket,
+    accessKeyId,
+    secretAccessKey,
+    forcePathStyle: true,
+  };
+  try {
+    await waitUntil('S3 server', () => portAcceptsConnections(port), opts.readyDeadlineMs ?? 60_000, proc.exited);
+    await ensureBucket(endpoint);
+  } catch (err) {
+    await proc.stop();
+    throw new Error(`${(err as Error).message}; see ${join(opts.logDir, 'versitygw.log')}`);
+  }
+  return { ...endpoint, process: proc, dataDir: opts.dataDir, stop: () => proc.stop() };
+}
+
+async function ensureBucket(endpoint: S3Endpoint): Promise<void> {
+  const s3 = s3ClientFor(endpoint);
+  try {
+    await s3.send(new HeadBucketCommand({ Bucket: endpoint.bucket }));
+  } catch {
+    await s3.send(new CreateBucketCommand({ Bucket: endpoint.bucket }));
+  } finally {
+    s3.destroy();
+  }
+}

@@ -1,0 +1,104 @@
+import { Connection } from '@temporalio/client';
+import type { SearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { join } from 'node:path';
+import { freePort, portAcceptsConnections, waitUntil } from './free-port';
+import { startManaged, type ManagedProcess } from './managed-process';
+
+export interface TemporalDevServerOptions {
+  binary: string;
+  namespace: string;
+  /** SQLite file for persistence across restarts; in-memory when absent. */
+  dbFile?: string;
+  port?: number;
+  /** Web UI port; `false` runs headless. */
+  uiPort?: number | false;
+  searchAttributes: readonly SearchAttributeKey<SearchAttributeType>[];
+  logDir: string;
+  readyDeadlineMs?: number;
+}
+
+export interface TemporalDevServer {
+  address: string;
+  namespace: string;
+  uiUrl?: string;
+  process: ManagedProcess;
+  stop(): Promise<void>;
+}
+
+const cliTypeName: Record<string, string> = {
+  KEYWORD: 'Keyword',
+  DOUBLE: 'Double',
+  TEXT: 'Text',
+  INT: 'Int',
+  BOOL: 'Bool',
+  DATETIME: 'Datetime',
+  KEYWORD_LIST: 'KeywordList',
+};
+
+export async function startTemporalDevServer(opts: TemporalDevServerOptions): Promise<TemporalDevServer> {
+  const port = opts.port ?? (await freePort());
+  const uiPort = opts.uiPort === undefined ? await freePort() : opts.uiPort;
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--namespace',
+    opts.namespace,
+    '--log-level',
+    'warn',
+  ];
+  args.push(...(uiPort === false ? ['--headless'] : ['--ui-port', String(uiPort)]));
+  if (opts.dbFile) args.push('--db-filename', opts.dbFile);
+  for (const key of opts.searchAttributes)
+    args.push('--search-attribute', `${key.name}=${cliTypeName[key.type] ?? key.type}`);
+  // Scene ids become part of workflow ids; the default 1000-char limit is fine, but keep server checks explicit.
+  args.push('--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true');
+
+  const proc = startManaged({
+    name: 'temporal',
+    command: opts.binary,
+    args,
+    logFile: join(opts.logDir, 'temporal.log'),
+  });
+  const address = `127.0.0.1:${port}`;
+  try {
+    await waitUntil(
+      'Temporal dev server',
+      () => portAcceptsConnections(port),
+      opts.readyDeadlineMs ?? 120_000,
+      proc.exited,
+    );
+    await waitUntil(
+      'Temporal namespace',
+      () => namespaceReady(address, opts.namespace),
+      opts.readyDeadlineMs ?? 120_000,
+      proc.exited,
+    );
+  } catch (err) {
+    await proc.stop();
+    throw new Error(`${(err as Error).message}; see ${join(opts.logDir, 'temporal.log')}`);
+  }
+  return {
+    address,
+    namespace: opts.namespace,
+    uiUrl: uiPort === false ? undefined : `http://127.0.0.1:${uiPort}`,
+    process: proc,
+    stop: () => proc.stop(),
+  };
+}
+
+async function namespaceReady(address: string, namespace: string): Promise<boolean> {
+  let connection: Connection | undefined;
+  try {
+    connection = await Connection.connect({ address, connectTimeout: 2000 });
+    await connection.workflowService.describeNamespace({ namespace });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await connection?.close();
+  }
+}

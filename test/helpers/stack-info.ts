@@ -1,0 +1,22 @@
+import { inject } from 'vitest';
+import type { S3Endpoint } from '../../src/stack/s3-server';
+
+export interface StackInfo {
+  temporalAddress: string;
+  namespace: string;
+  uiUrl?: string;
+  s3: S3Endpoint & { dataDir: string };
+  temporalPid: number;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    stack: StackInfo;
+  }
+}
+
+export function stackInfo(): StackInfo {
+  const info = inject('stack');
+  if (!info) throw new Error('No stack: this test needs the global Temporal/S3 stack (unset SVW_NO_STACK).');
+  return info;
+}
