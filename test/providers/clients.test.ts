@@ -1,0 +1,228 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createProviderClients } from '../../src/providers';
+import { buildPiapiTaskRequest, createPiapiClient, type PiapiTaskRequest } from '../../src/providers/piapi';
+import { createRunwayClient } from '../../src/providers/runway';
+import type { GenerationRequest } from '../../src/providers/types';
+import { closedPortUrl, fixture, startStubServer, type StubServer } from './stub-server';
+
+const apiKey = 'piapi-secret-key';
+const runwayKey = 'key_' + 'ab'.repeat(64);
+
+let stub: StubServer;
+beforeAll(async () => {
+  stub = await startStubServer();
+});
+afterAll(() => stub.close());
+beforeEach(() => {
+  stub.requests.length = 0;
+});
+
+function lastRequest() {
+  const request = stub.requests.at(-1);
+  if (!request) throw new Error('no request reached the stub');
+  return request;
+}
+
+const kling30: GenerationRequest = {
+  prompt: 'Close-up, static camera, a woman in swim suit near the sea is introducing herself.',
+  durationSec: 5,
+  aspectRatio: '16:9',
+  model: { route: 'piapi', model: 'kling', taskType: 'video_generation', options: { mode: 'std', version: '3.0' } },
+};
+
+describe('PiAPI client over HTTP', () => {
+  it('creates a task: x-api-key, JSON body with the configured config, snapshot from the reply', async () => {
+    const example = fixture('piapi/request-kling-3.0.json').body as PiapiTaskRequest;
+    const webhook = example.config?.webhook_config ?? { endpoint: '', secret: '' };
+    stub.reply({ status: 200, body: fixture('piapi/create-kling-turbo.json').body });
+    const client = createPiapiClient({ baseUrl: `${stub.baseUrl}/`, apiKey, webhook, serviceMode: 'public' });
+
+    const created = await client.createTask(kling30);
+
+    expect(created).toStrictEqual({
+      taskId: '98aad4db-41a1-42ca-b06a-aa77714b4ff8',
+      durationSec: 5,
+      snapshot: { taskId: '98aad4db-41a1-42ca-b06a-aa77714b4ff8', state: 'queued' },
+    });
+    const sent = lastRequest();
+    expect(sent.method).toBe('POST');
+    expect(sent.url).toBe('/api/v1/task');
+    expect(sent.headers['x-api-key']).toBe(apiKey);
+    expect(sent.headers['content-type']).toBe('application/json');
+    expect(sent.headers.authorization).toBeUndefined();
+    const { enable_audio: _a, prefer_multi_shots: _p, ...input } = example.input;
+    expect(JSON.parse(sent.body)).toStrictEqual({ ...example, input });
+  });
+
+  it('sends no config when neither webhook nor service mode is configured', async () => {
+    stub.reply({ status: 200, body: fixture('piapi/create-kling-classic.json').body });
+    await createPiapiClient({ baseUrl: stub.baseUrl, apiKey }).createTask(kling30);
+    expect(JSON.parse(lastRequest().body)).toStrictEqual(buildPiapiTaskRequest(kling30).body);
+  });
+
+  it('sends only the service mode when that is all that is configured', async () => {
+    stub.reply({ status: 200, body: fixture('piapi/create-kling-classic.json').body });
+    await createPiapiClient({ baseUrl: stub.baseUrl, apiKey, serviceMode: 'private' }).createTask(kling30);
+    expect(JSON.parse(lastRequest().body).config).toStrictEqual({ service_mode: 'private' });
+  });
+
+  it('refuses an impossible aspect ratio without sending anything', async () => {
+    const client = createPiapiClient({ baseUrl: stub.baseUrl, apiKey });
+    await expect(
+      client.createTask({ ...kling30, aspectRatio: '1:1', model: { route: 'piapi', model: 'veo3.1' } }),
+    ).rejects.toMatchObject({ kind: 'validation', requestSent: false });
+    expect(stub.requests).toHaveLength(0);
+  });
+
+  it('gets a task by id (URL-encoded) and parses it', async () => {
+    stub.reply({ status: 200, body: fixture('piapi/get-sora2-completed.json').body });
+    const snapshot = await createPiapiClient({ baseUrl: stub.baseUrl, apiKey }).getTask('a/b c');
+    expect(lastRequest()).toMatchObject({ method: 'GET', url: '/api/v1/task/a%2Fb%20c' });
+    expect(snapshot).toMatchObject({ state: 'succeeded', videoUrl: expect.stringContaining('6147ebfc') });
+  });
+
+  describe('cancelTask is best effort', () => {
+    it.each([
+      ['the documented acknowledgement', { status: 200, body: fixture('piapi/cancel-success.json').body }],
+      ['404 unknown task', { status: 404, body: { code: 404, message: 'task not found' } }],
+      [
+        '400 task no longer pending',
+        { status: 400, body: { code: 400, message: 'task is processing, cannot cancel' } },
+      ],
+      ['200 envelope refusing', { status: 200, body: { code: 400, message: 'only pending tasks can be canceled' } }],
+      ['500', { status: 500, body: { code: 500, message: 'oops' } }],
+      ['204 without a body', { status: 204 }],
+    ])('resolves on %s', async (_name, reply) => {
+      stub.reply(reply);
+      await expect(createPiapiClient({ baseUrl: stub.baseUrl, apiKey }).cancelTask('t-1')).resolves.toBeUndefined();
+      expect(lastRequest()).toMatchObject({ method: 'DELETE', url: '/api/v1/task/t-1' });
+      expect(lastRequest().headers['x-api-key']).toBe(apiKey);
+    });
+
+    it('throws on a bad key', async () => {
+      stub.reply({ status: 401, body: { code: 401, message: 'Invalid API key' } });
+      await expect(createPiapiClient({ baseUrl: stub.baseUrl, apiKey }).cancelTask('t-1')).rejects.toMatchObject({
+        kind: 'auth',
+      });
+    });
+
+    it('throws on a network failure', async () => {
+      await expect(
+        createPiapiClient({ baseUrl: await closedPortUrl(), apiKey }).cancelTask('t-1'),
+      ).rejects.toMatchObject({ kind: 'network', requestSent: false });
+    });
+  });
+});
+
+const gen45: GenerationRequest = {
+  prompt: 'A red fox runs through fresh snow',
+  durationSec: 6,
+  aspectRatio: '9:16',
+  model: { route: 'runway', model: 'gen4.5' },
+};
+
+describe('Runway client over HTTP', () => {
+  it('creates a text-to-video task with bearer auth and the version header, tolerating estimatedCost', async () => {
+    stub.reply({ status: 200, body: fixture('runway/create-estimated-cost.json').body });
+    const created = await createRunwayClient({ baseUrl: stub.baseUrl, apiKey: runwayKey }).createTask(gen45);
+
+    expect(created).toStrictEqual({ taskId: '3d957031-9a2a-45e2-9dc7-bc8513059c50', durationSec: 6 });
+    const sent = lastRequest();
+    expect(sent).toMatchObject({ method: 'POST', url: '/v1/text_to_video' });
+    expect(sent.headers.authorization).toBe(`Bearer ${runwayKey}`);
+    expect(sent.headers['x-runway-version']).toBe('2024-11-06');
+    expect(sent.headers['content-type']).toBe('application/json');
+    expect(sent.headers['x-api-key']).toBeUndefined();
+    expect(JSON.parse(sent.body)).toStrictEqual({
+      model: 'gen4.5',
+      promptText: gen45.prompt,
+      ratio: '720:1280',
+      duration: 6,
+    });
+  });
+
+  it('creates an image-to-video task on the image endpoint', async () => {
+    stub.reply({ status: 200, body: fixture('runway/create.json').body });
+    await createRunwayClient({ baseUrl: stub.baseUrl, apiKey: runwayKey }).createTask({
+      ...gen45,
+      imageUrl: 'https://example.com/assets/bunny.jpg',
+      model: { route: 'runway', model: 'gen4_turbo' },
+    });
+    expect(lastRequest().url).toBe('/v1/image_to_video');
+    expect(JSON.parse(lastRequest().body)).toMatchObject({
+      model: 'gen4_turbo',
+      promptImage: 'https://example.com/assets/bunny.jpg',
+    });
+  });
+
+  it('refuses gen4_turbo without an image and sends nothing', async () => {
+    await expect(
+      createRunwayClient({ baseUrl: stub.baseUrl, apiKey: runwayKey }).createTask({
+        ...gen45,
+        model: { route: 'runway', model: 'gen4_turbo' },
+      }),
+    ).rejects.toMatchObject({ kind: 'validation', requestSent: false });
+    expect(stub.requests).toHaveLength(0);
+  });
+
+  it('gets a task', async () => {
+    stub.reply({ status: 200, body: fixture('runway/task-running.json').body });
+    const snapshot = await createRunwayClient({ baseUrl: stub.baseUrl, apiKey: runwayKey }).getTask(
+      'd2e3d1f4-1b3c-4b5c-8d46-1c1d7ee86892',
+    );
+    expect(lastRequest()).toMatchObject({ method: 'GET', url: '/v1/tasks/d2e3d1f4-1b3c-4b5c-8d46-1c1d7ee86892' });
+    expect(lastRequest().headers['x-runway-version']).toBe('2024-11-06');
+    expect(snapshot).toStrictEqual({
+      taskId: 'd2e3d1f4-1b3c-4b5c-8d46-1c1d7ee86892',
+      state: 'running',
+      progress: 0.02,
+    });
+  });
+
+  describe('cancelTask', () => {
+    it('resolves on 204', async () => {
+      stub.reply({ status: 204 });
+      await expect(
+        createRunwayClient({ baseUrl: stub.baseUrl, apiKey: runwayKey }).cancelTask('t-1'),
+      ).resolves.toBeUndefined();
+      expect(lastRequest()).toMatchObject({ method: 'DELETE', url: '/v1/tasks/t-1' });
+    });
+
+    it('resolves on 404 from a repeated delete', async () => {
+      stub.reply({ status: 404, body: fixture('runway/error-404-task.json').body });
+      await expect(
+        createRunwayClient({ baseUrl: stub.baseUrl, apiKey: runwayKey }).cancelTask('t-1'),
+      ).resolves.toBeUndefined();
+    });
+
+    it.each([
+      [503, 'server'],
+      [401, 'auth'],
+    ])('throws on %s so the caller can retry or alert', async (status, kind) => {
+      stub.reply({ status, body: { error: 'nope' } });
+      await expect(
+        createRunwayClient({ baseUrl: stub.baseUrl, apiKey: runwayKey }).cancelTask('t-1'),
+      ).rejects.toMatchObject({
+        kind,
+      });
+    });
+  });
+
+  it('defaults to the developer API host', async () => {
+    // The default must be api.dev.runwayml.com; checked without network by a pre-aborted call.
+    const err = await createRunwayClient({ apiKey: runwayKey })
+      .getTask('t', { signal: AbortSignal.abort() })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'network', requestSent: false });
+  });
+});
+
+describe('createProviderClients', () => {
+  it('returns one client per route', () => {
+    const clients = createProviderClients({
+      piapi: { baseUrl: stub.baseUrl, apiKey },
+      runway: { baseUrl: stub.baseUrl, apiKey: runwayKey },
+    });
+    expect(Object.keys(clients).sort()).toEqual(['piapi', 'runway']);
+  });
+});

@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { retryAfterMs, sendJson } from '../../src/providers/http';
+import { ProviderError } from '../../src/providers/types';
+import { closedPortUrl, startStubServer, type StubServer } from './stub-server';
+
+describe('retryAfterMs', () => {
+  const now = Date.parse('2026-01-01T00:00:00Z');
+  it.each([
+    [{ 'Retry-After': '7' }, 7000],
+    [{ 'Retry-After': '0' }, 0],
+    [{ 'Retry-After': '1.5' }, 1500],
+    [{ 'Retry-After': 'Thu, 01 Jan 2026 00:00:30 GMT' }, 30_000],
+    [{ 'Retry-After': 'Wed, 31 Dec 2025 23:59:00 GMT' }, 0],
+    [{ 'retry-after-ms': '250' }, 250],
+    [{ 'retry-after-ms': '250', 'Retry-After': '9' }, 250],
+    [{ 'retry-after-ms': 'soon', 'Retry-After': '9' }, 9000],
+    [{ 'Retry-After': 'whenever' }, undefined],
+    [{}, undefined],
+  ])('%j → %s', (headers, expected) => {
+    expect(retryAfterMs(new Headers(headers), now)).toBe(expected);
+  });
+});
+
+describe('sendJson', () => {
+  let stub: StubServer;
+  beforeAll(async () => {
+    stub = await startStubServer();
+  });
+  afterAll(() => stub.close());
+
+  const call = (overrides: Partial<Parameters<typeof sendJson>[0]> = {}) =>
+    sendJson({
+      method: 'GET',
+      url: `${stub.baseUrl}/x`,
+      headers: { 'x-api-key': 'secret-key' },
+      label: 'Test GET /x',
+      timeoutMs: 2000,
+      ...overrides,
+    });
+
+  it('parses a JSON body and keeps the raw text', async () => {
+    stub.reply({ status: 201, body: { a: 1 } });
+    const reply = await call();
+    expect(reply).toMatchObject({ status: 201, json: { a: 1 }, text: '{"a":1}' });
+  });
+
+  it('leaves json undefined for an empty or non-JSON body', async () => {
+    stub.reply({ status: 200, body: '<html>oops</html>' });
+    expect((await call()).json).toBeUndefined();
+    stub.reply({ status: 204 });
+    expect((await call()).json).toBeUndefined();
+  });
+
+  it('sends Content-Type only with a body, and the body as JSON', async () => {
+    stub.reply({ status: 200, body: {} });
+    await call();
+    await call({ method: 'POST', body: { b: [1] } });
+    const [get, post] = stub.requests.slice(-2);
+    expect(get?.headers['content-type']).toBeUndefined();
+    expect(post?.headers['content-type']).toBe('application/json');
+    expect(post?.headers['x-api-key']).toBe('secret-key');
+    expect(JSON.parse(post?.body ?? '')).toEqual({ b: [1] });
+  });
+
+  it('maps a refused connection to network, requestSent false', async () => {
+    const err = await sendJson({
+      method: 'POST',
+      url: `${await closedPortUrl()}/x`,
+      headers: { 'x-api-key': 'secret-key' },
+      body: {},
+      label: 'Test POST /x',
+      timeoutMs: 2000,
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err).toMatchObject({ kind: 'network', requestSent: false, retryable: true });
+    expect((err as Error).message).toContain('ECONNREFUSED');
+    expect((err as Error).message).not.toContain('secret-key');
+  });
+
+  it('maps a timeout after sending to network, requestSent true', async () => {
+    stub.reply({ status: 200, hang: true });
+    const err = await call({ timeoutMs: 150 }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'network', requestSent: true });
+    expect((err as Error).message).toBe('Test GET /x: no complete response within 150 ms');
+  });
+
+  it('maps a caller abort in flight to network, requestSent true', async () => {
+    stub.reply({ status: 200, hang: true });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const err = await call({ signal: controller.signal }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'network', requestSent: true, message: 'Test GET /x: aborted by the caller' });
+  });
+
+  it('does not send at all when the caller already aborted', async () => {
+    const before = stub.requests.length;
+    const err = await call({ signal: AbortSignal.abort() }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'network', requestSent: false });
+    expect(stub.requests.length).toBe(before);
+  });
+});
