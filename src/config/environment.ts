@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { formatZodError } from './format-zod-error';
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0'])
+  .optional()
+  .transform((v) => (v === undefined ? undefined : v === 'true' || v === '1'));
+
+/** Everything the worker reads from its environment. Secrets stay in this object, in the worker's memory only. */
+export const workerEnvSchema = z.object({
+  TEMPORAL_ADDRESS: z.string().default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('scene-video'),
+  TEMPORAL_API_KEY: optionalString,
+  TEMPORAL_TLS: booleanFlag,
+  TEMPORAL_TLS_CERT_PATH: optionalString,
+  TEMPORAL_TLS_KEY_PATH: optionalString,
+
+  PIAPI_API_KEY: optionalString,
+  PIAPI_BASE_URL: z.url().default('https://api.piapi.ai'),
+  RUNWAY_API_KEY: optionalString,
+  RUNWAY_BASE_URL: z.url().default('https://api.dev.runwayml.com'),
+  /** The local emulator's origin: the only plain-http, loopback origin downloads may use. */
+  SANDBOX_ORIGIN: optionalString.pipe(z.url().optional()),
+
+  SCENE_VIDEO_CATALOGUE: optionalString,
+  SCENE_VIDEO_DISABLED_PROVIDERS: optionalString,
+
+  S3_BUCKET: z.string().min(3).default('scene-videos'),
+  S3_PREFIX: z.string().default('ai-videos'),
+  S3_ENDPOINT: optionalString.pipe(z.url().optional()),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_FORCE_PATH_STYLE: booleanFlag,
+  S3_ACCESS_KEY_ID: optionalString,
+  S3_SECRET_ACCESS_KEY: optionalString,
+  /** Original design: keep the provider URL with `stored: false` when storage stays down; `fail` fails the scene. */
+  STORAGE_FAILURE_MODE: z.enum(['provider-url', 'fail']).default('provider-url'),
+  MAX_VIDEO_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(4 * 1024 ** 3),
+});
+export type WorkerEnv = z.infer<typeof workerEnvSchema>;
+
+export function loadWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
+  const parsed = workerEnvSchema.safeParse(env);
+  if (!parsed.success) throw new Error(`Invalid worker environment: ${formatZodError(parsed.error)}`);
+  return parsed.data;
+}
