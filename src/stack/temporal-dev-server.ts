@@ -1,5 +1,6 @@
 import { Connection } from '@temporalio/client';
-import type { SearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { SearchAttributeType } from '@temporalio/common';
+import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
 import { join } from 'node:path';
 import { freePort, portAcceptsConnections, waitUntil } from './free-port';
 import { startManaged, type ManagedProcess } from './managed-process';

@@ -1,1 +1,1 @@
-export * from './search-attributes';
+export { generateSceneVideo } from './generate-scene-video';

@@ -1,0 +1,68 @@
+import type { Catalogue } from '../config/catalogue';
+import type { ProviderModelSettings, ProviderTaskSnapshot } from '../providers/types';
+
+/** The worker's provider catalogue and credentials, as the workflow may see them (names only, never keys). */
+export interface ProviderSetup {
+  catalogue: Catalogue;
+  configured: string[];
+  storageFailureMode: 'provider-url' | 'fail';
+}
+
+export interface CreateTaskInput {
+  provider: string;
+  model: ProviderModelSettings;
+  allowedDurationsSec: number[];
+  prompt: string;
+  negativePrompt?: string;
+  durationSec: number;
+  aspectRatio: '16:9' | '9:16' | '1:1';
+  imageUrl?: string;
+}
+
+export interface CreateTaskOutput {
+  taskId: string;
+  durationSec: number;
+  /** True when a retried attempt found the task its crashed predecessor had created. */
+  recovered: boolean;
+}
+
+export interface PollStatusInput {
+  provider: string;
+  route: ProviderModelSettings['route'];
+  taskId: string;
+  intervalMs: number;
+}
+
+export interface PollStatusOutput {
+  snapshot: ProviderTaskSnapshot;
+  videoUrl: string;
+  polls: number;
+}
+
+export interface CancelTaskInput {
+  provider: string;
+  route: ProviderModelSettings['route'];
+  taskId: string;
+}
+
+export interface UploadToS3Input {
+  provider: string;
+  taskId: string;
+  videoUrl: string;
+  sceneId: string;
+  projectId?: string;
+  sceneType: string;
+}
+
+export interface UploadToS3Output {
+  s3Key: string;
+  s3Url: string;
+  bytes: number;
+}
+
+/** Carried in ApplicationFailure details so the workflow can bill and explain a failed attempt. */
+export interface AttemptFailureDetails {
+  contentPolicy?: boolean;
+  costUsd?: number;
+  code?: string;
+}

@@ -1,0 +1,115 @@
+import { activityInfo, ApplicationFailure, Context, heartbeat, log } from '@temporalio/activity';
+import { ProviderError, type ProviderTaskSnapshot, type TaskState } from '../providers/types';
+import { failureTypes, providerProgress, type ProviderProgressUpdate } from '../workflows/definitions';
+import type { AttemptFailureDetails, PollStatusInput, PollStatusOutput } from './contracts';
+import { clientFor, type ActivityDeps } from './dependencies';
+
+interface PollHeartbeat {
+  taskId: string;
+  polls: number;
+  state?: TaskState;
+  progress?: number;
+  /** What the workflow was last told, so a resumed poller does not repeat progress signals. */
+  signalled: { state?: TaskState; quarter: number };
+}
+
+const maxConsecutiveErrors = 6;
+const permanentKinds = new Set(['auth', 'not_found', 'validation', 'insufficient_credits']);
+
+/**
+ * Polls one remote task to a terminal state inside a single activity: heartbeats carry the task id and poll count,
+ * so a retry after a worker crash resumes the same remote task, and history gains no events per poll.
+ */
+export function createPollStatus(deps: ActivityDeps) {
+  return async function pollStatus(input: PollStatusInput): Promise<PollStatusOutput> {
+    const ctx = Context.current();
+    const client = clientFor(deps, input.route);
+    const resumed = activityInfo().heartbeatDetails as PollHeartbeat | undefined;
+    const hb: PollHeartbeat =
+      resumed?.taskId === input.taskId ? resumed : { taskId: input.taskId, polls: 0, signalled: { quarter: 0 } };
+    let consecutiveErrors = 0;
+
+    for (;;) {
+      let snapshot: ProviderTaskSnapshot;
+      try {
+        snapshot = await client.getTask(input.taskId, { signal: ctx.cancellationSignal, timeoutMs: deps.requestTimeoutMs ?? 30_000 });
+        consecutiveErrors = 0;
+      } catch (err) {
+        if (ctx.cancellationSignal.aborted) throw err;
+        consecutiveErrors++;
+        const permanent = err instanceof ProviderError && permanentKinds.has(err.kind);
+        if (permanent || consecutiveErrors >= maxConsecutiveErrors) {
+          throw ApplicationFailure.create({
+            message: `${input.provider} status of task ${input.taskId}: ${consecutiveErrors} consecutive error(s), last: ${(err as Error).message}`,
+            type: failureTypes.pollFailed,
+            nonRetryable: true,
+          });
+        }
+        heartbeat(hb);
+        const backoff = Math.min(input.intervalMs * 2 ** consecutiveErrors, 60_000);
+        await ctx.sleep(err instanceof ProviderError && err.retryAfterMs !== undefined ? Math.min(err.retryAfterMs, 120_000) : backoff);
+        continue;
+      }
+
+      hb.polls++;
+      hb.state = snapshot.state;
+      hb.progress = snapshot.progress;
+      await signalProgress(input, hb, snapshot);
+      heartbeat(hb);
+
+      switch (snapshot.state) {
+        case 'succeeded':
+          if (!snapshot.videoUrl) {
+            throw ApplicationFailure.create({
+              message: `${input.provider} task ${input.taskId} succeeded without a video URL`,
+              type: failureTypes.taskFailed,
+              nonRetryable: true,
+              details: [{ costUsd: snapshot.costUsd } satisfies AttemptFailureDetails],
+            });
+          }
+          return { snapshot, videoUrl: snapshot.videoUrl, polls: hb.polls };
+        case 'failed': {
+          const failure = snapshot.failure ?? { message: 'failed without a reason', retryable: true, contentPolicy: false };
+          throw ApplicationFailure.create({
+            message: `${input.provider} task ${input.taskId} failed${failure.code ? ` (${failure.code})` : ''}: ${failure.message}`,
+            type: failure.contentPolicy ? failureTypes.contentPolicy : failureTypes.taskFailed,
+            nonRetryable: true,
+            details: [{ contentPolicy: failure.contentPolicy, costUsd: snapshot.costUsd, code: failure.code } satisfies AttemptFailureDetails],
+          });
+        }
+        case 'cancelled':
+          throw ApplicationFailure.create({
+            message: `${input.provider} task ${input.taskId} was cancelled at the provider`,
+            type: failureTypes.taskCancelled,
+            nonRetryable: true,
+          });
+        default:
+          await ctx.sleep(input.intervalMs);
+      }
+    }
+  };
+}
+
+/** Tells the workflow when rendering starts and at each newly crossed progress quarter: at most four signals per task. */
+async function signalProgress(input: PollStatusInput, hb: PollHeartbeat, snapshot: ProviderTaskSnapshot): Promise<void> {
+  if (snapshot.state !== 'running') return;
+  const quarter = Math.min(3, Math.floor((snapshot.progress ?? 0) * 4));
+  if (snapshot.state === hb.signalled.state && quarter <= hb.signalled.quarter) return;
+  const update: ProviderProgressUpdate = {
+    provider: input.provider,
+    taskId: input.taskId,
+    state: snapshot.state,
+    progress: snapshot.progress,
+  };
+  const { workflowExecution } = activityInfo();
+  if (!workflowExecution) return;
+  try {
+    await Context.current()
+      .client.workflow.getHandle(workflowExecution.workflowId, workflowExecution.runId)
+      .signal(providerProgress, update);
+    hb.signalled = { state: snapshot.state, quarter: Math.max(quarter, hb.signalled.quarter) };
+  } catch (err) {
+    // Progress is advisory; polling must go on even if the signal cannot be delivered right now.
+    log.warn('progress signal not delivered', { taskId: input.taskId, error: (err as Error).message });
+  }
+}

@@ -1,0 +1,123 @@
+import { DeleteObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
+import { Transform, type TransformCallback } from 'node:stream';
+import { failureTypes } from '../workflows/definitions';
+import type { UploadToS3Input, UploadToS3Output } from './contracts';
+import type { ActivityDeps } from './dependencies';
+import { openVideoDownload, UnsafeVideoUrlError, VideoDownloadError } from './video-download';
+
+/** Bounded memory whatever the file size: at most partSize × queueSize bytes are buffered. */
+const partSize = 8 * 1024 * 1024;
+const queueSize = 3;
+
+export function s3KeyFor(prefix: string, input: Pick<UploadToS3Input, 'projectId' | 'sceneId' | 'provider' | 'taskId'>): string {
+  const safeTask = input.taskId.replace(/[^A-Za-z0-9._-]/g, '_');
+  return [prefix, input.projectId ?? '_', input.sceneId, `${input.provider}-${safeTask}.mp4`].filter(Boolean).join('/');
+}
+
+/** Counts bytes as they stream through, enforces the size limit and heartbeats every few MiB. */
+class ByteCounter extends Transform {
+  bytes = 0;
+  private nextBeat = 0;
+  constructor(
+    private readonly maxBytes: number,
+    private readonly onProgress: (bytes: number) => void,
+  ) {
+    super();
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.bytes += chunk.length;
+    if (this.bytes > this.maxBytes) return done(new VideoDownloadError(`video exceeds the ${this.maxBytes}-byte limit`, false));
+    if (this.bytes >= this.nextBeat) {
+      this.onProgress(this.bytes);
+      this.nextBeat = this.bytes + 4 * 1024 * 1024;
+    }
+    done(null, chunk);
+  }
+}
+
+/**
+ * Streams the provider's video into S3 with a multipart upload. The key is deterministic, so a retry overwrites
+ * rather than duplicates; a short or failed transfer removes what it wrote.
+ */
+export function createUploadToS3(deps: ActivityDeps) {
+  return async function uploadToS3(input: UploadToS3Input): Promise<UploadToS3Output> {
+    const ctx = Context.current();
+    const key = s3KeyFor(deps.storage.prefix, input);
+    let download;
+    try {
+      download = await openVideoDownload(input.videoUrl, deps.download, ctx.cancellationSignal);
+    } catch (err) {
+      throw downloadFailure(err, input);
+    }
+    const counter = new ByteCounter(deps.download.maxBytes, (bytes) => heartbeat({ bytes }));
+    download.body.once('error', (err) => counter.destroy(err));
+    download.body.once('aborted', () => counter.destroy(new VideoDownloadError('video download connection closed early', true)));
+    download.body.pipe(counter);
+
+    const upload = new Upload({
+      client: deps.s3,
+      partSize,
+      queueSize,
+      leavePartsOnError: false,
+      params: {
+        Bucket: deps.storage.bucket,
+        Key: key,
+        Body: counter,
+        ContentType: 'video/mp4',
+        Metadata: { provider: input.provider, taskid: input.taskId, sceneid: input.sceneId, scenetype: input.sceneType },
+      },
+    });
+    const abortUpload = () => void upload.abort();
+    ctx.cancellationSignal.addEventListener('abort', abortUpload, { once: true });
+    const streamError = new Promise<never>((_, reject) => counter.once('error', reject));
+    try {
+      await Promise.race([upload.done(), streamError]);
+    } catch (err) {
+      await upload.abort().catch(() => undefined);
+      await deleteQuietly(deps, key);
+      if (err instanceof VideoDownloadError || err instanceof UnsafeVideoUrlError) throw downloadFailure(err, input);
+      throw ApplicationFailure.create({
+        message: `storing ${key} failed: ${(err as Error).message}`,
+        type: failureTypes.storageUnavailable,
+      });
+    } finally {
+      ctx.cancellationSignal.removeEventListener('abort', abortUpload);
+    }
+
+    if (download.contentLength !== undefined && counter.bytes !== download.contentLength) {
+      await deleteQuietly(deps, key);
+      throw downloadFailure(new VideoDownloadError(`received ${counter.bytes} of ${download.contentLength} bytes`, true), input);
+    }
+    const head = await deps.s3.send(new HeadObjectCommand({ Bucket: deps.storage.bucket, Key: key }));
+    if (head.ContentLength !== counter.bytes) {
+      await deleteQuietly(deps, key);
+      throw ApplicationFailure.create({
+        message: `stored ${key} has ${head.ContentLength} bytes, streamed ${counter.bytes}`,
+        type: failureTypes.storageUnavailable,
+      });
+    }
+    return { s3Key: key, s3Url: `s3://${deps.storage.bucket}/${key}`, bytes: counter.bytes };
+  };
+}
+
+function downloadFailure(err: unknown, input: UploadToS3Input): ApplicationFailure {
+  if (err instanceof UnsafeVideoUrlError) {
+    return ApplicationFailure.create({ message: `${input.provider}: unsafe video URL refused: ${err.message}`, type: failureTypes.unsafeUrl, nonRetryable: true });
+  }
+  const retryable = err instanceof VideoDownloadError ? err.retryable : true;
+  return ApplicationFailure.create({
+    message: `${input.provider}: ${(err as Error).message}`,
+    type: failureTypes.downloadFailed,
+    nonRetryable: !retryable,
+  });
+}
+
+async function deleteQuietly(deps: ActivityDeps, key: string): Promise<void> {
+  try {
+    await deps.s3.send(new DeleteObjectCommand({ Bucket: deps.storage.bucket, Key: key }));
+  } catch {
+    // Storage may be the thing that is down; the deterministic key is overwritten by the retry anyway.
+  }
+}

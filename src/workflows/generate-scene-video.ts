@@ -1,0 +1,293 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { SceneActivities } from '../activities';
+import type { AttemptFailureDetails, CreateTaskOutput, PollStatusOutput, ProviderSetup } from '../activities/contracts';
+import { estimateCostUsd, type ProviderConfig } from '../config/catalogue';
+import { formatZodError } from '../config/format-zod-error';
+import { failureTypes, getProgress, providerProgress, type AttemptProgress, type SceneVideoResult } from './definitions';
+import { planProviders, PlanError } from './provider-plan';
+import { sceneInputSchema, type SceneInput, type ValidSceneInput } from './scene-input';
+import { billedCostUsd, SceneState, type AttemptOutcome } from './scene-state';
+import { searchAttributes } from './search-attributes';
+
+const nonRetryableTypes = Object.values(failureTypes);
+
+const { loadProviderSetup } = proxyActivities<SceneActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 10 },
+});
+// Retries here only recover a lost worker; see createTask for why a create is never blindly re-sent.
+const { createTask } = proxyActivities<SceneActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumAttempts: 3, nonRetryableErrorTypes: nonRetryableTypes },
+});
+const { cancelTask } = proxyActivities<SceneActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumAttempts: 5 },
+});
+// Long enough to ride out a storage outage of about a minute; each attempt overwrites the same deterministic key.
+const { uploadToS3 } = proxyActivities<SceneActivities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 8, nonRetryableErrorTypes: [failureTypes.unsafeUrl] },
+});
+
+function pollActivity(input: ValidSceneInput) {
+  const { intervalMs, providerDeadlineMs } = input.polling;
+  return proxyActivities<SceneActivities>({
+    startToCloseTimeout: providerDeadlineMs + 60_000,
+    // A few intervals without a heartbeat means the worker is gone; the retry resumes the same remote task.
+    heartbeatTimeout: Math.max(3 * intervalMs, 15_000),
+    retry: { initialInterval: '1 second', maximumAttempts: 20, nonRetryableErrorTypes: nonRetryableTypes },
+  }).pollStatus;
+}
+
+class AttemptFailed extends Error {
+  constructor(
+    message: string,
+    readonly outcome: AttemptOutcome,
+  ) {
+    super(message);
+  }
+}
+
+/** Turns one scene into a stored clip: rank providers, then create → poll → upload per provider until one succeeds. */
+export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVideoResult> {
+  const parsed = sceneInputSchema.safeParse(rawInput);
+  if (!parsed.success) {
+    throw ApplicationFailure.nonRetryable(`invalid scene input: ${formatZodError(parsed.error)}`, failureTypes.invalidInput);
+  }
+  const input = parsed.data;
+  const startedAt = Date.now();
+  const state = new SceneState(input.sceneId, input.projectId);
+  setHandler(getProgress, () => state.snapshot(), { description: 'Phase, provider ranking, attempts and money spent so far' });
+  setHandler(providerProgress, (update) => state.applyProgress(update));
+  upsertSearchAttributes([
+    { key: searchAttributes.sceneId, value: input.sceneId },
+    { key: searchAttributes.sceneType, value: input.sceneType },
+    { key: searchAttributes.videoStatus, value: 'ranking' },
+    ...(input.projectId ? [{ key: searchAttributes.projectId, value: input.projectId }] : []),
+  ]);
+
+  const setup = await loadProviderSetup();
+  let plan;
+  try {
+    plan = planProviders(input, setup.catalogue, setup.configured);
+  } catch (err) {
+    if (err instanceof PlanError) return finishFailed(state, failureTypes.notConfigured, `cannot plan providers: ${err.message}`);
+    throw err;
+  }
+  state.ranking = plan.ranking;
+  log.info(`Provider order: ${plan.order.map((p) => p.key).join(' → ')}`);
+
+  for (const provider of plan.order) {
+    const estimate = estimateCostUsd(provider, input.durationSec);
+    if (input.maxCostUsd !== undefined && state.totalCostUsd + estimate > input.maxCostUsd) {
+      const reason = `estimated $${estimate.toFixed(4)} would exceed the budget ($${input.maxCostUsd} with $${state.totalCostUsd} spent)`;
+      state.skip(provider.key, reason);
+      log.info(`✗ ${provider.displayName} skipped: ${reason}`);
+      continue;
+    }
+    const result = await tryProvider(input, setup, provider, estimate, state, startedAt);
+    if (result) return result;
+  }
+
+  const reasons = state.attempts.map((a, i) => `${i + 1}. ${a.provider}: ${a.error ?? a.state}`).join('; ');
+  return finishFailed(state, failureTypes.allProvidersFailed, `every provider failed for scene ${input.sceneId}: ${reasons}`);
+}
+
+async function tryProvider(
+  input: ValidSceneInput,
+  setup: ProviderSetup,
+  provider: ProviderConfig,
+  estimate: number,
+  state: SceneState,
+  startedAt: number,
+): Promise<SceneVideoResult | undefined> {
+  log.info(`Trying ${provider.displayName}…`);
+  const attempt = state.startAttempt(provider.key);
+  upsertSearchAttributes([
+    { key: searchAttributes.videoProvider, value: provider.key },
+    { key: searchAttributes.videoStatus, value: 'generating' },
+  ]);
+
+  let generated: PollStatusOutput & { durationSec: number };
+  try {
+    generated = await CancellationScope.withTimeout(input.polling.providerDeadlineMs, () => generate(input, provider, attempt, estimate));
+  } catch (err) {
+    const workflowCancelled = isCancellation(err) && CancellationScope.current().consideredCancelled;
+    const deadlinePassed = isCancellation(err) && !workflowCancelled;
+    if (attempt.taskId !== undefined && (workflowCancelled || deadlinePassed)) {
+      const taskId = attempt.taskId;
+      await CancellationScope.nonCancellable(() =>
+        cancelTask({ provider: provider.key, route: provider.route, taskId }).catch((cancelErr: unknown) =>
+          log.warn(`could not cancel ${provider.key} task ${taskId}`, { error: String(cancelErr) }),
+        ),
+      );
+    }
+    const outcome: AttemptOutcome = err instanceof AttemptFailed ? err.outcome : attempt.taskId ? { kind: 'abandoned' } : { kind: 'not-created' };
+    const error = deadlinePassed ? `no result within ${input.polling.providerDeadlineMs} ms; remote task cancelled` : describeFailure(err);
+    state.endAttempt(attempt, { state: workflowCancelled ? 'cancelled' : 'failed', error, costUsd: billedCostUsd(provider.billing, estimate, outcome, attempt.state) });
+    if (workflowCancelled) {
+      state.phase = 'cancelled';
+      upsertSearchAttributes([
+        { key: searchAttributes.videoStatus, value: 'cancelled' },
+        { key: searchAttributes.costUsd, value: state.totalCostUsd },
+      ]);
+      throw err;
+    }
+    log.warn(`✗ ${provider.displayName} failed: ${error}`);
+    return undefined;
+  }
+
+  const cost = billedCostUsd(provider.billing, estimate, { kind: 'succeeded', reportedCostUsd: generated.snapshot.costUsd });
+  attempt.costUsd = cost;
+  attempt.state = 'uploading';
+  state.phase = 'uploading';
+  upsertSearchAttributes([{ key: searchAttributes.videoStatus, value: 'uploading' }]);
+  const stored = await store(input, setup, provider, attempt, generated.videoUrl, state);
+  if (!stored.ok) {
+    state.endAttempt(attempt, { state: 'failed', error: stored.error });
+    log.warn(`✗ ${provider.displayName} failed: ${stored.error}`);
+    return undefined;
+  }
+
+  state.endAttempt(attempt, { state: 'succeeded', progress: 1 });
+  const result: SceneVideoResult = {
+    sceneId: input.sceneId,
+    projectId: input.projectId,
+    provider: provider.key,
+    s3Key: stored.upload?.s3Key,
+    s3Url: stored.upload?.s3Url,
+    bytes: stored.upload?.bytes,
+    providerVideoUrl: generated.videoUrl,
+    stored: stored.upload !== undefined,
+    warning: stored.warning,
+    durationSec: generated.durationSec,
+    totalCostUsd: state.totalCostUsd,
+    costByProvider: state.costByProvider,
+    attempts: state.attempts,
+    generationTimeMs: Date.now() - startedAt,
+  };
+  state.result = result;
+  state.phase = 'succeeded';
+  log.info(`✓ Success with ${provider.displayName}`);
+  upsertSearchAttributes([
+    { key: searchAttributes.videoStatus, value: 'succeeded' },
+    { key: searchAttributes.costUsd, value: result.totalCostUsd },
+  ]);
+  upsertMemo({ result: { provider: result.provider, s3Key: result.s3Key, stored: result.stored, totalCostUsd: result.totalCostUsd, attempts: state.attempts.length } });
+  return result;
+}
+
+async function generate(
+  input: ValidSceneInput,
+  provider: ProviderConfig,
+  attempt: AttemptProgress,
+  estimate: number,
+): Promise<PollStatusOutput & { durationSec: number }> {
+  let created: CreateTaskOutput;
+  try {
+    // Never abandoned halfway: a create in flight when the deadline or a cancel hits must still report its task id,
+    // or the task would run (and bill) with nobody able to cancel it.
+    created = await CancellationScope.nonCancellable(() => createTask({
+      provider: provider.key,
+      model: { route: provider.route, model: provider.model, taskType: provider.taskType, options: provider.options },
+      allowedDurationsSec: provider.allowedDurationsSec,
+      prompt: input.prompt,
+      negativePrompt: input.negativePrompt,
+      durationSec: input.durationSec,
+      aspectRatio: input.aspectRatio,
+      imageUrl: input.imageUrl,
+    }));
+  } catch (err) {
+    throw new AttemptFailed(describeFailure(err), { kind: 'not-created' });
+  }
+  attempt.taskId = created.taskId;
+  attempt.state = 'queued';
+  // From here the provider holds the money for this task (PiAPI freezes it at submission).
+  attempt.costUsd = estimate;
+  try {
+    const done = await pollActivity(input)({ provider: provider.key, route: provider.route, taskId: created.taskId, intervalMs: input.polling.intervalMs });
+    return { ...done, durationSec: created.durationSec };
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    const details = failureDetails(err);
+    throw new AttemptFailed(describeFailure(err), {
+      kind: 'task-failed',
+      contentPolicy: details?.contentPolicy ?? false,
+      reportedCostUsd: details?.costUsd,
+    });
+  }
+}
+
+type StoreOutcome =
+  | { ok: true; upload?: { s3Key: string; s3Url: string; bytes: number }; warning?: string }
+  | { ok: false; error: string };
+
+async function store(
+  input: ValidSceneInput,
+  setup: ProviderSetup,
+  provider: ProviderConfig,
+  attempt: AttemptProgress,
+  videoUrl: string,
+  state: SceneState,
+): Promise<StoreOutcome> {
+  try {
+    const upload = await uploadToS3({
+      provider: provider.key,
+      taskId: attempt.taskId!,
+      videoUrl,
+      sceneId: input.sceneId,
+      projectId: input.projectId,
+      sceneType: input.sceneType,
+    });
+    return { ok: true, upload };
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    const type = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause.type : undefined;
+    if (type !== failureTypes.storageUnavailable) return { ok: false, error: describeFailure(err) };
+    const warning = `S3 storage unavailable after retries (${describeFailure(err)}); the provider URL is returned instead and may expire`;
+    if (setup.storageFailureMode === 'fail') {
+      state.endAttempt(attempt, { state: 'failed', error: warning });
+      return finishFailed(state, failureTypes.storageUnavailable, warning);
+    }
+    log.warn(warning);
+    return { ok: true, warning };
+  }
+}
+
+function finishFailed(state: SceneState, type: string, message: string): never {
+  state.phase = 'failed';
+  upsertSearchAttributes([
+    { key: searchAttributes.videoStatus, value: 'failed' },
+    { key: searchAttributes.costUsd, value: state.totalCostUsd },
+  ]);
+  upsertMemo({ failure: { message, totalCostUsd: state.totalCostUsd, attempts: state.attempts.length } });
+  log.error(message);
+  throw ApplicationFailure.create({ message, type, nonRetryable: true, details: [state.snapshot()] });
+}
+
+function failureDetails(err: unknown): AttemptFailureDetails | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof ApplicationFailure ? (cause.details?.[0] as AttemptFailureDetails | undefined) : undefined;
+}
+
+function describeFailure(err: unknown): string {
+  if (err instanceof AttemptFailed) return err.message;
+  if (err instanceof ActivityFailure) {
+    const cause = err.cause;
+    if (cause instanceof ApplicationFailure) return `${cause.type ?? 'Error'}: ${cause.message}`;
+    if (cause) return `${cause.name}: ${cause.message}`;
+  }
+  return err instanceof Error ? err.message : String(err);
+}

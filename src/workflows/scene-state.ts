@@ -1,0 +1,94 @@
+import { roundUsd, type BillingRule } from '../config/catalogue';
+import type { ProviderRanking } from '../config/providers';
+import type { AttemptProgress, ProviderProgressUpdate, SceneProgress, ScenePhase, SceneVideoResult } from './definitions';
+
+/** How an attempt ended, for billing: what the provider can charge depends on how far the task got. */
+export type AttemptOutcome =
+  | { kind: 'succeeded'; reportedCostUsd?: number }
+  | { kind: 'not-created' }
+  | { kind: 'task-failed'; contentPolicy: boolean; reportedCostUsd?: number }
+  | { kind: 'abandoned' };
+
+export function billedCostUsd(rule: BillingRule, estimateUsd: number, outcome: AttemptOutcome, lastState?: string): number {
+  switch (outcome.kind) {
+    case 'succeeded':
+      return outcome.reportedCostUsd ?? estimateUsd;
+    case 'not-created':
+      return 0;
+    case 'task-failed':
+      if (outcome.reportedCostUsd !== undefined) return outcome.reportedCostUsd;
+      if (rule === 'always' || (rule === 'success_or_moderated' && outcome.contentPolicy)) return estimateUsd;
+      return 0;
+    case 'abandoned':
+      // A task cancelled while still queued is never charged; one that was rendering may still finish and bill.
+      return lastState === 'queued' ? 0 : estimateUsd;
+  }
+}
+
+/** The workflow's durable view of one scene, returned as-is by the getProgress query. */
+export class SceneState {
+  phase: ScenePhase = 'ranking';
+  ranking: ProviderRanking[] = [];
+  readonly attempts: AttemptProgress[] = [];
+  result?: SceneVideoResult;
+
+  constructor(
+    readonly sceneId: string,
+    readonly projectId?: string,
+  ) {}
+
+  get current(): AttemptProgress | undefined {
+    const last = this.attempts[this.attempts.length - 1];
+    return last && last.endedAt === undefined ? last : undefined;
+  }
+
+  startAttempt(provider: string): AttemptProgress {
+    const attempt: AttemptProgress = { provider, state: 'creating', startedAt: new Date().toISOString(), costUsd: 0 };
+    this.attempts.push(attempt);
+    this.phase = 'generating';
+    return attempt;
+  }
+
+  skip(provider: string, reason: string): void {
+    const now = new Date().toISOString();
+    this.attempts.push({ provider, state: 'skipped', startedAt: now, endedAt: now, error: reason, costUsd: 0 });
+  }
+
+  endAttempt(attempt: AttemptProgress, fields: Partial<AttemptProgress>): void {
+    Object.assign(attempt, fields, { endedAt: new Date().toISOString() });
+    attempt.costUsd = roundUsd(attempt.costUsd);
+  }
+
+  applyProgress(update: ProviderProgressUpdate): void {
+    const attempt = this.current;
+    if (!attempt || attempt.taskId !== update.taskId || attempt.state === 'uploading') return;
+    attempt.state = update.state;
+    if (update.progress !== undefined) attempt.progress = update.progress;
+  }
+
+  get costByProvider(): Record<string, number> {
+    const totals: Record<string, number> = {};
+    for (const a of this.attempts) {
+      if (a.costUsd > 0) totals[a.provider] = roundUsd((totals[a.provider] ?? 0) + a.costUsd);
+    }
+    return totals;
+  }
+
+  get totalCostUsd(): number {
+    return roundUsd(this.attempts.reduce((sum, a) => sum + a.costUsd, 0));
+  }
+
+  snapshot(): SceneProgress {
+    return {
+      sceneId: this.sceneId,
+      projectId: this.projectId,
+      phase: this.phase,
+      ranking: this.ranking,
+      currentProvider: this.current?.provider,
+      attempts: this.attempts,
+      totalCostUsd: this.totalCostUsd,
+      costByProvider: this.costByProvider,
+      result: this.result,
+    };
+  }
+}

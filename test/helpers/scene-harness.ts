@@ -1,0 +1,102 @@
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { Client, Connection } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import type { ActivityDeps } from '../../src/activities';
+import { defaultCatalogue, type Catalogue, type ProviderConfig } from '../../src/config/catalogue';
+import { createSceneWorker } from '../../src/create-worker';
+import { createPiapiClient } from '../../src/providers/piapi';
+import { createRunwayClient } from '../../src/providers/runway';
+import { startSandbox, type Sandbox } from '../../src/sandbox';
+import { inspectMp4, type Mp4Info } from '../../src/sandbox/mp4-inspect';
+import type { ScenarioInput } from '../../src/sandbox/scenario';
+import { s3ClientFor } from '../../src/stack/s3-server';
+import type { SceneInput } from '../../src/workflows/scene-input';
+import { stackInfo } from './stack-info';
+import { connectClient, connectWorker, uniqueTaskQueue } from './temporal';
+
+/** The sandbox's scenario key for a catalogue provider, e.g. `piapi:kling`. */
+export function sandboxKey(provider: string, catalogue: Catalogue = defaultCatalogue): string {
+  const p: ProviderConfig | undefined = catalogue.find((c) => c.key === provider);
+  if (!p) throw new Error(`no provider ${provider}`);
+  return `${p.route}:${p.model}`;
+}
+
+export interface SceneHarness {
+  sandbox: Sandbox;
+  client: Client;
+  connection: Connection;
+  taskQueue: string;
+  worker: Worker;
+  s3: S3Client;
+  bucket: string;
+  deps: ActivityDeps;
+  scene(overrides?: Partial<SceneInput>): SceneInput;
+  readObject(key: string): Promise<Uint8Array>;
+  inspectObject(key: string): Promise<Mp4Info>;
+  close(): Promise<void>;
+}
+
+/** A real worker on the shared dev server, its activities talking to an in-process sandbox over HTTP and to real S3. */
+export async function startSceneHarness(
+  opts: { scenario?: ScenarioInput; routes?: ('piapi' | 'runway')[]; failureMode?: 'provider-url' | 'fail'; catalogue?: Catalogue } = {},
+): Promise<SceneHarness> {
+  const sandbox = await startSandbox({ scenario: opts.scenario ?? { default: { queueMs: 100, renderMs: 600 } } });
+  const stack = stackInfo();
+  const s3 = s3ClientFor(stack.s3);
+  const routes = new Set(opts.routes ?? ['piapi', 'runway']);
+  const deps: ActivityDeps = {
+    catalogue: opts.catalogue ?? defaultCatalogue,
+    providers: {
+      ...(routes.has('piapi') ? { piapi: createPiapiClient({ baseUrl: sandbox.piapiBaseUrl, apiKey: sandbox.apiKeys.piapi }) } : {}),
+      ...(routes.has('runway') ? { runway: createRunwayClient({ baseUrl: sandbox.runwayBaseUrl, apiKey: sandbox.apiKeys.runway }) } : {}),
+    },
+    s3,
+    storage: { bucket: stack.s3.bucket, prefix: 'ai-videos', failureMode: opts.failureMode ?? 'provider-url' },
+    download: { sandboxOrigin: sandbox.origin, maxBytes: 512 * 1024 * 1024 },
+    requestTimeoutMs: 5_000,
+  };
+  const { client, connection } = await connectClient();
+  const taskQueue = uniqueTaskQueue('scene');
+  const worker = await createSceneWorker({
+    connection: await connectWorker(),
+    namespace: stack.namespace,
+    taskQueue,
+    deps,
+    maxHeartbeatThrottleInterval: '1 second',
+  });
+  const running = worker.run();
+  const readObject = async (key: string) => {
+    const res = await s3.send(new GetObjectCommand({ Bucket: stack.s3.bucket, Key: key }));
+    return res.Body!.transformToByteArray();
+  };
+  return {
+    sandbox,
+    client,
+    connection,
+    taskQueue,
+    worker,
+    s3,
+    bucket: stack.s3.bucket,
+    deps,
+    scene: (overrides = {}) => ({
+      sceneId: `scene-${randomUUID().slice(0, 8)}`,
+      projectId: 'test-project',
+      sceneType: 'broll',
+      prompt: 'Calm office scene in the afternoon',
+      durationSec: 5,
+      aspectRatio: '16:9',
+      polling: { intervalMs: 200, providerDeadlineMs: 60_000 },
+      ...overrides,
+    }),
+    readObject,
+    inspectObject: async (key) => inspectMp4(await readObject(key)),
+    async close() {
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await sandbox.close();
+      s3.destroy();
+    },
+  };
+}

@@ -1,0 +1,128 @@
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Fault } from '../../src/sandbox/scenario';
+import { generateSceneVideo } from '../../src/workflows';
+import { getProgress } from '../../src/workflows/definitions';
+import { sandboxKey, startSceneHarness, type SceneHarness } from '../helpers/scene-harness';
+
+let h: SceneHarness;
+beforeAll(async () => {
+  h = await startSceneHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+beforeEach(() => {
+  h.sandbox.setScenario({ default: { queueMs: 100, renderMs: 500 } });
+});
+
+/** hook scenes rank runway first, then kling (tie on base score, catalogue order), then veo. */
+function failFirst(fault: Fault | Record<string, unknown>) {
+  h.sandbox.setScenario({ default: { queueMs: 100, renderMs: 500 }, models: { [sandboxKey('runway')]: { faults: [fault as Fault] } } });
+}
+
+async function run(overrides: Parameters<SceneHarness['scene']>[0] = {}) {
+  const input = h.scene({ sceneType: 'hook', prompt: 'Opening shot over the city', ...overrides });
+  return h.client.workflow.execute(generateSceneVideo, { taskQueue: h.taskQueue, workflowId: `fb-${input.sceneId}`, args: [input] });
+}
+
+describe('fallback along the ranked chain', () => {
+  it.each([
+    ['a 5xx at create', { kind: 'create_5xx', status: 500 }, /ProviderRejected: runway create: server \(HTTP 500\)/],
+    ['a content-policy failure', { kind: 'content_policy' }, /ContentPolicy/],
+    ['a failed task', { kind: 'task_failed', failureCode: 'INTERNAL.BAD_OUTPUT.CODE01', message: 'An unexpected error occurred.' }, /ProviderTaskFailed.*INTERNAL\.BAD_OUTPUT\.CODE01/],
+    ['a malformed create response', { kind: 'malformed_create' }, /protocol/],
+    ['a malformed status response', { kind: 'malformed_get' }, /ProviderPollFailed/],
+    ['a download that 404s', { kind: 'download_404' }, /VideoDownloadFailed.*404/],
+  ])('falls through to the next provider after %s', async (_label, fault, reason) => {
+    failFirst(fault);
+    const result = await run();
+    expect(result.provider).toBe('kling');
+    expect(result.stored).toBe(true);
+    expect(result.attempts.map((a) => a.provider)).toEqual(['runway', 'kling']);
+    expect(result.attempts[0]!.state).toBe('failed');
+    expect(result.attempts[0]!.error).toMatch(reason);
+  });
+
+  it('bills a moderated Runway generation and the success, per provider', async () => {
+    failFirst({ kind: 'content_policy' });
+    const result = await run();
+    expect(result.attempts[0]!.costUsd).toBeGreaterThan(0);
+    expect(result.costByProvider.runway).toBe(result.attempts[0]!.costUsd);
+    expect(result.costByProvider.kling).toBe(result.attempts[1]!.costUsd);
+    expect(result.totalCostUsd).toBeCloseTo(result.attempts[0]!.costUsd + result.attempts[1]!.costUsd, 6);
+  });
+
+  it('cancels the remote task when a provider misses its deadline, then moves on', async () => {
+    failFirst({ kind: 'hang' });
+    const result = await run({ polling: { intervalMs: 200, providerDeadlineMs: 3_000 } });
+    expect(result.provider).toBe('kling');
+    expect(result.attempts[0]!.error).toMatch(/no result within 3000 ms; remote task cancelled/);
+    expect(h.sandbox.stats().deletes).toContain(result.attempts[0]!.taskId);
+  });
+
+  it('fails non-retryably with every attempt and its reason when every provider fails', async () => {
+    h.sandbox.setScenario({ default: { queueMs: 50, renderMs: 200, faults: [{ kind: 'task_failed', message: 'GPU on fire' }] } });
+    const input = h.scene({ sceneType: 'hook', prompt: 'Opening shot' });
+    const err = await h.client.workflow
+      .execute(generateSceneVideo, { taskQueue: h.taskQueue, workflowId: `fb-${input.sceneId}`, args: [input] })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    const cause = (err as WorkflowFailedError).cause as ApplicationFailure;
+    expect(cause.type).toBe('AllProvidersFailed');
+    expect(cause.nonRetryable).toBe(true);
+    // 16:9 hook: every provider in the catalogue renders 16:9, so all six are tried.
+    for (const p of ['runway', 'kling', 'veo', 'luma', 'hailuo', 'hunyuan']) expect(cause.message).toMatch(new RegExp(`\\d\\. ${p}: .*GPU on fire`));
+  });
+
+  it('tries the preferred provider first, then the ranked rest', async () => {
+    const result = await run({ preferredProvider: 'hunyuan' });
+    expect(result.provider).toBe('hunyuan');
+    const progress = await h.client.workflow.getHandle(`fb-${result.sceneId}`).query(getProgress);
+    expect(progress.ranking[0]!.provider).toBe('runway');
+    expect(result.attempts.map((a) => a.provider)).toEqual(['hunyuan']);
+  });
+
+  it('only uses the providers the worker is configured for', async () => {
+    const piapiOnly = await startSceneHarness({ routes: ['piapi'] });
+    try {
+      const input = piapiOnly.scene({ sceneType: 'hook', prompt: 'Opening shot' });
+      const result = await piapiOnly.client.workflow.execute(generateSceneVideo, {
+        taskQueue: piapiOnly.taskQueue,
+        workflowId: `fb-${input.sceneId}`,
+        args: [input],
+      });
+      expect(result.provider).toBe('kling');
+      expect(piapiOnly.sandbox.stats().tasksCreated).not.toHaveProperty(sandboxKey('runway'));
+    } finally {
+      await piapiOnly.close();
+    }
+  });
+
+  it('rejects a preferred provider the worker is not configured for, before creating anything', async () => {
+    const piapiOnly = await startSceneHarness({ routes: ['piapi'] });
+    try {
+      const input = piapiOnly.scene({ preferredProvider: 'runway' });
+      const err = await piapiOnly.client.workflow
+        .execute(generateSceneVideo, { taskQueue: piapiOnly.taskQueue, workflowId: `fb-${input.sceneId}`, args: [input] })
+        .catch((e: unknown) => e);
+      const cause = (err as WorkflowFailedError).cause as ApplicationFailure;
+      expect(cause.type).toBe('ProviderNotConfigured');
+      expect(cause.message).toMatch(/preferredProvider "runway" is not configured/);
+      expect(piapiOnly.sandbox.stats().tasks).toHaveLength(0);
+    } finally {
+      await piapiOnly.close();
+    }
+  });
+
+  it('rejects invalid input non-retryably, naming the field', async () => {
+    const input = { ...h.scene(), durationSec: -1 };
+    const err = await h.client.workflow
+      .execute(generateSceneVideo, { taskQueue: h.taskQueue, workflowId: `fb-${input.sceneId}`, args: [input] })
+      .catch((e: unknown) => e);
+    const cause = (err as WorkflowFailedError).cause as ApplicationFailure;
+    expect(cause.type).toBe('InvalidSceneInput');
+    expect(cause.message).toMatch(/durationSec: must be greater than 0/);
+  });
+});
