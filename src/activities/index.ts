@@ -1,3 +1,4 @@
+import { awaitSceneResult } from './await-scene-result';
 import type { ProviderSetup } from './contracts';
 import { createCancelTask } from './cancel-task';
 import { createCreateTask } from './create-task';
@@ -17,6 +18,7 @@ export function createActivities(deps: ActivityDeps) {
     pollStatus: createPollStatus(deps),
     cancelTask: createCancelTask(deps),
     uploadToS3: createUploadToS3(deps),
+    awaitSceneResult,
   };
 }
 

@@ -1,1 +1,2 @@
+export { generateProjectVideos } from './generate-project-videos';
 export { generateSceneVideo } from './generate-scene-video';

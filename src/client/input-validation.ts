@@ -1,0 +1,40 @@
+import type { z } from 'zod';
+import { formatZodError } from '../config/format-zod-error';
+import { projectInputSchema, type ProjectInput, type ValidProjectInput } from '../workflows/project-input';
+import { sceneInputSchema, type SceneInput, type ValidSceneInput } from '../workflows/scene-input';
+import { defaultCatalogue, type Catalogue } from '../config/catalogue';
+
+/** Bad input caught before anything is started; the message names every offending field. */
+export class InvalidInputError extends Error {
+  override readonly name = 'InvalidInputError';
+}
+
+function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.infer<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new InvalidInputError(`invalid ${what}: ${formatZodError(parsed.error)}`);
+  return parsed.data;
+}
+
+function checkProviderKeys(keys: readonly (string | undefined)[], catalogue: Catalogue, path: string): void {
+  const known = new Set(catalogue.map((p) => p.key));
+  for (const key of keys) {
+    if (key !== undefined && !known.has(key)) {
+      throw new InvalidInputError(`invalid ${path}: unknown provider "${key}" (known: ${[...known].join(', ')})`);
+    }
+  }
+}
+
+/** Validates with the workflow's own schema, plus the provider names against the catalogue the client knows. */
+export function validateSceneInput(input: SceneInput, catalogue: Catalogue = defaultCatalogue): ValidSceneInput {
+  const scene = parse(sceneInputSchema, input, 'scene');
+  checkProviderKeys([scene.preferredProvider, ...(scene.allowedProviders ?? [])], catalogue, 'scene');
+  return scene;
+}
+
+export function validateProjectInput(input: ProjectInput, catalogue: Catalogue = defaultCatalogue): ValidProjectInput {
+  const project = parse(projectInputSchema, input, 'project');
+  project.scenes.forEach((scene, i) =>
+    checkProviderKeys([scene.preferredProvider, ...(scene.allowedProviders ?? [])], catalogue, `project: scenes[${i}]`),
+  );
+  return project;
+}

@@ -1,0 +1,76 @@
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { Catalogue } from '../config/catalogue';
+import { generateProjectVideos } from '../workflows';
+import { getProgress, sceneTaskQueueDefault, type SceneProgress } from '../workflows/definitions';
+import { getProjectProgress as projectProgressQuery, type ProjectProgress, type ProjectResult } from '../workflows/project-definitions';
+import { projectWorkflowId, type ProjectInput } from '../workflows/project-input';
+import { searchAttributes } from '../workflows/search-attributes';
+import { validateProjectInput } from './input-validation';
+import { attachable } from './scene-video';
+
+export interface StartedProject {
+  workflowId: string;
+  started: boolean;
+  handle: WorkflowHandle<typeof generateProjectVideos>;
+}
+
+/** Starts a project, or attaches to its running or finished workflow, so a repeated call never redoes paid work. */
+export async function startProjectVideos(
+  client: Client,
+  project: ProjectInput,
+  options: { taskQueue?: string; workflowId?: string; catalogue?: Catalogue } = {},
+): Promise<StartedProject> {
+  const input = validateProjectInput(project, options.catalogue);
+  const workflowId = options.workflowId ?? projectWorkflowId(input.projectId);
+  const existing = await attachable<typeof generateProjectVideos>(client, workflowId);
+  if (existing) return { workflowId, started: false, handle: existing };
+  try {
+    const handle = await client.workflow.start(generateProjectVideos, {
+      taskQueue: options.taskQueue ?? sceneTaskQueueDefault,
+      workflowId,
+      args: [project],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+      typedSearchAttributes: [{ key: searchAttributes.projectId, value: input.projectId }],
+      staticSummary: `project ${input.projectId}: ${input.scenes.length} scenes`,
+    });
+    return { workflowId, started: true, handle };
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      return { workflowId, started: false, handle: client.workflow.getHandle<typeof generateProjectVideos>(workflowId) };
+    }
+    throw err;
+  }
+}
+
+export interface LiveProjectProgress extends ProjectProgress {
+  /** The live view of each running scene, from its own workflow's query. */
+  live: Record<string, SceneProgress>;
+}
+
+/** The project's durable view plus, for running scenes, their current provider, attempt and cost. */
+export async function getProjectProgress(client: Client, workflowId: string): Promise<LiveProjectProgress> {
+  const progress = await client.workflow.getHandle(workflowId).query(projectProgressQuery);
+  const live: Record<string, SceneProgress> = {};
+  await Promise.all(
+    progress.scenes
+      .filter((s) => s.phase === 'running')
+      .map(async (s) => {
+        try {
+          live[s.sceneId] = await client.workflow.getHandle(s.workflowId).query(getProgress);
+        } catch {
+          // The child may not have started its first task yet; the project view still covers it.
+        }
+      }),
+  );
+  return { ...progress, live };
+}
+
+export function waitForProjectVideos(client: Client, workflowId: string): Promise<ProjectResult> {
+  return client.workflow.getHandle<typeof generateProjectVideos>(workflowId).result();
+}
+
+/** Cancels the project; its running scenes are cancelled with it and cancel their provider tasks. */
+export async function cancelProjectVideos(client: Client, workflowId: string): Promise<void> {
+  await client.workflow.getHandle(workflowId).cancel();
+}

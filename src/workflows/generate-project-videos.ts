@@ -1,0 +1,122 @@
+import {
+  ApplicationFailure,
+  ChildWorkflowFailure,
+  condition,
+  executeChild,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { SceneActivities } from '../activities';
+import type { ProviderSetup } from '../activities/contracts';
+import { estimateCostUsd, roundUsd } from '../config/catalogue';
+import { formatZodError } from '../config/format-zod-error';
+import type { SceneProgress, SceneVideoResult } from './definitions';
+import { generateSceneVideo } from './generate-scene-video';
+import { getProjectProgress, type ProjectProgress, type ProjectResult, type ProjectSceneStatus } from './project-definitions';
+import { projectInputSchema, sceneWorkflowId, type ProjectInput, type ValidProjectInput } from './project-input';
+import { searchAttributes } from './search-attributes';
+
+const { loadProviderSetup } = proxyActivities<SceneActivities>({ startToCloseTimeout: '30 seconds', retry: { maximumAttempts: 10 } });
+const { awaitSceneResult } = proxyActivities<SceneActivities>({ startToCloseTimeout: '1 day', heartbeatTimeout: '1 minute' });
+
+type ValidScene = ValidProjectInput['scenes'][number];
+
+/** The cheapest configured provider that can render this scene, at its estimate; undefined when none can. */
+function cheapestEstimate(scene: ValidScene, setup: ProviderSetup): number | undefined {
+  const estimates = setup.catalogue
+    .filter((p) => setup.configured.includes(p.key) && p.aspectRatios.includes(scene.aspectRatio))
+    .filter((p) => !scene.allowedProviders || scene.allowedProviders.includes(p.key))
+    .map((p) => estimateCostUsd(p, scene.durationSec));
+  return estimates.length > 0 ? Math.min(...estimates) : undefined;
+}
+
+/** Runs the scenes of one video as child scene workflows, at most N at once, within an optional budget. */
+export async function generateProjectVideos(rawInput: ProjectInput): Promise<ProjectResult> {
+  const parsed = projectInputSchema.safeParse(rawInput);
+  if (!parsed.success) throw ApplicationFailure.nonRetryable(`invalid project input: ${formatZodError(parsed.error)}`, 'InvalidProjectInput');
+  const project = parsed.data;
+  const scenes: ProjectSceneStatus[] = project.scenes.map((s) => ({
+    sceneId: s.sceneId,
+    sceneType: s.sceneType,
+    workflowId: sceneWorkflowId(s.sceneId, project.projectId),
+    phase: 'pending',
+    costUsd: 0,
+  }));
+  const progress = (): ProjectProgress => ({
+    projectId: project.projectId,
+    budgetUsd: project.budgetUsd,
+    maxConcurrentScenes: project.maxConcurrentScenes,
+    scenes,
+    totalCostUsd: roundUsd(scenes.reduce((sum, s) => sum + s.costUsd, 0)),
+    counts: {
+      pending: scenes.filter((s) => s.phase === 'pending').length,
+      running: scenes.filter((s) => s.phase === 'running').length,
+      succeeded: scenes.filter((s) => s.phase === 'succeeded').length,
+      failed: scenes.filter((s) => s.phase === 'failed').length,
+      skipped: scenes.filter((s) => s.phase === 'skipped').length,
+    },
+  });
+  setHandler(getProjectProgress, progress, { description: 'Each scene: phase, provider, cost; and the totals' });
+  upsertSearchAttributes([{ key: searchAttributes.projectId, value: project.projectId }]);
+
+  const setup = await loadProviderSetup();
+  let running = 0;
+  let reserved = 0;
+  const children: Promise<void>[] = [];
+  for (const [i, scene] of project.scenes.entries()) {
+    await condition(() => running < project.maxConcurrentScenes);
+    const status = scenes[i]!;
+    const cheapest = cheapestEstimate(scene, setup);
+    const left = project.budgetUsd === undefined ? undefined : roundUsd(project.budgetUsd - progress().totalCostUsd - reserved);
+    if (left !== undefined && cheapest !== undefined && left < cheapest) {
+      status.phase = 'skipped';
+      status.error = `budget: $${left.toFixed(4)} left cannot cover the cheapest estimate $${cheapest.toFixed(4)}`;
+      log.info(`Skipping scene ${scene.sceneId}: ${status.error}`);
+      continue;
+    }
+    running++;
+    reserved += cheapest ?? 0;
+    status.phase = 'running';
+    const maxCostUsd = [scene.maxCostUsd, left].filter((v): v is number => v !== undefined);
+    children.push(
+      runScene(project, scene, status.workflowId, maxCostUsd.length > 0 ? Math.min(...maxCostUsd) : undefined)
+        .then((result) => {
+          Object.assign(status, { phase: 'succeeded', provider: result.provider, s3Key: result.s3Key, costUsd: result.totalCostUsd });
+        })
+        .catch((err: unknown) => {
+          Object.assign(status, { phase: 'failed', ...failedSceneFields(err) });
+        })
+        .finally(() => {
+          running--;
+          reserved -= cheapest ?? 0;
+        }),
+    );
+  }
+  await Promise.all(children);
+  const result = progress();
+  log.info(`Project ${project.projectId}: ${result.counts.succeeded} succeeded, ${result.counts.failed} failed, ${result.counts.skipped} skipped, $${result.totalCostUsd}`);
+  return result;
+}
+
+async function runScene(project: ValidProjectInput, scene: ValidScene, workflowId: string, maxCostUsd?: number): Promise<SceneVideoResult> {
+  try {
+    return await executeChild(generateSceneVideo, {
+      workflowId,
+      args: [{ ...scene, projectId: project.projectId, polling: project.polling ?? scene.polling, maxCostUsd }],
+      // A scene that already succeeded (in an earlier run) is never generated and paid for again.
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+    });
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return awaitSceneResult(workflowId);
+    throw err;
+  }
+}
+
+function failedSceneFields(err: unknown): Pick<ProjectSceneStatus, 'error' | 'costUsd'> {
+  const cause = err instanceof ChildWorkflowFailure ? err.cause : err;
+  const snapshot = cause instanceof ApplicationFailure ? (cause.details?.[0] as SceneProgress | undefined) : undefined;
+  return { error: cause instanceof Error ? cause.message : String(cause), costUsd: snapshot?.totalCostUsd ?? 0 };
+}
