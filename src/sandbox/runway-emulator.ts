@@ -1,0 +1,281 @@
+import type { ServerResponse } from 'node:http';
+import type { z } from 'zod';
+import { type EmulatorDeps, reply, replyMalformed } from './emulator';
+import { type Route, type RouteContext, header, parseJson, readBody, sendText } from './http-util';
+import {
+  type RunwayCreateBody,
+  defaultDuration,
+  imageToVideoBody,
+  runwayModels,
+  textToVideoBody,
+} from './runway-schemas';
+import { priceOf } from './scenario';
+import { UrlSigner } from './signed-urls';
+import { type SandboxTaskRecord, taskRecord } from './stats';
+import { type CreateFault, drawCreateFault, drawTaskFate } from './task-faults';
+import { type Phase, type SandboxTask, TaskStore, isTerminal } from './task-store';
+import { nearestAspect } from './video-files';
+import { serveVideo } from './video-serving';
+
+type RunwayTask = SandboxTask<null>;
+
+const RUNWAY_API_VERSION = '2024-11-06';
+const DOC_URL = 'https://docs.dev.runwayml.com/api';
+const STARTING_CREDITS = 100_000;
+
+function runwayStatus(phase: Phase): string {
+  switch (phase) {
+    case 'throttled':
+      return 'THROTTLED';
+    case 'queued':
+      return 'PENDING';
+    case 'running':
+      return 'RUNNING';
+    case 'succeeded':
+      return 'SUCCEEDED';
+    case 'failed':
+      return 'FAILED';
+    case 'cancelled':
+      return 'CANCELLED';
+  }
+}
+
+/** Runway's developer API (`/v1/...`, API version 2024-11-06) and its signed output files. No webhooks: it has none. */
+export class RunwayEmulator {
+  readonly store = new TaskStore<null>({
+    concurrencyOf: (key) => this.deps.runtime.behaviour(key).concurrency,
+    onChange: () => undefined,
+  });
+  private readonly signer = new UrlSigner();
+
+  constructor(
+    private readonly deps: EmulatorDeps,
+    private readonly apiKey: string,
+  ) {}
+
+  routes(): Route[] {
+    const file = /^\/runway-output\/([0-9a-f-]+)\.mp4$/;
+    return [
+      {
+        method: 'POST',
+        path: /^\/v1\/image_to_video$/,
+        label: 'POST /v1/image_to_video',
+        handle: (c) => this.create(c, imageToVideoBody),
+      },
+      {
+        method: 'POST',
+        path: /^\/v1\/text_to_video$/,
+        label: 'POST /v1/text_to_video',
+        handle: (c) => this.create(c, textToVideoBody),
+      },
+      { method: 'GET', path: /^\/v1\/tasks\/([^/]+)$/, label: 'GET /v1/tasks/:id', handle: (c) => this.get(c) },
+      {
+        method: 'DELETE',
+        path: /^\/v1\/tasks\/([^/]+)$/,
+        label: 'DELETE /v1/tasks/:id',
+        handle: (c) => this.delete(c),
+      },
+      {
+        method: 'GET',
+        path: /^\/v1\/organization$/,
+        label: 'GET /v1/organization',
+        handle: (c) => this.organization(c),
+      },
+      { method: 'GET', path: file, label: 'GET /runway-output/:file', handle: (c) => this.download(c) },
+      { method: 'HEAD', path: file, label: 'HEAD /runway-output/:file', handle: (c) => this.download(c) },
+    ];
+  }
+
+  records(): SandboxTaskRecord[] {
+    return this.store.all().map((t) => taskRecord(t, runwayStatus(t.phase)));
+  }
+
+  private async create(ctx: RouteContext, schema: z.ZodType<RunwayCreateBody>): Promise<void> {
+    const { req, res } = ctx;
+    if (!(await this.admitted(ctx))) return;
+    const json = parseJson(await readBody(req));
+    if (json === undefined)
+      return reply(this.deps, res, 'runway', 400, { error: 'Invalid JSON body', docUrl: DOC_URL });
+    const body = schema.safeParse(json);
+    if (!body.success)
+      return reply(this.deps, res, 'runway', 400, {
+        error: 'Validation of body failed',
+        issues: body.error.issues,
+        docUrl: DOC_URL,
+      });
+
+    const key = `runway:${body.data.model}`;
+    const behaviour = this.deps.runtime.behaviour(key);
+    const fault = drawCreateFault(this.deps.runtime, behaviour);
+    if (fault && fault.kind !== 'malformed_create') {
+      const [status, errorBody, headers] = faultReply(fault);
+      return reply(this.deps, res, key, status, errorBody, headers);
+    }
+    const durationSec = body.data.duration ?? defaultDuration(body.data.model);
+    const prompt = body.data.promptText ?? '';
+    const task = this.store.create({
+      api: 'runway',
+      model: body.data.model,
+      prompt,
+      aspect: nearestAspect(body.data.ratio),
+      durationSec,
+      cost: priceOf(behaviour.price, durationSec),
+      queueMs: behaviour.queueMs,
+      renderMs: behaviour.renderMs,
+      ...drawTaskFate(this.deps.runtime, behaviour, prompt),
+      details: null,
+    });
+    const created = { id: task.id, estimatedCost: { credits: task.cost } };
+    if (fault) return replyMalformed(this.deps, res, key, created);
+    return reply(this.deps, res, key, 200, created);
+  }
+
+  private async get(ctx: RouteContext): Promise<void> {
+    if (!(await this.admitted(ctx))) return;
+    const task = this.live(ctx.params[0]);
+    if (!task) return this.notFound(ctx.res);
+    const body = this.render(task);
+    if (this.deps.runtime.draw(this.deps.runtime.behaviour(task.key).faults, ['malformed_get']))
+      return replyMalformed(this.deps, ctx.res, task.key, body);
+    return reply(this.deps, ctx.res, task.key, 200, body);
+  }
+
+  /** Cancels a task that is still running, deletes one that is not; either way it is gone afterwards. */
+  private async delete(ctx: RouteContext): Promise<void> {
+    if (!(await this.admitted(ctx))) return;
+    this.deps.stats.deleteRequested(ctx.params[0] ?? '');
+    const task = this.live(ctx.params[0]);
+    if (!task) return this.notFound(ctx.res);
+    this.store.delete(task);
+    return reply(this.deps, ctx.res, task.key, 204, undefined);
+  }
+
+  private async organization(ctx: RouteContext): Promise<void> {
+    if (!(await this.admitted(ctx))) return;
+    const tasks = this.store.all();
+    const spent = tasks.reduce((sum, t) => sum + (this.charged(t) ?? t.cost), 0);
+    const perModel = <T>(value: (model: string) => T) => Object.fromEntries(runwayModels.map((m) => [m, value(m)]));
+    return reply(this.deps, ctx.res, 'runway', 200, {
+      creditBalance: STARTING_CREDITS - spent,
+      tier: {
+        maxMonthlyCreditSpend: STARTING_CREDITS,
+        models: perModel((m) => ({
+          maxConcurrentGenerations: this.deps.runtime.behaviour(`runway:${m}`).concurrency ?? 1000,
+          maxDailyGenerations: 100_000,
+        })),
+      },
+      usage: { models: perModel((m) => ({ dailyGenerations: tasks.filter((t) => t.model === m).length })) },
+    });
+  }
+
+  private async download({ req, res, params, url }: RouteContext): Promise<void> {
+    const fileId = params[0] ?? '';
+    const task = this.store.byFileId(fileId);
+    // Deleted tasks lose their output too; a bad or expired signature gets CloudFront's 403.
+    if (!task || task.deleted || task.phase !== 'succeeded') return sendText(res, 404, 'Not Found');
+    if (!this.signer.verify(url.searchParams.get('_jwt'), fileId)) return sendText(res, 403, 'AccessDenied');
+    return serveVideo(
+      req,
+      res,
+      { taskId: task.id, key: task.key, aspect: task.aspect, durationSec: task.durationSec },
+      this.deps,
+    );
+  }
+
+  private render(task: RunwayTask): Record<string, unknown> {
+    const base = {
+      id: task.id,
+      status: runwayStatus(task.phase),
+      createdAt: new Date(task.createdAt.ms).toISOString(),
+    };
+    const charged = this.charged(task);
+    const cost = charged === undefined ? { estimatedCost: { credits: task.cost } } : { cost: { credits: charged } };
+    const { outcome } = task;
+    switch (task.phase) {
+      case 'running':
+        return { ...base, progress: Math.round(this.store.progress(task) * 100) / 100, ...cost };
+      case 'succeeded': {
+        const url =
+          task.unsafeUrl ??
+          `${this.deps.origin()}/runway-output/${task.fileId}.mp4?_jwt=${this.signer.sign(task.fileId)}`;
+        return { ...base, output: [url], ...cost };
+      }
+      case 'failed':
+        if (outcome.kind === 'fail' && outcome.moderation)
+          return {
+            ...base,
+            failure: 'The prompt was flagged by content moderation.',
+            failureCode: 'SAFETY.INPUT.TEXT',
+            ...cost,
+          };
+        return {
+          ...base,
+          failure: (outcome.kind === 'fail' && outcome.message) || 'An unexpected error occurred.',
+          failureCode: (outcome.kind === 'fail' && outcome.failureCode) || 'INTERNAL.BAD_OUTPUT.CODE01',
+          ...cost,
+        };
+      default:
+        return { ...base, ...cost };
+    }
+  }
+
+  /** Credits taken by a finished task: moderated generations cost as much as successful ones (Runway docs). */
+  private charged(task: RunwayTask): number | undefined {
+    if (!isTerminal(task.phase)) return undefined;
+    const moderated = task.outcome.kind === 'fail' && task.outcome.moderation;
+    return task.phase === 'succeeded' || (task.phase === 'failed' && moderated) ? task.cost : 0;
+  }
+
+  private live(id: string | undefined): RunwayTask | undefined {
+    const task = this.store.get(id ?? '');
+    return task && !task.deleted ? task : undefined;
+  }
+
+  /** Checks the key, then the API version; answers the request itself when either is wrong. */
+  private async admitted({ req, res }: RouteContext): Promise<boolean> {
+    const auth = header(req, 'authorization');
+    const key = /^Bearer (.+)$/.exec(auth ?? '')?.[1];
+    if (!key) {
+      await reply(this.deps, res, 'runway', 401, { error: 'No API key provided in the Authorization header.' });
+      return false;
+    }
+    if (key !== this.apiKey) {
+      await reply(this.deps, res, 'runway', 401, { error: 'Invalid API key.' });
+      return false;
+    }
+    const version = header(req, 'x-runway-version');
+    if (version !== RUNWAY_API_VERSION) {
+      const error = version
+        ? `Unsupported API version "${version}" in the X-Runway-Version header.`
+        : 'The X-Runway-Version header is required.';
+      await reply(this.deps, res, 'runway', 400, { error, docUrl: DOC_URL });
+      return false;
+    }
+    return true;
+  }
+
+  private notFound(res: ServerResponse): Promise<void> {
+    return reply(this.deps, res, 'runway', 404, { error: 'Could not find Task' });
+  }
+}
+
+function faultReply(
+  fault: Exclude<CreateFault, { kind: 'malformed_create' }>,
+): [number, unknown, Record<string, string>?] {
+  switch (fault.kind) {
+    case 'create_5xx':
+      return [fault.status, { error: 'An unexpected error occurred.' }];
+    case 'create_4xx':
+      return [fault.status, fault.body ?? { error: 'Bad request.', docUrl: DOC_URL }];
+    case 'rate_limit':
+      return [
+        429,
+        { error: 'You have reached the maximum number of daily generations for this model.' },
+        fault.retryAfterSec === undefined ? {} : { 'retry-after': `${fault.retryAfterSec}` },
+      ];
+    case 'auth':
+      return [401, { error: 'Invalid API key.' }];
+    case 'insufficient_credits':
+      return [400, { error: 'You do not have enough credits to run this task.', docUrl: DOC_URL }];
+  }
+}

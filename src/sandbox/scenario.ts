@@ -1,0 +1,153 @@
+import { z } from 'zod';
+
+const when = {
+  /** Probability that a matching task/request is hit, drawn from the seeded PRNG. */
+  rate: z.number().min(0).max(1).default(1),
+  /** Hit at most this many tasks/requests (counted per fault entry), e.g. 1 for "fails once, then recovers". */
+  times: z.number().int().positive().optional(),
+};
+
+/**
+ * Injected failures. Create-time faults (`create_*`, `rate_limit`, `auth`, `insufficient_credits`) are drawn per
+ * valid create request and leave no task behind, except `malformed_create`, which creates the (paid) task and
+ * garbles the reply, the ambiguous case a client must not retry blindly. Task faults (`task_failed`,
+ * `content_policy`, `hang`, `unsafe_url`) are drawn once per created task; `malformed_get` per task poll;
+ * `download_*` per GET of an output file.
+ */
+export const faultSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('create_5xx'), ...when, status: z.number().int().min(500).max(599).default(500) }),
+  z.strictObject({
+    kind: z.literal('create_4xx'),
+    ...when,
+    status: z.number().int().min(400).max(499).default(400),
+    /** Replaces the API's usual error body. */
+    body: z.json().optional(),
+  }),
+  z.strictObject({ kind: z.literal('rate_limit'), ...when, retryAfterSec: z.number().int().nonnegative().optional() }),
+  z.strictObject({ kind: z.literal('auth'), ...when }),
+  z.strictObject({ kind: z.literal('insufficient_credits'), ...when }),
+  z.strictObject({
+    kind: z.literal('task_failed'),
+    ...when,
+    /** PiAPI `error.code`. */
+    code: z.number().int().optional(),
+    /** Runway `failureCode`. */
+    failureCode: z.string().optional(),
+    message: z.string().optional(),
+  }),
+  z.strictObject({ kind: z.literal('content_policy'), ...when }),
+  z.strictObject({ kind: z.literal('hang'), ...when }),
+  z.strictObject({ kind: z.literal('malformed_create'), ...when }),
+  z.strictObject({ kind: z.literal('malformed_get'), ...when }),
+  z.strictObject({ kind: z.literal('download_404'), ...when }),
+  z.strictObject({
+    kind: z.literal('download_truncated'),
+    ...when,
+    /** Share of the body sent before the connection is cut. */
+    fraction: z.number().min(0).lt(1).default(0.5),
+  }),
+  z.strictObject({
+    kind: z.literal('download_slow'),
+    ...when,
+    bytesPerSec: z.number().int().positive().default(65_536),
+  }),
+  z.strictObject({ kind: z.literal('unsafe_url'), ...when, url: z.string().min(1) }),
+]);
+
+export type Fault = z.output<typeof faultSchema>;
+export type FaultKind = Fault['kind'];
+
+const priceSchema = z.strictObject({
+  /** PiAPI: USD; Runway: credits. */
+  perSec: z.number().nonnegative().default(0),
+  perTask: z.number().nonnegative().default(0),
+});
+export type Price = z.output<typeof priceSchema>;
+
+const behaviourPatchSchema = z.strictObject({
+  /** Time in `pending` / `PENDING` before processing starts. */
+  queueMs: z.number().nonnegative().optional(),
+  /** Time in `processing` / `RUNNING`; progress rises linearly over it. */
+  renderMs: z.number().nonnegative().optional(),
+  /** Added before every response that concerns this model. */
+  latencyMs: z.number().nonnegative().optional(),
+  /** Tasks holding a slot (queued or processing) at once; further tasks wait (`pending` / `THROTTLED`). */
+  concurrency: z.number().int().positive().optional(),
+  faults: z.array(faultSchema).optional(),
+  price: priceSchema.optional(),
+});
+
+export const scenarioSchema = z.strictObject({
+  /** Multiplies every configured time (queue, render, latency, webhook redelivery delay). */
+  timeScale: z.number().positive().default(1),
+  /** Prompts containing one of these (case-insensitive) fail moderation. */
+  contentPolicyWords: z.array(z.string().min(1)).default(['forbidden', 'nsfw']),
+  /** Pads every served MP4 to this size with a trailing `free` box, for upload benchmarks. */
+  videoBytes: z.number().int().positive().optional(),
+  webhook: z
+    .strictObject({
+      /** Redeliveries after a non-200 answer. */
+      retries: z.number().int().nonnegative().default(3),
+      retryDelayMs: z.number().nonnegative().default(1000),
+    })
+    .prefault({}),
+  /** Applies to every model unless overridden in `models`. */
+  default: behaviourPatchSchema.prefault({}),
+  /** Per model, keyed `piapi:<model>` or `runway:<model>`; fields override `default` one by one. */
+  models: z
+    .record(
+      z.string().regex(/^(piapi|runway):.+$/, 'keys look like piapi:kling or runway:gen4.5'),
+      behaviourPatchSchema,
+    )
+    .default({}),
+});
+
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type Scenario = z.output<typeof scenarioSchema>;
+
+export interface Behaviour {
+  queueMs: number;
+  renderMs: number;
+  latencyMs: number;
+  concurrency: number | undefined;
+  faults: readonly Fault[];
+  price: Price;
+}
+
+const builtIn = { queueMs: 200, renderMs: 1500, latencyMs: 0, faults: [] };
+
+/**
+ * Published PAYG prices (PiAPI in USD, Runway in credits), see the reference documents' pricing sections. One figure
+ * per model: variants (Veo fast, audio, Kling pro) are not priced separately.
+ */
+const defaultPrices: Record<string, Partial<Price>> = {
+  'piapi:kling': { perSec: 0.1 },
+  'piapi:luma': { perTask: 0.2 },
+  'piapi:hailuo': { perTask: 0.2 },
+  'piapi:Qubico/hunyuan': { perTask: 0.09 },
+  'piapi:veo3.1': { perSec: 0.12 },
+  'runway:gen4_turbo': { perSec: 5 },
+  'runway:gen4.5': { perSec: 12 },
+  'runway:veo3': { perSec: 40 },
+  'runway:veo3.1': { perSec: 20 },
+  'runway:veo3.1_fast': { perSec: 10 },
+};
+
+/** Times come back already multiplied by `timeScale`. */
+export function resolveBehaviour(scenario: Scenario, key: string): Behaviour {
+  const own = scenario.models[key] ?? {};
+  const pick = <K extends keyof typeof own>(field: K) => own[field] ?? scenario.default[field];
+  const scale = (ms: number) => ms * scenario.timeScale;
+  return {
+    queueMs: scale(pick('queueMs') ?? builtIn.queueMs),
+    renderMs: scale(pick('renderMs') ?? builtIn.renderMs),
+    latencyMs: scale(pick('latencyMs') ?? builtIn.latencyMs),
+    concurrency: pick('concurrency'),
+    faults: pick('faults') ?? builtIn.faults,
+    price: pick('price') ?? { perSec: 0, perTask: 0, ...defaultPrices[key] },
+  };
+}
+
+export function priceOf(price: Price, durationSec: number): number {
+  return price.perTask + price.perSec * durationSec;
+}

@@ -1,0 +1,52 @@
+import type { Behaviour, Fault } from './scenario';
+import type { ScenarioRuntime } from './scenario-runtime';
+import type { Outcome } from './task-store';
+
+export type CreateFault = Extract<
+  Fault,
+  { kind: 'create_5xx' | 'create_4xx' | 'rate_limit' | 'auth' | 'insufficient_credits' | 'malformed_create' }
+>;
+
+/** The fault, if any, that answers a valid create request instead of the API. */
+export function drawCreateFault(runtime: ScenarioRuntime, behaviour: Behaviour): CreateFault | undefined {
+  return runtime.draw(behaviour.faults, [
+    'create_5xx',
+    'create_4xx',
+    'rate_limit',
+    'auth',
+    'insufficient_credits',
+    'malformed_create',
+  ]);
+}
+
+/** How a new task will end, and where its output URL points when an `unsafe_url` fault hits. */
+export function drawTaskFate(
+  runtime: ScenarioRuntime,
+  behaviour: Behaviour,
+  prompt: string,
+): { outcome: Outcome; unsafeUrl?: string } {
+  const unsafeUrl = runtime.draw(behaviour.faults, ['unsafe_url'])?.url;
+  const lower = prompt.toLowerCase();
+  if (runtime.scenario.contentPolicyWords.some((word) => lower.includes(word.toLowerCase())))
+    return { outcome: { kind: 'fail', moderation: true }, unsafeUrl };
+  const fault = runtime.draw(behaviour.faults, ['task_failed', 'content_policy', 'hang']);
+  switch (fault?.kind) {
+    case undefined:
+      return { outcome: { kind: 'succeed' }, unsafeUrl };
+    case 'hang':
+      return { outcome: { kind: 'hang' }, unsafeUrl };
+    case 'content_policy':
+      return { outcome: { kind: 'fail', moderation: true }, unsafeUrl };
+    case 'task_failed':
+      return {
+        outcome: {
+          kind: 'fail',
+          moderation: false,
+          code: fault.code,
+          failureCode: fault.failureCode,
+          message: fault.message,
+        },
+        unsafeUrl,
+      };
+  }
+}

@@ -1,0 +1,179 @@
+import { randomUUID } from 'node:crypto';
+import { type Instant, now } from './time';
+
+export type Api = 'piapi' | 'runway';
+export type Aspect = '16:9' | '9:16' | '1:1';
+
+/**
+ * Provider-neutral lifecycle. A task holds one of its model's concurrency slots while `queued` or `running`;
+ * without a free slot it waits as `throttled` (PiAPI shows that as `pending`, Runway as `THROTTLED`).
+ */
+export type Phase = 'throttled' | 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export type Outcome =
+  | { kind: 'succeed' }
+  /** Moderation failures end when the queue phase does: the prompt is rejected before rendering. */
+  | { kind: 'fail'; moderation: boolean; code?: number; failureCode?: string; message?: string }
+  | { kind: 'hang' };
+
+export interface TaskSpec<D> {
+  api: Api;
+  model: string;
+  prompt: string;
+  aspect: Aspect;
+  durationSec: number;
+  /** In the API's own unit: USD for PiAPI, credits for Runway. */
+  cost: number;
+  queueMs: number;
+  renderMs: number;
+  outcome: Outcome;
+  /** Where the output URL points instead of the sandbox (URL-safety tests). */
+  unsafeUrl?: string;
+  /** What only the owning emulator reads (request echo, webhook config). */
+  details: D;
+}
+
+export interface SandboxTask<D> extends TaskSpec<D> {
+  id: string;
+  /** `api:model`, the key for scenario behaviour, concurrency and stats. */
+  key: string;
+  /** Names the output file, so its URL does not reveal the task id (as PiAPI's ephemeral URLs). */
+  fileId: string;
+  phase: Phase;
+  createdAt: Instant;
+  startedAt?: Instant;
+  endedAt?: Instant;
+  deleted: boolean;
+}
+
+export interface TaskStoreHooks<D> {
+  concurrencyOf(key: string): number | undefined;
+  onChange(task: SandboxTask<D>): void;
+}
+
+const holdsSlot = (phase: Phase) => phase === 'queued' || phase === 'running';
+export const isTerminal = (phase: Phase) => phase === 'succeeded' || phase === 'failed' || phase === 'cancelled';
+
+/** Tasks of one API, driven through their phases by timers. */
+export class TaskStore<D> {
+  private readonly tasks = new Map<string, SandboxTask<D>>();
+  private readonly byFile = new Map<string, SandboxTask<D>>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly peaks = new Map<string, number>();
+
+  constructor(private readonly hooks: TaskStoreHooks<D>) {}
+
+  create(spec: TaskSpec<D>): SandboxTask<D> {
+    const task: SandboxTask<D> = {
+      ...spec,
+      id: randomUUID(),
+      key: `${spec.api}:${spec.model}`,
+      fileId: randomUUID(),
+      phase: 'throttled',
+      createdAt: now(),
+      deleted: false,
+    };
+    this.tasks.set(task.id, task);
+    this.byFile.set(task.fileId, task);
+    if (this.hasFreeSlot(task.key)) this.enqueue(task);
+    const inFlight = this.count(task.key, (phase) => !isTerminal(phase));
+    this.peaks.set(task.key, Math.max(this.peaks.get(task.key) ?? 0, inFlight));
+    return task;
+  }
+
+  get(id: string): SandboxTask<D> | undefined {
+    return this.tasks.get(id);
+  }
+
+  byFileId(fileId: string): SandboxTask<D> | undefined {
+    return this.byFile.get(fileId);
+  }
+
+  all(): SandboxTask<D>[] {
+    return [...this.tasks.values()];
+  }
+
+  /** Peak number of unfinished tasks per key since the last reset. */
+  peakInFlight(): Record<string, number> {
+    return Object.fromEntries(this.peaks);
+  }
+
+  /** 0..1 while running; a hanging task creeps towards but never reaches 1. */
+  progress(task: SandboxTask<D>): number {
+    if (task.phase === 'succeeded') return 1;
+    if (task.phase !== 'running' || !task.startedAt) return 0;
+    if (task.renderMs <= 0) return 0.99;
+    return Math.min(0.99, (Date.now() - task.startedAt.ms) / task.renderMs);
+  }
+
+  /** Cancels an unfinished task and marks the task deleted. */
+  delete(task: SandboxTask<D>): void {
+    task.deleted = true;
+    if (!isTerminal(task.phase)) this.finish(task, 'cancelled');
+  }
+
+  /** Lets waiting tasks take slots a raised concurrency limit has freed. */
+  rebalance(): void {
+    for (const key of new Set(this.all().map((t) => t.key))) this.admitWaiting(key);
+  }
+
+  clear(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    this.tasks.clear();
+    this.byFile.clear();
+    this.peaks.clear();
+  }
+
+  private enqueue(task: SandboxTask<D>): void {
+    task.phase = 'queued';
+    this.after(task, task.queueMs, () => {
+      if (task.outcome.kind === 'fail' && task.outcome.moderation) return this.finish(task, 'failed');
+      task.phase = 'running';
+      task.startedAt = now();
+      this.hooks.onChange(task);
+      if (task.outcome.kind === 'hang') return;
+      const end = task.outcome.kind === 'succeed' ? 'succeeded' : 'failed';
+      this.after(task, task.renderMs, () => this.finish(task, end));
+    });
+  }
+
+  private finish(task: SandboxTask<D>, phase: 'succeeded' | 'failed' | 'cancelled'): void {
+    clearTimeout(this.timers.get(task.id));
+    this.timers.delete(task.id);
+    task.phase = phase;
+    task.endedAt = now();
+    this.hooks.onChange(task);
+    this.admitWaiting(task.key);
+  }
+
+  private admitWaiting(key: string): void {
+    for (const task of this.tasks.values()) {
+      if (!this.hasFreeSlot(key)) return;
+      if (task.key !== key || task.phase !== 'throttled') continue;
+      this.enqueue(task);
+      this.hooks.onChange(task);
+    }
+  }
+
+  private after(task: SandboxTask<D>, ms: number, step: () => void): void {
+    this.timers.set(
+      task.id,
+      setTimeout(() => {
+        this.timers.delete(task.id);
+        step();
+      }, ms),
+    );
+  }
+
+  private hasFreeSlot(key: string): boolean {
+    const limit = this.hooks.concurrencyOf(key);
+    return limit === undefined || this.count(key, holdsSlot) < limit;
+  }
+
+  private count(key: string, where: (phase: Phase) => boolean): number {
+    let n = 0;
+    for (const task of this.tasks.values()) if (task.key === key && where(task.phase)) n++;
+    return n;
+  }
+}
