@@ -6,6 +6,8 @@ export const projectSceneSchema = sceneInputSchema.omit({ projectId: true });
 
 export const projectInputSchema = z
   .object({
+    /** Lets editors validate a project file against schemas/project.schema.json. */
+    $schema: z.string().optional(),
     projectId: businessIdSchema,
     scenes: z.array(projectSceneSchema).min(1, 'a project needs at least one scene').max(500, 'at most 500 scenes per project'),
     maxConcurrentScenes: z.number().int().min(1).max(50).default(4),

@@ -5,13 +5,11 @@ import { randomUUID } from 'node:crypto';
 import type { ActivityDeps } from '../../src/activities';
 import { defaultCatalogue, type Catalogue, type ProviderConfig } from '../../src/config/catalogue';
 import { createSceneWorker } from '../../src/create-worker';
-import { createPiapiClient } from '../../src/providers/piapi';
-import { createRunwayClient } from '../../src/providers/runway';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
 import { inspectMp4, type Mp4Info } from '../../src/sandbox/mp4-inspect';
 import type { ScenarioInput } from '../../src/sandbox/scenario';
-import { s3ClientFor } from '../../src/stack/s3-server';
 import type { SceneInput } from '../../src/workflows/scene-input';
+import { sandboxActivityDeps, type SandboxDepsOptions } from './sandbox-deps';
 import { stackInfo } from './stack-info';
 import { connectClient, connectWorker, uniqueTaskQueue } from './temporal';
 
@@ -39,23 +37,12 @@ export interface SceneHarness {
 
 /** A real worker on the shared dev server, its activities talking to an in-process sandbox over HTTP and to real S3. */
 export async function startSceneHarness(
-  opts: { scenario?: ScenarioInput; routes?: ('piapi' | 'runway')[]; failureMode?: 'provider-url' | 'fail'; catalogue?: Catalogue } = {},
+  opts: SandboxDepsOptions & { scenario?: ScenarioInput } = {},
 ): Promise<SceneHarness> {
   const sandbox = await startSandbox({ scenario: opts.scenario ?? { default: { queueMs: 100, renderMs: 600 } } });
   const stack = stackInfo();
-  const s3 = s3ClientFor(stack.s3);
-  const routes = new Set(opts.routes ?? ['piapi', 'runway']);
-  const deps: ActivityDeps = {
-    catalogue: opts.catalogue ?? defaultCatalogue,
-    providers: {
-      ...(routes.has('piapi') ? { piapi: createPiapiClient({ baseUrl: sandbox.piapiBaseUrl, apiKey: sandbox.apiKeys.piapi }) } : {}),
-      ...(routes.has('runway') ? { runway: createRunwayClient({ baseUrl: sandbox.runwayBaseUrl, apiKey: sandbox.apiKeys.runway }) } : {}),
-    },
-    s3,
-    storage: { bucket: stack.s3.bucket, prefix: 'ai-videos', failureMode: opts.failureMode ?? 'provider-url' },
-    download: { sandboxOrigin: sandbox.origin, maxBytes: 512 * 1024 * 1024 },
-    requestTimeoutMs: 5_000,
-  };
+  const deps = sandboxActivityDeps(sandbox, stack.s3, opts);
+  const s3 = deps.s3;
   const { client, connection } = await connectClient();
   const taskQueue = uniqueTaskQueue('scene');
   const worker = await createSceneWorker({

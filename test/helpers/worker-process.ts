@@ -6,7 +6,11 @@ import { stackInfo } from './stack-info';
 const root = join(__dirname, '..', '..');
 
 /** The real `src/worker.ts` entry in its own process, configured only through its environment, so it can be SIGKILLed. */
-export function spawnWorkerProcess(opts: { taskQueue: string; sandbox: Sandbox; extraEnv?: NodeJS.ProcessEnv }): ChildProcess & {
+export function spawnWorkerProcess(opts: {
+  taskQueue: string;
+  sandbox: Sandbox;
+  extraEnv?: NodeJS.ProcessEnv;
+}): ChildProcess & {
   output: () => string;
 } {
   const stack = stackInfo();

@@ -1,0 +1,32 @@
+import type { ActivityDeps } from '../../src/activities';
+import { defaultCatalogue, type Catalogue } from '../../src/config/catalogue';
+import { createPiapiClient } from '../../src/providers/piapi';
+import { createRunwayClient } from '../../src/providers/runway';
+import type { Sandbox } from '../../src/sandbox';
+import { s3ClientFor, type S3Endpoint } from '../../src/stack/s3-server';
+
+export interface SandboxDepsOptions {
+  routes?: ('piapi' | 'runway')[];
+  failureMode?: 'provider-url' | 'fail';
+  catalogue?: Catalogue;
+}
+
+/** Activity dependencies wired to an in-process sandbox over HTTP and to a real S3 server. */
+export function sandboxActivityDeps(sandbox: Sandbox, s3: S3Endpoint, opts: SandboxDepsOptions = {}): ActivityDeps {
+  const routes = new Set(opts.routes ?? ['piapi', 'runway']);
+  return {
+    catalogue: opts.catalogue ?? defaultCatalogue,
+    providers: {
+      ...(routes.has('piapi')
+        ? { piapi: createPiapiClient({ baseUrl: sandbox.piapiBaseUrl, apiKey: sandbox.apiKeys.piapi }) }
+        : {}),
+      ...(routes.has('runway')
+        ? { runway: createRunwayClient({ baseUrl: sandbox.runwayBaseUrl, apiKey: sandbox.apiKeys.runway }) }
+        : {}),
+    },
+    s3: s3ClientFor(s3),
+    storage: { bucket: s3.bucket, prefix: 'ai-videos', failureMode: opts.failureMode ?? 'provider-url' },
+    download: { sandboxOrigin: sandbox.origin, maxBytes: 512 * 1024 * 1024 },
+    requestTimeoutMs: 5_000,
+  };
+}
