@@ -1,5 +1,5 @@
 import type { Catalogue } from '../config/catalogue';
-import type { ProviderModelSettings, ProviderTaskSnapshot } from '../providers/types';
+import type { ProviderModelSettings, ProviderTaskSnapshot, TaskState } from '../providers/types';
 
 /** The worker's provider catalogue and credentials, as the workflow may see them (names only, never keys). */
 export interface ProviderSetup {
@@ -37,6 +37,16 @@ export interface PollStatusOutput {
   snapshot: ProviderTaskSnapshot;
   videoUrl: string;
   polls: number;
+}
+
+/** pollStatus's heartbeat: lets a retry resume the same remote task, and lets clients read live progress. */
+export interface PollHeartbeat {
+  taskId: string;
+  polls: number;
+  state?: TaskState;
+  progress?: number;
+  /** What the workflow was last told, so a resumed poller does not repeat progress signals. */
+  signalled: { state?: TaskState; half: number };
 }
 
 export interface CancelTaskInput {

@@ -1,17 +1,8 @@
 import { activityInfo, ApplicationFailure, Context, heartbeat, log } from '@temporalio/activity';
-import { ProviderError, type ProviderTaskSnapshot, type TaskState } from '../providers/types';
+import { ProviderError, type ProviderTaskSnapshot } from '../providers/types';
 import { failureTypes, providerProgress, type ProviderProgressUpdate } from '../workflows/definitions';
-import type { AttemptFailureDetails, PollStatusInput, PollStatusOutput } from './contracts';
+import type { AttemptFailureDetails, PollHeartbeat, PollStatusInput, PollStatusOutput } from './contracts';
 import { clientFor, type ActivityDeps } from './dependencies';
-
-interface PollHeartbeat {
-  taskId: string;
-  polls: number;
-  state?: TaskState;
-  progress?: number;
-  /** What the workflow was last told, so a resumed poller does not repeat progress signals. */
-  signalled: { state?: TaskState; quarter: number };
-}
 
 const maxConsecutiveErrors = 6;
 const permanentKinds = new Set(['auth', 'not_found', 'validation', 'insufficient_credits']);
@@ -26,13 +17,16 @@ export function createPollStatus(deps: ActivityDeps) {
     const client = clientFor(deps, input.route);
     const resumed = activityInfo().heartbeatDetails as PollHeartbeat | undefined;
     const hb: PollHeartbeat =
-      resumed?.taskId === input.taskId ? resumed : { taskId: input.taskId, polls: 0, signalled: { quarter: 0 } };
+      resumed?.taskId === input.taskId ? resumed : { taskId: input.taskId, polls: 0, signalled: { half: 0 } };
     let consecutiveErrors = 0;
 
     for (;;) {
       let snapshot: ProviderTaskSnapshot;
       try {
-        snapshot = await client.getTask(input.taskId, { signal: ctx.cancellationSignal, timeoutMs: deps.requestTimeoutMs ?? 30_000 });
+        snapshot = await client.getTask(input.taskId, {
+          signal: ctx.cancellationSignal,
+          timeoutMs: deps.requestTimeoutMs ?? 30_000,
+        });
         consecutiveErrors = 0;
       } catch (err) {
         if (ctx.cancellationSignal.aborted) throw err;
@@ -47,7 +41,11 @@ export function createPollStatus(deps: ActivityDeps) {
         }
         heartbeat(hb);
         const backoff = Math.min(input.intervalMs * 2 ** consecutiveErrors, 60_000);
-        await ctx.sleep(err instanceof ProviderError && err.retryAfterMs !== undefined ? Math.min(err.retryAfterMs, 120_000) : backoff);
+        await ctx.sleep(
+          err instanceof ProviderError && err.retryAfterMs !== undefined
+            ? Math.min(err.retryAfterMs, 120_000)
+            : backoff,
+        );
         continue;
       }
 
@@ -69,12 +67,22 @@ export function createPollStatus(deps: ActivityDeps) {
           }
           return { snapshot, videoUrl: snapshot.videoUrl, polls: hb.polls };
         case 'failed': {
-          const failure = snapshot.failure ?? { message: 'failed without a reason', retryable: true, contentPolicy: false };
+          const failure = snapshot.failure ?? {
+            message: 'failed without a reason',
+            retryable: true,
+            contentPolicy: false,
+          };
           throw ApplicationFailure.create({
             message: `${input.provider} task ${input.taskId} failed${failure.code ? ` (${failure.code})` : ''}: ${failure.message}`,
             type: failure.contentPolicy ? failureTypes.contentPolicy : failureTypes.taskFailed,
             nonRetryable: true,
-            details: [{ contentPolicy: failure.contentPolicy, costUsd: snapshot.costUsd, code: failure.code } satisfies AttemptFailureDetails],
+            details: [
+              {
+                contentPolicy: failure.contentPolicy,
+                costUsd: snapshot.costUsd,
+                code: failure.code,
+              } satisfies AttemptFailureDetails,
+            ],
           });
         }
         case 'cancelled':
@@ -90,11 +98,18 @@ export function createPollStatus(deps: ActivityDeps) {
   };
 }
 
-/** Tells the workflow when rendering starts and at each newly crossed progress quarter: at most four signals per task. */
-async function signalProgress(input: PollStatusInput, hb: PollHeartbeat, snapshot: ProviderTaskSnapshot): Promise<void> {
+/**
+ * Tells the workflow when rendering starts and when it passes half way: at most two signals (8 history events) per
+ * task, so history stays flat in render time. Finer progress is in the heartbeat, which the client reads live.
+ */
+async function signalProgress(
+  input: PollStatusInput,
+  hb: PollHeartbeat,
+  snapshot: ProviderTaskSnapshot,
+): Promise<void> {
   if (snapshot.state !== 'running') return;
-  const quarter = Math.min(3, Math.floor((snapshot.progress ?? 0) * 4));
-  if (snapshot.state === hb.signalled.state && quarter <= hb.signalled.quarter) return;
+  const half = (snapshot.progress ?? 0) >= 0.5 ? 1 : 0;
+  if (snapshot.state === hb.signalled.state && half <= hb.signalled.half) return;
   const update: ProviderProgressUpdate = {
     provider: input.provider,
     taskId: input.taskId,
@@ -107,7 +122,7 @@ async function signalProgress(input: PollStatusInput, hb: PollHeartbeat, snapsho
     await Context.current()
       .client.workflow.getHandle(workflowExecution.workflowId, workflowExecution.runId)
       .signal(providerProgress, update);
-    hb.signalled = { state: snapshot.state, quarter: Math.max(quarter, hb.signalled.quarter) };
+    hb.signalled = { state: snapshot.state, half: Math.max(half, hb.signalled.half) };
   } catch (err) {
     // Progress is advisory; polling must go on even if the signal cannot be delivered right now.
     log.warn('progress signal not delivered', { taskId: input.taskId, error: (err as Error).message });

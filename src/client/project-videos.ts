@@ -1,11 +1,16 @@
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { Catalogue } from '../config/catalogue';
 import { generateProjectVideos } from '../workflows';
-import { getProgress, sceneTaskQueueDefault, type SceneProgress } from '../workflows/definitions';
-import { getProjectProgress as projectProgressQuery, type ProjectProgress, type ProjectResult } from '../workflows/project-definitions';
+import { sceneTaskQueueDefault, type SceneProgress } from '../workflows/definitions';
+import {
+  getProjectProgress as projectProgressQuery,
+  type ProjectProgress,
+  type ProjectResult,
+} from '../workflows/project-definitions';
 import { projectWorkflowId, type ProjectInput } from '../workflows/project-input';
 import { searchAttributes } from '../workflows/search-attributes';
 import { validateProjectInput } from './input-validation';
+import { liveSceneProgress } from './live-scene-progress';
 import { attachable } from './scene-video';
 
 export interface StartedProject {
@@ -37,7 +42,11 @@ export async function startProjectVideos(
     return { workflowId, started: true, handle };
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      return { workflowId, started: false, handle: client.workflow.getHandle<typeof generateProjectVideos>(workflowId) };
+      return {
+        workflowId,
+        started: false,
+        handle: client.workflow.getHandle<typeof generateProjectVideos>(workflowId),
+      };
     }
     throw err;
   }
@@ -57,7 +66,7 @@ export async function getProjectProgress(client: Client, workflowId: string): Pr
       .filter((s) => s.phase === 'running')
       .map(async (s) => {
         try {
-          live[s.sceneId] = await client.workflow.getHandle(s.workflowId).query(getProgress);
+          live[s.sceneId] = await liveSceneProgress(client, s.workflowId);
         } catch {
           // The child may not have started its first task yet; the project view still covers it.
         }

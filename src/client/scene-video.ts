@@ -1,8 +1,13 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
 import type { Catalogue } from '../config/catalogue';
 import { generateSceneVideo } from '../workflows';
-import { getProgress, sceneTaskQueueDefault, type SceneProgress, type SceneVideoResult } from '../workflows/definitions';
+import { sceneTaskQueueDefault, type SceneVideoResult } from '../workflows/definitions';
 import { sceneWorkflowId } from '../workflows/project-input';
 import type { SceneInput } from '../workflows/scene-input';
 import { searchAttributes } from '../workflows/search-attributes';
@@ -27,7 +32,11 @@ export interface StartedScene {
  * Starts one scene, or attaches to the scene's existing workflow: a running one is reused, a successful one is never
  * redone, so calling this twice never pays twice. Only a failed or cancelled scene starts afresh.
  */
-export async function startSceneVideo(client: Client, scene: SceneInput, options: StartOptions = {}): Promise<StartedScene> {
+export async function startSceneVideo(
+  client: Client,
+  scene: SceneInput,
+  options: StartOptions = {},
+): Promise<StartedScene> {
   const input = validateSceneInput(scene, options.catalogue);
   const workflowId = options.workflowId ?? sceneWorkflowId(input.sceneId, input.projectId);
   const existing = await attachable(client, workflowId);
@@ -57,7 +66,10 @@ export async function startSceneVideo(client: Client, scene: SceneInput, options
 }
 
 /** A run that must not be repeated: still running, or already succeeded. */
-export async function attachable<T extends Workflow>(client: Client, workflowId: string): Promise<WorkflowHandle<T> | undefined> {
+export async function attachable<T extends Workflow>(
+  client: Client,
+  workflowId: string,
+): Promise<WorkflowHandle<T> | undefined> {
   const handle = client.workflow.getHandle<T>(workflowId);
   try {
     const { status } = await handle.describe();
@@ -68,9 +80,7 @@ export async function attachable<T extends Workflow>(client: Client, workflowId:
   }
 }
 
-export function getSceneProgress(client: Client, workflowId: string): Promise<SceneProgress> {
-  return client.workflow.getHandle(workflowId).query(getProgress);
-}
+export { liveSceneProgress as getSceneProgress } from './live-scene-progress';
 
 export function waitForSceneVideo(client: Client, workflowId: string): Promise<SceneVideoResult> {
   return client.workflow.getHandle<typeof generateSceneVideo>(workflowId).result();

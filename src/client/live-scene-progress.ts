@@ -1,0 +1,23 @@
+import { defaultPayloadConverter, type Client } from '@temporalio/client';
+import type { PollHeartbeat } from '../activities/contracts';
+import { getProgress, type SceneProgress } from '../workflows/definitions';
+
+/**
+ * The workflow's progress, with the running attempt's state and progress refreshed from pollStatus's latest heartbeat.
+ * The workflow itself hears about progress only twice per task (to keep history flat); the heartbeat has every poll.
+ */
+export async function liveSceneProgress(client: Client, workflowId: string): Promise<SceneProgress> {
+  const handle = client.workflow.getHandle(workflowId);
+  const [progress, description] = await Promise.all([handle.query(getProgress), handle.describe()]);
+  const current = progress.attempts.find((a) => a.endedAt === undefined && a.taskId !== undefined);
+  if (!current) return progress;
+  for (const pending of description.raw.pendingActivities ?? []) {
+    const payload = pending.heartbeatDetails?.payloads?.[0];
+    if (pending.activityType?.name !== 'pollStatus' || !payload) continue;
+    const beat = defaultPayloadConverter.fromPayload<PollHeartbeat>(payload);
+    if (beat.taskId !== current.taskId || current.state === 'uploading') continue;
+    if (beat.state) current.state = beat.state;
+    if (beat.progress !== undefined) current.progress = beat.progress;
+  }
+  return progress;
+}
