@@ -40,9 +40,14 @@ describe('generateProjectVideos', () => {
 
     const result = await waitForProjectVideos(h.client, workflowId);
     expect(result.counts).toMatchObject({ succeeded: 6, failed: 0, skipped: 0 });
-    expect(result.scenes.every((s) => s.provider === 'kling' && s.s3Key?.startsWith(`ai-videos/${projectId}/`))).toBe(true);
+    expect(result.scenes.every((s) => s.provider === 'kling' && s.s3Key?.startsWith(`ai-videos/${projectId}/`))).toBe(
+      true,
+    );
     expect(h.sandbox.stats().maxConcurrentProcessing[sandboxKey('kling')]).toBe(2);
-    expect(result.totalCostUsd).toBeCloseTo(result.scenes.reduce((s, x) => s + x.costUsd, 0), 6);
+    expect(result.totalCostUsd).toBeCloseTo(
+      result.scenes.reduce((s, x) => s + x.costUsd, 0),
+      6,
+    );
   });
 
   it('stops starting scenes when the budget left cannot cover the cheapest estimate, and says why', async () => {
@@ -77,7 +82,14 @@ describe('generateProjectVideos', () => {
         polling,
         scenes: [
           { sceneId: 'ok', sceneType: 'product', prompt: 'The bottle on a table', durationSec: 5, aspectRatio: '16:9' },
-          { sceneId: 'bad', sceneType: 'product', prompt: 'Something forbidden', durationSec: 5, aspectRatio: '16:9', allowedProviders: ['luma'] },
+          {
+            sceneId: 'bad',
+            sceneType: 'product',
+            prompt: 'Something forbidden',
+            durationSec: 5,
+            aspectRatio: '16:9',
+            allowedProviders: ['luma'],
+          },
         ],
       },
       { taskQueue: h.taskQueue },

@@ -39,7 +39,10 @@ describe('client library: scenes', () => {
     const err = await startSceneVideo(h.client, scene, { taskQueue: h.taskQueue }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidInputError);
     expect((err as Error).message).toMatch(message);
-    const lookup = await h.client.workflow.getHandle(`scene-video-test-project-${String(scene.sceneId)}`).describe().catch((e: unknown) => e);
+    const lookup = await h.client.workflow
+      .getHandle(`scene-video-test-project-${String(scene.sceneId)}`)
+      .describe()
+      .catch((e: unknown) => e);
     expect(lookup).toBeInstanceOf(WorkflowNotFoundError);
   });
 });
