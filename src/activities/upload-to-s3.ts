@@ -11,7 +11,10 @@ import { openVideoDownload, UnsafeVideoUrlError, VideoDownloadError } from './vi
 const partSize = 8 * 1024 * 1024;
 const queueSize = 3;
 
-export function s3KeyFor(prefix: string, input: Pick<UploadToS3Input, 'projectId' | 'sceneId' | 'provider' | 'taskId'>): string {
+export function s3KeyFor(
+  prefix: string,
+  input: Pick<UploadToS3Input, 'projectId' | 'sceneId' | 'provider' | 'taskId'>,
+): string {
   const safeTask = input.taskId.replace(/[^A-Za-z0-9._-]/g, '_');
   return [prefix, input.projectId ?? '_', input.sceneId, `${input.provider}-${safeTask}.mp4`].filter(Boolean).join('/');
 }
@@ -28,7 +31,8 @@ class ByteCounter extends Transform {
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     this.bytes += chunk.length;
-    if (this.bytes > this.maxBytes) return done(new VideoDownloadError(`video exceeds the ${this.maxBytes}-byte limit`, false));
+    if (this.bytes > this.maxBytes)
+      return done(new VideoDownloadError(`video exceeds the ${this.maxBytes}-byte limit`, false));
     if (this.bytes >= this.nextBeat) {
       this.onProgress(this.bytes);
       this.nextBeat = this.bytes + 4 * 1024 * 1024;
@@ -53,7 +57,9 @@ export function createUploadToS3(deps: ActivityDeps) {
     }
     const counter = new ByteCounter(deps.download.maxBytes, (bytes) => heartbeat({ bytes }));
     download.body.once('error', (err) => counter.destroy(err));
-    download.body.once('aborted', () => counter.destroy(new VideoDownloadError('video download connection closed early', true)));
+    download.body.once('aborted', () =>
+      counter.destroy(new VideoDownloadError('video download connection closed early', true)),
+    );
     download.body.pipe(counter);
 
     const upload = new Upload({
@@ -66,7 +72,12 @@ export function createUploadToS3(deps: ActivityDeps) {
         Key: key,
         Body: counter,
         ContentType: 'video/mp4',
-        Metadata: { provider: input.provider, taskid: input.taskId, sceneid: input.sceneId, scenetype: input.sceneType },
+        Metadata: {
+          provider: input.provider,
+          taskid: input.taskId,
+          sceneid: input.sceneId,
+          scenetype: input.sceneType,
+        },
       },
     });
     const abortUpload = () => void upload.abort();
@@ -81,6 +92,8 @@ export function createUploadToS3(deps: ActivityDeps) {
       throw ApplicationFailure.create({
         message: `storing ${key} failed: ${(err as Error).message}`,
         type: failureTypes.storageUnavailable,
+        // A missing bucket or denied access will not fix itself by retrying; an outage or throttling might.
+        nonRetryable: isPermanentS3Error(err),
       });
     } finally {
       ctx.cancellationSignal.removeEventListener('abort', abortUpload);
@@ -88,7 +101,10 @@ export function createUploadToS3(deps: ActivityDeps) {
 
     if (download.contentLength !== undefined && counter.bytes !== download.contentLength) {
       await deleteQuietly(deps, key);
-      throw downloadFailure(new VideoDownloadError(`received ${counter.bytes} of ${download.contentLength} bytes`, true), input);
+      throw downloadFailure(
+        new VideoDownloadError(`received ${counter.bytes} of ${download.contentLength} bytes`, true),
+        input,
+      );
     }
     const head = await deps.s3.send(new HeadObjectCommand({ Bucket: deps.storage.bucket, Key: key }));
     if (head.ContentLength !== counter.bytes) {
@@ -104,7 +120,11 @@ export function createUploadToS3(deps: ActivityDeps) {
 
 function downloadFailure(err: unknown, input: UploadToS3Input): ApplicationFailure {
   if (err instanceof UnsafeVideoUrlError) {
-    return ApplicationFailure.create({ message: `${input.provider}: unsafe video URL refused: ${err.message}`, type: failureTypes.unsafeUrl, nonRetryable: true });
+    return ApplicationFailure.create({
+      message: `${input.provider}: unsafe video URL refused: ${err.message}`,
+      type: failureTypes.unsafeUrl,
+      nonRetryable: true,
+    });
   }
   const retryable = err instanceof VideoDownloadError ? err.retryable : true;
   return ApplicationFailure.create({
@@ -112,6 +132,11 @@ function downloadFailure(err: unknown, input: UploadToS3Input): ApplicationFailu
     type: failureTypes.downloadFailed,
     nonRetryable: !retryable,
   });
+}
+
+function isPermanentS3Error(err: unknown): boolean {
+  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
 }
 
 async function deleteQuietly(deps: ActivityDeps, key: string): Promise<void> {
