@@ -27,6 +27,8 @@ async function main(): Promise<void> {
       keep: { type: 'boolean', default: false },
       project: { type: 'string', default: join(root, 'examples', 'launch-campaign.json') },
       scenario: { type: 'string', default: join(root, 'examples', 'sandbox-scenario.json') },
+      'data-dir': { type: 'string', default: join(root, '.data') },
+      'random-ports': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -43,14 +45,9 @@ async function main(): Promise<void> {
   const started = Date.now();
   const say = (line: string) => console.log(`[demo ${((Date.now() - started) / 1000).toFixed(1)} s] ${line}`);
 
-  say('starting the embedded stack (Temporal dev server + S3 server; data under .data/)…');
-  const stack = await startStack({
-    dataDir: join(root, '.data'),
-    temporalPort: 7233,
-    uiPort: 8233,
-    s3Port: 7070,
-    progress: (line) => say(line),
-  });
+  say(`starting the embedded stack (Temporal dev server + S3 server; data under ${values['data-dir']})…`);
+  const fixedPorts = values['random-ports'] ? {} : { temporalPort: 7233, uiPort: 8233, s3Port: 7070 };
+  const stack = await startStack({ dataDir: values['data-dir'], ...fixedPorts, progress: (line) => say(line) });
   let stopWorker = () => {};
   stopOnSignals(stack, () => stopWorker());
   try {
@@ -139,7 +136,7 @@ async function main(): Promise<void> {
     const query = encodeURIComponent(`ProjectId="${result.projectId}"`);
     console.log(`\nWhere to look next:
   Web UI:  ${stack.temporal.uiUrl}/namespaces/default/workflows?query=${query}${values.keep ? '' : '  (run with --keep to leave it up)'}
-  S3:      s3://${stack.s3.bucket}/ai-videos/${result.projectId}/ at ${stack.s3.endpoint} (files under .data/s3/objects/)
+  S3:      s3://${stack.s3.bucket}/ai-videos/${result.projectId}/ at ${stack.s3.endpoint} (files under ${join(values['data-dir'], 's3', 'objects')})
   CLI:     TEMPORAL_ADDRESS=${stack.temporal.address} npx scene-video status ${workflowId}`);
     await close();
 
