@@ -6,23 +6,34 @@ export const defaultNegativePrompt = 'blurry, low quality, distorted, ugly, wate
 /** Ids become workflow ids and S3 key segments: no path separators, no spaces, bounded length. */
 export const businessIdSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'use 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+    'use 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit',
+  );
 
-// Tab and newline are fine in a prompt; other control characters are pasted garbage that providers reject or mangle.
+// Tab and newline are fine in a prompt; other control characters (C0, DEL and C1) are pasted garbage that providers
+// reject or mangle.
 // eslint-disable-next-line no-control-regex
-const controlChars = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+const controlChars = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+// Whitespace and invisible format characters (zero-width space, word joiner) alone make no prompt.
+const blank = /^[\s\p{Cf}]*$/u;
 
 const promptText = (max: number) =>
   z
     .string()
     .max(max, `must be at most ${max} characters`)
-    .refine((s) => s.trim().length > 0, 'must not be empty or whitespace only')
+    .refine((s) => !blank.test(s), 'must not be empty or whitespace only')
     .refine((s) => !controlChars.test(s), 'must not contain control characters');
 
 export const pollingOptionsSchema = z
   .object({
     intervalMs: z.number().int().min(100).max(300_000).default(5_000),
-    providerDeadlineMs: z.number().int().min(1_000).max(24 * 3_600_000).default(10 * 60_000),
+    providerDeadlineMs: z
+      .number()
+      .int()
+      .min(1_000)
+      .max(24 * 3_600_000)
+      .default(10 * 60_000),
   })
   .strict();
 
@@ -44,10 +55,17 @@ export const sceneInputSchema = z
       .refine((n) => n > 0, 'must be greater than 0')
       .refine((n) => n <= 60, 'must be at most 60 seconds'),
     aspectRatio: aspectRatioSchema,
-    imageUrl: z.url({ protocol: /^https$/, error: 'must be an https URL' }).max(2048).optional(),
+    imageUrl: z
+      .url({ protocol: /^https$/, error: 'must be an https URL' })
+      .max(2048)
+      .optional(),
     preferredProvider: providerKeySchema.optional(),
     allowedProviders: z.array(providerKeySchema).min(1, 'must name at least one provider when given').optional(),
-    maxCostUsd: z.number().refine(Number.isFinite, 'must be a finite number').positive('must be greater than 0').optional(),
+    maxCostUsd: z
+      .number()
+      .refine(Number.isFinite, 'must be a finite number')
+      .positive('must be greater than 0')
+      .optional(),
     polling: pollingOptionsSchema.default({ intervalMs: 5_000, providerDeadlineMs: 10 * 60_000 }),
   })
   .strict();
