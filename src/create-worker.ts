@@ -1,6 +1,12 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Duration } from '@temporalio/common';
-import { bundleWorkflowCode, DefaultLogger, type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  type NativeConnection,
+  Worker,
+  type WorkflowBundle,
+} from '@temporalio/worker';
 import { join } from 'node:path';
 import { createActivities, type ActivityDeps } from './activities';
 import type { Catalogue } from './config/catalogue';
@@ -23,8 +29,12 @@ export function activityDepsFromEnv(env: WorkerEnv, catalogue: Catalogue): Activ
   return {
     catalogue,
     providers: {
-      ...(env.PIAPI_API_KEY ? { piapi: createPiapiClient({ baseUrl: env.PIAPI_BASE_URL, apiKey: env.PIAPI_API_KEY }) } : {}),
-      ...(env.RUNWAY_API_KEY ? { runway: createRunwayClient({ baseUrl: env.RUNWAY_BASE_URL, apiKey: env.RUNWAY_API_KEY }) } : {}),
+      ...(env.PIAPI_API_KEY
+        ? { piapi: createPiapiClient({ baseUrl: env.PIAPI_BASE_URL, apiKey: env.PIAPI_API_KEY }) }
+        : {}),
+      ...(env.RUNWAY_API_KEY
+        ? { runway: createRunwayClient({ baseUrl: env.RUNWAY_BASE_URL, apiKey: env.RUNWAY_API_KEY }) }
+        : {}),
     },
     s3: new S3Client({
       region: env.S3_REGION,

@@ -15,11 +15,21 @@ export async function runWorker(env = loadWorkerEnv()): Promise<void> {
     apiKey: env.TEMPORAL_API_KEY,
     tls:
       env.TEMPORAL_TLS_CERT_PATH && env.TEMPORAL_TLS_KEY_PATH
-        ? { clientCertPair: { crt: readFileSync(env.TEMPORAL_TLS_CERT_PATH), key: readFileSync(env.TEMPORAL_TLS_KEY_PATH) } }
+        ? {
+            clientCertPair: {
+              crt: readFileSync(env.TEMPORAL_TLS_CERT_PATH),
+              key: readFileSync(env.TEMPORAL_TLS_KEY_PATH),
+            },
+          }
         : (env.TEMPORAL_TLS ?? env.TEMPORAL_API_KEY !== undefined),
   });
   try {
-    const worker = await createSceneWorker({ connection, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE, deps });
+    const worker = await createSceneWorker({
+      connection,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      deps,
+    });
     console.log(
       `scene-video worker on ${env.TEMPORAL_ADDRESS} namespace ${env.TEMPORAL_NAMESPACE}, task queue ${env.TEMPORAL_TASK_QUEUE}; ` +
         `providers configured: ${configured.join(', ') || 'none (set PIAPI_API_KEY and/or RUNWAY_API_KEY)'}`,

@@ -6,7 +6,8 @@ import type { CreateTaskInput, CreateTaskOutput } from './contracts';
 import { clientFor, type ActivityDeps } from './dependencies';
 import { nonRetryableProviderFailure } from './provider-failure';
 
-type CreateHeartbeat = { phase: 'sending' } | { phase: 'not-sent' } | { phase: 'created'; taskId: string; durationSec: number };
+type CreateHeartbeat =
+  { phase: 'sending' } | { phase: 'not-sent' } | { phase: 'created'; taskId: string; durationSec: number };
 
 const maxSafeRetries = 3;
 
@@ -48,7 +49,11 @@ export function createCreateTask(deps: ActivityDeps) {
           },
           { signal: ctx.cancellationSignal, timeoutMs: deps.requestTimeoutMs ?? 30_000 },
         );
-        heartbeat({ phase: 'created', taskId: created.taskId, durationSec: created.durationSec } satisfies CreateHeartbeat);
+        heartbeat({
+          phase: 'created',
+          taskId: created.taskId,
+          durationSec: created.durationSec,
+        } satisfies CreateHeartbeat);
         return { taskId: created.taskId, durationSec: created.durationSec, recovered: false };
       } catch (err) {
         if (ctx.cancellationSignal.aborted) throw err;
@@ -62,7 +67,8 @@ export function createCreateTask(deps: ActivityDeps) {
           }
           throw nonRetryableProviderFailure(err, `${input.provider} create`);
         }
-        if (!err.retryable || retry >= maxSafeRetries) throw nonRetryableProviderFailure(err, `${input.provider} create`);
+        if (!err.retryable || retry >= maxSafeRetries)
+          throw nonRetryableProviderFailure(err, `${input.provider} create`);
         heartbeat({ phase: 'not-sent' } satisfies CreateHeartbeat);
         await ctx.sleep(Math.min(err.retryAfterMs ?? 1000 * 2 ** retry, 30_000));
       }

@@ -21,6 +21,9 @@ export function configuredProviders(deps: Pick<ActivityDeps, 'catalogue' | 'prov
 
 export function clientFor(deps: Pick<ActivityDeps, 'providers'>, route: 'runway' | 'piapi'): VideoProviderClient {
   const client = deps.providers[route];
-  if (!client) throw new Error(`no ${route} client configured on this worker (missing ${route === 'runway' ? 'RUNWAY_API_KEY' : 'PIAPI_API_KEY'})`);
+  if (!client)
+    throw new Error(
+      `no ${route} client configured on this worker (missing ${route === 'runway' ? 'RUNWAY_API_KEY' : 'PIAPI_API_KEY'})`,
+    );
   return client;
 }

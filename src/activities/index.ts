@@ -12,7 +12,11 @@ export type { ActivityDeps } from './dependencies';
 export function createActivities(deps: ActivityDeps) {
   return {
     async loadProviderSetup(): Promise<ProviderSetup> {
-      return { catalogue: deps.catalogue, configured: configuredProviders(deps), storageFailureMode: deps.storage.failureMode };
+      return {
+        catalogue: deps.catalogue,
+        configured: configuredProviders(deps),
+        storageFailureMode: deps.storage.failureMode,
+      };
     },
     createTask: createCreateTask(deps),
     pollStatus: createPollStatus(deps),

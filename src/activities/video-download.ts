@@ -40,7 +40,8 @@ const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
     if (unsafe) {
       return callback(new UnsafeVideoUrlError(`${hostname} resolves to non-public address ${unsafe.address}`), '', 0);
     }
-    if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+    if ((options as { all?: boolean }).all)
+      return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
     const first = addresses[0]!;
     callback(null, first.address, first.family);
   });
@@ -54,15 +55,21 @@ export function checkVideoUrl(raw: string, policy: Pick<DownloadPolicy, 'sandbox
     throw new UnsafeVideoUrlError(`not a URL: ${raw.slice(0, 200)}`);
   }
   if (policy.sandboxOrigin !== undefined && url.origin === new URL(policy.sandboxOrigin).origin) return url;
-  if (url.protocol !== 'https:') throw new UnsafeVideoUrlError(`only https video URLs are accepted, got ${url.protocol}//${url.host}`);
+  if (url.protocol !== 'https:')
+    throw new UnsafeVideoUrlError(`only https video URLs are accepted, got ${url.protocol}//${url.host}`);
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (isIP(host) !== 0 && !isPublicAddress(host)) throw new UnsafeVideoUrlError(`video URL points at non-public address ${host}`);
+  if (isIP(host) !== 0 && !isPublicAddress(host))
+    throw new UnsafeVideoUrlError(`video URL points at non-public address ${host}`);
   if (host === 'localhost' || host.endsWith('.localhost')) throw new UnsafeVideoUrlError(`video URL points at ${host}`);
   return url;
 }
 
 /** Opens a provider's video for streaming, following redirects only to URLs that pass the same checks. */
-export async function openVideoDownload(rawUrl: string, policy: DownloadPolicy, signal?: AbortSignal): Promise<VideoDownload> {
+export async function openVideoDownload(
+  rawUrl: string,
+  policy: DownloadPolicy,
+  signal?: AbortSignal,
+): Promise<VideoDownload> {
   let url = checkVideoUrl(rawUrl, policy);
   for (let hop = 0; hop <= (policy.maxRedirects ?? 5); hop++) {
     const res = await get(url, policy, signal);
@@ -74,7 +81,10 @@ export async function openVideoDownload(rawUrl: string, policy: DownloadPolicy, 
     }
     if (status !== 200) {
       res.resume();
-      throw new VideoDownloadError(`video download answered HTTP ${status}`, status >= 500 || status === 429 || status === 408);
+      throw new VideoDownloadError(
+        `video download answered HTTP ${status}`,
+        status >= 500 || status === 429 || status === 408,
+      );
     }
     const length = res.headers['content-length'] === undefined ? undefined : Number(res.headers['content-length']);
     if (length !== undefined && length > policy.maxBytes) {
@@ -100,7 +110,11 @@ function get(url: URL, policy: DownloadPolicy, signal?: AbortSignal): Promise<In
     req.once('response', resolve);
     req.once('timeout', () => req.destroy(new VideoDownloadError('video download timed out waiting for data', true)));
     req.once('error', (err) =>
-      reject(err instanceof UnsafeVideoUrlError || err instanceof VideoDownloadError ? err : new VideoDownloadError(`video download failed: ${err.message}`, true)),
+      reject(
+        err instanceof UnsafeVideoUrlError || err instanceof VideoDownloadError
+          ? err
+          : new VideoDownloadError(`video download failed: ${err.message}`, true),
+      ),
     );
     req.end();
   });

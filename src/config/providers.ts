@@ -12,7 +12,11 @@ function escapeRegExp(s: string): string {
 
 /** Whole words, case-insensitive; a space inside a keyword also matches a dash ("slow motion" ~ "slow-motion"). */
 function mentions(prompt: string, keyword: string): boolean {
-  const body = keyword.trim().split(/[\s-]+/).map(escapeRegExp).join('[\\s-]+');
+  const body = keyword
+    .trim()
+    .split(/[\s-]+/)
+    .map(escapeRegExp)
+    .join('[\\s-]+');
   return new RegExp(`(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`, 'iu').test(prompt);
 }
 

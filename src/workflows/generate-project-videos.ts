@@ -15,12 +15,23 @@ import { estimateCostUsd, roundUsd } from '../config/catalogue';
 import { formatZodError } from '../config/format-zod-error';
 import type { SceneProgress, SceneVideoResult } from './definitions';
 import { generateSceneVideo } from './generate-scene-video';
-import { getProjectProgress, type ProjectProgress, type ProjectResult, type ProjectSceneStatus } from './project-definitions';
+import {
+  getProjectProgress,
+  type ProjectProgress,
+  type ProjectResult,
+  type ProjectSceneStatus,
+} from './project-definitions';
 import { projectInputSchema, sceneWorkflowId, type ProjectInput, type ValidProjectInput } from './project-input';
 import { searchAttributes } from './search-attributes';
 
-const { loadProviderSetup } = proxyActivities<SceneActivities>({ startToCloseTimeout: '30 seconds', retry: { maximumAttempts: 10 } });
-const { awaitSceneResult } = proxyActivities<SceneActivities>({ startToCloseTimeout: '1 day', heartbeatTimeout: '1 minute' });
+const { loadProviderSetup } = proxyActivities<SceneActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 10 },
+});
+const { awaitSceneResult } = proxyActivities<SceneActivities>({
+  startToCloseTimeout: '1 day',
+  heartbeatTimeout: '1 minute',
+});
 
 type ValidScene = ValidProjectInput['scenes'][number];
 
@@ -36,7 +47,11 @@ function cheapestEstimate(scene: ValidScene, setup: ProviderSetup): number | und
 /** Runs the scenes of one video as child scene workflows, at most N at once, within an optional budget. */
 export async function generateProjectVideos(rawInput: ProjectInput): Promise<ProjectResult> {
   const parsed = projectInputSchema.safeParse(rawInput);
-  if (!parsed.success) throw ApplicationFailure.nonRetryable(`invalid project input: ${formatZodError(parsed.error)}`, 'InvalidProjectInput');
+  if (!parsed.success)
+    throw ApplicationFailure.nonRetryable(
+      `invalid project input: ${formatZodError(parsed.error)}`,
+      'InvalidProjectInput',
+    );
   const project = parsed.data;
   const scenes: ProjectSceneStatus[] = project.scenes.map((s) => ({
     sceneId: s.sceneId,
@@ -70,7 +85,8 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
     await condition(() => running < project.maxConcurrentScenes);
     const status = scenes[i]!;
     const cheapest = cheapestEstimate(scene, setup);
-    const left = project.budgetUsd === undefined ? undefined : roundUsd(project.budgetUsd - progress().totalCostUsd - reserved);
+    const left =
+      project.budgetUsd === undefined ? undefined : roundUsd(project.budgetUsd - progress().totalCostUsd - reserved);
     if (left !== undefined && cheapest !== undefined && left < cheapest) {
       status.phase = 'skipped';
       status.error = `budget: $${left.toFixed(4)} left cannot cover the cheapest estimate $${cheapest.toFixed(4)}`;
@@ -84,7 +100,12 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
     children.push(
       runScene(project, scene, status.workflowId, maxCostUsd.length > 0 ? Math.min(...maxCostUsd) : undefined)
         .then((result) => {
-          Object.assign(status, { phase: 'succeeded', provider: result.provider, s3Key: result.s3Key, costUsd: result.totalCostUsd });
+          Object.assign(status, {
+            phase: 'succeeded',
+            provider: result.provider,
+            s3Key: result.s3Key,
+            costUsd: result.totalCostUsd,
+          });
         })
         .catch((err: unknown) => {
           Object.assign(status, { phase: 'failed', ...failedSceneFields(err) });
@@ -97,11 +118,18 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
   }
   await Promise.all(children);
   const result = progress();
-  log.info(`Project ${project.projectId}: ${result.counts.succeeded} succeeded, ${result.counts.failed} failed, ${result.counts.skipped} skipped, $${result.totalCostUsd}`);
+  log.info(
+    `Project ${project.projectId}: ${result.counts.succeeded} succeeded, ${result.counts.failed} failed, ${result.counts.skipped} skipped, $${result.totalCostUsd}`,
+  );
   return result;
 }
 
-async function runScene(project: ValidProjectInput, scene: ValidScene, workflowId: string, maxCostUsd?: number): Promise<SceneVideoResult> {
+async function runScene(
+  project: ValidProjectInput,
+  scene: ValidScene,
+  workflowId: string,
+  maxCostUsd?: number,
+): Promise<SceneVideoResult> {
   try {
     return await executeChild(generateSceneVideo, {
       workflowId,

@@ -13,7 +13,13 @@ import type { SceneActivities } from '../activities';
 import type { AttemptFailureDetails, CreateTaskOutput, PollStatusOutput, ProviderSetup } from '../activities/contracts';
 import { estimateCostUsd, type ProviderConfig } from '../config/catalogue';
 import { formatZodError } from '../config/format-zod-error';
-import { failureTypes, getProgress, providerProgress, type AttemptProgress, type SceneVideoResult } from './definitions';
+import {
+  failureTypes,
+  getProgress,
+  providerProgress,
+  type AttemptProgress,
+  type SceneVideoResult,
+} from './definitions';
 import { planProviders, PlanError } from './provider-plan';
 import { sceneInputSchema, type SceneInput, type ValidSceneInput } from './scene-input';
 import { billedCostUsd, SceneState, type AttemptOutcome } from './scene-state';
@@ -38,7 +44,13 @@ const { cancelTask } = proxyActivities<SceneActivities>({
 const { uploadToS3 } = proxyActivities<SceneActivities>({
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 8, nonRetryableErrorTypes: [failureTypes.unsafeUrl] },
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '20 seconds',
+    maximumAttempts: 8,
+    nonRetryableErrorTypes: [failureTypes.unsafeUrl],
+  },
 });
 
 function pollActivity(input: ValidSceneInput) {
@@ -64,12 +76,17 @@ class AttemptFailed extends Error {
 export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVideoResult> {
   const parsed = sceneInputSchema.safeParse(rawInput);
   if (!parsed.success) {
-    throw ApplicationFailure.nonRetryable(`invalid scene input: ${formatZodError(parsed.error)}`, failureTypes.invalidInput);
+    throw ApplicationFailure.nonRetryable(
+      `invalid scene input: ${formatZodError(parsed.error)}`,
+      failureTypes.invalidInput,
+    );
   }
   const input = parsed.data;
   const startedAt = Date.now();
   const state = new SceneState(input.sceneId, input.projectId);
-  setHandler(getProgress, () => state.snapshot(), { description: 'Phase, provider ranking, attempts and money spent so far' });
+  setHandler(getProgress, () => state.snapshot(), {
+    description: 'Phase, provider ranking, attempts and money spent so far',
+  });
   setHandler(providerProgress, (update) => state.applyProgress(update));
   upsertSearchAttributes([
     { key: searchAttributes.sceneId, value: input.sceneId },
@@ -83,7 +100,8 @@ export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVid
   try {
     plan = planProviders(input, setup.catalogue, setup.configured);
   } catch (err) {
-    if (err instanceof PlanError) return finishFailed(state, failureTypes.notConfigured, `cannot plan providers: ${err.message}`);
+    if (err instanceof PlanError)
+      return finishFailed(state, failureTypes.notConfigured, `cannot plan providers: ${err.message}`);
     throw err;
   }
   state.ranking = plan.ranking;
@@ -102,7 +120,11 @@ export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVid
   }
 
   const reasons = state.attempts.map((a, i) => `${i + 1}. ${a.provider}: ${a.error ?? a.state}`).join('; ');
-  return finishFailed(state, failureTypes.allProvidersFailed, `every provider failed for scene ${input.sceneId}: ${reasons}`);
+  return finishFailed(
+    state,
+    failureTypes.allProvidersFailed,
+    `every provider failed for scene ${input.sceneId}: ${reasons}`,
+  );
 }
 
 async function tryProvider(
@@ -122,7 +144,9 @@ async function tryProvider(
 
   let generated: PollStatusOutput & { durationSec: number };
   try {
-    generated = await CancellationScope.withTimeout(input.polling.providerDeadlineMs, () => generate(input, provider, attempt, estimate));
+    generated = await CancellationScope.withTimeout(input.polling.providerDeadlineMs, () =>
+      generate(input, provider, attempt, estimate),
+    );
   } catch (err) {
     const workflowCancelled = isCancellation(err) && CancellationScope.current().consideredCancelled;
     const deadlinePassed = isCancellation(err) && !workflowCancelled;
@@ -134,9 +158,16 @@ async function tryProvider(
         ),
       );
     }
-    const outcome: AttemptOutcome = err instanceof AttemptFailed ? err.outcome : attempt.taskId ? { kind: 'abandoned' } : { kind: 'not-created' };
-    const error = deadlinePassed ? `no result within ${input.polling.providerDeadlineMs} ms; remote task cancelled` : describeFailure(err);
-    state.endAttempt(attempt, { state: workflowCancelled ? 'cancelled' : 'failed', error, costUsd: billedCostUsd(provider.billing, estimate, outcome, attempt.state) });
+    const outcome: AttemptOutcome =
+      err instanceof AttemptFailed ? err.outcome : attempt.taskId ? { kind: 'abandoned' } : { kind: 'not-created' };
+    const error = deadlinePassed
+      ? `no result within ${input.polling.providerDeadlineMs} ms; remote task cancelled`
+      : describeFailure(err);
+    state.endAttempt(attempt, {
+      state: workflowCancelled ? 'cancelled' : 'failed',
+      error,
+      costUsd: billedCostUsd(provider.billing, estimate, outcome, attempt.state),
+    });
     if (workflowCancelled) {
       state.phase = 'cancelled';
       upsertSearchAttributes([
@@ -149,7 +180,10 @@ async function tryProvider(
     return undefined;
   }
 
-  const cost = billedCostUsd(provider.billing, estimate, { kind: 'succeeded', reportedCostUsd: generated.snapshot.costUsd });
+  const cost = billedCostUsd(provider.billing, estimate, {
+    kind: 'succeeded',
+    reportedCostUsd: generated.snapshot.costUsd,
+  });
   attempt.costUsd = cost;
   attempt.state = 'uploading';
   state.phase = 'uploading';
@@ -185,7 +219,15 @@ async function tryProvider(
     { key: searchAttributes.videoStatus, value: 'succeeded' },
     { key: searchAttributes.costUsd, value: result.totalCostUsd },
   ]);
-  upsertMemo({ result: { provider: result.provider, s3Key: result.s3Key, stored: result.stored, totalCostUsd: result.totalCostUsd, attempts: state.attempts.length } });
+  upsertMemo({
+    result: {
+      provider: result.provider,
+      s3Key: result.s3Key,
+      stored: result.stored,
+      totalCostUsd: result.totalCostUsd,
+      attempts: state.attempts.length,
+    },
+  });
   return result;
 }
 
@@ -199,16 +241,18 @@ async function generate(
   try {
     // Never abandoned halfway: a create in flight when the deadline or a cancel hits must still report its task id,
     // or the task would run (and bill) with nobody able to cancel it.
-    created = await CancellationScope.nonCancellable(() => createTask({
-      provider: provider.key,
-      model: { route: provider.route, model: provider.model, taskType: provider.taskType, options: provider.options },
-      allowedDurationsSec: provider.allowedDurationsSec,
-      prompt: input.prompt,
-      negativePrompt: input.negativePrompt,
-      durationSec: input.durationSec,
-      aspectRatio: input.aspectRatio,
-      imageUrl: input.imageUrl,
-    }));
+    created = await CancellationScope.nonCancellable(() =>
+      createTask({
+        provider: provider.key,
+        model: { route: provider.route, model: provider.model, taskType: provider.taskType, options: provider.options },
+        allowedDurationsSec: provider.allowedDurationsSec,
+        prompt: input.prompt,
+        negativePrompt: input.negativePrompt,
+        durationSec: input.durationSec,
+        aspectRatio: input.aspectRatio,
+        imageUrl: input.imageUrl,
+      }),
+    );
   } catch (err) {
     throw new AttemptFailed(describeFailure(err), { kind: 'not-created' });
   }
@@ -217,7 +261,12 @@ async function generate(
   // From here the provider holds the money for this task (PiAPI freezes it at submission).
   attempt.costUsd = estimate;
   try {
-    const done = await pollActivity(input)({ provider: provider.key, route: provider.route, taskId: created.taskId, intervalMs: input.polling.intervalMs });
+    const done = await pollActivity(input)({
+      provider: provider.key,
+      route: provider.route,
+      taskId: created.taskId,
+      intervalMs: input.polling.intervalMs,
+    });
     return { ...done, durationSec: created.durationSec };
   } catch (err) {
     if (isCancellation(err)) throw err;

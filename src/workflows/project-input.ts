@@ -9,9 +9,16 @@ export const projectInputSchema = z
     /** Lets editors validate a project file against schemas/project.schema.json. */
     $schema: z.string().optional(),
     projectId: businessIdSchema,
-    scenes: z.array(projectSceneSchema).min(1, 'a project needs at least one scene').max(500, 'at most 500 scenes per project'),
+    scenes: z
+      .array(projectSceneSchema)
+      .min(1, 'a project needs at least one scene')
+      .max(500, 'at most 500 scenes per project'),
     maxConcurrentScenes: z.number().int().min(1).max(50).default(4),
-    budgetUsd: z.number().refine(Number.isFinite, 'must be a finite number').positive('must be greater than 0').optional(),
+    budgetUsd: z
+      .number()
+      .refine(Number.isFinite, 'must be a finite number')
+      .positive('must be greater than 0')
+      .optional(),
     polling: pollingOptionsSchema.optional(),
   })
   .strict()
@@ -20,7 +27,11 @@ export const projectInputSchema = z
     project.scenes.forEach((scene, i) => {
       const first = seen.get(scene.sceneId);
       if (first !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['scenes', i, 'sceneId'], message: `duplicate sceneId "${scene.sceneId}" (also scenes[${first}])` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['scenes', i, 'sceneId'],
+          message: `duplicate sceneId "${scene.sceneId}" (also scenes[${first}])`,
+        });
       } else seen.set(scene.sceneId, i);
     });
   });

@@ -14,13 +14,20 @@ export class PlanError extends Error {}
  * The ranked chain for one scene: configured, allowed, able to render the aspect ratio, with the preferred provider
  * first as in the original design. Pure: runs in workflow code over the catalogue snapshot recorded in history.
  */
-export function planProviders(input: ValidSceneInput, catalogue: Catalogue, configured: readonly string[]): ProviderPlan {
+export function planProviders(
+  input: ValidSceneInput,
+  catalogue: Catalogue,
+  configured: readonly string[],
+): ProviderPlan {
   const known = new Set(catalogue.map((p) => p.key));
   const named = [...(input.allowedProviders ?? []), ...(input.preferredProvider ? [input.preferredProvider] : [])];
   const unknown = named.filter((k) => !known.has(k));
-  if (unknown.length > 0) throw new PlanError(`unknown provider(s): ${unknown.join(', ')}; the catalogue has ${[...known].join(', ')}`);
+  if (unknown.length > 0)
+    throw new PlanError(`unknown provider(s): ${unknown.join(', ')}; the catalogue has ${[...known].join(', ')}`);
   if (input.preferredProvider && !configured.includes(input.preferredProvider)) {
-    throw new PlanError(`preferredProvider "${input.preferredProvider}" is not configured on the worker (configured: ${configured.join(', ') || 'none'})`);
+    throw new PlanError(
+      `preferredProvider "${input.preferredProvider}" is not configured on the worker (configured: ${configured.join(', ') || 'none'})`,
+    );
   }
   const allowed = input.allowedProviders ? new Set(input.allowedProviders) : undefined;
   const candidates = configured.filter((k) => !allowed || allowed.has(k));
@@ -41,7 +48,9 @@ export function planProviders(input: ValidSceneInput, catalogue: Catalogue, conf
   });
   const able = ranking.filter((r) => byKey.get(r.provider)!.aspectRatios.includes(input.aspectRatio));
   const preferred = able.filter((r) => r.provider === input.preferredProvider);
-  const order = [...preferred, ...able.filter((r) => r.provider !== input.preferredProvider)].map((r) => byKey.get(r.provider)!);
+  const order = [...preferred, ...able.filter((r) => r.provider !== input.preferredProvider)].map((r) =>
+    byKey.get(r.provider)!,
+  );
   if (order.length === 0) throw new PlanError(`no configured provider can render aspect ratio ${input.aspectRatio}`);
   return { ranking, order };
 }

@@ -1,6 +1,12 @@
 import { roundUsd, type BillingRule } from '../config/catalogue';
 import type { ProviderRanking } from '../config/providers';
-import type { AttemptProgress, ProviderProgressUpdate, SceneProgress, ScenePhase, SceneVideoResult } from './definitions';
+import type {
+  AttemptProgress,
+  ProviderProgressUpdate,
+  SceneProgress,
+  ScenePhase,
+  SceneVideoResult,
+} from './definitions';
 
 /** How an attempt ended, for billing: what the provider can charge depends on how far the task got. */
 export type AttemptOutcome =
@@ -9,7 +15,12 @@ export type AttemptOutcome =
   | { kind: 'task-failed'; contentPolicy: boolean; reportedCostUsd?: number }
   | { kind: 'abandoned' };
 
-export function billedCostUsd(rule: BillingRule, estimateUsd: number, outcome: AttemptOutcome, lastState?: string): number {
+export function billedCostUsd(
+  rule: BillingRule,
+  estimateUsd: number,
+  outcome: AttemptOutcome,
+  lastState?: string,
+): number {
   switch (outcome.kind) {
     case 'succeeded':
       return outcome.reportedCostUsd ?? estimateUsd;

@@ -19,19 +19,30 @@ beforeEach(() => {
 
 /** hook scenes rank runway first, then kling (tie on base score, catalogue order), then veo. */
 function failFirst(fault: Fault | Record<string, unknown>) {
-  h.sandbox.setScenario({ default: { queueMs: 100, renderMs: 500 }, models: { [sandboxKey('runway')]: { faults: [fault as Fault] } } });
+  h.sandbox.setScenario({
+    default: { queueMs: 100, renderMs: 500 },
+    models: { [sandboxKey('runway')]: { faults: [fault as Fault] } },
+  });
 }
 
 async function run(overrides: Parameters<SceneHarness['scene']>[0] = {}) {
   const input = h.scene({ sceneType: 'hook', prompt: 'Opening shot over the city', ...overrides });
-  return h.client.workflow.execute(generateSceneVideo, { taskQueue: h.taskQueue, workflowId: `fb-${input.sceneId}`, args: [input] });
+  return h.client.workflow.execute(generateSceneVideo, {
+    taskQueue: h.taskQueue,
+    workflowId: `fb-${input.sceneId}`,
+    args: [input],
+  });
 }
 
 describe('fallback along the ranked chain', () => {
   it.each([
     ['a 5xx at create', { kind: 'create_5xx', status: 500 }, /ProviderRejected: runway create: server \(HTTP 500\)/],
     ['a content-policy failure', { kind: 'content_policy' }, /ContentPolicy/],
-    ['a failed task', { kind: 'task_failed', failureCode: 'INTERNAL.BAD_OUTPUT.CODE01', message: 'An unexpected error occurred.' }, /ProviderTaskFailed.*INTERNAL\.BAD_OUTPUT\.CODE01/],
+    [
+      'a failed task',
+      { kind: 'task_failed', failureCode: 'INTERNAL.BAD_OUTPUT.CODE01', message: 'An unexpected error occurred.' },
+      /ProviderTaskFailed.*INTERNAL\.BAD_OUTPUT\.CODE01/,
+    ],
     ['a malformed create response', { kind: 'malformed_create' }, /protocol/],
     ['a malformed status response', { kind: 'malformed_get' }, /ProviderPollFailed/],
     ['a download that 404s', { kind: 'download_404' }, /VideoDownloadFailed.*404/],
@@ -63,7 +74,9 @@ describe('fallback along the ranked chain', () => {
   });
 
   it('fails non-retryably with every attempt and its reason when every provider fails', async () => {
-    h.sandbox.setScenario({ default: { queueMs: 50, renderMs: 200, faults: [{ kind: 'task_failed', message: 'GPU on fire' }] } });
+    h.sandbox.setScenario({
+      default: { queueMs: 50, renderMs: 200, faults: [{ kind: 'task_failed', message: 'GPU on fire' }] },
+    });
     const input = h.scene({ sceneType: 'hook', prompt: 'Opening shot' });
     const err = await h.client.workflow
       .execute(generateSceneVideo, { taskQueue: h.taskQueue, workflowId: `fb-${input.sceneId}`, args: [input] })
@@ -73,7 +86,8 @@ describe('fallback along the ranked chain', () => {
     expect(cause.type).toBe('AllProvidersFailed');
     expect(cause.nonRetryable).toBe(true);
     // 16:9 hook: every provider in the catalogue renders 16:9, so all six are tried.
-    for (const p of ['runway', 'kling', 'veo', 'luma', 'hailuo', 'hunyuan']) expect(cause.message).toMatch(new RegExp(`\\d\\. ${p}: .*GPU on fire`));
+    for (const p of ['runway', 'kling', 'veo', 'luma', 'hailuo', 'hunyuan'])
+      expect(cause.message).toMatch(new RegExp(`\\d\\. ${p}: .*GPU on fire`));
   });
 
   it('tries the preferred provider first, then the ranked rest', async () => {
@@ -105,7 +119,11 @@ describe('fallback along the ranked chain', () => {
     try {
       const input = piapiOnly.scene({ preferredProvider: 'runway' });
       const err = await piapiOnly.client.workflow
-        .execute(generateSceneVideo, { taskQueue: piapiOnly.taskQueue, workflowId: `fb-${input.sceneId}`, args: [input] })
+        .execute(generateSceneVideo, {
+          taskQueue: piapiOnly.taskQueue,
+          workflowId: `fb-${input.sceneId}`,
+          args: [input],
+        })
         .catch((e: unknown) => e);
       const cause = (err as WorkflowFailedError).cause as ApplicationFailure;
       expect(cause.type).toBe('ProviderNotConfigured');

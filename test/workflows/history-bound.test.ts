@@ -12,8 +12,16 @@ afterAll(async () => {
 
 async function eventsFor(renderMs: number): Promise<number> {
   h.sandbox.setScenario({ default: { queueMs: 100, renderMs } });
-  const input = h.scene({ sceneType: 'testimonial', prompt: 'A customer smiles', polling: { intervalMs: 200, providerDeadlineMs: 120_000 } });
-  await h.client.workflow.execute(generateSceneVideo, { taskQueue: h.taskQueue, workflowId: `hb-${input.sceneId}`, args: [input] });
+  const input = h.scene({
+    sceneType: 'testimonial',
+    prompt: 'A customer smiles',
+    polling: { intervalMs: 200, providerDeadlineMs: 120_000 },
+  });
+  await h.client.workflow.execute(generateSceneVideo, {
+    taskQueue: h.taskQueue,
+    workflowId: `hb-${input.sceneId}`,
+    args: [input],
+  });
   const history = await h.client.workflow.getHandle(`hb-${input.sceneId}`).fetchHistory();
   return history.events!.length;
 }

@@ -21,11 +21,25 @@ describe('progress query and cancellation', () => {
   it('shows the current attempt, its progress and the cost rising across a billed failure and the success', async () => {
     h.sandbox.setScenario({
       default: { queueMs: 200, renderMs: 6_000 },
-      models: { [sandboxKey('kling')]: { queueMs: 100, renderMs: 300, faults: [{ kind: 'task_failed', message: 'render crashed' }] } },
+      models: {
+        [sandboxKey('kling')]: {
+          queueMs: 100,
+          renderMs: 300,
+          faults: [{ kind: 'task_failed', message: 'render crashed' }],
+        },
+      },
     });
     // testimonial ranks kling, then runway (which reports progress while RUNNING).
-    const input = h.scene({ sceneType: 'testimonial', prompt: 'A customer tells her story', polling: { intervalMs: 250, providerDeadlineMs: 60_000 } });
-    const handle = await h.client.workflow.start(generateSceneVideo, { taskQueue: h.taskQueue, workflowId: `pq-${input.sceneId}`, args: [input] });
+    const input = h.scene({
+      sceneType: 'testimonial',
+      prompt: 'A customer tells her story',
+      polling: { intervalMs: 250, providerDeadlineMs: 60_000 },
+    });
+    const handle = await h.client.workflow.start(generateSceneVideo, {
+      taskQueue: h.taskQueue,
+      workflowId: `pq-${input.sceneId}`,
+      args: [input],
+    });
 
     const seen: SceneProgress[] = [];
     const rendering = await waitFor(async () => {
@@ -57,7 +71,11 @@ describe('progress query and cancellation', () => {
   it('cancelling the workflow cancels the remote task (the sandbox sees the DELETE)', async () => {
     h.sandbox.setScenario({ default: { queueMs: 30_000, renderMs: 1_000 } });
     const input = h.scene({ sceneType: 'testimonial', prompt: 'A customer smiles' });
-    const handle = await h.client.workflow.start(generateSceneVideo, { taskQueue: h.taskQueue, workflowId: `pc-${input.sceneId}`, args: [input] });
+    const handle = await h.client.workflow.start(generateSceneVideo, {
+      taskQueue: h.taskQueue,
+      workflowId: `pc-${input.sceneId}`,
+      args: [input],
+    });
     const taskId = await waitFor(async () => (await handle.query(getProgress)).attempts[0]?.taskId, 20_000);
     await handle.cancel();
     const err = await handle.result().catch((e: unknown) => e);

@@ -28,7 +28,16 @@ describe('a worker killed during pollStatus', () => {
       const handle = await conn.client.workflow.start(generateSceneVideo, {
         taskQueue,
         workflowId: sceneId,
-        args: [{ sceneId, sceneType: 'testimonial', prompt: 'A customer smiles', durationSec: 5, aspectRatio: '9:16', polling: { intervalMs: 500, providerDeadlineMs: 120_000 } }],
+        args: [
+          {
+            sceneId,
+            sceneType: 'testimonial',
+            prompt: 'A customer smiles',
+            durationSec: 5,
+            aspectRatio: '9:16',
+            polling: { intervalMs: 500, providerDeadlineMs: 120_000 },
+          },
+        ],
       });
       const taskId = await waitFor(async () => {
         const p = await handle.query(getProgress);
