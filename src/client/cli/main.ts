@@ -1,0 +1,83 @@
+import { commandHelp, parseCommandArgs } from './args';
+import type { CommandContext } from './command';
+import { commandEntries, type CommandEntry } from './commands';
+import { CliError, exitCodes, toCliError, UsageError, type ExitCode } from './errors';
+import { Output } from './output';
+
+function topHelp(): string {
+  const width = Math.max(...commandEntries.map((c) => c.name.length));
+  return [
+    'scene-video: turn marketing-video scenes into stored clips with ranked AI video providers, on Temporal.',
+    '',
+    'Usage: scene-video <command> [arguments] [options]',
+    '',
+    'Commands:',
+    ...commandEntries.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Every command takes --help, and --json for exactly one JSON document on stdout.',
+    'Exit codes: 0 ok, 1 workflow failed or operational error, 2 usage or invalid input (nothing started),',
+    '            3 workflow not found, 130 interrupted.',
+    'Connection: TEMPORAL_ADDRESS (default localhost:7233), TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, TEMPORAL_API_KEY,',
+    '            TEMPORAL_TLS, TEMPORAL_TLS_CERT_PATH / TEMPORAL_TLS_KEY_PATH. Start a local server with `npm run stack`.',
+  ].join('\n');
+}
+
+/** Finds the command whose (possibly two-word) name starts argv; returns it with the remaining arguments. */
+function findCommand(argv: string[]): { entry: CommandEntry; rest: string[] } {
+  for (const entry of commandEntries) {
+    const words = entry.name.split(' ');
+    if (words.every((w, i) => argv[i] === w)) return { entry, rest: argv.slice(words.length) };
+  }
+  const group = commandEntries.filter((c) => c.name.startsWith(`${argv[0]} `)).map((c) => c.name);
+  if (group.length > 0) {
+    throw new UsageError(
+      argv[1] && !argv[1].startsWith('-')
+        ? `unknown command "${argv[0]} ${argv[1]}" (try: ${group.join(', ')})`
+        : `"${argv[0]}" needs a subcommand: ${group.join(', ')}`,
+    );
+  }
+  throw new UsageError(`unknown command "${argv[0]}"`, 'See `scene-video --help` for the commands.');
+}
+
+async function main(argv: string[]): Promise<ExitCode> {
+  const out = new Output(argv.includes('--json'));
+  try {
+    if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+      out.text(topHelp());
+      return argv.length === 0 ? exitCodes.usage : exitCodes.ok;
+    }
+    const { entry, rest } = findCommand(argv);
+    const command = entry.load();
+    const spec = { ...command.usage, name: entry.name, summary: entry.summary };
+    const args = parseCommandArgs(spec, rest);
+    if (args.flag('help')) {
+      out.text(commandHelp(spec));
+      return exitCodes.ok;
+    }
+    let interruptNote: string | undefined;
+    if (!command.ownsSignals) {
+      process.once('SIGINT', () => {
+        out.error(new CliError(`interrupted.${interruptNote ? ` ${interruptNote}` : ''}`, exitCodes.interrupted));
+        process.exit(exitCodes.interrupted);
+      });
+    }
+    const ctx: CommandContext = { out, env: process.env, onInterrupt: (note) => (interruptNote = note) };
+    return await command.run(args, ctx);
+  } catch (err) {
+    const error = toCliError(err);
+    out.error(error);
+    return error.exitCode;
+  }
+}
+
+/** The `scene-video` executable: exit code via process.exitCode so piped output is flushed before exit. */
+export function runCli(): void {
+  // `scene-video cost | head -1` closes the pipe early; that is the reader's choice, not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(process.exitCode ?? exitCodes.ok);
+  });
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,163 @@
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { projectJsonSchema, projectSchemaPath } from '../../src/client/cli/project-schema';
+import { defaultCatalogue } from '../../src/config/catalogue';
+import { jsonOf, runCli } from './cli/run-cli';
+
+/** An address nothing listens on, so any command that needed Temporal would fail. */
+let noServer: NodeJS.ProcessEnv;
+beforeAll(async () => {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  noServer = { TEMPORAL_ADDRESS: `127.0.0.1:${port}` };
+});
+
+describe('scene-video CLI without a server', () => {
+  it('the committed project schema is the one generated from the zod schema', () => {
+    const committed: unknown = JSON.parse(readFileSync(join(__dirname, '..', '..', projectSchemaPath), 'utf8'));
+    expect(committed).toEqual(projectJsonSchema());
+  });
+
+  it('schema prints the project JSON Schema, which describes the scene fields', async () => {
+    const run = await runCli(['schema'], noServer);
+    expect(run.code).toBe(0);
+    const schema = JSON.parse(run.stdout);
+    expect(schema).toEqual(projectJsonSchema());
+    expect(schema.required).toEqual(['projectId', 'scenes']);
+    expect(schema.properties.scenes.items.properties.aspectRatio.enum).toEqual(['16:9', '9:16', '1:1']);
+  });
+
+  it('rank shows the scores and reasons, best first', async () => {
+    const run = await runCli(
+      [
+        'rank',
+        '--scene-type',
+        'testimonial',
+        '--prompt',
+        'A woman smiling at the camera',
+        '--configured',
+        'runway,kling,luma',
+        '--json',
+      ],
+      noServer,
+    );
+    expect(run.code).toBe(0);
+    const doc = jsonOf(run);
+    expect(doc.ranking.map((r: { provider: string }) => r.provider)).toEqual(['kling', 'runway', 'luma']);
+    expect(doc.ranking[0]).toEqual({
+      provider: 'kling',
+      score: 170,
+      reasons: ['base 90 (priority 1)', '+50 strength "testimonial"', '+30 prompt mentions "woman", "smiling"'],
+    });
+
+    const human = await runCli(['rank', '--scene-type', 'hook', '--prompt', 'Cinematic sunrise'], noServer);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/^#\s+PROVIDER\s+SCORE \(points\)\s+REASONS$/m);
+    expect(human.stdout).toMatch(
+      /^1\s+runway\s+170\s+base 90 \(priority 1\); \+50 strength "hook"; \+30 prompt mentions "cinematic"$/m,
+    );
+    expect(human.stdout.trim().split('\n')).toHaveLength(1 + defaultCatalogue.length);
+  });
+
+  it('rank rejects an unknown provider in --configured with exit 2', async () => {
+    const run = await runCli(
+      ['rank', '--scene-type', 'hook', '--prompt', 'x', '--configured', 'runway,sora'],
+      noServer,
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--configured names unknown providers: sora/);
+    expect(run.stdout).toBe('');
+  });
+
+  it('providers lists the catalogue with units, and configured from the env keys without printing them', async () => {
+    const secret = 'piapi-secret-value-123';
+    const run = await runCli(['providers', '--json'], {
+      ...noServer,
+      PIAPI_API_KEY: secret,
+      SCENE_VIDEO_DISABLED_PROVIDERS: 'veo',
+    });
+    expect(run.code).toBe(0);
+    const doc = jsonOf(run);
+    expect(doc.disabled).toEqual(['veo']);
+    expect(doc.providers.map((p: { key: string }) => p.key)).toEqual(['runway', 'kling', 'luma', 'hailuo', 'hunyuan']);
+    expect(doc.providers.find((p: { key: string }) => p.key === 'kling')).toMatchObject({
+      route: 'piapi',
+      configured: true,
+      costPerSecondUsd: 0.03,
+      maxDurationSec: 10,
+      aspectRatios: ['16:9', '9:16', '1:1'],
+      billing: 'success_only',
+    });
+    expect(doc.providers.find((p: { key: string }) => p.key === 'runway')).toMatchObject({
+      configured: false,
+      keyVariable: 'RUNWAY_API_KEY',
+    });
+
+    const human = await runCli(['providers'], { ...noServer, PIAPI_API_KEY: secret });
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/COST \(USD\/s\)/);
+    expect(human.stdout).toMatch(/MAX \(s\)/);
+    expect(human.stdout).toMatch(/^runway\s+Runway Gen-4\.5\s+runway\s+no \(set RUNWAY_API_KEY\)\s+0\.0500\s+10\s/m);
+    expect(human.stdout).toMatch(
+      /^kling\s+Kling AI\s+piapi\s+yes\s+0\.0300\s+10\s+5,10\s+16:9 9:16 1:1\s+success_only/m,
+    );
+    expect(human.stdout + human.stderr).not.toContain(secret);
+  });
+
+  it('a bad catalogue override is a configuration error (exit 2) naming the variable', async () => {
+    const run = await runCli(['providers'], { ...noServer, SCENE_VIDEO_DISABLED_PROVIDERS: 'sora' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/SCENE_VIDEO_DISABLED_PROVIDERS names unknown providers: sora/);
+  });
+
+  it('--help lists every command, each command has its own help, and usage errors exit 2', async () => {
+    const [top, generate, unknown, badFlag, noSub] = await Promise.all([
+      runCli(['--help'], noServer),
+      runCli(['generate', '--help'], noServer),
+      runCli(['render'], noServer),
+      runCli(['status', 'x', '--bogus'], noServer),
+      runCli(['history', '--json'], noServer),
+    ]);
+    expect(top.code).toBe(0);
+    for (const command of [
+      'worker',
+      'generate',
+      'project',
+      'status',
+      'cancel',
+      'rank',
+      'providers',
+      'cost',
+      'history export',
+      'schema',
+    ]) {
+      expect(top.stdout).toMatch(new RegExp(`^  ${command}\\s{2,}\\S`, 'm'));
+    }
+    expect(top.stdout).toMatch(/130 interrupted/);
+    expect(generate.code).toBe(0);
+    expect(generate.stdout).toMatch(/--duration <seconds>\s+Clip length in seconds/);
+    expect(generate.stdout).toMatch(/--aspect 16:9\|9:16\|1:1/);
+    expect(generate.stdout).not.toMatch(/poll-interval/);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command "render"[\s\S]*scene-video --help/);
+    expect(badFlag.code).toBe(2);
+    expect(badFlag.stderr).toMatch(/Unknown option '--bogus'[\s\S]*scene-video status --help/);
+    expect(noSub.code).toBe(2);
+    expect(jsonOf(noSub).error).toMatchObject({
+      code: 'invalid_input',
+      exitCode: 2,
+      message: expect.stringMatching(/history export/),
+    });
+  });
+
+  it('an unreachable Temporal exits 1 and says how to start one', async () => {
+    const run = await runCli(['status', 'scene-video-_-x', '--json'], noServer);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/Cannot reach Temporal at 127\.0\.0\.1:\d+.*npm run stack.*TEMPORAL_ADDRESS/);
+    expect(jsonOf(run).error.code).toBe('failed');
+  });
+});

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../src/sandbox';
+import { stackInfo } from '../helpers/stack-info';
+import { uniqueTaskQueue } from '../helpers/temporal';
+import { waitFor } from '../helpers/wait-for';
+import { jsonOf, runCli, spawnCli, stackEnv } from './cli/run-cli';
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox({ scenario: { default: { queueMs: 100, renderMs: 600 } } });
+});
+afterAll(async () => {
+  await sandbox?.close();
+});
+
+describe('scene-video worker', () => {
+  it('runs a worker from the environment that generates a scene, and drains and exits 0 on Ctrl-C', async () => {
+    const taskQueue = uniqueTaskQueue('cli-worker');
+    const stack = stackInfo();
+    const worker = spawnCli(['worker'], {
+      ...stackEnv(taskQueue),
+      PIAPI_BASE_URL: sandbox.piapiBaseUrl,
+      PIAPI_API_KEY: sandbox.apiKeys.piapi,
+      SANDBOX_ORIGIN: sandbox.origin,
+      S3_BUCKET: stack.s3.bucket,
+      S3_ENDPOINT: stack.s3.endpoint,
+      S3_REGION: stack.s3.region,
+      S3_ACCESS_KEY_ID: stack.s3.accessKeyId,
+      S3_SECRET_ACCESS_KEY: stack.s3.secretAccessKey,
+    });
+    try {
+      await waitFor(async () => worker.stdoutText().includes('scene-video worker on'), 60_000);
+      expect(worker.stdoutText()).toContain(
+        `task queue ${taskQueue}; providers configured: kling, luma, hailuo, hunyuan, veo`,
+      );
+      expect(worker.stdoutText() + worker.stderrText()).not.toContain(sandbox.apiKeys.piapi);
+
+      const sceneId = `w-${taskQueue.slice(-8)}`;
+      const run = await runCli(
+        [
+          'generate',
+          '--scene-id',
+          sceneId,
+          '--scene-type',
+          'broll',
+          '--prompt',
+          'A calm forest',
+          '--duration',
+          '5',
+          '--aspect',
+          '16:9',
+          '--poll-interval-ms',
+          '200',
+          '--wait',
+          '--json',
+        ],
+        stackEnv(taskQueue),
+      );
+      expect(run.code, run.stderr).toBe(0);
+      expect(jsonOf(run)).toMatchObject({
+        workflowId: `scene-video-_-${sceneId}`,
+        status: 'COMPLETED',
+        result: { stored: true },
+      });
+    } finally {
+      worker.kill('SIGINT');
+    }
+    const exit = await worker.done;
+    expect(exit.code, exit.stderr).toBe(0);
+  });
+
+  it('an invalid worker environment exits 2 naming the variable', async () => {
+    const run = await runCli(['worker'], { ...stackEnv('unused'), S3_ENDPOINT: 'not a url' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/Invalid worker environment: S3_ENDPOINT/);
+  });
+});
