@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Catalogue } from '../config/catalogue';
 import { generateProjectVideos } from '../workflows';
 import { sceneTaskQueueDefault, type SceneProgress } from '../workflows/definitions';
@@ -11,13 +11,9 @@ import { projectWorkflowId, type ProjectInput } from '../workflows/project-input
 import { searchAttributes } from '../workflows/search-attributes';
 import { validateProjectInput } from './input-validation';
 import { liveSceneProgress } from './live-scene-progress';
-import { attachable } from './scene-video';
+import { startOrAttach, type Started } from './start-or-attach';
 
-export interface StartedProject {
-  workflowId: string;
-  started: boolean;
-  handle: WorkflowHandle<typeof generateProjectVideos>;
-}
+export type StartedProject = Started<typeof generateProjectVideos>;
 
 /** Starts a project, or attaches to its running or finished workflow, so a repeated call never redoes paid work. */
 export async function startProjectVideos(
@@ -26,30 +22,13 @@ export async function startProjectVideos(
   options: { taskQueue?: string; workflowId?: string; catalogue?: Catalogue } = {},
 ): Promise<StartedProject> {
   const input = validateProjectInput(project, options.catalogue);
-  const workflowId = options.workflowId ?? projectWorkflowId(input.projectId);
-  const existing = await attachable<typeof generateProjectVideos>(client, workflowId);
-  if (existing) return { workflowId, started: false, handle: existing };
-  try {
-    const handle = await client.workflow.start(generateProjectVideos, {
-      taskQueue: options.taskQueue ?? sceneTaskQueueDefault,
-      workflowId,
-      args: [project],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-      typedSearchAttributes: [{ key: searchAttributes.projectId, value: input.projectId }],
-      staticSummary: `project ${input.projectId}: ${input.scenes.length} scenes`,
-    });
-    return { workflowId, started: true, handle };
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      return {
-        workflowId,
-        started: false,
-        handle: client.workflow.getHandle<typeof generateProjectVideos>(workflowId),
-      };
-    }
-    throw err;
-  }
+  return startOrAttach(client, generateProjectVideos, {
+    taskQueue: options.taskQueue ?? sceneTaskQueueDefault,
+    workflowId: options.workflowId ?? projectWorkflowId(input.projectId),
+    args: [project],
+    typedSearchAttributes: [{ key: searchAttributes.projectId, value: input.projectId }],
+    staticSummary: `project ${input.projectId}: ${input.scenes.length} scenes`,
+  });
 }
 
 export interface LiveProjectProgress extends ProjectProgress {
