@@ -45,8 +45,8 @@ export interface PollHeartbeat {
   polls: number;
   state?: TaskState;
   progress?: number;
-  /** What the workflow was last told, so a resumed poller does not repeat progress signals. */
-  signalled: { state?: TaskState; half: number };
+  /** Whether the workflow has been told that rendering started, so a resumed poller does not repeat it. */
+  signalled: boolean;
 }
 
 export interface CancelTaskInput {

@@ -17,7 +17,7 @@ export function createPollStatus(deps: ActivityDeps) {
     const client = clientFor(deps, input.route);
     const resumed = activityInfo().heartbeatDetails as PollHeartbeat | undefined;
     const hb: PollHeartbeat =
-      resumed?.taskId === input.taskId ? resumed : { taskId: input.taskId, polls: 0, signalled: { half: 0 } };
+      resumed?.taskId === input.taskId ? resumed : { taskId: input.taskId, polls: 0, signalled: false };
     let consecutiveErrors = 0;
 
     for (;;) {
@@ -99,17 +99,15 @@ export function createPollStatus(deps: ActivityDeps) {
 }
 
 /**
- * Tells the workflow when rendering starts and when it passes half way: at most two signals (8 history events) per
- * task, so history stays flat in render time. Finer progress is in the heartbeat, which the client reads live.
+ * Tells the workflow once, when rendering starts: one signal (4 history events) per task keeps a single attempt within
+ * 40 events whatever the render time. Live progress is in the heartbeat, which `getSceneProgress` reads.
  */
 async function signalProgress(
   input: PollStatusInput,
   hb: PollHeartbeat,
   snapshot: ProviderTaskSnapshot,
 ): Promise<void> {
-  if (snapshot.state !== 'running') return;
-  const half = (snapshot.progress ?? 0) >= 0.5 ? 1 : 0;
-  if (snapshot.state === hb.signalled.state && half <= hb.signalled.half) return;
+  if (snapshot.state !== 'running' || hb.signalled) return;
   const update: ProviderProgressUpdate = {
     provider: input.provider,
     taskId: input.taskId,
@@ -122,7 +120,7 @@ async function signalProgress(
     await Context.current()
       .client.workflow.getHandle(workflowExecution.workflowId, workflowExecution.runId)
       .signal(providerProgress, update);
-    hb.signalled = { state: snapshot.state, half: Math.max(half, hb.signalled.half) };
+    hb.signalled = true;
   } catch (err) {
     // Progress is advisory; polling must go on even if the signal cannot be delivered right now.
     log.warn('progress signal not delivered', { taskId: input.taskId, error: (err as Error).message });

@@ -4,7 +4,7 @@ import { getProgress, type SceneProgress } from '../workflows/definitions';
 
 /**
  * The workflow's progress, with the running attempt's state and progress refreshed from pollStatus's latest heartbeat.
- * The workflow itself hears about progress only twice per task (to keep history flat); the heartbeat has every poll.
+ * The workflow itself hears only that rendering started (to keep history flat); the heartbeat has every poll.
  */
 export async function liveSceneProgress(client: Client, workflowId: string): Promise<SceneProgress> {
   const handle = client.workflow.getHandle(workflowId);

@@ -2,6 +2,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../../src/config/catalogue';
+import { getSceneProgress } from '../../src/client';
 import { generateSceneVideo } from '../../src/workflows';
 import { getProgress, type SceneProgress } from '../../src/workflows/definitions';
 import { sandboxKey, startSceneHarness, type SceneHarness } from '../helpers/scene-harness';
@@ -18,7 +19,7 @@ afterAll(async () => {
 });
 
 describe('progress query and cancellation', () => {
-  it('shows the current attempt, its progress and the cost rising across a billed failure and the success', async () => {
+  it('shows the current attempt, its live progress and the cost rising across a billed failure and the success', async () => {
     h.sandbox.setScenario({
       default: { queueMs: 200, renderMs: 6_000 },
       models: {
@@ -43,7 +44,7 @@ describe('progress query and cancellation', () => {
 
     const seen: SceneProgress[] = [];
     const rendering = await waitFor(async () => {
-      const p = await handle.query(getProgress);
+      const p = await getSceneProgress(h.client, handle.workflowId);
       seen.push(p);
       return p.currentProvider === 'runway' && (p.attempts[1]?.progress ?? 0) >= 0.25 ? p : undefined;
     }, 30_000);
