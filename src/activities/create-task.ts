@@ -6,25 +6,28 @@ import type { CreateTaskInput, CreateTaskOutput } from './contracts';
 import { clientFor, type ActivityDeps } from './dependencies';
 import { nonRetryableProviderFailure } from './provider-failure';
 
-type CreateHeartbeat =
-  { phase: 'sending' } | { phase: 'not-sent' } | { phase: 'created'; taskId: string; durationSec: number };
+type CreateHeartbeat = { phase: 'created'; taskId: string; durationSec: number };
 
 const maxSafeRetries = 3;
+/** Well inside the workflow's heartbeat timeout, so a live create is never mistaken for a lost worker. */
+const livenessIntervalMs = 5_000;
 
 /**
  * A paid task must be created at most once per attempt, and neither API takes an idempotency key. So:
  * - Inside one activity attempt, a failed POST is retried only when the failure proves no task exists: the connection
- *   was refused before sending, or the API itself answered 429/5xx (gateway 502/504/52x prove nothing).
- * - A timeout or reset after the request went out is ambiguous and is never re-sent; the workflow moves on.
- * - Temporal retries this activity only to recover from a lost worker: the new attempt reads the heartbeat. If the
- *   previous attempt recorded the task id, it is returned; if it had started sending, the attempt is ambiguous.
+ *   was refused before sending, or the API itself answered 4xx/429/5xx (gateway 502/504/52x prove nothing).
+ * - Anything else after the request went out (timeout, reset, a 2xx reply that cannot be read) is ambiguous and is
+ *   never re-sent; the workflow moves on.
+ * - Temporal retries this activity only to recover from a lost worker: if the previous attempt recorded the task id in
+ *   its heartbeat, it is returned; otherwise it may have sent a create, and the attempt is ambiguous. A heartbeat can
+ *   never prove the opposite: heartbeats are throttled, so a "not sent yet" one may land after the POST went out.
  */
 export function createCreateTask(deps: ActivityDeps) {
   return async function createTask(input: CreateTaskInput): Promise<CreateTaskOutput> {
-    const { attempt, heartbeatDetails } = activityInfo();
+    const { attempt, heartbeatDetails, startToCloseTimeoutMs } = activityInfo();
     const prior = heartbeatDetails as CreateHeartbeat | undefined;
     if (prior?.phase === 'created') return { taskId: prior.taskId, durationSec: prior.durationSec, recovered: true };
-    if (attempt > 1 && prior?.phase !== 'not-sent') {
+    if (attempt > 1) {
       throw ApplicationFailure.create({
         message: `${input.provider}: the worker was lost while creating the task; it may exist at the provider, so it is not sent again (no idempotency key)`,
         type: failureTypes.ambiguousCreate,
@@ -34,44 +37,52 @@ export function createCreateTask(deps: ActivityDeps) {
 
     const client = clientFor(deps, input.model.route);
     const ctx = Context.current();
-    for (let retry = 0; ; retry++) {
-      heartbeat({ phase: 'sending' } satisfies CreateHeartbeat);
-      try {
-        const created = await client.createTask(
-          {
-            prompt: input.prompt,
-            negativePrompt: input.negativePrompt,
-            // The catalogue's limits come first (e.g. Luma capped at 5 s); the adapter then fits the model's own values.
-            durationSec: pickDuration(input.durationSec, input.allowedDurationsSec),
-            aspectRatio: input.aspectRatio,
-            imageUrl: input.imageUrl,
-            model: input.model,
-          },
-          { signal: ctx.cancellationSignal, timeoutMs: deps.requestTimeoutMs ?? 30_000 },
-        );
-        heartbeat({
-          phase: 'created',
-          taskId: created.taskId,
-          durationSec: created.durationSec,
-        } satisfies CreateHeartbeat);
-        return { taskId: created.taskId, durationSec: created.durationSec, recovered: false };
-      } catch (err) {
-        if (ctx.cancellationSignal.aborted) throw err;
-        if (!(err instanceof ProviderError) || !provesNoTaskCreated(err)) {
-          if (err instanceof ProviderError && err.retryable) {
+    const startedAt = Date.now();
+    const requestTimeoutMs = deps.requestTimeoutMs ?? 30_000;
+    heartbeat();
+    const liveness = setInterval(() => heartbeat(), livenessIntervalMs);
+    try {
+      for (let retry = 0; ; retry++) {
+        try {
+          const created = await client.createTask(
+            {
+              prompt: input.prompt,
+              negativePrompt: input.negativePrompt,
+              // The catalogue's limits come first (e.g. Luma capped at 5 s); the adapter then fits the model's values.
+              durationSec: pickDuration(input.durationSec, input.allowedDurationsSec),
+              aspectRatio: input.aspectRatio,
+              imageUrl: input.imageUrl,
+              model: input.model,
+            },
+            { signal: ctx.cancellationSignal, timeoutMs: requestTimeoutMs },
+          );
+          heartbeat({
+            phase: 'created',
+            taskId: created.taskId,
+            durationSec: created.durationSec,
+          } satisfies CreateHeartbeat);
+          return { taskId: created.taskId, durationSec: created.durationSec, recovered: false };
+        } catch (err) {
+          if (ctx.cancellationSignal.aborted) throw err;
+          if (!(err instanceof ProviderError)) throw nonRetryableProviderFailure(err, `${input.provider} create`);
+          if (!provesNoTaskCreated(err)) {
             throw ApplicationFailure.create({
-              message: `${input.provider}: create request failed after it was sent (${err.message}); not re-sent to avoid a duplicate paid task`,
+              message: `${input.provider}: create failed after the request was sent (${err.kind}: ${err.message}); it may have created a task, so it is not re-sent (no idempotency key)`,
               type: failureTypes.ambiguousCreate,
               nonRetryable: true,
             });
           }
-          throw nonRetryableProviderFailure(err, `${input.provider} create`);
+          const wait = Math.min(err.retryAfterMs ?? 1000 * 2 ** retry, 30_000);
+          // Never outlive start-to-close: the server would start another attempt while this one may still send.
+          const outOfTime = Date.now() - startedAt + wait + requestTimeoutMs > startToCloseTimeoutMs;
+          if (!err.retryable || retry >= maxSafeRetries || outOfTime) {
+            throw nonRetryableProviderFailure(err, `${input.provider} create`);
+          }
+          await ctx.sleep(wait);
         }
-        if (!err.retryable || retry >= maxSafeRetries)
-          throw nonRetryableProviderFailure(err, `${input.provider} create`);
-        heartbeat({ phase: 'not-sent' } satisfies CreateHeartbeat);
-        await ctx.sleep(Math.min(err.retryAfterMs ?? 1000 * 2 ** retry, 30_000));
       }
+    } finally {
+      clearInterval(liveness);
     }
   };
 }

@@ -1,6 +1,11 @@
-import { DeleteObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  DeleteObjectCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+} from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
+import { activityInfo, ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
 import { Transform, type TransformCallback } from 'node:stream';
 import { failureTypes } from '../workflows/definitions';
 import type { UploadToS3Input, UploadToS3Output } from './contracts';
@@ -19,27 +24,25 @@ export function s3KeyFor(
   return [prefix, input.projectId ?? '_', input.sceneId, `${input.provider}-${safeTask}.mp4`].filter(Boolean).join('/');
 }
 
-/** Counts bytes as they stream through, enforces the size limit and heartbeats every few MiB. */
+/** Counts bytes as they stream through and enforces the size limit. */
 class ByteCounter extends Transform {
   bytes = 0;
-  private nextBeat = 0;
-  constructor(
-    private readonly maxBytes: number,
-    private readonly onProgress: (bytes: number) => void,
-  ) {
+  constructor(private readonly maxBytes: number) {
     super();
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     this.bytes += chunk.length;
     if (this.bytes > this.maxBytes)
       return done(new VideoDownloadError(`video exceeds the ${this.maxBytes}-byte limit`, false));
-    if (this.bytes >= this.nextBeat) {
-      this.onProgress(this.bytes);
-      this.nextBeat = this.bytes + 4 * 1024 * 1024;
-    }
     done(null, chunk);
   }
 }
+
+/**
+ * Heartbeats on a clock, not per MiB: a slow provider CDN (or a slow part upload holding the stream back) must not
+ * look like a lost worker. A stalled download still ends, through its own idle timeout.
+ */
+const livenessIntervalMs = 5_000;
 
 /**
  * Streams the provider's video into S3 with a multipart upload. The key is deterministic, so a retry overwrites
@@ -47,75 +50,85 @@ class ByteCounter extends Transform {
  */
 export function createUploadToS3(deps: ActivityDeps) {
   return async function uploadToS3(input: UploadToS3Input): Promise<UploadToS3Output> {
-    const ctx = Context.current();
-    const key = s3KeyFor(deps.storage.prefix, input);
-    let download;
+    const counter = new ByteCounter(deps.download.maxBytes);
+    const liveness = setInterval(() => heartbeat({ bytes: counter.bytes }), livenessIntervalMs);
     try {
-      download = await openVideoDownload(input.videoUrl, deps.download, ctx.cancellationSignal);
-    } catch (err) {
-      throw downloadFailure(err, input);
-    }
-    const counter = new ByteCounter(deps.download.maxBytes, (bytes) => heartbeat({ bytes }));
-    download.body.once('error', (err) => counter.destroy(err));
-    download.body.once('aborted', () =>
-      counter.destroy(new VideoDownloadError('video download connection closed early', true)),
-    );
-    download.body.pipe(counter);
-
-    const upload = new Upload({
-      client: deps.s3,
-      partSize,
-      queueSize,
-      leavePartsOnError: false,
-      params: {
-        Bucket: deps.storage.bucket,
-        Key: key,
-        Body: counter,
-        ContentType: 'video/mp4',
-        Metadata: {
-          provider: input.provider,
-          taskid: input.taskId,
-          sceneid: input.sceneId,
-          scenetype: input.sceneType,
-        },
-      },
-    });
-    const abortUpload = () => void upload.abort();
-    ctx.cancellationSignal.addEventListener('abort', abortUpload, { once: true });
-    const streamError = new Promise<never>((_, reject) => counter.once('error', reject));
-    try {
-      await Promise.race([upload.done(), streamError]);
-    } catch (err) {
-      await upload.abort().catch(() => undefined);
-      await deleteQuietly(deps, key);
-      if (err instanceof VideoDownloadError || err instanceof UnsafeVideoUrlError) throw downloadFailure(err, input);
-      throw ApplicationFailure.create({
-        message: `storing ${key} failed: ${(err as Error).message}`,
-        type: failureTypes.storageUnavailable,
-        // A missing bucket or denied access will not fix itself by retrying; an outage or throttling might.
-        nonRetryable: isPermanentS3Error(err),
-      });
+      return await transfer(deps, input, counter);
     } finally {
-      ctx.cancellationSignal.removeEventListener('abort', abortUpload);
+      clearInterval(liveness);
     }
-
-    if (download.contentLength !== undefined && counter.bytes !== download.contentLength) {
-      await deleteQuietly(deps, key);
-      throw downloadFailure(
-        new VideoDownloadError(`received ${counter.bytes} of ${download.contentLength} bytes`, true),
-        input,
-      );
-    }
-    const head = await deps.s3.send(new HeadObjectCommand({ Bucket: deps.storage.bucket, Key: key }));
-    if (head.ContentLength !== counter.bytes) {
-      await deleteQuietly(deps, key);
-      throw ApplicationFailure.create({
-        message: `stored ${key} has ${head.ContentLength} bytes, streamed ${counter.bytes}`,
-        type: failureTypes.storageUnavailable,
-      });
-    }
-    return { s3Key: key, s3Url: `s3://${deps.storage.bucket}/${key}`, bytes: counter.bytes };
   };
+}
+
+async function transfer(deps: ActivityDeps, input: UploadToS3Input, counter: ByteCounter): Promise<UploadToS3Output> {
+  const ctx = Context.current();
+  const key = s3KeyFor(deps.storage.prefix, input);
+  let download;
+  try {
+    download = await openVideoDownload(input.videoUrl, deps.download, ctx.cancellationSignal);
+  } catch (err) {
+    throw downloadFailure(err, input);
+  }
+  download.body.once('error', (err) => counter.destroy(err));
+  download.body.once('aborted', () =>
+    counter.destroy(new VideoDownloadError('video download connection closed early', true)),
+  );
+  download.body.pipe(counter);
+
+  const upload = new Upload({
+    client: deps.s3,
+    partSize,
+    queueSize,
+    leavePartsOnError: false,
+    params: {
+      Bucket: deps.storage.bucket,
+      Key: key,
+      Body: counter,
+      ContentType: 'video/mp4',
+      Metadata: {
+        provider: input.provider,
+        taskid: input.taskId,
+        sceneid: input.sceneId,
+        scenetype: input.sceneType,
+      },
+    },
+  });
+  const abortUpload = () => void upload.abort();
+  ctx.cancellationSignal.addEventListener('abort', abortUpload, { once: true });
+  const streamError = new Promise<never>((_, reject) => counter.once('error', reject));
+  try {
+    await Promise.race([upload.done(), streamError]);
+  } catch (err) {
+    await upload.abort().catch(() => undefined);
+    await deleteQuietly(deps, key);
+    if (err instanceof VideoDownloadError || err instanceof UnsafeVideoUrlError) throw downloadFailure(err, input);
+    throw ApplicationFailure.create({
+      message: `storing ${key} failed: ${(err as Error).message}`,
+      type: failureTypes.storageUnavailable,
+      // A missing bucket or denied access will not fix itself by retrying; an outage or throttling might.
+      nonRetryable: isPermanentS3Error(err),
+    });
+  } finally {
+    ctx.cancellationSignal.removeEventListener('abort', abortUpload);
+  }
+
+  if (download.contentLength !== undefined && counter.bytes !== download.contentLength) {
+    await deleteQuietly(deps, key);
+    throw downloadFailure(
+      new VideoDownloadError(`received ${counter.bytes} of ${download.contentLength} bytes`, true),
+      input,
+    );
+  }
+  const head = await deps.s3.send(new HeadObjectCommand({ Bucket: deps.storage.bucket, Key: key }));
+  if (head.ContentLength !== counter.bytes) {
+    await deleteQuietly(deps, key);
+    throw ApplicationFailure.create({
+      message: `stored ${key} has ${head.ContentLength} bytes, streamed ${counter.bytes}`,
+      type: failureTypes.storageUnavailable,
+    });
+  }
+  if (activityInfo().attempt > 1) await abortUnfinishedUploads(deps, key);
+  return { s3Key: key, s3Url: `s3://${deps.storage.bucket}/${key}`, bytes: counter.bytes };
 }
 
 function downloadFailure(err: unknown, input: UploadToS3Input): ApplicationFailure {
@@ -137,6 +150,23 @@ function downloadFailure(err: unknown, input: UploadToS3Input): ApplicationFailu
 function isPermanentS3Error(err: unknown): boolean {
   const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   return status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
+}
+
+/**
+ * An attempt killed with its worker, or cut off by a storage outage, cannot abort its multipart upload: the parts stay
+ * in the bucket, unseen by listings but stored (and billed). The attempt that finally stores the key clears them,
+ * after its own upload, when storage is known to be back.
+ */
+async function abortUnfinishedUploads(deps: ActivityDeps, key: string): Promise<void> {
+  const Bucket = deps.storage.bucket;
+  try {
+    const { Uploads = [] } = await deps.s3.send(new ListMultipartUploadsCommand({ Bucket, Prefix: key }));
+    for (const upload of Uploads.filter((u) => u.Key === key)) {
+      await deps.s3.send(new AbortMultipartUploadCommand({ Bucket, Key: key, UploadId: upload.UploadId }));
+    }
+  } catch {
+    // Best effort: the clip is stored; listing uploads may not be allowed to this worker.
+  }
 }
 
 async function deleteQuietly(deps: ActivityDeps, key: string): Promise<void> {

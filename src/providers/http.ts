@@ -5,6 +5,8 @@ export interface HttpCall {
   url: string;
   /** Sent as-is; never copied into errors because they carry the API key. */
   headers: Record<string, string>;
+  /** The API key the headers carry: masked wherever the reply echoes it, so no error message can repeat it. */
+  secret?: string;
   body?: unknown;
   /** Names the call in error messages, e.g. `PiAPI GET /api/v1/task/{id}`; must not contain secrets. */
   label: string;
@@ -56,7 +58,7 @@ export async function sendJson(call: HttpCall): Promise<HttpReply> {
       body: call.body === undefined ? undefined : JSON.stringify(call.body),
       signal,
     });
-    const text = await response.text();
+    const text = mask(await response.text(), call.secret);
     return { status: response.status, headers: response.headers, text, json: parseJson(text) };
   } catch (err) {
     throw networkError(call, err, timeout);
@@ -99,6 +101,10 @@ function errorDetail(err: unknown): string {
   const cause = err instanceof Error ? err.cause : undefined;
   if (cause instanceof Error && cause.message !== '') return cause.message;
   return err instanceof Error ? err.message : String(err);
+}
+
+function mask(text: string, secret: string | undefined): string {
+  return secret ? text.split(secret).join('[redacted]') : text;
 }
 
 function parseJson(text: string): unknown {

@@ -315,6 +315,7 @@ export function createPiapiClient(options: PiapiClientOptions): VideoProviderCli
       method,
       url: `${baseUrl}${path}`,
       headers: { 'x-api-key': options.apiKey },
+      secret: options.apiKey,
       body,
       label: fullLabel,
       timeoutMs: opts?.timeoutMs ?? options.timeoutMs ?? defaultTimeoutMs,

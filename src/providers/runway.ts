@@ -231,6 +231,7 @@ export function createRunwayClient(options: RunwayClientOptions): VideoProviderC
       method,
       url: `${baseUrl}${path}`,
       headers: { Authorization: `Bearer ${options.apiKey}`, 'X-Runway-Version': apiVersion },
+      secret: options.apiKey,
       body,
       label: fullLabel,
       timeoutMs: opts?.timeoutMs ?? options.timeoutMs ?? defaultTimeoutMs,

@@ -31,9 +31,11 @@ const { loadProviderSetup } = proxyActivities<SceneActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumAttempts: 10 },
 });
-// Retries here only recover a lost worker; see createTask for why a create is never blindly re-sent.
+// Retries here only recover a lost worker; see createTask for why a create is never blindly re-sent. The heartbeat
+// timeout notices a lost worker in seconds; createTask fits its own safe retries inside the start-to-close timeout.
 const { createTask } = proxyActivities<SceneActivities>({
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumAttempts: 3, nonRetryableErrorTypes: nonRetryableTypes },
 });
 const { cancelTask } = proxyActivities<SceneActivities>({
@@ -41,9 +43,10 @@ const { cancelTask } = proxyActivities<SceneActivities>({
   retry: { initialInterval: '1 second', maximumAttempts: 5 },
 });
 // Long enough to ride out a storage outage of about a minute; each attempt overwrites the same deterministic key.
+// uploadToS3 heartbeats every 5 s whatever the throughput, so silence for 30 s means its worker is gone.
 const { uploadToS3 } = proxyActivities<SceneActivities>({
   startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: '30 seconds',
   retry: {
     initialInterval: '2 seconds',
     backoffCoefficient: 2,
@@ -150,7 +153,10 @@ async function tryProvider(
   } catch (err) {
     const workflowCancelled = isCancellation(err) && CancellationScope.current().consideredCancelled;
     const deadlinePassed = isCancellation(err) && !workflowCancelled;
-    if (attempt.taskId !== undefined && (workflowCancelled || deadlinePassed)) {
+    const outcome: AttemptOutcome =
+      err instanceof AttemptFailed ? err.outcome : attempt.taskId ? { kind: 'abandoned' } : { kind: 'not-created' };
+    // Nobody will wait for an abandoned task: stop it before it renders, and bills, for nothing.
+    if (attempt.taskId !== undefined && outcome.kind === 'abandoned') {
       const taskId = attempt.taskId;
       await CancellationScope.nonCancellable(() =>
         cancelTask({ provider: provider.key, route: provider.route, taskId }).catch((cancelErr: unknown) =>
@@ -158,8 +164,6 @@ async function tryProvider(
         ),
       );
     }
-    const outcome: AttemptOutcome =
-      err instanceof AttemptFailed ? err.outcome : attempt.taskId ? { kind: 'abandoned' } : { kind: 'not-created' };
     const error = deadlinePassed
       ? `no result within ${input.polling.providerDeadlineMs} ms; remote task cancelled`
       : describeFailure(err);
@@ -270,6 +274,9 @@ async function generate(
     return { ...done, durationSec: created.durationSec };
   } catch (err) {
     if (isCancellation(err)) throw err;
+    // Only a failure the provider reported ends its task; when polling gave up, the task may still be rendering.
+    const ended = providerEndedTask.has(failureType(err) ?? '');
+    if (!ended) throw new AttemptFailed(describeFailure(err), { kind: 'abandoned' });
     const details = failureDetails(err);
     throw new AttemptFailed(describeFailure(err), {
       kind: 'task-failed',
@@ -303,8 +310,7 @@ async function store(
     return { ok: true, upload };
   } catch (err) {
     if (isCancellation(err)) throw err;
-    const type = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause.type : undefined;
-    if (type !== failureTypes.storageUnavailable) return { ok: false, error: describeFailure(err) };
+    if (failureType(err) !== failureTypes.storageUnavailable) return { ok: false, error: describeFailure(err) };
     const warning = `S3 storage unavailable after retries (${describeFailure(err)}); the provider URL is returned instead and may expire`;
     if (setup.storageFailureMode === 'fail') {
       state.endAttempt(attempt, { state: 'failed', error: warning });
@@ -324,6 +330,18 @@ function finishFailed(state: SceneState, type: string, message: string): never {
   upsertMemo({ failure: { message, totalCostUsd: state.totalCostUsd, attempts: state.attempts.length } });
   log.error(message);
   throw ApplicationFailure.create({ message, type, nonRetryable: true, details: [state.snapshot()] });
+}
+
+const providerEndedTask = new Set<string>([
+  failureTypes.taskFailed,
+  failureTypes.contentPolicy,
+  failureTypes.taskCancelled,
+]);
+
+function failureType(err: unknown): string | undefined {
+  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure
+    ? (err.cause.type ?? undefined)
+    : undefined;
 }
 
 function failureDetails(err: unknown): AttemptFailureDetails | undefined {
