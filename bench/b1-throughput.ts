@@ -1,0 +1,213 @@
+import { randomUUID } from 'node:crypto';
+import type { baselineWorkflow } from '../test/fixtures/bench/workflows';
+import { awaitResults } from './lib/await-results';
+import type { Benchmark } from './lib/benchmark';
+import { mapLimit } from './lib/concurrency';
+import { figure, medianFigure } from './lib/figures';
+import { events, fetchHistories, stallOf, type Stall } from './lib/histories';
+import { ProcMonitor, type ProcUsage } from './lib/proc';
+import { step } from './lib/progress';
+import { withRig, type Rig } from './lib/rig';
+import { benchScene, startScenes } from './lib/scenes';
+import { round } from './lib/stats';
+import { spawnWorker } from './lib/worker-process';
+
+interface Batch {
+  kind: 'scene' | 'baseline';
+  n: number;
+  seconds: number;
+  perSec: number;
+  /** Completions between the 10th and the 90th percentile over the time between them: the rate without the tail. */
+  middlePerSec: number;
+  /** Seconds from the first start until half, 90 % and all of the batch had finished. */
+  doneAt: { p50: number; p90: number; p100: number };
+  failed: number;
+  /** The three slowest workflows: where their histories were quiet, and any retry or workflow task trouble. */
+  slowest: (Stall & { workflowId: string; seconds: number })[];
+  /** A few of the batch's workflow ids, to count their history events. */
+  sampleIds: string[];
+  usage: Record<string, ProcUsage>;
+}
+
+interface Queues {
+  scene: string;
+  baseline: string;
+}
+
+/** Starts n workflows, waits for every result; the clock runs from the first start to the last result. */
+async function runBatch(rig: Rig, queues: Queues, kind: Batch['kind'], n: number, pids: Record<string, number>) {
+  const monitor = new ProcMonitor(pids).start();
+  const startedMs = Date.now();
+  const handles: { workflowId: string; result(): Promise<unknown> }[] =
+    kind === 'scene'
+      ? await startScenes(
+          rig.client,
+          queues.scene,
+          Array.from({ length: n }, () => benchScene({ polling: { intervalMs: 100, providerDeadlineMs: 120_000 } })),
+        )
+      : await mapLimit(Array.from({ length: n }), 32, () => {
+          const id = `base-${randomUUID().slice(0, 12)}`;
+          return rig.client.workflow.start<typeof baselineWorkflow>('baselineWorkflow', {
+            taskQueue: queues.baseline,
+            workflowId: id,
+            args: [id],
+          });
+        });
+  const outcomes = await awaitResults(handles, { label: `B1 ${kind}` });
+  const usage = monitor.stop();
+  const done = outcomes.map((o) => (o.doneMs - startedMs) / 1000).sort((a, b) => a - b);
+  const at = (q: number) => done[Math.min(done.length - 1, Math.floor(q * done.length))]!;
+  const seconds = done[done.length - 1]!;
+  const slowIds = [...outcomes].sort((a, b) => b.doneMs - a.doneMs).slice(0, 3);
+  const slowHistories = await fetchHistories(
+    rig.client,
+    slowIds.map((o) => o.workflowId),
+  );
+  const batch: Batch = {
+    kind,
+    n,
+    seconds,
+    perSec: n / seconds,
+    middlePerSec: (0.8 * n) / (at(0.9) - at(0.1)),
+    doneAt: { p50: at(0.5), p90: at(0.9), p100: seconds },
+    failed: outcomes.filter((o) => !o.ok).length,
+    slowest: slowIds.map((o, i) => ({
+      workflowId: o.workflowId,
+      seconds: (o.doneMs - startedMs) / 1000,
+      ...stallOf(slowHistories[i]!),
+    })),
+    sampleIds: handles.slice(0, 5).map((h) => h.workflowId),
+    usage,
+  };
+  const slow = batch.slowest[0];
+  step(
+    `  B1 ${kind}: ${n} in ${seconds.toFixed(1)} s = ${batch.perSec.toFixed(1)}/s (50 % done at ` +
+      `${batch.doneAt.p50.toFixed(1)} s, 90 % at ${batch.doneAt.p90.toFixed(1)} s)` +
+      `${batch.failed ? `, ${batch.failed} FAILED` : ''}; worker CPU ${usage.worker?.cpuPercentAvg.toFixed(0)} %, ` +
+      `dev server CPU ${usage.temporal?.cpuPercentAvg.toFixed(0)} %; slowest waited ` +
+      `${((slow?.longestGapMs ?? 0) / 1000).toFixed(1)} s between ${slow?.gapAfter} and ${slow?.gapBefore}`,
+  );
+  return batch;
+}
+
+const cpu = (batches: Batch[], proc: string) => batches.map((b) => b.usage[proc]?.cpuPercentAvg ?? 0);
+/** CPU time a process spent per workflow of the batch: what one more workflow costs it. */
+const cpuMsPer = (batches: Batch[], proc: string) =>
+  batches.map((b) => (((b.usage[proc]?.cpuPercentAvg ?? 0) / 100) * b.seconds * 1000) / b.n);
+
+export const b1: Benchmark = {
+  id: 'B1',
+  title: 'Orchestration throughput: scene workflow vs a three-activity baseline',
+  async run({ quick }) {
+    const targetSeconds = quick ? 10 : 30;
+    const repeats = quick ? 2 : 3;
+    return withRig({ default: { queueMs: 0, renderMs: 0, latencyMs: 0 } }, async (rig) => {
+      const queues = { scene: `b1-scene-${randomUUID().slice(0, 8)}`, baseline: `b1-base-${randomUUID().slice(0, 8)}` };
+      step('B1: starting the worker process (scene + baseline workers, same settings)…');
+      const worker = await spawnWorker({ ...rig, sceneQueue: queues.scene, baselineQueue: queues.baseline });
+      const pids = {
+        worker: worker.pid,
+        temporal: rig.stack.temporal.process.pid,
+        s3: rig.stack.s3.process.pid,
+        'bench (client + sandbox)': process.pid,
+      };
+      try {
+        step('B1: warm-up (not timed)…');
+        await runBatch(rig, queues, 'scene', 50, pids);
+        await runBatch(rig, queues, 'baseline', 50, pids);
+        step('B1: calibrating N…');
+        const probe = await runBatch(rig, queues, 'scene', quick ? 100 : 200, pids);
+        // Headroom over the target: batches of the same N vary by ±50 % here, and each must still last ≥ 30 s.
+        const n = Math.max(200, Math.ceil((probe.perSec * targetSeconds * 1.5) / 50) * 50);
+        step(`B1: N = ${n} (aiming at ≥ ${targetSeconds} s per scene batch), ${repeats} repeats`);
+
+        const scenes: Batch[] = [];
+        const baselines: Batch[] = [];
+        for (let rep = 0; rep < repeats; rep++) {
+          // Alternating the order cancels a slow drift (a growing server database) out of the ratio.
+          const order: Batch['kind'][] = rep % 2 === 0 ? ['scene', 'baseline'] : ['baseline', 'scene'];
+          for (const kind of order) {
+            step(`B1: repeat ${rep + 1}/${repeats}, ${kind} batch of ${n}…`);
+            const batch = await runBatch(rig, queues, kind, n, pids);
+            (kind === 'scene' ? scenes : baselines).push(batch);
+          }
+        }
+        const ratios = scenes.map((s, i) => s.perSec / baselines[i]!.perSec);
+        const historyLength = async (batches: Batch[]) =>
+          (
+            await fetchHistories(
+              rig.client,
+              batches.flatMap((b) => b.sampleIds),
+            )
+          ).map((h) => events(h).length);
+        const failed = [...scenes, ...baselines].reduce((sum, b) => sum + b.failed, 0);
+        return {
+          figures: [
+            medianFigure(
+              'scene throughput',
+              scenes.map((b) => b.perSec),
+              'scenes/s',
+              { digits: 1 },
+            ),
+            medianFigure(
+              'baseline throughput',
+              baselines.map((b) => b.perSec),
+              'workflows/s',
+              { digits: 1 },
+            ),
+            medianFigure('scene / baseline throughput', ratios, 'ratio', { target: { op: '>=', value: 0.8 } }),
+            medianFigure(
+              'scene / baseline throughput without the tail (10th–90th percentile)',
+              scenes.map((s, i) => s.middlePerSec / baselines[i]!.middlePerSec),
+              'ratio',
+            ),
+            figure('shortest scene batch', Math.min(...scenes.map((b) => b.seconds)), 's', {
+              digits: 1,
+              target: quick ? undefined : { op: '>=', value: 30 },
+              note: `N = ${n}`,
+            }),
+            medianFigure('worker CPU during scene batches', cpu(scenes, 'worker'), '% of a core', { digits: 0 }),
+            medianFigure('worker CPU during baseline batches', cpu(baselines, 'worker'), '% of a core', { digits: 0 }),
+            medianFigure('dev server CPU during scene batches', cpu(scenes, 'temporal'), '% of a core', { digits: 0 }),
+            medianFigure('dev server CPU during baseline batches', cpu(baselines, 'temporal'), '% of a core', {
+              digits: 0,
+            }),
+            medianFigure('dev server CPU time per scene', cpuMsPer(scenes, 'temporal'), 'ms', { digits: 1 }),
+            medianFigure('dev server CPU time per baseline workflow', cpuMsPer(baselines, 'temporal'), 'ms', {
+              digits: 1,
+            }),
+            medianFigure('worker CPU time per scene', cpuMsPer(scenes, 'worker'), 'ms', { digits: 1 }),
+            medianFigure('worker CPU time per baseline workflow', cpuMsPer(baselines, 'worker'), 'ms', { digits: 1 }),
+            medianFigure('history events per scene workflow', await historyLength(scenes), 'events', { digits: 0 }),
+            medianFigure('history events per baseline workflow', await historyLength(baselines), 'events', {
+              digits: 0,
+            }),
+            figure('failed workflows', failed, 'count', { target: { op: '<=', value: 0 } }),
+          ],
+          details: {
+            n,
+            calibration: { n: probe.n, perSec: round(probe.perSec, 2) },
+            scenes,
+            baselines,
+          },
+          notes: [
+            `Sandbox providers answer instantly (queueMs 0, renderMs 0, latencyMs 0); scenes poll every 100 ms and ` +
+              `store the sandbox's small clip in S3. The baseline workflow (test/fixtures/bench/workflows.ts) runs three ` +
+              `no-op activities. Both run in one worker process with the settings of createSceneWorker.`,
+            `Each batch starts N workflows (32 starts in flight) and waits for every result; throughput = ` +
+              `N / (last result − first start). Ratio = scene/baseline per repeat, median over ${repeats}. The ` +
+              `tail-free ratio uses the completions between the 10th and 90th percentile instead, to show how much ` +
+              `of the gap is a few slow workflows (details.scenes[].slowest says where their histories were quiet).`,
+            `A scene is four activities (loadProviderSetup, createTask, pollStatus, uploadToS3), one HTTP create, ` +
+              `one poll, one download, an S3 PutObject + HeadObject and four search-attribute upserts; the baseline is ` +
+              `three activities and nothing else. The CPU rows show where the time goes on this 2-core machine, ` +
+              `where the worker, the dev server, the S3 server and the load generator share both cores; CPU time ` +
+              `per workflow = the process's average CPU over the batch × batch seconds / N.`,
+          ],
+        };
+      } finally {
+        await worker.stop();
+      }
+    });
+  },
+};

@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { awaitResults } from './lib/await-results';
+import type { Benchmark } from './lib/benchmark';
+import { figure, type Figure } from './lib/figures';
+import { activityRuns, fetchHistories, peakOverlap } from './lib/histories';
+import { ProcMonitor, type ProcUsage } from './lib/proc';
+import { step } from './lib/progress';
+import { withRig } from './lib/rig';
+import { benchScene, startScenes } from './lib/scenes';
+import { spawnWorker } from './lib/worker-process';
+
+interface Phase {
+  label: string;
+  maxConcurrentActivityTaskExecutions?: number;
+  scenes: number;
+  startSeconds: number;
+  /** First start → last result, or the deadline. */
+  makespanSeconds: number;
+  succeeded: number;
+  unfinished: number;
+  failed: number;
+  peakConcurrentPolls: number;
+  peakSandboxInFlight: number;
+  heartbeatTimeouts: number;
+  otherTimeouts: number;
+  retriedActivities: number;
+  /** Activities that timed out or were retried: which, on which attempt, and how they ended. */
+  troubled: string[];
+  /** Scenes that needed more than one provider attempt. */
+  fellBack: number;
+  usage: Record<string, ProcUsage>;
+  errors: string[];
+}
+
+async function runPhase(
+  label: string,
+  scenes: number,
+  renderMs: number,
+  deadlineMs: number,
+  maxConcurrentActivityTaskExecutions?: number,
+): Promise<Phase> {
+  return withRig({ default: { queueMs: 0, renderMs, latencyMs: 0 } }, async (rig) => {
+    const taskQueue = `b6-${randomUUID().slice(0, 8)}`;
+    step(
+      `B6 ${label}: starting the worker process (maxConcurrentActivityTaskExecutions ${maxConcurrentActivityTaskExecutions ?? 'default'})…`,
+    );
+    const worker = await spawnWorker({ ...rig, sceneQueue: taskQueue, maxConcurrentActivityTaskExecutions });
+    try {
+      const monitor = new ProcMonitor({
+        worker: worker.pid,
+        temporal: rig.stack.temporal.process.pid,
+        s3: rig.stack.s3.process.pid,
+        'bench (client + sandbox)': process.pid,
+      }).start();
+      step(`B6 ${label}: starting ${scenes} scenes (${renderMs / 1000} s renders, default 5 s polling)…`);
+      const startedMs = Date.now();
+      const handles = await startScenes(
+        rig.client,
+        taskQueue,
+        Array.from({ length: scenes }, () => benchScene()),
+      );
+      const startSeconds = (Date.now() - startedMs) / 1000;
+      step(`B6 ${label}: all started in ${startSeconds.toFixed(1)} s; waiting…`);
+      const outcomes = await awaitResults(handles, { label: `B6 ${label}`, deadlineMs, progressEveryMs: 20_000 });
+      const usage = monitor.stop();
+      const makespanSeconds = (Math.max(...outcomes.map((o) => o.doneMs)) - startedMs) / 1000;
+      step(`B6 ${label}: reading ${scenes} histories…`);
+      const runs = (
+        await fetchHistories(
+          rig.client,
+          handles.map((h) => h.workflowId),
+        )
+      ).flatMap(activityRuns);
+      const polls = runs.filter((r) => r.type === 'pollStatus' && r.startedMs && r.closedMs);
+      const failedOutcomes = outcomes.filter((o) => !o.ok && o.error !== 'still running');
+      return {
+        label,
+        maxConcurrentActivityTaskExecutions,
+        scenes,
+        startSeconds,
+        makespanSeconds,
+        succeeded: outcomes.filter((o) => o.ok).length,
+        unfinished: outcomes.filter((o) => o.error === 'still running').length,
+        failed: failedOutcomes.length,
+        peakConcurrentPolls: peakOverlap(polls.map((r) => ({ from: r.startedMs!, to: r.closedMs! }))),
+        peakSandboxInFlight: Math.max(0, ...Object.values(rig.sandbox.stats().maxConcurrentProcessing)),
+        heartbeatTimeouts: runs.filter((r) => r.heartbeatTimeout).length,
+        otherTimeouts: runs.filter((r) => r.anyTimeout && !r.heartbeatTimeout).length,
+        retriedActivities: runs.filter((r) => r.attempt > 1).length,
+        troubled: runs
+          .filter((r) => r.anyTimeout || r.attempt > 1)
+          .map(
+            (r) =>
+              `${r.type} attempt ${r.attempt}, ${r.heartbeatTimeout ? 'heartbeat timeout' : r.anyTimeout ? 'other timeout' : 'retried'}, ${r.outcome}`,
+          ),
+        fellBack: outcomes.filter((o) => (o.value?.attempts.length ?? 0) > 1).length,
+        usage,
+        errors: [...new Set(failedOutcomes.map((o) => o.error ?? '?'))].slice(0, 5),
+      };
+    } finally {
+      await worker.stop();
+    }
+  });
+}
+
+function phaseFigures(p: Phase, heartbeatTarget: boolean): Figure[] {
+  const tag = `(${p.label})`;
+  const u = (proc: string) => p.usage[proc];
+  return [
+    figure(`scenes succeeded ${tag}`, p.succeeded, `of ${p.scenes}`, {
+      digits: 0,
+      note: p.unfinished ? `${p.unfinished} still running at the deadline` : undefined,
+    }),
+    figure(`makespan, first start → last result ${tag}`, p.makespanSeconds, 's', { digits: 1 }),
+    figure(`peak concurrent pollStatus activities ${tag}`, p.peakConcurrentPolls, 'activities', { digits: 0 }),
+    figure(`worker CPU, average ${tag}`, u('worker')?.cpuPercentAvg ?? null, '% of a core', { digits: 0 }),
+    figure(`worker CPU, peak 1 s ${tag}`, u('worker')?.cpuPercentPeak ?? null, '% of a core', { digits: 0 }),
+    figure(`worker RSS, peak ${tag}`, u('worker')?.rssPeakMiB ?? null, 'MiB', { digits: 0 }),
+    figure(`dev server CPU, average ${tag}`, u('temporal')?.cpuPercentAvg ?? null, '% of a core', { digits: 0 }),
+    figure(`dev server CPU, peak 1 s ${tag}`, u('temporal')?.cpuPercentPeak ?? null, '% of a core', { digits: 0 }),
+    figure(`dev server RSS, peak ${tag}`, u('temporal')?.rssPeakMiB ?? null, 'MiB', { digits: 0 }),
+    figure(`heartbeat timeouts ${tag}`, p.heartbeatTimeouts, 'activities', {
+      digits: 0,
+      target: heartbeatTarget ? { op: '<=', value: 0 } : undefined,
+    }),
+  ];
+}
+
+export const b6: Benchmark = {
+  id: 'B6',
+  title: 'Capacity: 1,000 in-flight scenes with 60 s renders on one worker process',
+  async run({ quick }) {
+    const scenes = quick ? 200 : 1000;
+    const renderMs = quick ? 30_000 : 60_000;
+    const tunedSlots = scenes + 100;
+    const tuned = await runPhase('activity slots ' + tunedSlots, scenes, renderMs, 10 * 60_000, tunedSlots);
+    // The shipped default holds at most 200 activities: a bounded look is enough to show the queueing.
+    const defaults = await runPhase('default 200 slots', scenes, renderMs, (quick ? 3 : 5) * 60_000);
+    return {
+      figures: [...phaseFigures(tuned, true), ...phaseFigures(defaults, false)],
+      details: { renderMs, phases: [tuned, defaults] },
+      notes: [
+        `Each phase has its own fresh stack and sandbox; one worker process (bench/lib/worker-main.ts, i.e. ` +
+          `createSceneWorker from the worker's environment) runs ${scenes} scenes started at once, every task ` +
+          `rendering ${renderMs / 1000} s (queueMs 0), default polling (5 s interval). CPU and RSS come from ` +
+          `/proc/<pid>/stat and status sampled every second; the dev server's pid is stack.temporal.process.pid.`,
+        `Heartbeat timeouts are read from every history: an activity whose ActivityTaskTimedOut failure, or whose ` +
+          `last attempt's lastFailure, is a HEARTBEAT TimeoutFailure. Other timeouts: ${tuned.otherTimeouts} and ` +
+          `${defaults.otherTimeouts}; activities retried: ${tuned.retriedActivities} and ${defaults.retriedActivities}; ` +
+          `failed scenes: ${tuned.failed} and ${defaults.failed}; unfinished at the deadline: ${tuned.unfinished} and ` +
+          `${defaults.unfinished}; scenes that fell back to another provider: ${tuned.fellBack} and ` +
+          `${defaults.fellBack}.${[...tuned.troubled, ...defaults.troubled].length ? ` Timed-out or retried activities: ${[...tuned.troubled.map((t) => `${t} (${tuned.label})`), ...defaults.troubled.map((t) => `${t} (${defaults.label})`)].join('; ')}.` : ''}`,
+        `Peak concurrent pollStatus = the largest number of pollStatus activities open at once (history start and ` +
+          `close times); the sandbox saw at most ${tuned.peakSandboxInFlight} and ${defaults.peakSandboxInFlight} ` +
+          `unfinished tasks at once.`,
+      ],
+    };
+  },
+};

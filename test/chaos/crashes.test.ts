@@ -1,0 +1,51 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'vitest';
+import { resolveTool } from '../../src/stack/provision';
+import { startS3Server, type S3Server } from '../../src/stack/s3-server';
+import { expectClean } from './expect-clean';
+import { globalChaosStack } from './global-stack';
+import { restartS3Server } from './lib/s3-restart';
+import { storageOutage } from './scenarios/storage-outage';
+import { targetedKills } from './scenarios/targeted-kills';
+
+describe.concurrent('crashes and outages', () => {
+  it('a worker SIGKILLed during createTask, pollStatus or uploadToS3 loses no scene and pays once', async () => {
+    expectClean(await targetedKills(globalChaosStack()));
+  }, 300_000);
+
+  it('a short S3 outage mid-upload: uploads retry and succeed, and nothing half-written remains', async () => {
+    // Its own S3 server: the global one is shared by every test file and must stay up.
+    const dir = await mkdtemp(join(tmpdir(), 'chaos-s3-'));
+    const logDir = join(dir, 'logs');
+    mkdirSync(logDir);
+    let server: S3Server = await startS3Server({
+      binary: await resolveTool('versitygw', () => undefined),
+      dataDir: join(dir, 's3'),
+      bucket: 'chaos-outage',
+      logDir,
+    });
+    try {
+      const storage = {
+        endpoint: () => server,
+        stop: () => server.stop(),
+        start: async () => {
+          server = await restartS3Server(server, logDir);
+        },
+      };
+      expectClean(
+        await storageOutage(globalChaosStack(), storage, {
+          scenes: 2,
+          downMs: 8_000,
+          videoBytes: 12 * 1024 * 1024,
+          bytesPerSec: 3 * 1024 * 1024,
+        }),
+      );
+    } finally {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
+});

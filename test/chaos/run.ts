@@ -1,0 +1,78 @@
+import { emptyReport, passed, printFigures, summaryTable, type ScenarioReport } from './lib/report';
+import { RestartableStack } from './lib/restartable-stack';
+import { badInput } from './scenarios/bad-input';
+import { faultMatrix } from './scenarios/fault-matrix';
+import { secrets } from './scenarios/secrets';
+import { serverRestart } from './scenarios/server-restart';
+import { storageOutage } from './scenarios/storage-outage';
+import { targetedKills } from './scenarios/targeted-kills';
+import { unsafeUrlScenario } from './scenarios/unsafe-urls';
+import { workerKills } from './scenarios/worker-kills';
+
+/** Each scenario on the runner's own restartable stack; `npm run test:chaos -- <name>…` runs only those named. */
+const scenarios: Record<string, (stack: RestartableStack) => Promise<ScenarioReport>> = {
+  'worker-kills': (stack) =>
+    workerKills(stack, {
+      soloScenes: 40,
+      projects: 2,
+      scenesPerProject: 10,
+      killWindowMs: 5 * 60_000,
+      killAfterMs: [2_000, 7_000],
+      settleMs: 8 * 60_000,
+      log: (line) => console.log(line),
+    }),
+  'targeted-kills': (stack) => targetedKills(stack),
+  'server-restart': (stack) => serverRestart(stack, { scenes: 16, projectScenes: 6, downMs: 20_000 }),
+  'storage-outage': (stack) =>
+    storageOutage(
+      stack,
+      { endpoint: () => stack.s3, stop: () => stack.stopS3(), start: () => stack.startS3() },
+      { scenes: 6, downMs: 45_000, videoBytes: 20 * 1024 * 1024, bytesPerSec: 2 * 1024 * 1024 },
+    ),
+  'fault-matrix': (stack) => faultMatrix(stack, { routes: 'both', includeSlow: true, concurrency: 8 }),
+  'bad-input': (stack) => badInput(stack),
+  'unsafe-urls': (stack) => unsafeUrlScenario(stack),
+  secrets: (stack) => secrets(stack),
+};
+
+async function main(): Promise<number> {
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((w) => !(w in scenarios));
+  if (unknown.length > 0) {
+    console.error(`unknown scenario(s) ${unknown.join(', ')}; known: ${Object.keys(scenarios).join(', ')}`);
+    return 2;
+  }
+  const started = Date.now();
+  const stack = await RestartableStack.start();
+  const reports: ScenarioReport[] = [];
+  try {
+    for (const [name, run] of Object.entries(scenarios)) {
+      if (wanted.length > 0 && !wanted.includes(name)) continue;
+      const t = Date.now();
+      console.log(`\n▶ ${name}…`);
+      let report: ScenarioReport;
+      try {
+        report = await run(stack);
+      } catch (err) {
+        report = emptyReport(name);
+        report.problems.push(`scenario crashed: ${(err as Error).stack ?? String(err)}`);
+      }
+      report.figures.push(`wall time ${((Date.now() - t) / 1000).toFixed(0)} s`);
+      printFigures(report);
+      reports.push(report);
+    }
+  } finally {
+    await stack.stop();
+  }
+  console.log(`\n${summaryTable(reports)}`);
+  console.log(`\nchaos run: ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  return reports.every(passed) ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

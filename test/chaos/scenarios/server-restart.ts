@@ -1,0 +1,108 @@
+import { Client, Connection } from '@temporalio/client';
+import { startProjectVideos, startSceneVideo } from '../../../src/client';
+import { startSandbox, type ScenarioInput } from '../../../src/sandbox';
+import { s3ClientFor } from '../../../src/stack/s3-server';
+import { projectWorkflowId, sceneWorkflowId } from '../../../src/workflows/project-input';
+import { activitiesInFlight } from '../lib/in-flight';
+import { collectOutcome, terminateStuck, waitForWorkflows } from '../lib/outcomes';
+import { auditPayments } from '../lib/payment-audit';
+import { addAudits, emptyReport, type ScenarioReport } from '../lib/report';
+import type { RestartableStack } from '../lib/restartable-stack';
+import { chaosScene, input, runTag } from '../lib/scenes';
+import { auditStorage } from '../lib/storage-audit';
+import { WorkerSupervisor } from '../lib/worker-process';
+
+const videoBytes = 1024 * 1024;
+const scenario: ScenarioInput = {
+  videoBytes,
+  default: {
+    queueMs: 500,
+    renderMs: 6_000,
+    latencyMs: 500,
+    faults: [{ kind: 'download_slow', bytesPerSec: 256 * 1024 }],
+  },
+};
+
+/**
+ * The Temporal server stops in the middle of a batch and comes back on the same port and database: workflows,
+ * timers and activities carry on, and every scene completes, paid once.
+ */
+export async function serverRestart(
+  stack: RestartableStack,
+  opts: { scenes: number; projectScenes: number; downMs: number },
+): Promise<ScenarioReport> {
+  const report = emptyReport('server restart');
+  const tag = runTag('r');
+  const prefix = `chaos-${tag}`;
+  const taskQueue = `chaos-${tag}`;
+  const sandbox = await startSandbox({ scenario });
+  const worker = new WorkerSupervisor({ stack, sandbox, taskQueue, s3Prefix: prefix });
+  const connection = await Connection.connect({ address: stack.temporalAddress });
+  const client = new Client({ connection, namespace: stack.namespace });
+  const s3 = s3ClientFor(stack.s3);
+  let watching = true;
+  try {
+    await worker.start();
+    const scenes = Array.from({ length: opts.scenes }, (_, i) => chaosScene(tag, i));
+    for (const scene of scenes) await startSceneVideo(client, input(scene), { taskQueue });
+    const projectId = `${tag}-p`;
+    const projectScenes = Array.from({ length: opts.projectScenes }, (_, i) =>
+      chaosScene(tag, opts.scenes + i, { projectId }),
+    );
+    scenes.push(...projectScenes);
+    await startProjectVideos(
+      client,
+      { projectId, maxConcurrentScenes: 3, scenes: projectScenes.map(({ projectId: _p, ...s }) => input(s)) },
+      { taskQueue },
+    );
+    const ids = scenes.map((s) => sceneWorkflowId(s.sceneId, s.projectId));
+    const allIds = [...ids, projectWorkflowId(projectId)];
+
+    // A supervisor's job: a worker that gives up on the vanished server is started again.
+    const supervising = (async () => {
+      while (watching) {
+        if (!worker.alive) await worker.start().catch(() => undefined);
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
+    })();
+
+    await new Promise((r) => setTimeout(r, 8_000));
+    const inFlight = await activitiesInFlight(client, ids, 0);
+    await stack.stopTemporal();
+    await new Promise((r) => setTimeout(r, opts.downMs));
+    await stack.startTemporal();
+    report.faults = 1;
+    report.figures.push(
+      `Temporal down for ${opts.downMs / 1000} s with ${[...inFlight].map(([t, n]) => `${t} ×${n}`).join(', ') || 'nothing'} in flight`,
+    );
+
+    const stuck = await waitForWorkflows(client, allIds, 6 * 60_000);
+    watching = false;
+    await supervising;
+    report.figures.push(`worker restarts after it exited on its own: ${worker.unexpectedExits}`);
+    const outcomes = await Promise.all(
+      scenes.map((s, i) => collectOutcome(client, ids[i]!, s.tag, stuck.has(ids[i]!))),
+    );
+    report.scenes = outcomes.length;
+    for (const o of outcomes) {
+      if (o.status === 'completed' && o.result?.stored) report.completed++;
+      else if (o.status !== 'stuck')
+        report.problems.push(`${o.workflowId} did not store its clip: ${o.failure?.message ?? o.result?.warning}`);
+    }
+    if (stuck.has(projectWorkflowId(projectId))) report.problems.push(`stuck: project ${projectId}`);
+    addAudits(
+      report,
+      outcomes,
+      auditPayments(outcomes, sandbox.stats()),
+      await auditStorage(s3, stack.s3.bucket, prefix, outcomes, videoBytes),
+    );
+    await terminateStuck(client, stuck);
+    return report;
+  } finally {
+    watching = false;
+    await worker.stop();
+    await connection.close();
+    await sandbox.close();
+    s3.destroy();
+  }
+}

@@ -1,0 +1,180 @@
+import { Client, Connection } from '@temporalio/client';
+import { startSceneVideo } from '../../../src/client';
+import { startSandbox, type Sandbox, type ScenarioInput } from '../../../src/sandbox';
+import { s3ClientFor } from '../../../src/stack/s3-server';
+import { getProgress } from '../../../src/workflows/definitions';
+import { sceneWorkflowId } from '../../../src/workflows/project-input';
+import type { ChaosStack } from '../lib/chaos-stack';
+import { collectOutcome, promptTag, terminateStuck, waitForWorkflows, type SceneOutcome } from '../lib/outcomes';
+import { auditPayments } from '../lib/payment-audit';
+import { addAudits, emptyReport, type ScenarioReport } from '../lib/report';
+import { chaosScene, input, runTag } from '../lib/scenes';
+import { auditStorage } from '../lib/storage-audit';
+import { WorkerSupervisor } from '../lib/worker-process';
+
+const videoBytes = 2 * 1024 * 1024;
+
+/**
+ * Luma answers a first create with 429 and Retry-After 22 s (longer than the worker's 20 s heartbeat throttle, so a
+ * heartbeat from before the back-off has reached the server), and every Luma answer takes 3 s, so the re-sent create
+ * sits at the provider long enough to be killed mid-flight. Kling renders for 15 s; Hunyuan's video trickles at
+ * 256 KiB/s (8 s for 2 MiB).
+ */
+const scenario: ScenarioInput = {
+  videoBytes,
+  default: { queueMs: 200, renderMs: 1_000 },
+  models: {
+    'piapi:luma': { latencyMs: 3_000, faults: [{ kind: 'rate_limit', retryAfterSec: 22, times: 1 }] },
+    'piapi:kling': { renderMs: 15_000 },
+    'piapi:Qubico/hunyuan': { faults: [{ kind: 'download_slow', bytesPerSec: 256 * 1024 }] },
+  },
+};
+
+async function until<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await Promise.resolve(probe()).catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const tasksOf = (sandbox: Sandbox, tag: string) =>
+  sandbox.stats().tasks.filter((t) => t.prompt.includes(promptTag(tag)));
+
+/**
+ * One SIGKILL aimed at each activity, at its most delicate moment: a create re-sent after a 429 back-off and still
+ * in flight, a poll of a rendering task, an upload halfway through its download.
+ */
+export async function targetedKills(stack: ChaosStack): Promise<ScenarioReport> {
+  const report = emptyReport('targeted worker kills');
+  const tag = runTag('t');
+  const prefix = `chaos-${tag}`;
+  const sandbox = await startSandbox({ scenario });
+  // One worker per target, so each kill interrupts exactly one activity.
+  const queues = ['create', 'poll', 'upload'].map((phase) => `chaos-${tag}-${phase}`);
+  const workers = queues.map((taskQueue) => new WorkerSupervisor({ stack, sandbox, taskQueue, s3Prefix: prefix }));
+  const connection = await Connection.connect({ address: stack.temporalAddress });
+  const client = new Client({ connection, namespace: stack.namespace });
+  const s3 = s3ClientFor(stack.s3);
+  const polling = { intervalMs: 1_000, providerDeadlineMs: 10 * 60_000 };
+  const scenes = [
+    chaosScene(tag, 0, {
+      sceneType: 'product',
+      preferredProvider: 'luma',
+      allowedProviders: ['luma', 'hailuo'],
+      polling,
+    }),
+    chaosScene(tag, 1, {
+      sceneType: 'testimonial',
+      preferredProvider: 'kling',
+      allowedProviders: ['kling', 'luma'],
+      polling,
+    }),
+    chaosScene(tag, 2, {
+      sceneType: 'broll',
+      preferredProvider: 'hunyuan',
+      allowedProviders: ['hunyuan', 'kling'],
+      polling,
+    }),
+  ];
+  const moments: (() => Promise<unknown>)[] = [
+    // The 429 came back, the back-off passed and the create went out again: the task exists, its reply is 3 s away.
+    () => until(() => (tasksOf(sandbox, scenes[0]!.tag).length > 0 ? true : undefined), 90_000, 'the re-sent create'),
+    () => {
+      const handle = client.workflow.getHandle(sceneWorkflowId(scenes[1]!.sceneId, scenes[1]!.projectId));
+      return until(
+        async () => ((await handle.query(getProgress)).attempts[0]?.state === 'running' ? true : undefined),
+        90_000,
+        'rendering',
+      );
+    },
+    () =>
+      until(
+        () => {
+          const task = tasksOf(sandbox, scenes[2]!.tag)[0];
+          const sent = task && sandbox.stats().downloads[task.taskId]?.bytes;
+          return sent && sent > 256 * 1024 ? true : undefined;
+        },
+        90_000,
+        'the download under way',
+      ),
+  ];
+  const what = [
+    'during createTask, after a 429 back-off, with the re-sent create in flight',
+    'during pollStatus, while the task renders',
+    'during uploadToS3, partway through the download',
+  ];
+  try {
+    const began = Date.now();
+    const killAtMoment = async (i: number) => {
+      const { workflowId } = await startSceneVideo(client, input(scenes[i]!), { taskQueue: queues[i] });
+      await moments[i]!();
+      await workers[i]!.kill();
+      report.figures.push(`kill ${what[i]}, ${((Date.now() - began) / 1000).toFixed(0)} s in`);
+      await workers[i]!.start();
+      return workflowId;
+    };
+    // The create's moment comes after a 22 s back-off: its worker starts alone, the others start meanwhile.
+    await workers[0]!.start();
+    const ids = await Promise.all([
+      killAtMoment(0),
+      ...[1, 2].map(async (i) => {
+        await workers[i]!.start();
+        return killAtMoment(i);
+      }),
+    ]);
+    report.faults = workers.reduce((n, w) => n + w.kills, 0);
+
+    const stuck = await waitForWorkflows(client, ids, 5 * 60_000);
+    report.figures.push(`all three scenes ended ${((Date.now() - began) / 1000).toFixed(0)} s in`);
+    const outcomes = await Promise.all(
+      scenes.map((s, i) => collectOutcome(client, ids[i]!, s.tag, stuck.has(ids[i]!))),
+    );
+    report.scenes = outcomes.length;
+    report.problems.push(...expectations(outcomes, sandbox));
+    report.completed = outcomes.filter((o) => o.status === 'completed' && o.result?.stored).length;
+    addAudits(
+      report,
+      outcomes,
+      auditPayments(outcomes, sandbox.stats()),
+      await auditStorage(s3, stack.s3.bucket, prefix, outcomes, videoBytes),
+    );
+    await terminateStuck(client, stuck);
+    return report;
+  } finally {
+    await Promise.all(workers.map((w) => w.stop()));
+    await connection.close();
+    await sandbox.close();
+    s3.destroy();
+  }
+}
+
+function expectations([create, poll, upload]: SceneOutcome[], sandbox: Sandbox): string[] {
+  const problems: string[] = [];
+  const trail = (o: SceneOutcome) =>
+    o.attempts.map((a) => `${a.provider}:${a.state}${a.error ? ` (${a.error.slice(0, 120)})` : ''}`).join(', ');
+  for (const o of [create!, poll!, upload!]) {
+    if (o.status !== 'completed' || !o.result?.stored)
+      problems.push(`${o.workflowId} did not store a clip: ${o.status} ${o.failure?.message ?? ''}`);
+  }
+  // Whether the lost create reached Luma is unknowable: never re-sent, recorded as ambiguous, and the scene moves on.
+  const first = create!.attempts[0];
+  if (create!.attempts.length !== 2 || first?.provider !== 'luma' || !first.error?.startsWith('AmbiguousCreate')) {
+    problems.push(`create kill: expected an ambiguous Luma attempt then Hailuo, got ${trail(create!)}`);
+  }
+  if (poll!.attempts.length !== 1 || poll!.result?.provider !== 'kling')
+    problems.push(`poll kill: expected the same Kling task to finish, got ${trail(poll!)}`);
+  const uploadTask = upload!.attempts[0]?.taskId;
+  if (upload!.attempts.length !== 1 || upload!.result?.provider !== 'hunyuan') {
+    problems.push(`upload kill: expected the same Hunyuan clip to be stored, got ${trail(upload!)}`);
+  } else if ((sandbox.stats().downloads[uploadTask!]?.count ?? 0) < 2) {
+    problems.push('upload kill: the clip was not downloaded again after the kill');
+  }
+  return problems;
+}

@@ -1,0 +1,151 @@
+import { Client, Connection } from '@temporalio/client';
+import { startProjectVideos, startSceneVideo } from '../../../src/client';
+import { startSandbox, type Fault, type ScenarioInput } from '../../../src/sandbox';
+import { s3ClientFor } from '../../../src/stack/s3-server';
+import { projectWorkflowId, sceneWorkflowId } from '../../../src/workflows/project-input';
+import type { ChaosStack } from '../lib/chaos-stack';
+import { activitiesInFlight } from '../lib/in-flight';
+import { collectOutcome, terminateStuck, waitForWorkflows } from '../lib/outcomes';
+import { auditPayments } from '../lib/payment-audit';
+import { addAudits, emptyReport, type ScenarioReport } from '../lib/report';
+import { chaosScene, input, runTag } from '../lib/scenes';
+import { findSecrets, scanWorkflows, workerSecrets } from '../lib/secret-scan';
+import { auditStorage } from '../lib/storage-audit';
+import { WorkerSupervisor } from '../lib/worker-process';
+
+export interface WorkerKillOptions {
+  soloScenes: number;
+  projects: number;
+  scenesPerProject: number;
+  /** Kills happen for this long (or until every workflow is done). */
+  killWindowMs: number;
+  /** Random pause between a worker becoming ready and its SIGKILL. */
+  killAfterMs: [number, number];
+  /** Time allowed after the last kill for everything to finish. */
+  settleMs: number;
+  /** Progress while the kills go on (the scenario runs for minutes). */
+  log?: (line: string) => void;
+}
+
+const videoBytes = 3 * 1024 * 1024;
+// Every download trickles for about four seconds, so uploads are in flight long enough to be killed.
+const slow: Fault = { kind: 'download_slow', rate: 1, bytesPerSec: 768 * 1024 };
+
+/** Phases long enough to be hit (1.5 s per API answer, 9 s in the queue and rendering), some providers failing sometimes. */
+export const workerKillScenario: ScenarioInput = {
+  videoBytes,
+  default: { queueMs: 1_000, renderMs: 8_000, latencyMs: 1_500, faults: [slow] },
+  models: {
+    'runway:gen4.5': { faults: [{ kind: 'create_5xx', rate: 0.15 }, slow] },
+    'piapi:kling': { faults: [{ kind: 'task_failed', rate: 0.1 }, slow] },
+    'piapi:luma': { faults: [{ kind: 'rate_limit', retryAfterSec: 2, rate: 0.3 }, slow] },
+    'piapi:hailuo': { faults: [{ kind: 'create_5xx', status: 503, rate: 0.2 }, slow] },
+    'piapi:veo3.1': { faults: [{ kind: 'download_truncated', rate: 0.2 }, slow] },
+  },
+};
+
+/**
+ * Many scenes, solo and in projects, while the worker process is SIGKILLed at random moments and replaced. Every
+ * scene must complete, each paid task must be one an attempt recorded, and S3 must hold exactly the recorded clips.
+ */
+export async function workerKills(stack: ChaosStack, opts: WorkerKillOptions): Promise<ScenarioReport> {
+  const report = emptyReport('worker kills');
+  const tag = runTag('k');
+  const prefix = `chaos-${tag}`;
+  const taskQueue = `chaos-${tag}`;
+  const sandbox = await startSandbox({ scenario: workerKillScenario, seed: Date.now() % 100_000 });
+  const supervisor = new WorkerSupervisor({ stack, sandbox, taskQueue, s3Prefix: prefix });
+  const connection = await Connection.connect({ address: stack.temporalAddress });
+  const client = new Client({ connection, namespace: stack.namespace });
+  const s3 = s3ClientFor(stack.s3);
+  try {
+    await supervisor.start();
+    const scenes = Array.from({ length: opts.soloScenes }, (_, i) => chaosScene(tag, i));
+    for (const scene of scenes) await startSceneVideo(client, input(scene), { taskQueue });
+    const projectIds: string[] = [];
+    for (let p = 0; p < opts.projects; p++) {
+      const projectId = `${tag}-p${p}`;
+      const projectScenes = Array.from({ length: opts.scenesPerProject }, (_, i) =>
+        chaosScene(tag, opts.soloScenes + p * opts.scenesPerProject + i, { projectId }),
+      );
+      scenes.push(...projectScenes);
+      projectIds.push(projectId);
+      await startProjectVideos(
+        client,
+        { projectId, maxConcurrentScenes: 5, scenes: projectScenes.map(({ projectId: _p, ...s }) => input(s)) },
+        { taskQueue },
+      );
+    }
+    const ids = scenes.map((s) => sceneWorkflowId(s.sceneId, s.projectId));
+    const allIds = [...ids, ...projectIds.map(projectWorkflowId)];
+    report.scenes = scenes.length;
+
+    const hits = new Map<string, number>();
+    const windowEnds = Date.now() + opts.killWindowMs;
+    while (Date.now() < windowEnds) {
+      const [min, max] = opts.killAfterMs;
+      await new Promise((r) => setTimeout(r, min + Math.random() * (max - min)));
+      const inFlight = await activitiesInFlight(client, ids, supervisor.readyAt);
+      if ((await waitForWorkflows(client, allIds, 0)).size === 0) break;
+      await supervisor.kill();
+      for (const [type, n] of inFlight) hits.set(type, (hits.get(type) ?? 0) + n);
+      opts.log?.(`  SIGKILL #${supervisor.kills} with ${describe(inFlight)} in flight`);
+      await supervisor.start();
+    }
+    report.faults = supervisor.kills;
+    report.figures.push(
+      `${supervisor.kills} SIGKILLs, interrupting ${describe(hits)} (activity executions in flight, summed)`,
+    );
+    for (const phase of ['createTask', 'pollStatus', 'uploadToS3']) {
+      if (!hits.get(phase)) report.problems.push(`no kill landed during ${phase}; lengthen the window`);
+    }
+
+    const stuck = await waitForWorkflows(client, allIds, opts.settleMs);
+    const outcomes = await Promise.all(
+      scenes.map((s, i) => collectOutcome(client, ids[i]!, s.tag, stuck.has(ids[i]!))),
+    );
+    for (const o of outcomes) {
+      if (o.status === 'completed' && o.result?.stored) report.completed++;
+      else if (o.status !== 'stuck')
+        report.problems.push(`${o.workflowId} did not store a clip: ${o.failure?.message ?? o.result?.warning}`);
+    }
+    for (const id of projectIds.map(projectWorkflowId)) {
+      if (stuck.has(id)) report.problems.push(`stuck: project ${id}`);
+    }
+    const stats = sandbox.stats();
+    const faultReplies = Object.entries(stats.requests)
+      .filter(([route]) => route.startsWith('POST'))
+      .flatMap(([, byStatus]) => Object.entries(byStatus))
+      .filter(([status]) => status !== '200')
+      .reduce((n, [, count]) => n + count, 0);
+    const failedTasks = stats.tasks.filter((t) => /failed/i.test(t.status)).length;
+    report.figures.push(`provider faults seen: ${faultReplies} failed create replies, ${failedTasks} failed tasks`);
+    report.faults += faultReplies + failedTasks;
+    report.figures.push(`worker exits without a kill: ${supervisor.unexpectedExits}`);
+    // The big run doubles as a secrets check: every history and every line the worker generations printed.
+    const markers = workerSecrets(sandbox.apiKeys, stack.s3);
+    const leaks = [
+      ...(await scanWorkflows(client, allIds, markers)),
+      ...findSecrets('the worker logs', supervisor.output(), markers),
+    ];
+    report.secrets += leaks.length;
+    report.problems.push(...leaks);
+    addAudits(
+      report,
+      outcomes,
+      auditPayments(outcomes, stats),
+      await auditStorage(s3, stack.s3.bucket, prefix, outcomes, videoBytes),
+    );
+    await terminateStuck(client, stuck);
+    return report;
+  } finally {
+    await supervisor.stop();
+    await connection.close();
+    await sandbox.close();
+    s3.destroy();
+  }
+}
+
+function describe(counts: Map<string, number>): string {
+  return [...counts].map(([type, n]) => `${type} ×${n}`).join(', ') || 'nothing';
+}
