@@ -1,0 +1,41 @@
+export interface Summary {
+  n: number;
+  median: number;
+  min: number;
+  max: number;
+  q1: number;
+  q3: number;
+}
+
+/** Linear interpolation between the closest ranks, as spreadsheets compute quartiles. */
+function quantile(sorted: number[], q: number): number {
+  const at = (sorted.length - 1) * q;
+  const lo = Math.floor(at);
+  const hi = Math.ceil(at);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (at - lo);
+}
+
+export function summarize(values: readonly number[]): Summary {
+  if (values.length === 0) throw new Error('summarize: no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    n: sorted.length,
+    median: quantile(sorted, 0.5),
+    min: sorted[0]!,
+    max: sorted[sorted.length - 1]!,
+    q1: quantile(sorted, 0.25),
+    q3: quantile(sorted, 0.75),
+  };
+}
+
+export function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+/** Min–max for a handful of repeats; the IQR as well once there are enough values for quartiles to mean something. */
+export function spreadText(s: Summary, digits: number): string {
+  const r = (v: number) => round(v, digits).toString();
+  const minMax = `min–max ${r(s.min)}–${r(s.max)}`;
+  return s.n >= 5 ? `IQR ${r(s.q1)}–${r(s.q3)}, ${minMax} (n=${s.n})` : `${minMax} (n=${s.n})`;
+}

@@ -1,0 +1,56 @@
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { join } from 'node:path';
+import { loadWorkerEnv } from '../../src/config/environment';
+import { loadCatalogue } from '../../src/config/load-catalogue';
+import { activityDepsFromEnv, createSceneWorker } from '../../src/create-worker';
+import { createBaselineActivities } from '../../test/fixtures/bench/activities';
+
+const baselineWorkflows = join(__dirname, '..', '..', 'test', 'fixtures', 'bench', 'workflows.ts');
+
+/** Child entry of `spawnWorker`: the scene worker and/or the baseline worker, on one connection. */
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const env = loadWorkerEnv();
+  const deps = activityDepsFromEnv(env, loadCatalogue());
+  const maxActivities = process.env.BENCH_MAX_ACTIVITIES ? Number(process.env.BENCH_MAX_ACTIVITIES) : undefined;
+  const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+  const workers: Worker[] = [];
+  if (process.env.BENCH_SCENE_QUEUE) {
+    workers.push(
+      await createSceneWorker({
+        connection,
+        namespace: env.TEMPORAL_NAMESPACE,
+        taskQueue: process.env.BENCH_SCENE_QUEUE,
+        deps,
+        maxConcurrentActivityTaskExecutions: maxActivities,
+      }),
+    );
+  }
+  if (process.env.BENCH_BASELINE_QUEUE) {
+    // The same settings createSceneWorker applies, so B1 compares workflows and not worker tuning.
+    workers.push(
+      await Worker.create({
+        connection,
+        namespace: env.TEMPORAL_NAMESPACE,
+        taskQueue: process.env.BENCH_BASELINE_QUEUE,
+        workflowsPath: baselineWorkflows,
+        activities: createBaselineActivities(),
+        maxHeartbeatThrottleInterval: '20 seconds',
+        maxConcurrentActivityTaskExecutions: maxActivities ?? 200,
+        shutdownGraceTime: '10 seconds',
+      }),
+    );
+  }
+  // The bench is gone: nobody will read this worker's results.
+  process.on('disconnect', () => process.exit(1));
+  process.send?.('ready');
+  await Promise.all(workers.map((w) => w.run()));
+  await connection.close();
+  deps.s3.destroy();
+  process.exit(0);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,115 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { Sandbox } from '../../../src/sandbox';
+import type { S3Endpoint } from '../../../src/stack/s3-server';
+import type { ChaosStack } from './chaos-stack';
+
+const root = join(__dirname, '..', '..', '..');
+const readyLine = 'scene-video worker on ';
+
+export interface WorkerProcessOptions {
+  stack: ChaosStack;
+  sandbox: Sandbox;
+  taskQueue: string;
+  s3Prefix: string;
+  /** Another S3 server than the stack's, e.g. one the scenario takes down. */
+  s3?: S3Endpoint;
+  /** Provider keys other than the sandbox's own (the sandbox only accepts its own). */
+  apiKeys?: { piapi: string; runway: string };
+}
+
+/**
+ * The real `src/worker.ts`, one process at a time, configured only through its environment, so it can be SIGKILLed
+ * at any moment and replaced as a supervisor would. Every generation's stdout and stderr is kept for secret scans.
+ */
+export class WorkerSupervisor {
+  private child?: ChildProcess;
+  private log = '';
+  private intentional = new WeakSet<ChildProcess>();
+  kills = 0;
+  starts = 0;
+  /** Workers that exited without being told to, e.g. because the server was gone too long. */
+  unexpectedExits = 0;
+  /** When the current worker became ready; activities started before it ran on a predecessor. */
+  readyAt = 0;
+
+  constructor(private readonly opts: WorkerProcessOptions) {}
+
+  /** Starts a worker and resolves once it polls its task queue. */
+  async start(): Promise<void> {
+    const { stack, sandbox, taskQueue, s3Prefix } = this.opts;
+    const s3 = this.opts.s3 ?? stack.s3;
+    const keys = this.opts.apiKeys ?? sandbox.apiKeys;
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(root, 'src', 'worker.ts')], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        TEMPORAL_ADDRESS: stack.temporalAddress,
+        TEMPORAL_NAMESPACE: stack.namespace,
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        PIAPI_BASE_URL: sandbox.piapiBaseUrl,
+        PIAPI_API_KEY: keys.piapi,
+        RUNWAY_BASE_URL: sandbox.runwayBaseUrl,
+        RUNWAY_API_KEY: keys.runway,
+        SANDBOX_ORIGIN: sandbox.origin,
+        S3_BUCKET: s3.bucket,
+        S3_PREFIX: s3Prefix,
+        S3_ENDPOINT: s3.endpoint,
+        S3_REGION: s3.region,
+        S3_ACCESS_KEY_ID: s3.accessKeyId,
+        S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+        S3_FORCE_PATH_STYLE: 'true',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    this.starts++;
+    const ready = new Promise<void>((resolve, reject) => {
+      let seen = '';
+      const onData = (d: Buffer) => {
+        const text = d.toString();
+        this.log += text;
+        seen += text;
+        if (seen.includes(readyLine)) resolve();
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', onData);
+      child.once('exit', (code, signal) => {
+        if (!this.intentional.has(child)) this.unexpectedExits++;
+        reject(new Error(`worker exited before it was ready (code ${code}, signal ${signal}): ${seen.slice(-2000)}`));
+      });
+    });
+    await ready;
+    this.readyAt = Date.now();
+  }
+
+  get alive(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** SIGKILL: no drain, no goodbye, in-flight activities simply vanish. */
+  async kill(): Promise<void> {
+    await this.end('SIGKILL');
+    this.kills++;
+  }
+
+  /** SIGTERM: the worker drains as in a normal deploy. */
+  async stop(): Promise<void> {
+    await this.end('SIGTERM');
+  }
+
+  /** Everything every worker generation printed. */
+  output(): string {
+    return this.log;
+  }
+
+  private async end(signal: NodeJS.Signals): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    this.intentional.add(child);
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    await exited;
+  }
+}
