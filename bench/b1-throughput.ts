@@ -53,7 +53,7 @@ async function runBatch(rig: Rig, queues: Queues, kind: Batch['kind'], n: number
             args: [id],
           });
         });
-  const outcomes = await awaitResults(handles, { label: `B1 ${kind}` });
+  const outcomes = await awaitResults(rig.client, handles, { label: `B1 ${kind}` });
   const usage = monitor.stop();
   const done = outcomes.map((o) => (o.doneMs - startedMs) / 1000).sort((a, b) => a - b);
   const at = (q: number) => done[Math.min(done.length - 1, Math.floor(q * done.length))]!;

@@ -105,7 +105,7 @@ export const b2: Benchmark = {
           )
         ).flat();
         const byId = new Map(planned.map((p) => [`bench-${p.input.sceneId}`, p]));
-        const outcomes = await awaitResults(handles, { label: 'B2' });
+        const outcomes = await awaitResults(rig.client, handles, { label: 'B2' });
         const histories = await fetchHistories(
           rig.client,
           handles.map((h) => h.workflowId),

@@ -80,7 +80,7 @@ export const b5: Benchmark = {
             Array.from({ length: perProvider }, () => benchScene({ allowedProviders: [p] })),
           );
           const handles = await startScenes(rig.client, taskQueue, inputs);
-          const outcomes = await awaitResults(handles, { label: 'B5' });
+          const outcomes = await awaitResults(rig.client, handles, { label: 'B5' });
           watch.stop();
           const histories = await fetchHistories(
             rig.client,

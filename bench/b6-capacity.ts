@@ -61,7 +61,11 @@ async function runPhase(
       );
       const startSeconds = (Date.now() - startedMs) / 1000;
       step(`B6 ${label}: all started in ${startSeconds.toFixed(1)} s; waiting…`);
-      const outcomes = await awaitResults(handles, { label: `B6 ${label}`, deadlineMs, progressEveryMs: 20_000 });
+      const outcomes = await awaitResults(rig.client, handles, {
+        label: `B6 ${label}`,
+        deadlineMs,
+        progressEveryMs: 20_000,
+      });
       const usage = monitor.stop();
       const makespanSeconds = (Math.max(...outcomes.map((o) => o.doneMs)) - startedMs) / 1000;
       step(`B6 ${label}: reading ${scenes} histories…`);

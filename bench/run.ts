@@ -61,7 +61,10 @@ async function main(): Promise<void> {
     results,
   );
   // The README shows a complete table of full-size figures: every benchmark, none from a quick run.
-  if (!values.quick && benchmarks.every((b) => file.benchmarks.some((r) => r.id === b.id && !r.quick)))
+  if (
+    !values.quick &&
+    benchmarks.every((b) => file.benchmarks.some((r) => r.id === b.id && !r.quick && r.figures.length > 0))
+  )
     await updateReadmeTable(file);
   process.stdout.write(`\n${resultsTable({ ...file, benchmarks: results })}\n\n`);
   step(`wrote bench/results/${date}.json and .md; total ${elapsedSeconds().toFixed(0)} s`);

@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import { step } from './progress';
 
 export interface Outcome<T> {
@@ -11,9 +12,11 @@ export interface Outcome<T> {
 
 /**
  * Waits for every workflow's result, never throwing for a failed one, and reports progress while it waits. A deadline
- * stops the wait: workflows still running then are reported as not ok, with the error 'still running'.
+ * stops the wait: workflows still running then are reported as not ok, with the error 'still running', and their
+ * waits are aborted, so no call is left retrying on a connection that is about to close.
  */
 export async function awaitResults<T>(
+  client: Client,
   handles: readonly { workflowId: string; result(): Promise<T> }[],
   opts: { label: string; progressEveryMs?: number; deadlineMs?: number },
 ): Promise<Outcome<T>[]> {
@@ -25,6 +28,7 @@ export async function awaitResults<T>(
     opts.progressEveryMs ?? 30_000,
   );
   let timer: NodeJS.Timeout | undefined;
+  const abort = new AbortController();
   const deadline =
     opts.deadlineMs === undefined
       ? undefined
@@ -33,10 +37,12 @@ export async function awaitResults<T>(
     // All waits at once: with a bounded pool, a wait queued behind others could lose a race against the deadline.
     return await Promise.all(
       handles.map(async (h): Promise<Outcome<T>> => {
-        const result = h.result().then(
-          (value) => ({ ok: true as const, value }),
-          (err: unknown) => ({ ok: false as const, error: err instanceof Error ? err.message : String(err) }),
-        );
+        const result = client
+          .withAbortSignal(abort.signal, () => h.result())
+          .then(
+            (value) => ({ ok: true as const, value }),
+            (err: unknown) => ({ ok: false as const, error: err instanceof Error ? err.message : String(err) }),
+          );
         const first = deadline ? await Promise.race([result, deadline]) : await result;
         done++;
         if (first === 'deadline')
@@ -47,5 +53,6 @@ export async function awaitResults<T>(
   } finally {
     clearInterval(ticker);
     clearTimeout(timer);
+    abort.abort();
   }
 }

@@ -126,7 +126,8 @@ export function stallOf(history: History): Stall {
   let stall = { longestGapMs: 0, gapAfter: '', gapBefore: '' };
   for (let i = 1; i < list.length; i++) {
     const gap = eventMs(list[i]!) - eventMs(list[i - 1]!);
-    if (gap > stall.longestGapMs) stall = { longestGapMs: gap, gapAfter: eventName(list[i - 1]!), gapBefore: eventName(list[i]!) };
+    if (gap > stall.longestGapMs)
+      stall = { longestGapMs: gap, gapAfter: eventName(list[i - 1]!), gapBefore: eventName(list[i]!) };
   }
   return {
     ...stall,

@@ -104,7 +104,9 @@ async function runCase(
     problems.push(...own.problems);
     report.duplicates += own.duplicates;
     report.ambiguousUnrecorded += own.ambiguousUnrecorded;
-    report.figures.push(...own.figures.filter((f) => f.includes('task unrecorded')).map((f) => `${label}:${f}`));
+    report.figures.push(
+      ...own.figures.filter((f) => f.includes('task unrecorded')).map((f) => `${label}: ${f.trim()}`),
+    );
     report.missingOrOrphans += own.missingOrOrphans;
     report.stuck += own.stuck;
     return { label, outcome, problems };

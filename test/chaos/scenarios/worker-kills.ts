@@ -130,6 +130,7 @@ export async function workerKills(stack: ChaosStack, opts: WorkerKillOptions): P
     ];
     report.secrets += leaks.length;
     report.problems.push(...leaks);
+    report.figures.push(`secret scan: ${allIds.length} histories, search attributes and memos, and the worker logs`);
     addAudits(
       report,
       outcomes,
