@@ -7,7 +7,7 @@ import { createSceneWorker } from '../../../src/create-worker';
 import { createPiapiClient } from '../../../src/providers/piapi';
 import { createRunwayClient } from '../../../src/providers/runway';
 import { startSandbox, type Sandbox, type ScenarioInput } from '../../../src/sandbox';
-import { s3ClientFor, type S3Endpoint } from '../../../src/stack/s3-server';
+import { s3ClientFor } from '../../../src/stack/s3-server';
 import type { ChaosStack } from './chaos-stack';
 
 let runtimeInstalled = false;
@@ -16,10 +16,6 @@ export interface LaneOptions {
   scenario: ScenarioInput;
   /** Provider APIs the worker has keys for; both by default. */
   routes?: ('piapi' | 'runway')[];
-  /** Another S3 server than the stack's. */
-  s3?: S3Endpoint;
-  failureMode?: 'provider-url' | 'fail';
-  requestTimeoutMs?: number;
 }
 
 /** One isolated experiment: its own sandbox (own faults, own counters), S3 prefix and in-process worker. */
@@ -39,8 +35,7 @@ export async function startLane(stack: ChaosStack, opts: LaneOptions): Promise<L
     Runtime.install({ logger: new DefaultLogger('ERROR', () => undefined) });
   }
   const sandbox = await startSandbox({ scenario: opts.scenario });
-  const endpoint = opts.s3 ?? stack.s3;
-  const s3 = s3ClientFor(endpoint);
+  const s3 = s3ClientFor(stack.s3);
   const routes = new Set(opts.routes ?? ['piapi', 'runway']);
   const id = randomUUID().slice(0, 8);
   const prefix = `chaos/${id}`;
@@ -55,9 +50,9 @@ export async function startLane(stack: ChaosStack, opts: LaneOptions): Promise<L
         : {}),
     },
     s3,
-    storage: { bucket: endpoint.bucket, prefix, failureMode: opts.failureMode ?? 'provider-url' },
+    storage: { bucket: stack.s3.bucket, prefix, failureMode: 'provider-url' },
     download: { sandboxOrigin: sandbox.origin, maxBytes: 512 * 1024 * 1024 },
-    requestTimeoutMs: opts.requestTimeoutMs ?? 5_000,
+    requestTimeoutMs: 5_000,
   };
   const connection = await NativeConnection.connect({ address: stack.temporalAddress });
   const taskQueue = `chaos-lane-${id}`;
@@ -81,7 +76,7 @@ export async function startLane(stack: ChaosStack, opts: LaneOptions): Promise<L
     taskQueue,
     prefix,
     s3,
-    bucket: endpoint.bucket,
+    bucket: stack.s3.bucket,
     async close() {
       worker.shutdown();
       await running;

@@ -14,8 +14,6 @@ export interface WorkerProcessOptions {
   s3Prefix: string;
   /** Another S3 server than the stack's, e.g. one the scenario takes down. */
   s3?: S3Endpoint;
-  /** Provider keys other than the sandbox's own (the sandbox only accepts its own). */
-  apiKeys?: { piapi: string; runway: string };
 }
 
 /**
@@ -27,7 +25,6 @@ export class WorkerSupervisor {
   private log = '';
   private intentional = new WeakSet<ChildProcess>();
   kills = 0;
-  starts = 0;
   /** Workers that exited without being told to, e.g. because the server was gone too long. */
   unexpectedExits = 0;
   /** When the current worker became ready; activities started before it ran on a predecessor. */
@@ -39,7 +36,7 @@ export class WorkerSupervisor {
   async start(): Promise<void> {
     const { stack, sandbox, taskQueue, s3Prefix } = this.opts;
     const s3 = this.opts.s3 ?? stack.s3;
-    const keys = this.opts.apiKeys ?? sandbox.apiKeys;
+    const keys = sandbox.apiKeys;
     const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(root, 'src', 'worker.ts')], {
       cwd: root,
       env: {
@@ -64,7 +61,6 @@ export class WorkerSupervisor {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
-    this.starts++;
     const ready = new Promise<void>((resolve, reject) => {
       let seen = '';
       const onData = (d: Buffer) => {
