@@ -265,13 +265,13 @@ describe.each([
   {
     api: 'PiAPI',
     cases: piapiCases,
-    client: (baseUrl: string) => createPiapiClient({ baseUrl, apiKey, timeoutMs: 300 }),
+    client: (baseUrl: string) => createPiapiClient({ baseUrl, apiKey, timeoutMs: 2_000 }),
     model: { route: 'piapi', model: 'kling' } as const,
   },
   {
     api: 'Runway',
     cases: runwayCases,
-    client: (baseUrl: string) => createRunwayClient({ baseUrl, apiKey, timeoutMs: 300 }),
+    client: (baseUrl: string) => createRunwayClient({ baseUrl, apiKey, timeoutMs: 2_000 }),
     model: { route: 'runway', model: 'gen4_turbo' } as const,
   },
 ])('$api error classification over HTTP', ({ cases, client, model }) => {
