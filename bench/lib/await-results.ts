@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { setMaxListeners } from 'node:events';
 import { step } from './progress';
 
 export interface Outcome<T> {
@@ -29,6 +30,8 @@ export async function awaitResults<T>(
   );
   let timer: NodeJS.Timeout | undefined;
   const abort = new AbortController();
+  // Every wait listens on this one signal; that is by design, not a leak.
+  setMaxListeners(0, abort.signal);
   const deadline =
     opts.deadlineMs === undefined
       ? undefined
