@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { thrown } from './thrown';
 import { buildPiapiTaskRequest, type PiapiTaskRequest } from '../../src/providers/piapi';
 import type { GenerationRequest, ProviderModelSettings } from '../../src/providers/types';
 import { fixture } from './stub-server';
@@ -15,15 +16,6 @@ function request(model: Omit<ProviderModelSettings, 'route'>, overrides: Partial
     ...overrides,
     model: { route: 'piapi', ...model },
   } satisfies GenerationRequest;
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a throw');
 }
 
 describe('buildPiapiTaskRequest: exact bodies', () => {
