@@ -5,6 +5,7 @@ import {
   DefaultLogger,
   type NativeConnection,
   Worker,
+  type WorkerOptions,
   type WorkflowBundle,
 } from '@temporalio/worker';
 import { join } from 'node:path';
@@ -49,14 +50,43 @@ export function activityDepsFromEnv(env: WorkerEnv, catalogue: Catalogue): Activ
   };
 }
 
+/** The worker options this project tunes; everything else is the SDK's default. */
+export interface SceneWorkerTuning {
+  maxConcurrentActivityTaskExecutions: number;
+  maxCachedWorkflows?: number;
+}
+
+export function workerTuningFromEnv(env: WorkerEnv): SceneWorkerTuning {
+  return {
+    maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
+  };
+}
+
 export interface SceneWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   deps: ActivityDeps;
+  tuning?: Partial<SceneWorkerTuning>;
   /** Heartbeats are throttled to at most this often; a cancel reaches a polling activity within about this time. */
   maxHeartbeatThrottleInterval?: Duration;
-  maxConcurrentActivityTaskExecutions?: number;
+}
+
+/**
+ * One heartbeat per 10 s at most: every heartbeating activity has a 30 s heartbeat timeout, so a worker whose event loop
+ * is busy for up to 20 s is not mistaken for a lost one (B6).
+ */
+const defaultHeartbeatThrottle: Duration = '10 seconds';
+
+/** The SDK options for a tuning; shared with the benchmark's baseline worker so B1 compares workflows, not settings. */
+export function workerOptionsFor(tuning: Partial<SceneWorkerTuning> = {}) {
+  return {
+    maxHeartbeatThrottleInterval: defaultHeartbeatThrottle,
+    maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivityTaskExecutions ?? 200,
+    ...(tuning.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: tuning.maxCachedWorkflows } : {}),
+    shutdownGraceTime: '10 seconds',
+  } satisfies Partial<WorkerOptions>;
 }
 
 export async function createSceneWorker(opts: SceneWorkerOptions): Promise<Worker> {
@@ -66,8 +96,7 @@ export async function createSceneWorker(opts: SceneWorkerOptions): Promise<Worke
     taskQueue: opts.taskQueue,
     workflowBundle: await sceneWorkflowBundle(),
     activities: createActivities(opts.deps),
-    maxHeartbeatThrottleInterval: opts.maxHeartbeatThrottleInterval ?? '20 seconds',
-    maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 200,
-    shutdownGraceTime: '10 seconds',
+    ...workerOptionsFor(opts.tuning),
+    ...(opts.maxHeartbeatThrottleInterval ? { maxHeartbeatThrottleInterval: opts.maxHeartbeatThrottleInterval } : {}),
   });
 }

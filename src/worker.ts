@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { configuredProviders } from './activities/dependencies';
 import { loadWorkerEnv } from './config/environment';
 import { loadCatalogue } from './config/load-catalogue';
-import { activityDepsFromEnv, createSceneWorker } from './create-worker';
+import { activityDepsFromEnv, createSceneWorker, workerTuningFromEnv } from './create-worker';
 
 /** `scene-video worker`: runs one worker from the environment until SIGINT/SIGTERM, then drains and exits. */
 export async function runWorker(env = loadWorkerEnv()): Promise<void> {
@@ -29,10 +29,12 @@ export async function runWorker(env = loadWorkerEnv()): Promise<void> {
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       deps,
+      tuning: workerTuningFromEnv(env),
     });
     console.log(
       `scene-video worker on ${env.TEMPORAL_ADDRESS} namespace ${env.TEMPORAL_NAMESPACE}, task queue ${env.TEMPORAL_TASK_QUEUE}; ` +
-        `providers configured: ${configured.join(', ') || 'none (set PIAPI_API_KEY and/or RUNWAY_API_KEY)'}`,
+        `providers configured: ${configured.join(', ') || 'none (set PIAPI_API_KEY and/or RUNWAY_API_KEY)'}; ` +
+        `${env.WORKER_MAX_CONCURRENT_ACTIVITIES} activity slots`,
     );
     // Worker.run() installs SIGINT/SIGTERM handlers that stop polling and let in-flight activities finish.
     await worker.run();

@@ -2,7 +2,12 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import { join } from 'node:path';
 import { loadWorkerEnv } from '../../src/config/environment';
 import { loadCatalogue } from '../../src/config/load-catalogue';
-import { activityDepsFromEnv, createSceneWorker } from '../../src/create-worker';
+import {
+  activityDepsFromEnv,
+  createSceneWorker,
+  workerOptionsFor,
+  workerTuningFromEnv,
+} from '../../src/create-worker';
 import { createBaselineActivities } from '../../test/fixtures/bench/activities';
 
 const baselineWorkflows = join(__dirname, '..', '..', 'test', 'fixtures', 'bench', 'workflows.ts');
@@ -12,7 +17,7 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const env = loadWorkerEnv();
   const deps = activityDepsFromEnv(env, loadCatalogue());
-  const maxActivities = process.env.BENCH_MAX_ACTIVITIES ? Number(process.env.BENCH_MAX_ACTIVITIES) : undefined;
+  const tuning = workerTuningFromEnv(env);
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
   const workers: Worker[] = [];
   if (process.env.BENCH_SCENE_QUEUE) {
@@ -22,7 +27,7 @@ async function main(): Promise<void> {
         namespace: env.TEMPORAL_NAMESPACE,
         taskQueue: process.env.BENCH_SCENE_QUEUE,
         deps,
-        maxConcurrentActivityTaskExecutions: maxActivities,
+        tuning,
       }),
     );
   }
@@ -35,9 +40,7 @@ async function main(): Promise<void> {
         taskQueue: process.env.BENCH_BASELINE_QUEUE,
         workflowsPath: baselineWorkflows,
         activities: createBaselineActivities(),
-        maxHeartbeatThrottleInterval: '20 seconds',
-        maxConcurrentActivityTaskExecutions: maxActivities ?? 200,
-        shutdownGraceTime: '10 seconds',
+        ...workerOptionsFor(tuning),
       }),
     );
   }

@@ -39,6 +39,13 @@ export const workerEnvSchema = z.object({
   S3_SECRET_ACCESS_KEY: optionalString,
   /** Original design: keep the provider URL with `stored: false` when storage stays down; `fail` fails the scene. */
   STORAGE_FAILURE_MODE: z.enum(['provider-url', 'fail']).default('provider-url'),
+  /**
+   * Activity slots: polls, creates and uploads in flight at once. B6 measured no heartbeat timeout at 200 on 2 cores;
+   * scale out with more worker processes rather than more slots.
+   */
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).default(200),
+  /** Scene workflows kept in memory between tasks (unset: the SDK's default, sized from the heap limit). */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   MAX_VIDEO_BYTES: z.coerce
     .number()
     .int()

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { loadWorkerEnv } from '../../src/config/environment';
+import { workerOptionsFor, workerTuningFromEnv } from '../../src/create-worker';
+
+describe('worker environment', () => {
+  it('defaults to the tuning B6 measured without a heartbeat timeout: 200 activity slots, the SDK cache', () => {
+    const env = loadWorkerEnv({});
+    expect(workerTuningFromEnv(env)).toEqual({ maxConcurrentActivityTaskExecutions: 200 });
+    expect(workerOptionsFor(workerTuningFromEnv(env))).toEqual({
+      maxHeartbeatThrottleInterval: '10 seconds',
+      maxConcurrentActivityTaskExecutions: 200,
+      shutdownGraceTime: '10 seconds',
+    });
+  });
+
+  it('passes activity slots and the workflow cache size on to the SDK', () => {
+    const env = loadWorkerEnv({ WORKER_MAX_CONCURRENT_ACTIVITIES: '400', WORKER_MAX_CACHED_WORKFLOWS: '250' });
+    expect(workerOptionsFor(workerTuningFromEnv(env))).toMatchObject({
+      maxConcurrentActivityTaskExecutions: 400,
+      maxCachedWorkflows: 250,
+    });
+  });
+
+  it.each([
+    ['WORKER_MAX_CONCURRENT_ACTIVITIES', '0'],
+    ['WORKER_MAX_CONCURRENT_ACTIVITIES', 'many'],
+    ['WORKER_MAX_CACHED_WORKFLOWS', '-1'],
+    ['MAX_VIDEO_BYTES', '1.5'],
+    ['S3_ENDPOINT', 'not a url'],
+  ])('refuses %s=%s, naming the variable', (name, value) => {
+    expect(() => loadWorkerEnv({ [name]: value })).toThrow(new RegExp(`Invalid worker environment: .*${name}`));
+  });
+
+  it('never repeats a secret in its error', () => {
+    const secret = 'sk-env-test-secret-0123456789';
+    expect(() => loadWorkerEnv({ PIAPI_API_KEY: secret, PIAPI_BASE_URL: 'nope' })).toThrow(/PIAPI_BASE_URL/);
+    try {
+      loadWorkerEnv({ PIAPI_API_KEY: secret, PIAPI_BASE_URL: 'nope' });
+    } catch (err) {
+      expect((err as Error).message).not.toContain(secret);
+    }
+  });
+});
