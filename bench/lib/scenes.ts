@@ -4,6 +4,7 @@ import { defaultCatalogue } from '../../src/config/catalogue';
 import type { generateSceneVideo } from '../../src/workflows';
 import { planProviders } from '../../src/workflows/provider-plan';
 import { sceneInputSchema, type SceneInput } from '../../src/workflows/scene-input';
+import { sceneStartAttributes } from '../../src/workflows/search-attributes';
 import { mapLimit } from './concurrency';
 
 export type SceneHandle = WorkflowHandle<typeof generateSceneVideo>;
@@ -50,6 +51,8 @@ export async function startScenes(
       taskQueue,
       workflowId: sceneWorkflowId(input),
       args: [input],
+      // As the client starts them (src/client/scene-video.ts), so the workflow has no attributes of its own to add.
+      typedSearchAttributes: sceneStartAttributes(input),
     }),
   );
 }

@@ -4,7 +4,7 @@ import { generateSceneVideo } from '../workflows';
 import { sceneTaskQueueDefault, type SceneVideoResult } from '../workflows/definitions';
 import { sceneWorkflowId } from '../workflows/project-input';
 import type { SceneInput } from '../workflows/scene-input';
-import { searchAttributes } from '../workflows/search-attributes';
+import { sceneStartAttributes } from '../workflows/search-attributes';
 import { validateSceneInput } from './input-validation';
 import { startOrAttach, type Started } from './start-or-attach';
 
@@ -29,11 +29,7 @@ export async function startSceneVideo(
     taskQueue: options.taskQueue ?? sceneTaskQueueDefault,
     workflowId: options.workflowId ?? sceneWorkflowId(input.sceneId, input.projectId),
     args: [scene],
-    typedSearchAttributes: [
-      { key: searchAttributes.sceneId, value: input.sceneId },
-      { key: searchAttributes.sceneType, value: input.sceneType },
-      ...(input.projectId ? [{ key: searchAttributes.projectId, value: input.projectId }] : []),
-    ],
+    typedSearchAttributes: sceneStartAttributes(input),
     staticSummary: `${input.sceneType} scene ${input.sceneId}: ${input.durationSec} s ${input.aspectRatio}`,
   });
 }

@@ -5,15 +5,17 @@ import {
   executeChild,
   log,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { SceneActivities } from '../activities';
 import type { ProviderSetup } from '../activities/contracts';
 import { estimateCostUsd, roundUsd } from '../config/catalogue';
 import { formatZodError } from '../config/format-zod-error';
-import type { SceneProgress, SceneVideoResult } from './definitions';
+import { failureTypes, type SceneProgress, type SceneVideoResult } from './definitions';
 import { generateSceneVideo } from './generate-scene-video';
 import {
   getProjectProgress,
@@ -22,12 +24,10 @@ import {
   type ProjectSceneStatus,
 } from './project-definitions';
 import { projectInputSchema, sceneWorkflowId, type ProjectInput, type ValidProjectInput } from './project-input';
-import { searchAttributes } from './search-attributes';
+import { planProviders, PlanError } from './provider-plan';
+import { sceneStartAttributes, searchAttributes } from './search-attributes';
 
-const { loadProviderSetup } = proxyActivities<SceneActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { maximumAttempts: 10 },
-});
+const { loadProviderSetup } = proxyLocalActivities<SceneActivities>({ startToCloseTimeout: '10 seconds' });
 const { awaitSceneResult } = proxyActivities<SceneActivities>({
   startToCloseTimeout: '1 day',
   heartbeatTimeout: '1 minute',
@@ -42,6 +42,27 @@ function cheapestEstimate(scene: ValidScene, setup: ProviderSetup): number | und
     .filter((p) => !scene.allowedProviders || scene.allowedProviders.includes(p.key))
     .map((p) => estimateCostUsd(p, scene.durationSec));
   return estimates.length > 0 ? Math.min(...estimates) : undefined;
+}
+
+/**
+ * A scene naming a provider the worker does not know or has no key for would fail anyway: the whole project fails
+ * before any scene is paid for, naming every such scene.
+ */
+function rejectUnplannableScenes(project: ValidProjectInput, setup: ProviderSetup): void {
+  const problems = project.scenes.flatMap((scene, i) => {
+    try {
+      planProviders({ ...scene, projectId: project.projectId }, setup.catalogue, setup.configured);
+      return [];
+    } catch (err) {
+      if (err instanceof PlanError) return [`scenes[${i}] (${scene.sceneId}): ${err.message}`];
+      throw err;
+    }
+  });
+  if (problems.length > 0)
+    throw ApplicationFailure.nonRetryable(
+      `cannot plan providers for ${problems.length} scene(s): ${problems.join('; ')}`,
+      failureTypes.notConfigured,
+    );
 }
 
 /** Runs the scenes of one video as child scene workflows, at most N at once, within an optional budget. */
@@ -75,9 +96,11 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
     },
   });
   setHandler(getProjectProgress, progress, { description: 'Each scene: phase, provider, cost; and the totals' });
-  upsertSearchAttributes([{ key: searchAttributes.projectId, value: project.projectId }]);
+  if (workflowInfo().typedSearchAttributes.get(searchAttributes.projectId) === undefined)
+    upsertSearchAttributes([{ key: searchAttributes.projectId, value: project.projectId }]);
 
   const setup = await loadProviderSetup();
+  rejectUnplannableScenes(project, setup);
   let running = 0;
   let reserved = 0;
   const children: Promise<void>[] = [];
@@ -134,6 +157,7 @@ async function runScene(
     return await executeChild(generateSceneVideo, {
       workflowId,
       args: [{ ...scene, projectId: project.projectId, polling: project.polling ?? scene.polling, maxCostUsd }],
+      typedSearchAttributes: sceneStartAttributes({ ...scene, projectId: project.projectId }),
       // A scene that already succeeded (in an earlier run) is never generated and paid for again.
       workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
     });

@@ -5,10 +5,12 @@ import {
   isCancellation,
   log,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
+  TimeoutFailure,
   upsertMemo,
-  upsertSearchAttributes,
 } from '@temporalio/workflow';
+import { RetryState } from '@temporalio/common';
 import type { SceneActivities } from '../activities';
 import type { AttemptFailureDetails, CreateTaskOutput, PollStatusOutput, ProviderSetup } from '../activities/contracts';
 import { estimateCostUsd, type ProviderConfig } from '../config/catalogue';
@@ -21,16 +23,16 @@ import {
   type SceneVideoResult,
 } from './definitions';
 import { planProviders, PlanError } from './provider-plan';
+import { SceneAttributes } from './scene-attributes';
 import { sceneInputSchema, type SceneInput, type ValidSceneInput } from './scene-input';
 import { billedCostUsd, SceneState, type AttemptOutcome } from './scene-state';
 import { searchAttributes } from './search-attributes';
 
 const nonRetryableTypes = Object.values(failureTypes);
 
-const { loadProviderSetup } = proxyActivities<SceneActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { maximumAttempts: 10 },
-});
+// The worker's own configuration needs no trip through the server; the answer is still recorded (as a marker), so a
+// replay on a differently configured worker plans the same providers.
+const { loadProviderSetup } = proxyLocalActivities<SceneActivities>({ startToCloseTimeout: '10 seconds' });
 // Retries here only recover a lost worker; see createTask for why a create is never blindly re-sent. The heartbeat
 // timeout notices a lost worker in seconds; createTask fits its own safe retries inside the start-to-close timeout.
 const { createTask } = proxyActivities<SceneActivities>({
@@ -56,14 +58,27 @@ const { uploadToS3 } = proxyActivities<SceneActivities>({
   },
 });
 
-function pollActivity(input: ValidSceneInput) {
-  const { intervalMs, providerDeadlineMs } = input.polling;
+/**
+ * The provider's deadline is the poll's schedule-to-close timeout: the server enforces it, across worker crashes and
+ * retries, without a workflow timer (two more events and a timer task per attempt).
+ */
+function pollActivity(input: ValidSceneInput, remainingMs: number) {
   return proxyActivities<SceneActivities>({
-    startToCloseTimeout: providerDeadlineMs + 60_000,
-    // A few intervals without a heartbeat means the worker is gone; the retry resumes the same remote task.
-    heartbeatTimeout: Math.max(3 * intervalMs, 15_000),
+    scheduleToCloseTimeout: remainingMs,
+    // The worker sends at most one heartbeat per 10 s (its throttle): 30 s of silence means the worker is gone, with
+    // room for a busy event loop. The retry resumes the same remote task.
+    heartbeatTimeout: Math.max(3 * input.polling.intervalMs, 30_000),
     retry: { initialInterval: '1 second', maximumAttempts: 20, nonRetryableErrorTypes: nonRetryableTypes },
   }).pollStatus;
+}
+
+/** One scene's run: what every step needs, passed as one. */
+interface SceneRun {
+  input: ValidSceneInput;
+  setup: ProviderSetup;
+  state: SceneState;
+  attributes: SceneAttributes;
+  startedAt: number;
 }
 
 class AttemptFailed extends Error {
@@ -91,20 +106,16 @@ export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVid
     description: 'Phase, provider ranking, attempts and money spent so far',
   });
   setHandler(providerProgress, (update) => state.applyProgress(update));
-  upsertSearchAttributes([
-    { key: searchAttributes.sceneId, value: input.sceneId },
-    { key: searchAttributes.sceneType, value: input.sceneType },
-    { key: searchAttributes.videoStatus, value: 'ranking' },
-    ...(input.projectId ? [{ key: searchAttributes.projectId, value: input.projectId }] : []),
-  ]);
+  const attributes = new SceneAttributes(input);
 
   const setup = await loadProviderSetup();
+  const run: SceneRun = { input, setup, state, attributes, startedAt };
   let plan;
   try {
     plan = planProviders(input, setup.catalogue, setup.configured);
   } catch (err) {
     if (err instanceof PlanError)
-      return finishFailed(state, failureTypes.notConfigured, `cannot plan providers: ${err.message}`);
+      return finishFailed(run, failureTypes.notConfigured, `cannot plan providers: ${err.message}`);
     throw err;
   }
   state.ranking = plan.ranking;
@@ -118,41 +129,36 @@ export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVid
       log.info(`✗ ${provider.displayName} skipped: ${reason}`);
       continue;
     }
-    const result = await tryProvider(input, setup, provider, estimate, state, startedAt);
+    const result = await tryProvider(run, provider, estimate);
     if (result) return result;
   }
 
   const reasons = state.attempts.map((a, i) => `${i + 1}. ${a.provider}: ${a.error ?? a.state}`).join('; ');
   return finishFailed(
-    state,
+    run,
     failureTypes.allProvidersFailed,
     `every provider failed for scene ${input.sceneId}: ${reasons}`,
   );
 }
 
 async function tryProvider(
-  input: ValidSceneInput,
-  setup: ProviderSetup,
+  run: SceneRun,
   provider: ProviderConfig,
   estimate: number,
-  state: SceneState,
-  startedAt: number,
 ): Promise<SceneVideoResult | undefined> {
+  const { input, state, attributes } = run;
   log.info(`Trying ${provider.displayName}…`);
   const attempt = state.startAttempt(provider.key);
-  upsertSearchAttributes([
+  attributes.set(
     { key: searchAttributes.videoProvider, value: provider.key },
     { key: searchAttributes.videoStatus, value: 'generating' },
-  ]);
+  );
 
   let generated: PollStatusOutput & { durationSec: number };
   try {
-    generated = await CancellationScope.withTimeout(input.polling.providerDeadlineMs, () =>
-      generate(input, provider, attempt, estimate),
-    );
+    generated = await generate(input, provider, attempt, estimate);
   } catch (err) {
-    const workflowCancelled = isCancellation(err) && CancellationScope.current().consideredCancelled;
-    const deadlinePassed = isCancellation(err) && !workflowCancelled;
+    const workflowCancelled = isCancellation(err);
     const outcome: AttemptOutcome =
       err instanceof AttemptFailed ? err.outcome : attempt.taskId ? { kind: 'abandoned' } : { kind: 'not-created' };
     // Nobody will wait for an abandoned task: stop it before it renders, and bills, for nothing.
@@ -164,9 +170,7 @@ async function tryProvider(
         ),
       );
     }
-    const error = deadlinePassed
-      ? `no result within ${input.polling.providerDeadlineMs} ms; remote task cancelled`
-      : describeFailure(err);
+    const error = describeFailure(err);
     state.endAttempt(attempt, {
       state: workflowCancelled ? 'cancelled' : 'failed',
       error,
@@ -174,10 +178,10 @@ async function tryProvider(
     });
     if (workflowCancelled) {
       state.phase = 'cancelled';
-      upsertSearchAttributes([
+      attributes.set(
         { key: searchAttributes.videoStatus, value: 'cancelled' },
         { key: searchAttributes.costUsd, value: state.totalCostUsd },
-      ]);
+      );
       throw err;
     }
     log.warn(`✗ ${provider.displayName} failed: ${error}`);
@@ -191,8 +195,8 @@ async function tryProvider(
   attempt.costUsd = cost;
   attempt.state = 'uploading';
   state.phase = 'uploading';
-  upsertSearchAttributes([{ key: searchAttributes.videoStatus, value: 'uploading' }]);
-  const stored = await store(input, setup, provider, attempt, generated.videoUrl, state);
+  attributes.set({ key: searchAttributes.videoStatus, value: 'uploading' });
+  const stored = await store(run, provider, attempt, generated.videoUrl);
   if (!stored.ok) {
     state.endAttempt(attempt, { state: 'failed', error: stored.error });
     log.warn(`✗ ${provider.displayName} failed: ${stored.error}`);
@@ -214,15 +218,15 @@ async function tryProvider(
     totalCostUsd: state.totalCostUsd,
     costByProvider: state.costByProvider,
     attempts: state.attempts,
-    generationTimeMs: Date.now() - startedAt,
+    generationTimeMs: Date.now() - run.startedAt,
   };
   state.result = result;
   state.phase = 'succeeded';
   log.info(`✓ Success with ${provider.displayName}`);
-  upsertSearchAttributes([
+  attributes.set(
     { key: searchAttributes.videoStatus, value: 'succeeded' },
     { key: searchAttributes.costUsd, value: result.totalCostUsd },
-  ]);
+  );
   upsertMemo({
     result: {
       provider: result.provider,
@@ -241,10 +245,11 @@ async function generate(
   attempt: AttemptProgress,
   estimate: number,
 ): Promise<PollStatusOutput & { durationSec: number }> {
+  const attemptStartedAt = Date.now();
   let created: CreateTaskOutput;
   try {
-    // Never abandoned halfway: a create in flight when the deadline or a cancel hits must still report its task id,
-    // or the task would run (and bill) with nobody able to cancel it.
+    // Never abandoned halfway: a create in flight when a cancel hits must still report its task id, or the task would
+    // run (and bill) with nobody able to cancel it.
     created = await CancellationScope.nonCancellable(() =>
       createTask({
         provider: provider.key,
@@ -264,8 +269,17 @@ async function generate(
   attempt.state = 'queued';
   // From here the provider holds the money for this task (PiAPI freezes it at submission).
   attempt.costUsd = estimate;
+  const deadlinePassed = new AttemptFailed(
+    `no result within ${input.polling.providerDeadlineMs} ms; remote task cancelled`,
+    { kind: 'abandoned' },
+  );
+  const remainingMs = input.polling.providerDeadlineMs - (Date.now() - attemptStartedAt);
+  if (remainingMs <= 0) throw deadlinePassed;
   try {
-    const done = await pollActivity(input)({
+    const done = await pollActivity(
+      input,
+      remainingMs,
+    )({
       provider: provider.key,
       route: provider.route,
       taskId: created.taskId,
@@ -274,6 +288,7 @@ async function generate(
     return { ...done, durationSec: created.durationSec };
   } catch (err) {
     if (isCancellation(err)) throw err;
+    if (missedDeadline(err)) throw deadlinePassed;
     // Only a failure the provider reported ends its task; when polling gave up, the task may still be rendering.
     const ended = providerEndedTask.has(failureType(err) ?? '');
     if (!ended) throw new AttemptFailed(describeFailure(err), { kind: 'abandoned' });
@@ -291,13 +306,12 @@ type StoreOutcome =
   | { ok: false; error: string };
 
 async function store(
-  input: ValidSceneInput,
-  setup: ProviderSetup,
+  run: SceneRun,
   provider: ProviderConfig,
   attempt: AttemptProgress,
   videoUrl: string,
-  state: SceneState,
 ): Promise<StoreOutcome> {
+  const { input } = run;
   try {
     const upload = await uploadToS3({
       provider: provider.key,
@@ -312,21 +326,21 @@ async function store(
     if (isCancellation(err)) throw err;
     if (failureType(err) !== failureTypes.storageUnavailable) return { ok: false, error: describeFailure(err) };
     const warning = `S3 storage unavailable after retries (${describeFailure(err)}); the provider URL is returned instead and may expire`;
-    if (setup.storageFailureMode === 'fail') {
-      state.endAttempt(attempt, { state: 'failed', error: warning });
-      return finishFailed(state, failureTypes.storageUnavailable, warning);
+    if (run.setup.storageFailureMode === 'fail') {
+      run.state.endAttempt(attempt, { state: 'failed', error: warning });
+      return finishFailed(run, failureTypes.storageUnavailable, warning);
     }
     log.warn(warning);
     return { ok: true, warning };
   }
 }
 
-function finishFailed(state: SceneState, type: string, message: string): never {
+function finishFailed({ state, attributes }: SceneRun, type: string, message: string): never {
   state.phase = 'failed';
-  upsertSearchAttributes([
+  attributes.set(
     { key: searchAttributes.videoStatus, value: 'failed' },
     { key: searchAttributes.costUsd, value: state.totalCostUsd },
-  ]);
+  );
   upsertMemo({ failure: { message, totalCostUsd: state.totalCostUsd, attempts: state.attempts.length } });
   log.error(message);
   throw ApplicationFailure.create({ message, type, nonRetryable: true, details: [state.snapshot()] });
@@ -337,6 +351,13 @@ const providerEndedTask = new Set<string>([
   failureTypes.contentPolicy,
   failureTypes.taskCancelled,
 ]);
+
+/** The poll's schedule-to-close timeout fired, or a retry would have gone past it. */
+function missedDeadline(err: unknown): boolean {
+  if (!(err instanceof ActivityFailure)) return false;
+  const timedOut = err.cause instanceof TimeoutFailure && err.cause.timeoutType === 'SCHEDULE_TO_CLOSE';
+  return timedOut || err.retryState === RetryState.TIMEOUT;
+}
 
 function failureType(err: unknown): string | undefined {
   return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure

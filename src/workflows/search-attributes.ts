@@ -1,4 +1,4 @@
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 
 /** Custom search attributes every scene workflow upserts; the stack registers them at server start. */
 export const searchAttributes = {
@@ -11,3 +11,20 @@ export const searchAttributes = {
 } as const;
 
 export const allSearchAttributeKeys = Object.values(searchAttributes);
+
+/**
+ * What a scene is, set when it is started (by the client, or by the project as a child) so the workflow does not spend
+ * a history event and a visibility write on it; a scene started some other way upserts them itself.
+ */
+export function sceneStartAttributes(scene: {
+  sceneId: string;
+  sceneType: string;
+  projectId?: string;
+}): SearchAttributePair[] {
+  return [
+    { key: searchAttributes.sceneId, value: scene.sceneId },
+    { key: searchAttributes.sceneType, value: scene.sceneType },
+    { key: searchAttributes.videoStatus, value: 'ranking' },
+    ...(scene.projectId ? [{ key: searchAttributes.projectId, value: scene.projectId }] : []),
+  ];
+}

@@ -3,6 +3,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startSceneVideo } from '../../src/client';
 import { createSceneWorker } from '../../src/create-worker';
 import { startSandbox, type ScenarioInput } from '../../src/sandbox';
 import { startStack } from '../../src/stack/stack';
@@ -33,6 +34,22 @@ const recordings: Recording[] = [
     name: 'scene-first-provider-succeeds',
     scenario: quick,
     run: (c) => c.workflow.start(generateSceneVideo, { taskQueue, workflowId: 'replay-first', args: [scene('first')] }),
+  },
+  {
+    // Started the way the pipeline starts scenes: the search attributes arrive with the start, not as an upsert.
+    name: 'scene-started-by-client',
+    scenario: quick,
+    run: async (c) => (await startSceneVideo(c, scene('client'), { taskQueue })).handle,
+  },
+  {
+    name: 'scene-deadline-then-fallback',
+    scenario: { ...quick, models: { 'piapi:kling': { faults: [{ kind: 'hang' }] } } },
+    run: (c) =>
+      c.workflow.start(generateSceneVideo, {
+        taskQueue,
+        workflowId: 'replay-deadline',
+        args: [scene('deadline', { polling: { intervalMs: 200, providerDeadlineMs: 3_000 } })],
+      }),
   },
   {
     name: 'scene-fallback-after-failure',

@@ -11,13 +11,15 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
 const load = (file: string) => historyFromJSON(JSON.parse(readFileSync(join(dir, file), 'utf8')));
 
 describe('replay of histories recorded on the real dev server (npm run histories:record)', () => {
-  it('covers success, fallback, total failure, cancellation and a project', () => {
+  it('covers success, fallback, deadline, total failure, cancellation, a client start and a project', () => {
     expect(files.sort()).toEqual([
       'project-two-scenes.json',
       'scene-cancelled.json',
+      'scene-deadline-then-fallback.json',
       'scene-every-provider-fails.json',
       'scene-fallback-after-failure.json',
       'scene-first-provider-succeeds.json',
+      'scene-started-by-client.json',
     ]);
   });
 

@@ -8,11 +8,10 @@ export interface BadInputCase {
    * configured is a fact about the worker's keys, so only a provider unknown to the catalogue is caught at the client.
    */
   client: RegExp | 'worker-only';
-  /** The direct workflow run's non-retryable failure; `scene` means the project runs and that scene's child fails. */
+  /** The direct workflow run's non-retryable failure. */
   workflow: {
     type: 'InvalidSceneInput' | 'InvalidProjectInput' | 'ProviderNotConfigured';
     message: RegExp;
-    scene?: true;
   };
 }
 
@@ -162,7 +161,8 @@ export function badInputCases(tag: string): BadInputCase[] {
         /unknown provider.*sora/,
       ),
       client: /scenes\[0\]: unknown provider "sora"/,
-      workflow: { type: 'ProviderNotConfigured', message: /unknown provider.*sora/, scene: true },
+      // The whole project fails before any scene starts, naming the scene.
+      workflow: { type: 'ProviderNotConfigured', message: /scenes\[0\] \(.*\): unknown provider.*sora/ },
     },
   ];
 }
