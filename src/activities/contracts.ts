@@ -1,11 +1,23 @@
 import type { Catalogue } from '../config/catalogue';
 import type { ProviderModelSettings, ProviderTaskSnapshot, TaskState } from '../providers/types';
+import type { ValidProjectInput } from '../workflows/project-input';
+import type { ValidSceneInput } from '../workflows/scene-input';
 
 /** The worker's provider catalogue and credentials, as the workflow may see them (names only, never keys). */
 export interface ProviderSetup {
   catalogue: Catalogue;
   configured: string[];
   storageFailureMode: 'provider-url' | 'fail';
+}
+
+export interface PreparedScene {
+  input: ValidSceneInput;
+  setup: ProviderSetup;
+}
+
+export interface PreparedProject {
+  project: ValidProjectInput;
+  setup: ProviderSetup;
 }
 
 export interface CreateTaskInput {

@@ -7,7 +7,8 @@ import {
   type ProjectProgress,
   type ProjectResult,
 } from '../workflows/project-definitions';
-import { projectWorkflowId, type ProjectInput } from '../workflows/project-input';
+import type { ProjectInput } from '../workflows/project-input';
+import { projectWorkflowId } from '../workflows/workflow-ids';
 import { searchAttributes } from '../workflows/search-attributes';
 import { validateProjectInput } from './input-validation';
 import { liveSceneProgress } from './live-scene-progress';

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Catalogue } from '../config/catalogue';
 import { generateSceneVideo } from '../workflows';
 import { sceneTaskQueueDefault, type SceneVideoResult } from '../workflows/definitions';
-import { sceneWorkflowId } from '../workflows/project-input';
+import { sceneWorkflowId } from '../workflows/workflow-ids';
 import type { SceneInput } from '../workflows/scene-input';
 import { sceneStartAttributes } from '../workflows/search-attributes';
 import { validateSceneInput } from './input-validation';

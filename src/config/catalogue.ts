@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { pickDuration } from '../providers/mapping';
 
 export const aspectRatios = ['16:9', '9:16', '1:1'] as const;
 export const aspectRatioSchema = z.enum(aspectRatios);
@@ -146,12 +145,3 @@ export const defaultCatalogue: Catalogue = catalogueSchema.parse([
     priority: 2,
   },
 ]);
-
-/** Catalogue estimate of what one attempt costs if billed, at the duration the adapter will actually ask for. */
-export function estimateCostUsd(provider: ProviderConfig, requestedSec: number): number {
-  return roundUsd(pickDuration(requestedSec, provider.allowedDurationsSec) * provider.costPerSecondUsd);
-}
-
-export function roundUsd(usd: number): number {
-  return Math.round(usd * 1_000_000) / 1_000_000;
-}

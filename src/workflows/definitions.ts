@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { ProviderRanking } from '../config/providers';
+import type { ProviderRanking } from '../config/ranking';
 import type { TaskState } from '../providers/types';
 
 export const sceneTaskQueueDefault = 'scene-video';
@@ -60,6 +60,7 @@ export const providerProgress = defineSignal<[ProviderProgressUpdate]>('provider
 /** ApplicationFailure types shared by activities and workflows. */
 export const failureTypes = {
   invalidInput: 'InvalidSceneInput',
+  invalidProjectInput: 'InvalidProjectInput',
   notConfigured: 'ProviderNotConfigured',
   providerRejected: 'ProviderRejected',
   ambiguousCreate: 'AmbiguousCreate',

@@ -13,8 +13,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { SceneActivities } from '../activities';
 import type { ProviderSetup } from '../activities/contracts';
-import { estimateCostUsd, roundUsd } from '../config/catalogue';
-import { formatZodError } from '../config/format-zod-error';
+import { estimateCostUsd, roundUsd } from '../config/pricing';
 import { failureTypes, type SceneProgress, type SceneVideoResult } from './definitions';
 import { generateSceneVideo } from './generate-scene-video';
 import {
@@ -23,11 +22,16 @@ import {
   type ProjectResult,
   type ProjectSceneStatus,
 } from './project-definitions';
-import { projectInputSchema, sceneWorkflowId, type ProjectInput, type ValidProjectInput } from './project-input';
+import { prepared } from './prepared';
+import type { ProjectInput, ValidProjectInput } from './project-input';
 import { planProviders, PlanError } from './provider-plan';
 import { sceneStartAttributes, searchAttributes } from './search-attributes';
+import { sceneWorkflowId } from './workflow-ids';
 
-const { loadProviderSetup } = proxyLocalActivities<SceneActivities>({ startToCloseTimeout: '10 seconds' });
+const { prepareProject } = proxyLocalActivities<SceneActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { maximumAttempts: 3 },
+});
 const { awaitSceneResult } = proxyActivities<SceneActivities>({
   startToCloseTimeout: '1 day',
   heartbeatTimeout: '1 minute',
@@ -67,24 +71,14 @@ function rejectUnplannableScenes(project: ValidProjectInput, setup: ProviderSetu
 
 /** Runs the scenes of one video as child scene workflows, at most N at once, within an optional budget. */
 export async function generateProjectVideos(rawInput: ProjectInput): Promise<ProjectResult> {
-  const parsed = projectInputSchema.safeParse(rawInput);
-  if (!parsed.success)
-    throw ApplicationFailure.nonRetryable(
-      `invalid project input: ${formatZodError(parsed.error)}`,
-      'InvalidProjectInput',
-    );
-  const project = parsed.data;
-  const scenes: ProjectSceneStatus[] = project.scenes.map((s) => ({
-    sceneId: s.sceneId,
-    sceneType: s.sceneType,
-    workflowId: sceneWorkflowId(s.sceneId, project.projectId),
-    phase: 'pending',
-    costUsd: 0,
-  }));
+  // Answers before the input is validated: a client may ask for progress the moment it has started the project.
+  let known: Pick<ProjectProgress, 'projectId' | 'budgetUsd' | 'maxConcurrentScenes'> = {
+    projectId: String((rawInput as Partial<ProjectInput> | null)?.projectId ?? ''),
+    maxConcurrentScenes: 0,
+  };
+  let scenes: ProjectSceneStatus[] = [];
   const progress = (): ProjectProgress => ({
-    projectId: project.projectId,
-    budgetUsd: project.budgetUsd,
-    maxConcurrentScenes: project.maxConcurrentScenes,
+    ...known,
     scenes,
     totalCostUsd: roundUsd(scenes.reduce((sum, s) => sum + s.costUsd, 0)),
     counts: {
@@ -96,10 +90,23 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
     },
   });
   setHandler(getProjectProgress, progress, { description: 'Each scene: phase, provider, cost; and the totals' });
+
+  const { project, setup } = await prepared(prepareProject(rawInput));
+  known = {
+    projectId: project.projectId,
+    budgetUsd: project.budgetUsd,
+    maxConcurrentScenes: project.maxConcurrentScenes,
+  };
+  scenes = project.scenes.map((s) => ({
+    sceneId: s.sceneId,
+    sceneType: s.sceneType,
+    workflowId: sceneWorkflowId(s.sceneId, project.projectId),
+    phase: 'pending',
+    costUsd: 0,
+  }));
   if (workflowInfo().typedSearchAttributes.get(searchAttributes.projectId) === undefined)
     upsertSearchAttributes([{ key: searchAttributes.projectId, value: project.projectId }]);
 
-  const setup = await loadProviderSetup();
   rejectUnplannableScenes(project, setup);
   let running = 0;
   let reserved = 0;

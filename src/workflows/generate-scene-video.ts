@@ -13,8 +13,8 @@ import {
 import { RetryState } from '@temporalio/common';
 import type { SceneActivities } from '../activities';
 import type { AttemptFailureDetails, CreateTaskOutput, PollStatusOutput, ProviderSetup } from '../activities/contracts';
-import { estimateCostUsd, type ProviderConfig } from '../config/catalogue';
-import { formatZodError } from '../config/format-zod-error';
+import type { ProviderConfig } from '../config/catalogue';
+import { estimateCostUsd } from '../config/pricing';
 import {
   failureTypes,
   getProgress,
@@ -22,17 +22,21 @@ import {
   type AttemptProgress,
   type SceneVideoResult,
 } from './definitions';
+import { prepared } from './prepared';
 import { planProviders, PlanError } from './provider-plan';
 import { SceneAttributes } from './scene-attributes';
-import { sceneInputSchema, type SceneInput, type ValidSceneInput } from './scene-input';
+import type { SceneInput, ValidSceneInput } from './scene-input';
 import { billedCostUsd, SceneState, type AttemptOutcome } from './scene-state';
 import { searchAttributes } from './search-attributes';
 
 const nonRetryableTypes = Object.values(failureTypes);
 
-// The worker's own configuration needs no trip through the server; the answer is still recorded (as a marker), so a
-// replay on a differently configured worker plans the same providers.
-const { loadProviderSetup } = proxyLocalActivities<SceneActivities>({ startToCloseTimeout: '10 seconds' });
+// Local: validation and the worker's own configuration need no trip through the server. The answer is still recorded
+// (as a marker), so a replay on a differently configured worker plans the same providers.
+const { prepareScene } = proxyLocalActivities<SceneActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { maximumAttempts: 3 },
+});
 // Retries here only recover a lost worker; see createTask for why a create is never blindly re-sent. The heartbeat
 // timeout notices a lost worker in seconds; createTask fits its own safe retries inside the start-to-close timeout.
 const { createTask } = proxyActivities<SceneActivities>({
@@ -92,23 +96,17 @@ class AttemptFailed extends Error {
 
 /** Turns one scene into a stored clip: rank providers, then create → poll → upload per provider until one succeeds. */
 export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVideoResult> {
-  const parsed = sceneInputSchema.safeParse(rawInput);
-  if (!parsed.success) {
-    throw ApplicationFailure.nonRetryable(
-      `invalid scene input: ${formatZodError(parsed.error)}`,
-      failureTypes.invalidInput,
-    );
-  }
-  const input = parsed.data;
   const startedAt = Date.now();
-  const state = new SceneState(input.sceneId, input.projectId);
+  // Answers before the input is validated: a client may ask for progress the moment it has started the scene.
+  const state = new SceneState(String((rawInput as Partial<SceneInput> | null)?.sceneId ?? ''));
   setHandler(getProgress, () => state.snapshot(), {
     description: 'Phase, provider ranking, attempts and money spent so far',
   });
   setHandler(providerProgress, (update) => state.applyProgress(update));
+  const { input, setup } = await prepared(prepareScene(rawInput));
+  state.sceneId = input.sceneId;
+  state.projectId = input.projectId;
   const attributes = new SceneAttributes(input);
-
-  const setup = await loadProviderSetup();
   const run: SceneRun = { input, setup, state, attributes, startedAt };
   let plan;
   try {

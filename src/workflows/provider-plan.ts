@@ -1,5 +1,5 @@
 import type { Catalogue, ProviderConfig } from '../config/catalogue';
-import { rankProvidersForScene, type ProviderRanking } from '../config/providers';
+import { rankProvidersForScene, type ProviderRanking } from '../config/ranking';
 import type { ValidSceneInput } from './scene-input';
 
 export interface ProviderPlan {

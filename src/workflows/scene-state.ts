@@ -1,5 +1,6 @@
-import { roundUsd, type BillingRule } from '../config/catalogue';
-import type { ProviderRanking } from '../config/providers';
+import type { BillingRule } from '../config/catalogue';
+import { roundUsd } from '../config/pricing';
+import type { ProviderRanking } from '../config/ranking';
 import type {
   AttemptProgress,
   ProviderProgressUpdate,
@@ -44,8 +45,8 @@ export class SceneState {
   result?: SceneVideoResult;
 
   constructor(
-    readonly sceneId: string,
-    readonly projectId?: string,
+    public sceneId: string,
+    public projectId?: string,
   ) {}
 
   get current(): AttemptProgress | undefined {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../../src/config/catalogue';
-import { rankProvidersForScene, selectProvidersForScene } from '../../src/config/providers';
+import { selectProvidersForScene } from '../../src/config/providers';
+import { rankProvidersForScene } from '../../src/config/ranking';
 
 const all = ['runway', 'kling', 'luma', 'hailuo', 'hunyuan', 'veo'];
 

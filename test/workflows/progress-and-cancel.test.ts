@@ -19,6 +19,28 @@ afterAll(async () => {
 });
 
 describe('progress query and cancellation', () => {
+  it('answers the progress query from the moment the scene starts, its phases in order', async () => {
+    h.sandbox.setScenario({ default: { queueMs: 100, renderMs: 300 } });
+    const input = h.scene();
+    // Queried again and again from the start: the handler is registered before the first activity, so even a query
+    // that arrives during the workflow's first task is answered (not QueryNotRegisteredError).
+    const handle = await h.client.workflow.start(generateSceneVideo, {
+      taskQueue: h.taskQueue,
+      workflowId: `early-${input.sceneId}`,
+      args: [input],
+    });
+    const phases: string[] = [];
+    for (;;) {
+      const p = await handle.query(getProgress);
+      expect(p.sceneId).toBe(input.sceneId);
+      if (phases.at(-1) !== p.phase) phases.push(p.phase);
+      if (p.phase === 'succeeded') break;
+    }
+    const order = ['ranking', 'generating', 'uploading', 'succeeded'];
+    expect(phases.map((p) => order.indexOf(p))).toEqual([...phases.map((p) => order.indexOf(p))].sort());
+    expect(phases).not.toContain('failed');
+  });
+
   it('shows the current attempt, its live progress and the cost rising across a billed failure and the success', async () => {
     h.sandbox.setScenario({
       default: { queueMs: 200, renderMs: 6_000 },

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { roundUsd } from '../../config/catalogue';
+import { roundUsd } from '../../config/pricing';
 import type { SceneProgress } from '../../workflows/definitions';
 import { clock, elapsedMs, percent, percentAmount, seconds, secondsAmount, usd, usdAmount } from './format';
 import { stripAnsi, table, visibleWidth, type Output } from './output';

@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { startProjectVideos, startSceneVideo } from '../../../src/client';
 import { sandboxApiKeys, startSandbox, type ScenarioInput } from '../../../src/sandbox';
-import { projectWorkflowId, sceneWorkflowId } from '../../../src/workflows/project-input';
+import { projectWorkflowId, sceneWorkflowId } from '../../../src/workflows/workflow-ids';
 import type { ChaosStack } from '../lib/chaos-stack';
 import { collectOutcome, terminateStuck, waitForWorkflows } from '../lib/outcomes';
 import { auditPayments } from '../lib/payment-audit';

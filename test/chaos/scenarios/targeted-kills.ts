@@ -3,7 +3,7 @@ import { startSceneVideo } from '../../../src/client';
 import { startSandbox, type Sandbox, type ScenarioInput } from '../../../src/sandbox';
 import { s3ClientFor } from '../../../src/stack/s3-server';
 import { getProgress } from '../../../src/workflows/definitions';
-import { sceneWorkflowId } from '../../../src/workflows/project-input';
+import { sceneWorkflowId } from '../../../src/workflows/workflow-ids';
 import type { ChaosStack } from '../lib/chaos-stack';
 import { collectOutcome, promptTag, terminateStuck, waitForWorkflows, type SceneOutcome } from '../lib/outcomes';
 import { auditPayments } from '../lib/payment-audit';

@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { startProjectVideos, startSceneVideo } from '../../../src/client';
 import { startSandbox, type Fault, type ScenarioInput } from '../../../src/sandbox';
 import { s3ClientFor } from '../../../src/stack/s3-server';
-import { projectWorkflowId, sceneWorkflowId } from '../../../src/workflows/project-input';
+import { projectWorkflowId, sceneWorkflowId } from '../../../src/workflows/workflow-ids';
 import type { ChaosStack } from '../lib/chaos-stack';
 import { activitiesInFlight } from '../lib/in-flight';
 import { collectOutcome, terminateStuck, waitForWorkflows } from '../lib/outcomes';

@@ -1,5 +1,5 @@
 import type { WorkflowExecutionInfo } from '@temporalio/client';
-import { roundUsd } from '../../../config/catalogue';
+import { roundUsd } from '../../../config/pricing';
 import { businessIdSchema } from '../../../workflows/scene-input';
 import { searchAttributes } from '../../../workflows/search-attributes';
 import type { Command } from '../command';

@@ -1,4 +1,4 @@
-import { rankProvidersForScene } from '../../../config/providers';
+import { rankProvidersForScene } from '../../../config/ranking';
 import type { Command } from '../command';
 import { activeCatalogue } from '../env-catalogue';
 import { exitCodes } from '../errors';

@@ -1,0 +1,41 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { formatZodError } from '../config/format-zod-error';
+import { failureTypes } from '../workflows/definitions';
+import { projectInputSchema, type ProjectInput } from '../workflows/project-input';
+import { sceneInputSchema, type SceneInput } from '../workflows/scene-input';
+import type { PreparedProject, PreparedScene, ProviderSetup } from './contracts';
+import { configuredProviders, type ActivityDeps } from './dependencies';
+
+/**
+ * Validation and the worker's provider setup, run as the workflow's first (local) activity. The schemas stay out of
+ * workflow code: the SDK evaluates a workflow's modules afresh for every run, and building the zod schemas there cost
+ * more worker CPU than the rest of the scene together. The validated input is recorded in history, so replay needs
+ * neither the schemas nor this worker's configuration.
+ */
+export function createPrepareRun(deps: ActivityDeps) {
+  const setup = (): ProviderSetup => ({
+    catalogue: deps.catalogue,
+    configured: configuredProviders(deps),
+    storageFailureMode: deps.storage.failureMode,
+  });
+  return {
+    async prepareScene(raw: SceneInput): Promise<PreparedScene> {
+      const parsed = sceneInputSchema.safeParse(raw);
+      if (!parsed.success)
+        throw ApplicationFailure.nonRetryable(
+          `invalid scene input: ${formatZodError(parsed.error)}`,
+          failureTypes.invalidInput,
+        );
+      return { input: parsed.data, setup: setup() };
+    },
+    async prepareProject(raw: ProjectInput): Promise<PreparedProject> {
+      const parsed = projectInputSchema.safeParse(raw);
+      if (!parsed.success)
+        throw ApplicationFailure.nonRetryable(
+          `invalid project input: ${formatZodError(parsed.error)}`,
+          failureTypes.invalidProjectInput,
+        );
+      return { project: parsed.data, setup: setup() };
+    },
+  };
+}
