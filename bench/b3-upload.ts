@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { uploadPartSize, uploadPartsInFlight } from '../src/activities/upload-to-s3';
 import { defaultCatalogue } from '../src/config/catalogue';
 import { createPiapiClient } from '../src/providers/piapi';
 import { s3ClientFor } from '../src/stack/s3-server';
@@ -207,7 +208,8 @@ export const b3: Benchmark = {
             `details as a cross-check.`,
           `uploadToS3 is the real activity (createActivities(deps).uploadToS3 in MockActivityEnvironment) with ` +
             `download.maxBytes 16 GiB. SDK-from-file is @aws-sdk/lib-storage Upload from fs.createReadStream of ` +
-            `curl's file with the activity's part size (8 MiB) and queue (3). Buffered is the original design: the ` +
+            `curl's file with the activity's part size (${uploadPartSize / MiB} MiB) and parts in flight ` +
+            `(${uploadPartsInFlight}). Buffered is the original design: the ` +
             `whole download collected and Buffer.concat'ed, then one PutObject. Speeds are MiB/s of wall time, ` +
             `including the final HeadObject check for uploadToS3.`,
           `Repeats: ${sizesMiB.map((s) => `${s} MiB ×${repeatsOf(s)} (buffered ×${bufferedRepeatsOf(s)})`).join(', ')}. ` +

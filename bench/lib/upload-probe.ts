@@ -4,6 +4,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createReadStream, writeFileSync } from 'node:fs';
 import { createActivities } from '../../src/activities';
 import type { UploadToS3Input, UploadToS3Output } from '../../src/activities/contracts';
+import { uploadPartSize, uploadPartsInFlight } from '../../src/activities/upload-to-s3';
 import { openVideoDownload } from '../../src/activities/video-download';
 import { defaultCatalogue } from '../../src/config/catalogue';
 import { s3ClientFor, type S3Endpoint } from '../../src/stack/s3-server';
@@ -36,10 +37,6 @@ export interface ProbeResult {
   sampledPeakRssBytes: number;
   error?: string;
 }
-
-/** Same part size and queue as upload-to-s3.ts, so the file upload differs from the activity only in its source. */
-const partSize = 8 * 1024 * 1024;
-const queueSize = 3;
 
 async function transfer(
   req: ProbeRequest,
@@ -86,8 +83,10 @@ async function transfer(
       body.on('data', (c: Buffer | string) => (bytes += c.length));
       await new Upload({
         client: s3,
-        partSize,
-        queueSize,
+        // The activity's part size and parts in flight, so the file upload differs from it only in its source (and in
+        // lib-storage's chunking, which allocates a new Buffer per part).
+        partSize: uploadPartSize,
+        queueSize: uploadPartsInFlight,
         params: { Bucket: req.s3.bucket, Key: req.key, Body: body, ContentType: 'video/mp4' },
       }).done();
       return { key: req.key, bytes };

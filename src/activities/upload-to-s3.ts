@@ -4,17 +4,23 @@ import {
   HeadObjectCommand,
   ListMultipartUploadsCommand,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { activityInfo, ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
 import { Transform, type TransformCallback } from 'node:stream';
 import { failureTypes } from '../workflows/definitions';
 import type { UploadToS3Input, UploadToS3Output } from './contracts';
 import type { ActivityDeps } from './dependencies';
+import { partSizeFor, uploadStream } from './multipart-upload';
 import { openVideoDownload, UnsafeVideoUrlError, VideoDownloadError } from './video-download';
 
-/** Bounded memory whatever the file size: at most partSize × queueSize bytes are buffered. */
-const partSize = 8 * 1024 * 1024;
-const queueSize = 3;
+/**
+ * Memory per upload: (uploadPartsInFlight + 1) part buffers, allocated once and reused (multipart-upload.ts), so
+ * 3 × 6 MiB = 18 MiB of video whatever the file size. On top of that, Node copies every received chunk of the download
+ * into a new Buffer (up to 64 KiB) that V8 frees in batches, a young-generation collection once about 32 MiB of them
+ * have piled up, plus a few MiB of heap: B3 measures 44–53 MiB peak RSS growth from 64 MiB to 2 GiB videos. 6 MiB parts
+ * hold 58 GiB in S3's 10,000 parts; a larger `download.maxBytes` grows the part size, and the memory with it.
+ */
+export const uploadPartSize = 6 * 1024 * 1024;
+export const uploadPartsInFlight = 2;
 
 export function s3KeyFor(
   prefix: string,
@@ -49,18 +55,25 @@ const livenessIntervalMs = 5_000;
  * rather than duplicates; a short or failed transfer removes what it wrote.
  */
 export function createUploadToS3(deps: ActivityDeps) {
+  // Throws here, when the worker starts, if the download limit cannot fit in S3's 10,000 parts.
+  const partSize = partSizeFor(deps.download.maxBytes, uploadPartSize);
   return async function uploadToS3(input: UploadToS3Input): Promise<UploadToS3Output> {
     const counter = new ByteCounter(deps.download.maxBytes);
     const liveness = setInterval(() => heartbeat({ bytes: counter.bytes }), livenessIntervalMs);
     try {
-      return await transfer(deps, input, counter);
+      return await transfer(deps, input, counter, partSize);
     } finally {
       clearInterval(liveness);
     }
   };
 }
 
-async function transfer(deps: ActivityDeps, input: UploadToS3Input, counter: ByteCounter): Promise<UploadToS3Output> {
+async function transfer(
+  deps: ActivityDeps,
+  input: UploadToS3Input,
+  counter: ByteCounter,
+  partSize: number,
+): Promise<UploadToS3Output> {
   const ctx = Context.current();
   const key = s3KeyFor(deps.storage.prefix, input);
   let download;
@@ -75,15 +88,16 @@ async function transfer(deps: ActivityDeps, input: UploadToS3Input, counter: Byt
   );
   download.body.pipe(counter);
 
-  const upload = new Upload({
-    client: deps.s3,
-    partSize,
-    queueSize,
-    leavePartsOnError: false,
-    params: {
+  // Cancellation and a failed download (counter errors) both stop the upload, which aborts what it started.
+  const stop = new AbortController();
+  const cancel = () => stop.abort(Object.assign(new Error('Upload aborted.'), { name: 'AbortError' }));
+  ctx.cancellationSignal.addEventListener('abort', cancel, { once: true });
+  counter.once('error', (err) => stop.abort(err));
+  try {
+    await uploadStream({
+      client: deps.s3,
       Bucket: deps.storage.bucket,
       Key: key,
-      Body: counter,
       ContentType: 'video/mp4',
       Metadata: {
         provider: input.provider,
@@ -91,15 +105,13 @@ async function transfer(deps: ActivityDeps, input: UploadToS3Input, counter: Byt
         sceneid: input.sceneId,
         scenetype: input.sceneType,
       },
-    },
-  });
-  const abortUpload = () => void upload.abort();
-  ctx.cancellationSignal.addEventListener('abort', abortUpload, { once: true });
-  const streamError = new Promise<never>((_, reject) => counter.once('error', reject));
-  try {
-    await Promise.race([upload.done(), streamError]);
+      body: counter,
+      partSize,
+      partsInFlight: uploadPartsInFlight,
+      signal: stop.signal,
+    });
   } catch (err) {
-    await upload.abort().catch(() => undefined);
+    download.body.destroy();
     await deleteQuietly(deps, key);
     if (err instanceof VideoDownloadError || err instanceof UnsafeVideoUrlError) throw downloadFailure(err, input);
     throw ApplicationFailure.create({
@@ -109,7 +121,7 @@ async function transfer(deps: ActivityDeps, input: UploadToS3Input, counter: Byt
       nonRetryable: isPermanentS3Error(err),
     });
   } finally {
-    ctx.cancellationSignal.removeEventListener('abort', abortUpload);
+    ctx.cancellationSignal.removeEventListener('abort', cancel);
   }
 
   if (download.contentLength !== undefined && counter.bytes !== download.contentLength) {
