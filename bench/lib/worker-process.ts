@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { Sandbox } from '../../src/sandbox';
 import type { Stack } from '../../src/stack/stack';
+import { workerEnv } from '../../test/helpers/worker-env';
 
 const root = join(__dirname, '..', '..');
 
@@ -33,24 +34,12 @@ export async function spawnWorker(opts: WorkerProcessOptions): Promise<WorkerPro
     cwd: root,
     execArgv: ['--require', 'tsx/cjs'],
     env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      TEMPORAL_ADDRESS: stack.temporal.address,
-      TEMPORAL_NAMESPACE: stack.temporal.namespace,
-      PIAPI_BASE_URL: sandbox.piapiBaseUrl,
-      PIAPI_API_KEY: sandbox.apiKeys.piapi,
-      RUNWAY_BASE_URL: sandbox.runwayBaseUrl,
-      RUNWAY_API_KEY: sandbox.apiKeys.runway,
-      SANDBOX_ORIGIN: sandbox.origin,
-      S3_BUCKET: stack.s3.bucket,
-      S3_ENDPOINT: stack.s3.endpoint,
-      S3_REGION: stack.s3.region,
-      S3_ACCESS_KEY_ID: stack.s3.accessKeyId,
-      S3_SECRET_ACCESS_KEY: stack.s3.secretAccessKey,
-      S3_FORCE_PATH_STYLE: 'true',
+      ...workerEnv({ temporalAddress: stack.temporal.address, namespace: stack.temporal.namespace, s3: stack.s3 }, sandbox),
       BENCH_SCENE_QUEUE: opts.sceneQueue ?? '',
       BENCH_BASELINE_QUEUE: opts.baselineQueue ?? '',
-      BENCH_MAX_ACTIVITIES: opts.maxConcurrentActivityTaskExecutions?.toString() ?? '',
+      ...(opts.maxConcurrentActivityTaskExecutions
+        ? { WORKER_MAX_CONCURRENT_ACTIVITIES: String(opts.maxConcurrentActivityTaskExecutions) }
+        : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

@@ -53,7 +53,6 @@ export function createPollStatus(deps: ActivityDeps) {
       hb.state = snapshot.state;
       hb.progress = snapshot.progress;
       await signalProgress(input, hb, snapshot);
-      heartbeat(hb);
 
       switch (snapshot.state) {
         case 'succeeded':
@@ -92,6 +91,8 @@ export function createPollStatus(deps: ActivityDeps) {
             nonRetryable: true,
           });
         default:
+          // Only a poll that waits on heartbeats: an answer in hand goes back with the completion, one RPC sooner.
+          heartbeat(hb);
           await ctx.sleep(input.intervalMs);
       }
     }
