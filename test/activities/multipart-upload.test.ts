@@ -1,27 +1,26 @@
-import {
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListMultipartUploadsCommand,
-  NoSuchKey,
-  type S3Client,
-} from '@aws-sdk/client-s3';
-import { createHash, randomBytes } from 'node:crypto';
+import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { maxParts, minPartSize, partSizeFor, uploadStream } from '../../src/activities/multipart-upload';
+import { describe, expect, it } from 'vitest';
+import {
+  maxParts,
+  minPartSize,
+  partSizeFor,
+  uploadStream,
+  type StreamUploadOptions,
+} from '../../src/activities/multipart-upload';
 import { s3ClientFor } from '../../src/stack/s3-server';
 import { stackInfo } from '../helpers/stack-info';
+import { MiB, sha256, useTestBucket } from './test-bucket';
 
-const MiB = 1024 * 1024;
 const partSize = minPartSize;
 
-let s3: S3Client;
-let bucket: string;
-beforeAll(() => {
-  s3 = s3ClientFor(stackInfo().s3);
-  bucket = stackInfo().s3.bucket;
-});
-afterAll(() => s3.destroy());
+const testBucket = useTestBucket();
+const { stored, unfinishedUploads } = testBucket;
+
+/** The upload most tests make: into the test bucket, two parts in flight. */
+const upload = (key: string, body: Readable, more: Partial<StreamUploadOptions> = {}) =>
+  uploadStream({ client: testBucket.s3, Bucket: testBucket.name, Key: key, body, partSize, partsInFlight: 2, ...more });
 
 let keys = 0;
 const uniqueKey = (name: string) => `test-multipart/${process.pid}-${++keys}-${name}`;
@@ -40,23 +39,6 @@ function source(total: number, opts: { chunk?: number; failAfter?: number; error
     },
   });
   return { data, body };
-}
-
-const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-
-async function stored(key: string): Promise<Buffer | undefined> {
-  try {
-    const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return Buffer.from(await res.Body!.transformToByteArray());
-  } catch (err) {
-    if (err instanceof NoSuchKey) return undefined;
-    throw err;
-  }
-}
-
-async function unfinishedUploads(key: string): Promise<number> {
-  const { Uploads = [] } = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: key }));
-  return Uploads.filter((u) => u.Key === key).length;
 }
 
 /** Counts UploadPart requests in progress at once on `client`. */
@@ -99,15 +81,15 @@ describe('uploadStream on the real S3 server', () => {
   it('stores an empty stream as an empty object with one PutObject', async () => {
     const key = uniqueKey('empty');
     const result = await uploadStream({
-      client: s3,
-      Bucket: bucket,
+      client: testBucket.s3,
+      Bucket: testBucket.name,
       Key: key,
       body: source(0).body,
       partSize,
       partsInFlight: 2,
     });
     expect(result).toEqual({ bytes: 0, parts: 0 });
-    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    const head = await testBucket.s3.send(new HeadObjectCommand({ Bucket: testBucket.name, Key: key }));
     expect(head.ContentLength).toBe(0);
   });
 
@@ -115,8 +97,8 @@ describe('uploadStream on the real S3 server', () => {
     const key = uniqueKey('small');
     const { data, body } = source(100_000, { chunk: 7_000 });
     const result = await uploadStream({
-      client: s3,
-      Bucket: bucket,
+      client: testBucket.s3,
+      Bucket: testBucket.name,
       Key: key,
       ContentType: 'video/mp4',
       Metadata: { provider: 'kling' },
@@ -126,7 +108,7 @@ describe('uploadStream on the real S3 server', () => {
     });
     expect(result).toEqual({ bytes: 100_000, parts: 0 });
     expect(sha256((await stored(key))!)).toBe(sha256(data));
-    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    const head = await testBucket.s3.send(new HeadObjectCommand({ Bucket: testBucket.name, Key: key }));
     expect(head.ContentType).toBe('video/mp4');
     expect(head.Metadata).toEqual({ provider: 'kling' });
   });
@@ -134,7 +116,7 @@ describe('uploadStream on the real S3 server', () => {
   it('stores a stream of exactly one part with one PutObject (no empty last part)', async () => {
     const key = uniqueKey('one-part');
     const { data, body } = source(partSize);
-    expect(await uploadStream({ client: s3, Bucket: bucket, Key: key, body, partSize, partsInFlight: 2 })).toEqual({
+    expect(await upload(key, body)).toEqual({
       bytes: partSize,
       parts: 0,
     });
@@ -149,7 +131,7 @@ describe('uploadStream on the real S3 server', () => {
       const { data, body } = source(12 * MiB, { chunk: 50_000 });
       const result = await uploadStream({
         client,
-        Bucket: bucket,
+        Bucket: testBucket.name,
         Key: key,
         ContentType: 'video/mp4',
         Metadata: { sceneid: 's1' },
@@ -161,7 +143,7 @@ describe('uploadStream on the real S3 server', () => {
       expect(concurrency.max).toBeGreaterThanOrEqual(1);
       expect(concurrency.max).toBeLessThanOrEqual(2);
       expect(sha256((await stored(key))!)).toBe(sha256(data));
-      const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      const head = await testBucket.s3.send(new HeadObjectCommand({ Bucket: testBucket.name, Key: key }));
       expect(head.ContentLength).toBe(12 * MiB);
       expect(head.ContentType).toBe('video/mp4');
       expect(head.Metadata).toEqual({ sceneid: 's1' });
@@ -177,7 +159,9 @@ describe('uploadStream on the real S3 server', () => {
     try {
       const key = uniqueKey('serial');
       const { data, body } = source(11 * MiB);
-      expect(await uploadStream({ client, Bucket: bucket, Key: key, body, partSize, partsInFlight: 1 })).toEqual({
+      expect(
+        await uploadStream({ client, Bucket: testBucket.name, Key: key, body, partSize, partsInFlight: 1 }),
+      ).toEqual({
         bytes: 11 * MiB,
         parts: 3,
       });
@@ -192,9 +176,7 @@ describe('uploadStream on the real S3 server', () => {
     const key = uniqueKey('stream-fails');
     const error = new Error('download broke');
     const { body } = source(20 * MiB, { failAfter: 12 * MiB, error });
-    await expect(uploadStream({ client: s3, Bucket: bucket, Key: key, body, partSize, partsInFlight: 2 })).rejects.toBe(
-      error,
-    );
+    await expect(upload(key, body)).rejects.toBe(error);
     expect(await stored(key)).toBeUndefined();
     expect(await unfinishedUploads(key)).toBe(0);
   });
@@ -210,9 +192,7 @@ describe('uploadStream on the real S3 server', () => {
       if (read >= 11 * MiB) stop.abort(reason);
     });
     body.pause();
-    await expect(
-      uploadStream({ client: s3, Bucket: bucket, Key: key, body, partSize, partsInFlight: 2, signal: stop.signal }),
-    ).rejects.toBe(reason);
+    await expect(upload(key, body, { signal: stop.signal })).rejects.toBe(reason);
     expect(body.destroyed).toBe(true);
     expect(await stored(key)).toBeUndefined();
     expect(await unfinishedUploads(key)).toBe(0);
@@ -221,7 +201,7 @@ describe('uploadStream on the real S3 server', () => {
   it('rejects with S3’s error, status included, and destroys the stream when storage refuses', async () => {
     const { body } = source(12 * MiB);
     const err = await uploadStream({
-      client: s3,
+      client: testBucket.s3,
       Bucket: 'no-such-bucket-for-this-test',
       Key: uniqueKey('no-bucket'),
       body,
@@ -235,8 +215,8 @@ describe('uploadStream on the real S3 server', () => {
   it('refuses a part size under S3’s minimum', async () => {
     await expect(
       uploadStream({
-        client: s3,
-        Bucket: bucket,
+        client: testBucket.s3,
+        Bucket: testBucket.name,
         Key: uniqueKey('x'),
         body: source(1).body,
         partSize: MiB,

@@ -1,14 +1,6 @@
-import {
-  CreateMultipartUploadCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListMultipartUploadsCommand,
-  NoSuchKey,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { CreateMultipartUploadCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -17,25 +9,20 @@ import type { UploadToS3Input, UploadToS3Output } from '../../src/activities/con
 import { createUploadToS3, s3KeyFor, uploadPartSize } from '../../src/activities/upload-to-s3';
 import { defaultCatalogue } from '../../src/config/catalogue';
 import { startSandbox, type Sandbox, type ScenarioInput } from '../../src/sandbox';
-import { s3ClientFor } from '../../src/stack/s3-server';
 import { failureTypes } from '../../src/workflows/definitions';
-import { stackInfo } from '../helpers/stack-info';
+import { MiB, sha256, useTestBucket } from './test-bucket';
 import { waitFor } from '../helpers/wait-for';
 import { klingBody, piapi } from '../sandbox/http';
 
-const MiB = 1024 * 1024;
 const prefix = 'test-upload';
+const testBucket = useTestBucket();
+const { stored, unfinishedUploads } = testBucket;
 
 let sandbox: Sandbox;
-let s3: S3Client;
-let bucket: string;
 beforeAll(async () => {
   sandbox = await startSandbox({ scenario: { default: { queueMs: 0, renderMs: 0, latencyMs: 0 } } });
-  s3 = s3ClientFor(stackInfo().s3);
-  bucket = stackInfo().s3.bucket;
 });
 afterAll(async () => {
-  s3?.destroy();
   await sandbox?.close();
 });
 beforeEach(() => sandbox.setScenario({ default: { queueMs: 0, renderMs: 0, latencyMs: 0 } }));
@@ -44,8 +31,8 @@ function deps(overrides: { bucket?: string; download?: Partial<ActivityDeps['dow
   return {
     catalogue: defaultCatalogue,
     providers: {},
-    s3,
-    storage: { bucket: overrides.bucket ?? bucket, prefix, failureMode: 'fail' },
+    s3: testBucket.s3,
+    storage: { bucket: overrides.bucket ?? testBucket.name, prefix, failureMode: 'fail' },
     download: { sandboxOrigin: sandbox.origin, maxBytes: 512 * MiB, ...overrides.download },
   };
 }
@@ -79,23 +66,6 @@ function run(d: ActivityDeps, input: UploadToS3Input, env = new MockActivityEnvi
   return env.run<[UploadToS3Input], UploadToS3Output, typeof uploadToS3>(uploadToS3, input);
 }
 
-async function stored(key: string): Promise<Buffer | undefined> {
-  try {
-    const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return Buffer.from(await res.Body!.transformToByteArray());
-  } catch (err) {
-    if (err instanceof NoSuchKey) return undefined;
-    throw err;
-  }
-}
-
-async function unfinishedUploads(key: string): Promise<number> {
-  const { Uploads = [] } = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: key }));
-  return Uploads.filter((u) => u.Key === key).length;
-}
-
-const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-
 async function served(url: string): Promise<Buffer> {
   return Buffer.from(await (await fetch(url)).arrayBuffer());
 }
@@ -114,8 +84,8 @@ describe('uploadToS3 on the real S3 server', () => {
     expect(20 * MiB).toBeGreaterThan(2 * uploadPartSize);
     const { input, key } = await sandboxVideo({ videoBytes: 20 * MiB });
     const out = await run(deps(), input);
-    expect(out).toEqual({ s3Key: key, s3Url: `s3://${bucket}/${key}`, bytes: 20 * MiB });
-    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    expect(out).toEqual({ s3Key: key, s3Url: `s3://${testBucket.name}/${key}`, bytes: 20 * MiB });
+    const head = await testBucket.s3.send(new HeadObjectCommand({ Bucket: testBucket.name, Key: key }));
     expect(head.ContentLength).toBe(20 * MiB);
     expect(head.ContentType).toBe('video/mp4');
     expect(head.Metadata).toEqual({ provider: 'kling', taskid: input.taskId, sceneid: 's1', scenetype: 'hook' });
@@ -164,7 +134,7 @@ describe('uploadToS3 on the real S3 server', () => {
 
   it('an attempt after the first clears multipart uploads an earlier attempt left behind', async () => {
     const { input, key } = await sandboxVideo();
-    await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
+    await testBucket.s3.send(new CreateMultipartUploadCommand({ Bucket: testBucket.name, Key: key }));
     expect(await unfinishedUploads(key)).toBe(1);
     await run(deps(), input, new MockActivityEnvironment({ attempt: 2 }));
     expect(await unfinishedUploads(key)).toBe(0);
