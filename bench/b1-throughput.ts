@@ -198,9 +198,10 @@ export const b1: Benchmark = {
               `N / (last result − first start). Ratio = scene/baseline per repeat, median over ${repeats}. The ` +
               `tail-free ratio uses the completions between the 10th and 90th percentile instead, to show how much ` +
               `of the gap is a few slow workflows (details.scenes[].slowest says where their histories were quiet).`,
-            `A scene is four activities (loadProviderSetup, createTask, pollStatus, uploadToS3), one HTTP create, ` +
-              `one poll, one download, an S3 PutObject + HeadObject and four search-attribute upserts; the baseline is ` +
-              `three activities and nothing else. The CPU rows show where the time goes on this 2-core machine, ` +
+            `A scene is a local activity (prepareScene: validation and provider setup) and three activities ` +
+              `(createTask, pollStatus, uploadToS3) doing one HTTP create, one poll, one download and one S3 ` +
+              `PutObject, plus three search-attribute upserts and a memo; the baseline is three activities and ` +
+              `nothing else. The CPU rows show where the time goes on this 2-core machine, ` +
               `where the worker, the dev server, the S3 server and the load generator share both cores; CPU time ` +
               `per workflow = the process's average CPU over the batch × batch seconds / N.`,
           ],
