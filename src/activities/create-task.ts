@@ -39,7 +39,9 @@ export function createCreateTask(deps: ActivityDeps) {
     const ctx = Context.current();
     const startedAt = Date.now();
     const requestTimeoutMs = deps.requestTimeoutMs ?? 30_000;
-    heartbeat();
+    // No heartbeat up front: the SDK sends an attempt's first heartbeat at once and throttles the next ones, and the
+    // one that must not wait is the task id below (a worker lost before it reaches the server leaves a paid task that
+    // nobody recorded). Only a create slower than the liveness interval heartbeats before it.
     const liveness = setInterval(() => heartbeat(), livenessIntervalMs);
     try {
       for (let retry = 0; ; retry++) {

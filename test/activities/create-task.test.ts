@@ -1,0 +1,68 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActivityDeps } from '../../src/activities';
+import type { CreateTaskInput, CreateTaskOutput } from '../../src/activities/contracts';
+import { createCreateTask } from '../../src/activities/create-task';
+import { defaultCatalogue } from '../../src/config/catalogue';
+import { startSandbox, type Sandbox } from '../../src/sandbox';
+import { failureTypes } from '../../src/workflows/definitions';
+import { sandboxActivityDeps } from '../helpers/sandbox-deps';
+import { stackInfo } from '../helpers/stack-info';
+
+let sandbox: Sandbox;
+let deps: ActivityDeps;
+beforeAll(async () => {
+  sandbox = await startSandbox({ scenario: { default: { queueMs: 0, renderMs: 0, latencyMs: 0 } } });
+  deps = sandboxActivityDeps(sandbox, stackInfo().s3);
+});
+afterAll(async () => {
+  deps?.s3.destroy();
+  await sandbox?.close();
+});
+
+const kling = defaultCatalogue.find((p) => p.key === 'kling')!;
+const input = (prompt: string): CreateTaskInput => ({
+  provider: 'kling',
+  model: { route: kling.route, model: kling.model, taskType: kling.taskType, options: kling.options },
+  allowedDurationsSec: kling.allowedDurationsSec,
+  prompt,
+  durationSec: 5,
+  aspectRatio: '16:9',
+});
+
+function run(prompt: string, env: MockActivityEnvironment) {
+  const createTask = createCreateTask(deps);
+  return env.run<[CreateTaskInput], CreateTaskOutput, typeof createTask>(createTask, input(prompt));
+}
+
+const tasksFor = (prompt: string) => sandbox.stats().tasks.filter((t) => t.prompt === prompt);
+
+describe('createTask', () => {
+  it('makes the task id its first heartbeat, the one the worker sends without throttling', async () => {
+    const env = new MockActivityEnvironment();
+    const heartbeats: unknown[] = [];
+    env.on('heartbeat', (details: unknown) => heartbeats.push(details));
+    const out = await run('first heartbeat', env);
+    expect(heartbeats).toEqual([{ phase: 'created', taskId: out.taskId, durationSec: 5 }]);
+    expect(tasksFor('first heartbeat').map((t) => t.taskId)).toEqual([out.taskId]);
+  });
+
+  it('a retry after a lost worker returns the recorded task without sending the create again', async () => {
+    const first = await run('recovered', new MockActivityEnvironment());
+    const retry = new MockActivityEnvironment({
+      attempt: 2,
+      heartbeatDetails: { phase: 'created', taskId: first.taskId, durationSec: 5 },
+    });
+    expect(await run('recovered', retry)).toEqual({ taskId: first.taskId, durationSec: 5, recovered: true });
+    expect(tasksFor('recovered')).toHaveLength(1);
+  });
+
+  it('a retry with no recorded task is ambiguous and sends nothing', async () => {
+    const err = await run('unrecorded', new MockActivityEnvironment({ attempt: 2 })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApplicationFailure);
+    expect((err as ApplicationFailure).type).toBe(failureTypes.ambiguousCreate);
+    expect((err as ApplicationFailure).nonRetryable).toBe(true);
+    expect(tasksFor('unrecorded')).toHaveLength(0);
+  });
+});
