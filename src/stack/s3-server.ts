@@ -1,6 +1,6 @@
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, portAcceptsConnections, waitUntil } from './free-port';
 import { startManaged, type ManagedProcess } from './managed-process';
@@ -38,15 +38,44 @@ export function s3ClientFor(endpoint: S3Endpoint): S3Client {
   });
 }
 
-/** A real S3 gateway (versitygw, POSIX backend) on loopback, with fresh root credentials for each start. */
+interface RootCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+/**
+ * The root credentials of the S3 server on `dataDir`: minted at random on the first start and kept in
+ * `credentials.json` (mode 0600) next to the backend root, so a restart on the same data serves the same
+ * credentials and clients holding them (running workers) keep working.
+ */
+function rootCredentials(dataDir: string): RootCredentials {
+  const file = join(dataDir, 'credentials.json');
+  if (existsSync(file)) {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as Partial<RootCredentials>;
+    if (typeof saved.accessKeyId !== 'string' || typeof saved.secretAccessKey !== 'string') {
+      throw new Error(`${file} does not hold accessKeyId and secretAccessKey; delete it to mint new credentials`);
+    }
+    return { accessKeyId: saved.accessKeyId, secretAccessKey: saved.secretAccessKey };
+  }
+  const fresh: RootCredentials = {
+    accessKeyId: `local${randomBytes(6).toString('hex')}`,
+    secretAccessKey: randomBytes(24).toString('hex'),
+  };
+  writeFileSync(file, `${JSON.stringify(fresh, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  return fresh;
+}
+
+/**
+ * A real S3 gateway (versitygw, POSIX backend) on loopback. A fresh data directory gets random root credentials; a
+ * restart on the same directory (pass the previous `port` too) serves the same ones, so existing clients still work.
+ */
 export async function startS3Server(opts: S3ServerOptions): Promise<S3Server> {
   const port = opts.port ?? (await freePort());
   const objects = join(opts.dataDir, 'objects');
   const meta = join(opts.dataDir, 'meta');
   mkdirSync(objects, { recursive: true });
   mkdirSync(meta, { recursive: true });
-  const accessKeyId = `local${randomBytes(6).toString('hex')}`;
-  const secretAccessKey = randomBytes(24).toString('hex');
+  const { accessKeyId, secretAccessKey } = rootCredentials(opts.dataDir);
   const proc = startManaged({
     name: 'versitygw',
     command: opts.binary,

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
 import { stackInfo } from '../helpers/stack-info';
+import { workerEnv } from '../helpers/worker-env';
 import { uniqueTaskQueue } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait-for';
-import { jsonOf, runCli, spawnCli, stackEnv } from './cli/run-cli';
+import { generateFlags, jsonOf, runCli, spawnCli, stackEnv } from './cli/run-cli';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -16,18 +17,7 @@ afterAll(async () => {
 describe('scene-video worker', () => {
   it('runs a worker from the environment that generates a scene, and drains and exits 0 on Ctrl-C', async () => {
     const taskQueue = uniqueTaskQueue('cli-worker');
-    const stack = stackInfo();
-    const worker = spawnCli(['worker'], {
-      ...stackEnv(taskQueue),
-      PIAPI_BASE_URL: sandbox.piapiBaseUrl,
-      PIAPI_API_KEY: sandbox.apiKeys.piapi,
-      SANDBOX_ORIGIN: sandbox.origin,
-      S3_BUCKET: stack.s3.bucket,
-      S3_ENDPOINT: stack.s3.endpoint,
-      S3_REGION: stack.s3.region,
-      S3_ACCESS_KEY_ID: stack.s3.accessKeyId,
-      S3_SECRET_ACCESS_KEY: stack.s3.secretAccessKey,
-    });
+    const worker = spawnCli(['worker'], workerEnv(stackInfo(), sandbox, { taskQueue, providers: ['piapi'] }));
     try {
       await waitFor(async () => worker.stdoutText().includes('scene-video worker on'), 60_000);
       expect(worker.stdoutText()).toContain(
@@ -37,23 +27,7 @@ describe('scene-video worker', () => {
 
       const sceneId = `w-${taskQueue.slice(-8)}`;
       const run = await runCli(
-        [
-          'generate',
-          '--scene-id',
-          sceneId,
-          '--scene-type',
-          'broll',
-          '--prompt',
-          'A calm forest',
-          '--duration',
-          '5',
-          '--aspect',
-          '16:9',
-          '--poll-interval-ms',
-          '200',
-          '--wait',
-          '--json',
-        ],
+        ['generate', ...generateFlags({ sceneId, sceneType: 'broll', prompt: 'A calm forest' }), '--wait', '--json'],
         stackEnv(taskQueue),
       );
       expect(run.code, run.stderr).toBe(0);

@@ -9,7 +9,7 @@ import { generateSceneVideo } from '../../src/workflows';
 import { getProgress } from '../../src/workflows/definitions';
 import { sandboxKey, startSceneHarness, type SceneHarness } from '../helpers/scene-harness';
 import { waitFor } from '../helpers/wait-for';
-import { jsonOf, runCli, spawnCli, stackEnv } from './cli/run-cli';
+import { generateFlags, jsonOf, runCli, spawnCli, stackEnv } from './cli/run-cli';
 
 let h: SceneHarness;
 let env: NodeJS.ProcessEnv;
@@ -30,23 +30,8 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const sceneFlags = (sceneId: string, extra: string[] = []) => [
-  '--project',
-  projectId,
-  '--scene-id',
-  sceneId,
-  '--scene-type',
-  'testimonial',
-  '--prompt',
-  'A customer smiles at the camera',
-  '--duration',
-  '5',
-  '--aspect',
-  '16:9',
-  '--poll-interval-ms',
-  '200',
-  ...extra,
-];
+const sceneFlags = (sceneId: string, extra: string[] = []) =>
+  generateFlags({ projectId, sceneId, sceneType: 'testimonial', prompt: 'A customer smiles at the camera' }, extra);
 
 async function expectNoWorkflow(workflowId: string): Promise<void> {
   const err = await h.client.workflow

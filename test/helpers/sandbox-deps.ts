@@ -9,6 +9,8 @@ export interface SandboxDepsOptions {
   routes?: ('piapi' | 'runway')[];
   failureMode?: 'provider-url' | 'fail';
   catalogue?: Catalogue;
+  /** Where clips are stored in the bucket; `ai-videos` by default. */
+  prefix?: string;
 }
 
 /** Activity dependencies wired to an in-process sandbox over HTTP and to a real S3 server. */
@@ -25,7 +27,7 @@ export function sandboxActivityDeps(sandbox: Sandbox, s3: S3Endpoint, opts: Sand
         : {}),
     },
     s3: s3ClientFor(s3),
-    storage: { bucket: s3.bucket, prefix: 'ai-videos', failureMode: opts.failureMode ?? 'provider-url' },
+    storage: { bucket: s3.bucket, prefix: opts.prefix ?? 'ai-videos', failureMode: opts.failureMode ?? 'provider-url' },
     download: { sandboxOrigin: sandbox.origin, maxBytes: 512 * 1024 * 1024 },
     requestTimeoutMs: 5_000,
   };

@@ -4,12 +4,12 @@ import type { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import type { ActivityDeps } from '../../src/activities';
 import { defaultCatalogue, type Catalogue, type ProviderConfig } from '../../src/config/catalogue';
-import { createSceneWorker } from '../../src/create-worker';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
 import { inspectMp4, type Mp4Info } from '../../src/sandbox/mp4-inspect';
 import type { ScenarioInput } from '../../src/sandbox/scenario';
 import type { SceneInput } from '../../src/workflows/scene-input';
 import { sandboxActivityDeps, type SandboxDepsOptions } from './sandbox-deps';
+import { runSandboxWorker } from './sandbox-worker';
 import { stackInfo } from './stack-info';
 import { connectClient, connectWorker, uniqueTaskQueue } from './temporal';
 
@@ -45,14 +45,13 @@ export async function startSceneHarness(
   const s3 = deps.s3;
   const { client, connection } = await connectClient();
   const taskQueue = uniqueTaskQueue('scene');
-  const worker = await createSceneWorker({
+  const { worker, close } = await runSandboxWorker({
     connection: await connectWorker(),
     namespace: stack.namespace,
     taskQueue,
+    sandbox,
     deps,
-    maxHeartbeatThrottleInterval: '1 second',
   });
-  const running = worker.run();
   const readObject = async (key: string) => {
     const res = await s3.send(new GetObjectCommand({ Bucket: stack.s3.bucket, Key: key }));
     return res.Body!.transformToByteArray();
@@ -79,11 +78,8 @@ export async function startSceneHarness(
     readObject,
     inspectObject: async (key) => inspectMp4(await readObject(key)),
     async close() {
-      worker.shutdown();
-      await running;
+      await close();
       await connection.close();
-      await sandbox.close();
-      s3.destroy();
     },
   };
 }

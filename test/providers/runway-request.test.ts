@@ -2,21 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { thrown } from './thrown';
 import { buildRunwayTaskRequest, type BuiltRunwayTask } from '../../src/providers/runway';
 import type { GenerationRequest, ProviderModelSettings } from '../../src/providers/types';
+import { fox, generationRequest, image } from '../helpers/generation-request';
 import { fixture } from './stub-server';
 
-const fox = 'A red fox runs through fresh snow';
-const image = 'https://cdn.example.com/frames/fox.png';
-
-function request(model: Omit<ProviderModelSettings, 'route'>, overrides: Partial<GenerationRequest> = {}) {
-  return {
-    prompt: fox,
-    negativePrompt: 'blurry',
-    durationSec: 8,
-    aspectRatio: '16:9',
-    ...overrides,
-    model: { route: 'runway', ...model },
-  } satisfies GenerationRequest;
-}
+const request = (model: Omit<ProviderModelSettings, 'route'>, overrides?: Partial<GenerationRequest>) =>
+  generationRequest('runway', model, overrides);
 
 describe('buildRunwayTaskRequest: exact bodies', () => {
   it.each<[string, GenerationRequest, BuiltRunwayTask]>([

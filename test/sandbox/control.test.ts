@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type Sandbox, type ScenarioInput, startSandbox } from '../../src/sandbox';
 import { call, fast, gen45Body, klingBody, piapi, runway } from './http';
+import { useSandbox } from './use-sandbox';
 
 let sb: Sandbox;
 
-beforeAll(async () => {
-  sb = await startSandbox({ scenario: fast });
-});
-afterAll(() => sb.close());
-beforeEach(() => {
-  sb.setScenario(fast);
-  sb.reset();
-});
+useSandbox((started) => (sb = started));
 
 describe('stats', () => {
   it('counts requests per route and status, tasks per api:model, and lists every task', async () => {

@@ -1,9 +1,10 @@
 import { type IncomingMessage, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Sandbox, startSandbox } from '../../src/sandbox';
+import { describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../src/sandbox';
 import { waitFor } from '../helpers/wait-for';
 import { call, fast, klingBody, piapi } from './http';
+import { useSandbox } from './use-sandbox';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const RFC3339_NANO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z$/;
@@ -13,14 +14,9 @@ const zeroError = { code: 0, raw_message: '', message: '', detail: null };
 let sb: Sandbox;
 let api: ReturnType<typeof piapi>;
 
-beforeAll(async () => {
-  sb = await startSandbox({ scenario: fast });
-  api = piapi(sb);
-});
-afterAll(() => sb.close());
-beforeEach(() => {
-  sb.setScenario(fast);
-  sb.reset();
+useSandbox((started) => {
+  sb = started;
+  api = piapi(started);
 });
 
 describe('PiAPI auth', () => {

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Sandbox, startSandbox } from '../../src/sandbox';
+import { describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../src/sandbox';
 import { waitFor } from '../helpers/wait-for';
 import { call, fast, gen45Body, runway } from './http';
+import { useSandbox } from './use-sandbox';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -17,14 +18,9 @@ const turboBody = (extra: Record<string, unknown> = {}) => ({
 let sb: Sandbox;
 let api: ReturnType<typeof runway>;
 
-beforeAll(async () => {
-  sb = await startSandbox({ scenario: fast });
-  api = runway(sb);
-});
-afterAll(() => sb.close());
-beforeEach(() => {
-  sb.setScenario(fast);
-  sb.reset();
+useSandbox((started) => {
+  sb = started;
+  api = runway(started);
 });
 
 describe('Runway headers', () => {

@@ -1,19 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Sandbox, startSandbox } from '../../src/sandbox';
+import { describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../src/sandbox';
 import { inspectMp4 } from '../../src/sandbox/mp4-inspect';
 import { call, fast, gen45Body, klingBody, piapi, runway } from './http';
+import { useSandbox } from './use-sandbox';
 
 let sb: Sandbox;
 
-beforeAll(async () => {
-  sb = await startSandbox({ scenario: fast });
-});
-afterAll(() => sb.close());
-beforeEach(() => {
-  sb.setScenario(fast);
-  sb.reset();
-});
+useSandbox((started) => (sb = started));
 
 async function piapiVideoUrl(body: unknown): Promise<string> {
   const api = piapi(sb);

@@ -1,13 +1,9 @@
-import { S3Client } from '@aws-sdk/client-s3';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
-import type { ActivityDeps } from '../../../src/activities';
-import { defaultCatalogue } from '../../../src/config/catalogue';
-import { createSceneWorker } from '../../../src/create-worker';
-import { createPiapiClient } from '../../../src/providers/piapi';
-import { createRunwayClient } from '../../../src/providers/runway';
 import { startSandbox, type Sandbox, type ScenarioInput } from '../../../src/sandbox';
-import { s3ClientFor } from '../../../src/stack/s3-server';
+import { sandboxActivityDeps } from '../../helpers/sandbox-deps';
+import { runSandboxWorker } from '../../helpers/sandbox-worker';
 import type { ChaosStack } from './chaos-stack';
 
 let runtimeInstalled = false;
@@ -35,54 +31,16 @@ export async function startLane(stack: ChaosStack, opts: LaneOptions): Promise<L
     Runtime.install({ logger: new DefaultLogger('ERROR', () => undefined) });
   }
   const sandbox = await startSandbox({ scenario: opts.scenario });
-  const s3 = s3ClientFor(stack.s3);
-  const routes = new Set(opts.routes ?? ['piapi', 'runway']);
   const id = randomUUID().slice(0, 8);
   const prefix = `chaos/${id}`;
-  const deps: ActivityDeps = {
-    catalogue: defaultCatalogue,
-    providers: {
-      ...(routes.has('piapi')
-        ? { piapi: createPiapiClient({ baseUrl: sandbox.piapiBaseUrl, apiKey: sandbox.apiKeys.piapi }) }
-        : {}),
-      ...(routes.has('runway')
-        ? { runway: createRunwayClient({ baseUrl: sandbox.runwayBaseUrl, apiKey: sandbox.apiKeys.runway }) }
-        : {}),
-    },
-    s3,
-    storage: { bucket: stack.s3.bucket, prefix, failureMode: 'provider-url' },
-    download: { sandboxOrigin: sandbox.origin, maxBytes: 512 * 1024 * 1024 },
-    requestTimeoutMs: 5_000,
-  };
-  const connection = await NativeConnection.connect({ address: stack.temporalAddress });
+  const deps = sandboxActivityDeps(sandbox, stack.s3, { routes: opts.routes, prefix });
   const taskQueue = `chaos-lane-${id}`;
-  let worker: Worker;
-  try {
-    worker = await createSceneWorker({
-      connection,
-      namespace: stack.namespace,
-      taskQueue,
-      deps,
-      maxHeartbeatThrottleInterval: '1 second',
-    });
-  } catch (err) {
-    await connection.close();
-    await sandbox.close();
-    throw err;
-  }
-  const running = worker.run();
-  return {
-    sandbox,
+  const { close } = await runSandboxWorker({
+    connection: await NativeConnection.connect({ address: stack.temporalAddress }),
+    namespace: stack.namespace,
     taskQueue,
-    prefix,
-    s3,
-    bucket: stack.s3.bucket,
-    async close() {
-      worker.shutdown();
-      await running;
-      await connection.close();
-      await sandbox.close();
-      s3.destroy();
-    },
-  };
+    sandbox,
+    deps,
+  });
+  return { sandbox, taskQueue, prefix, s3: deps.s3, bucket: stack.s3.bucket, close };
 }

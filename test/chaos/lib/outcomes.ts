@@ -67,6 +67,16 @@ export async function collectOutcome(client: Client, workflowId: string, tag: st
   }
 }
 
+/** The outcome of each scene, `ids[i]` being the workflow of `scenes[i]`. */
+export function collectOutcomes(
+  client: Client,
+  scenes: { tag: string }[],
+  ids: string[],
+  stuck: Set<string>,
+): Promise<SceneOutcome[]> {
+  return Promise.all(scenes.map((s, i) => collectOutcome(client, ids[i]!, s.tag, stuck.has(ids[i]!))));
+}
+
 export async function terminateStuck(client: Client, workflowIds: Iterable<string>): Promise<void> {
   for (const id of workflowIds) {
     await client.workflow

@@ -34,6 +34,19 @@ export function emptyReport(name: string): ScenarioReport {
   };
 }
 
+/**
+ * For scenarios where every scene must store its clip: each outcome is a scene, a stored clip completes it, and any
+ * other end is a problem (a stuck one is counted by `addAudits`).
+ */
+export function tallyStored(report: ScenarioReport, outcomes: SceneOutcome[]): void {
+  report.scenes = outcomes.length;
+  for (const o of outcomes) {
+    if (o.status === 'completed' && o.result?.stored) report.completed++;
+    else if (o.status !== 'stuck')
+      report.problems.push(`${o.workflowId} did not store its clip: ${o.failure?.message ?? o.result?.warning}`);
+  }
+}
+
 /** Folds the ledger and storage audits into the report; every finding is also listed as a problem or a figure. */
 export function addAudits(report: ScenarioReport, outcomes: SceneOutcome[], payments: PaymentAudit, storage?: StorageAudit): void {
   report.stuck += outcomes.filter((o) => o.status === 'stuck').length;

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { Sandbox } from '../../../src/sandbox';
 import type { S3Endpoint } from '../../../src/stack/s3-server';
+import { workerEnv } from '../../helpers/worker-env';
 import type { ChaosStack } from './chaos-stack';
 
 const root = join(__dirname, '..', '..', '..');
@@ -36,28 +37,12 @@ export class WorkerSupervisor {
   async start(): Promise<void> {
     const { stack, sandbox, taskQueue, s3Prefix } = this.opts;
     const s3 = this.opts.s3 ?? stack.s3;
-    const keys = sandbox.apiKeys;
     const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(root, 'src', 'worker.ts')], {
       cwd: root,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        TEMPORAL_ADDRESS: stack.temporalAddress,
-        TEMPORAL_NAMESPACE: stack.namespace,
-        TEMPORAL_TASK_QUEUE: taskQueue,
-        PIAPI_BASE_URL: sandbox.piapiBaseUrl,
-        PIAPI_API_KEY: keys.piapi,
-        RUNWAY_BASE_URL: sandbox.runwayBaseUrl,
-        RUNWAY_API_KEY: keys.runway,
-        SANDBOX_ORIGIN: sandbox.origin,
-        S3_BUCKET: s3.bucket,
-        S3_PREFIX: s3Prefix,
-        S3_ENDPOINT: s3.endpoint,
-        S3_REGION: s3.region,
-        S3_ACCESS_KEY_ID: s3.accessKeyId,
-        S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
-        S3_FORCE_PATH_STYLE: 'true',
-      },
+      env: workerEnv({ temporalAddress: stack.temporalAddress, namespace: stack.namespace, s3 }, sandbox, {
+        taskQueue,
+        s3Prefix,
+      }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;

@@ -3,9 +3,9 @@ import { startProjectVideos, startSceneVideo } from '../../../src/client';
 import { sandboxApiKeys, startSandbox, type ScenarioInput } from '../../../src/sandbox';
 import { projectWorkflowId, sceneWorkflowId } from '../../../src/workflows/workflow-ids';
 import type { ChaosStack } from '../lib/chaos-stack';
-import { collectOutcome, terminateStuck, waitForWorkflows } from '../lib/outcomes';
-import { auditPayments } from '../lib/payment-audit';
-import { addAudits, emptyReport, type ScenarioReport } from '../lib/report';
+import { concludeScenario } from '../lib/conclude';
+import { collectOutcomes, waitForWorkflows } from '../lib/outcomes';
+import { emptyReport, type ScenarioReport } from '../lib/report';
 import { chaosScene, input, runTag } from '../lib/scenes';
 import { findSecrets, scanWorkflows, workerSecrets } from '../lib/secret-scan';
 import { WorkerSupervisor } from '../lib/worker-process';
@@ -78,9 +78,7 @@ export async function secrets(stack: ChaosStack): Promise<ScenarioReport> {
     const allIds = [...ids, projectWorkflowId(projectId)];
 
     const stuck = await waitForWorkflows(client, allIds, 3 * 60_000);
-    const outcomes = await Promise.all(
-      scenes.map((s, i) => collectOutcome(client, ids[i]!, s.tag, stuck.has(ids[i]!))),
-    );
+    const outcomes = await collectOutcomes(client, scenes, ids, stuck);
     report.scenes = outcomes.length;
     outcomes.forEach((o, i) => {
       const shouldFail = i === 4;
@@ -112,9 +110,7 @@ export async function secrets(stack: ChaosStack): Promise<ScenarioReport> {
     report.figures.push(
       `scanned ${allIds.length} workflow histories, search attributes and memos, ${worker.output().split('\n').length} worker log lines and every error message`,
     );
-    addAudits(report, outcomes, auditPayments(outcomes, sandbox.stats()));
-    await terminateStuck(client, stuck);
-    return report;
+    return await concludeScenario(report, { client, sandbox, outcomes, stuck });
   } finally {
     await worker.stop();
     await connection.close();

@@ -1,15 +1,13 @@
 import { Client, Connection } from '@temporalio/client';
 import { startProjectVideos, startSceneVideo } from '../../../src/client';
 import { startSandbox, type ScenarioInput } from '../../../src/sandbox';
-import { s3ClientFor } from '../../../src/stack/s3-server';
 import { projectWorkflowId, sceneWorkflowId } from '../../../src/workflows/workflow-ids';
+import { concludeScenario } from '../lib/conclude';
 import { activitiesInFlight } from '../lib/in-flight';
-import { collectOutcome, terminateStuck, waitForWorkflows } from '../lib/outcomes';
-import { auditPayments } from '../lib/payment-audit';
-import { addAudits, emptyReport, type ScenarioReport } from '../lib/report';
+import { collectOutcomes, waitForWorkflows } from '../lib/outcomes';
+import { emptyReport, tallyStored, type ScenarioReport } from '../lib/report';
 import type { RestartableStack } from '../lib/restartable-stack';
 import { chaosScene, input, runTag } from '../lib/scenes';
-import { auditStorage } from '../lib/storage-audit';
 import { WorkerSupervisor } from '../lib/worker-process';
 
 const videoBytes = 1024 * 1024;
@@ -39,7 +37,6 @@ export async function serverRestart(
   const worker = new WorkerSupervisor({ stack, sandbox, taskQueue, s3Prefix: prefix });
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const client = new Client({ connection, namespace: stack.namespace });
-  const s3 = s3ClientFor(stack.s3);
   let watching = true;
   try {
     await worker.start();
@@ -80,29 +77,15 @@ export async function serverRestart(
     watching = false;
     await supervising;
     report.figures.push(`worker restarts after it exited on its own: ${worker.unexpectedExits}`);
-    const outcomes = await Promise.all(
-      scenes.map((s, i) => collectOutcome(client, ids[i]!, s.tag, stuck.has(ids[i]!))),
-    );
-    report.scenes = outcomes.length;
-    for (const o of outcomes) {
-      if (o.status === 'completed' && o.result?.stored) report.completed++;
-      else if (o.status !== 'stuck')
-        report.problems.push(`${o.workflowId} did not store its clip: ${o.failure?.message ?? o.result?.warning}`);
-    }
+    const outcomes = await collectOutcomes(client, scenes, ids, stuck);
+    tallyStored(report, outcomes);
     if (stuck.has(projectWorkflowId(projectId))) report.problems.push(`stuck: project ${projectId}`);
-    addAudits(
-      report,
-      outcomes,
-      auditPayments(outcomes, sandbox.stats()),
-      await auditStorage(s3, stack.s3.bucket, prefix, outcomes, videoBytes),
-    );
-    await terminateStuck(client, stuck);
-    return report;
+    const storage = { endpoint: stack.s3, prefix, videoBytes };
+    return await concludeScenario(report, { client, sandbox, outcomes, stuck, storage });
   } finally {
     watching = false;
     await worker.stop();
     await connection.close();
     await sandbox.close();
-    s3.destroy();
   }
 }

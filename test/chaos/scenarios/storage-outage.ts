@@ -1,14 +1,12 @@
 import { Client, Connection } from '@temporalio/client';
 import { startSceneVideo } from '../../../src/client';
 import { startSandbox } from '../../../src/sandbox';
-import { s3ClientFor } from '../../../src/stack/s3-server';
 import type { ChaosStack } from '../lib/chaos-stack';
+import { concludeScenario } from '../lib/conclude';
 import { activitiesInFlight } from '../lib/in-flight';
-import { collectOutcome, promptTag, terminateStuck, waitForWorkflows } from '../lib/outcomes';
-import { auditPayments } from '../lib/payment-audit';
-import { addAudits, emptyReport, type ScenarioReport } from '../lib/report';
+import { collectOutcomes, promptTag, waitForWorkflows } from '../lib/outcomes';
+import { emptyReport, tallyStored, type ScenarioReport } from '../lib/report';
 import { chaosScene, input, runTag } from '../lib/scenes';
-import { auditStorage } from '../lib/storage-audit';
 import type { StorageControl } from '../lib/storage-control';
 import { WorkerSupervisor } from '../lib/worker-process';
 
@@ -66,29 +64,20 @@ export async function storageOutage(
     report.figures.push(`S3 down for ${opts.downMs / 1000} s with ${inFlight} upload(s) in flight`);
 
     const stuck = await waitForWorkflows(client, ids, 6 * 60_000);
-    const outcomes = await Promise.all(
-      scenes.map((s, i) => collectOutcome(client, ids[i]!, s.tag, stuck.has(ids[i]!))),
-    );
-    report.scenes = outcomes.length;
-    for (const o of outcomes) {
-      if (o.status === 'completed' && o.result?.stored) report.completed++;
-      else if (o.status !== 'stuck')
-        report.problems.push(`${o.workflowId} did not store its clip: ${o.failure?.message ?? o.result?.warning}`);
-    }
+    const outcomes = await collectOutcomes(client, scenes, ids, stuck);
+    tallyStored(report, outcomes);
     const uploadsPerClip = scenes.map((s) => {
       const task = sandbox.stats().tasks.find((t) => t.prompt.includes(promptTag(s.tag)));
       return task ? (sandbox.stats().downloads[task.taskId]?.count ?? 0) : 0;
     });
     report.figures.push(`downloads per clip (1 = untouched by the outage): ${uploadsPerClip.join(', ')}`);
-    const s3 = s3ClientFor(storage.endpoint());
-    try {
-      const storageAudit = await auditStorage(s3, storage.endpoint().bucket, prefix, outcomes, opts.videoBytes);
-      addAudits(report, outcomes, auditPayments(outcomes, sandbox.stats()), storageAudit);
-    } finally {
-      s3.destroy();
-    }
-    await terminateStuck(client, stuck);
-    return report;
+    return await concludeScenario(report, {
+      client,
+      sandbox,
+      outcomes,
+      stuck,
+      storage: { endpoint: storage.endpoint(), prefix, videoBytes: opts.videoBytes },
+    });
   } finally {
     await worker.stop();
     await connection.close();

@@ -1,15 +1,13 @@
 import { Client, Connection } from '@temporalio/client';
 import { startSceneVideo } from '../../../src/client';
 import { startSandbox, type Sandbox, type ScenarioInput } from '../../../src/sandbox';
-import { s3ClientFor } from '../../../src/stack/s3-server';
 import { getProgress } from '../../../src/workflows/definitions';
 import { sceneWorkflowId } from '../../../src/workflows/workflow-ids';
 import type { ChaosStack } from '../lib/chaos-stack';
-import { collectOutcome, promptTag, terminateStuck, waitForWorkflows, type SceneOutcome } from '../lib/outcomes';
-import { auditPayments } from '../lib/payment-audit';
-import { addAudits, emptyReport, type ScenarioReport } from '../lib/report';
+import { concludeScenario } from '../lib/conclude';
+import { collectOutcomes, promptTag, waitForWorkflows, type SceneOutcome } from '../lib/outcomes';
+import { emptyReport, type ScenarioReport } from '../lib/report';
 import { chaosScene, input, runTag } from '../lib/scenes';
-import { auditStorage } from '../lib/storage-audit';
 import { WorkerSupervisor } from '../lib/worker-process';
 
 const videoBytes = 2 * 1024 * 1024;
@@ -61,7 +59,6 @@ export async function targetedKills(stack: ChaosStack): Promise<ScenarioReport> 
   const workers = queues.map((taskQueue) => new WorkerSupervisor({ stack, sandbox, taskQueue, s3Prefix: prefix }));
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const client = new Client({ connection, namespace: stack.namespace });
-  const s3 = s3ClientFor(stack.s3);
   const polling = { intervalMs: 1_000, providerDeadlineMs: 10 * 60_000 };
   const scenes = [
     chaosScene(tag, 0, {
@@ -133,25 +130,16 @@ export async function targetedKills(stack: ChaosStack): Promise<ScenarioReport> 
 
     const stuck = await waitForWorkflows(client, ids, 5 * 60_000);
     report.figures.push(`all three scenes ended ${((Date.now() - began) / 1000).toFixed(0)} s in`);
-    const outcomes = await Promise.all(
-      scenes.map((s, i) => collectOutcome(client, ids[i]!, s.tag, stuck.has(ids[i]!))),
-    );
+    const outcomes = await collectOutcomes(client, scenes, ids, stuck);
     report.scenes = outcomes.length;
     report.problems.push(...expectations(outcomes, sandbox));
     report.completed = outcomes.filter((o) => o.status === 'completed' && o.result?.stored).length;
-    addAudits(
-      report,
-      outcomes,
-      auditPayments(outcomes, sandbox.stats()),
-      await auditStorage(s3, stack.s3.bucket, prefix, outcomes, videoBytes),
-    );
-    await terminateStuck(client, stuck);
-    return report;
+    const storage = { endpoint: stack.s3, prefix, videoBytes };
+    return await concludeScenario(report, { client, sandbox, outcomes, stuck, storage });
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
     await connection.close();
     await sandbox.close();
-    s3.destroy();
   }
 }
 

@@ -1,16 +1,14 @@
 import { Client, Connection } from '@temporalio/client';
 import { startProjectVideos, startSceneVideo } from '../../../src/client';
 import { startSandbox, type Fault, type ScenarioInput } from '../../../src/sandbox';
-import { s3ClientFor } from '../../../src/stack/s3-server';
 import { projectWorkflowId, sceneWorkflowId } from '../../../src/workflows/workflow-ids';
 import type { ChaosStack } from '../lib/chaos-stack';
+import { concludeScenario } from '../lib/conclude';
 import { activitiesInFlight } from '../lib/in-flight';
-import { collectOutcome, terminateStuck, waitForWorkflows } from '../lib/outcomes';
-import { auditPayments } from '../lib/payment-audit';
-import { addAudits, emptyReport, type ScenarioReport } from '../lib/report';
+import { collectOutcomes, waitForWorkflows } from '../lib/outcomes';
+import { emptyReport, tallyStored, type ScenarioReport } from '../lib/report';
 import { chaosScene, input, runTag } from '../lib/scenes';
 import { findSecrets, scanWorkflows, workerSecrets } from '../lib/secret-scan';
-import { auditStorage } from '../lib/storage-audit';
 import { WorkerSupervisor } from '../lib/worker-process';
 
 export interface WorkerKillOptions {
@@ -57,7 +55,6 @@ export async function workerKills(stack: ChaosStack, opts: WorkerKillOptions): P
   const supervisor = new WorkerSupervisor({ stack, sandbox, taskQueue, s3Prefix: prefix });
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const client = new Client({ connection, namespace: stack.namespace });
-  const s3 = s3ClientFor(stack.s3);
   try {
     await supervisor.start();
     const scenes = Array.from({ length: opts.soloScenes }, (_, i) => chaosScene(tag, i));
@@ -78,7 +75,6 @@ export async function workerKills(stack: ChaosStack, opts: WorkerKillOptions): P
     }
     const ids = scenes.map((s) => sceneWorkflowId(s.sceneId, s.projectId));
     const allIds = [...ids, ...projectIds.map(projectWorkflowId)];
-    report.scenes = scenes.length;
 
     const hits = new Map<string, number>();
     const windowEnds = Date.now() + opts.killWindowMs;
@@ -101,14 +97,8 @@ export async function workerKills(stack: ChaosStack, opts: WorkerKillOptions): P
     }
 
     const stuck = await waitForWorkflows(client, allIds, opts.settleMs);
-    const outcomes = await Promise.all(
-      scenes.map((s, i) => collectOutcome(client, ids[i]!, s.tag, stuck.has(ids[i]!))),
-    );
-    for (const o of outcomes) {
-      if (o.status === 'completed' && o.result?.stored) report.completed++;
-      else if (o.status !== 'stuck')
-        report.problems.push(`${o.workflowId} did not store a clip: ${o.failure?.message ?? o.result?.warning}`);
-    }
+    const outcomes = await collectOutcomes(client, scenes, ids, stuck);
+    tallyStored(report, outcomes);
     for (const id of projectIds.map(projectWorkflowId)) {
       if (stuck.has(id)) report.problems.push(`stuck: project ${id}`);
     }
@@ -131,19 +121,12 @@ export async function workerKills(stack: ChaosStack, opts: WorkerKillOptions): P
     report.secrets += leaks.length;
     report.problems.push(...leaks);
     report.figures.push(`secret scan: ${allIds.length} histories, search attributes and memos, and the worker logs`);
-    addAudits(
-      report,
-      outcomes,
-      auditPayments(outcomes, stats),
-      await auditStorage(s3, stack.s3.bucket, prefix, outcomes, videoBytes),
-    );
-    await terminateStuck(client, stuck);
-    return report;
+    const storage = { endpoint: stack.s3, prefix, videoBytes };
+    return await concludeScenario(report, { client, sandbox, outcomes, stuck, storage });
   } finally {
     await supervisor.stop();
     await connection.close();
     await sandbox.close();
-    s3.destroy();
   }
 }
 

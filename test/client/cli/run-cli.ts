@@ -50,6 +50,23 @@ export function jsonOf(run: CliRun): any {
   }
 }
 
+export interface CliScene {
+  sceneId: string;
+  sceneType: string;
+  prompt: string;
+  projectId?: string;
+}
+
+/** `generate` flags for one 5 s, 16:9 scene polled every 200 ms; `extra` comes last, so its flags win. */
+export function generateFlags(scene: CliScene, extra: string[] = []): string[] {
+  return [
+    ...(scene.projectId === undefined ? [] : ['--project', scene.projectId]),
+    ...['--scene-id', scene.sceneId, '--scene-type', scene.sceneType, '--prompt', scene.prompt],
+    ...['--duration', '5', '--aspect', '16:9', '--poll-interval-ms', '200'],
+    ...extra,
+  ];
+}
+
 /** Points the CLI at the test stack's Temporal and at the given task queue. */
 export function stackEnv(taskQueue: string): NodeJS.ProcessEnv {
   const stack = stackInfo();

@@ -1,0 +1,43 @@
+import type { Sandbox } from '../../src/sandbox';
+import type { S3Endpoint } from '../../src/stack/s3-server';
+
+/** The Temporal server and the S3 server a worker process is pointed at. */
+export interface WorkerStack {
+  temporalAddress: string;
+  namespace: string;
+  s3: S3Endpoint;
+}
+
+export interface WorkerEnvOptions {
+  taskQueue?: string;
+  s3Prefix?: string;
+  /** The provider APIs that get a base URL and a key; the others stay unconfigured. Both by default. */
+  providers?: ('piapi' | 'runway')[];
+}
+
+/**
+ * The whole environment of a worker process (`src/worker.ts`, `scene-video worker`, the bench's worker) for this stack
+ * and this sandbox: nothing else leaks in from the parent but PATH and HOME.
+ */
+export function workerEnv(stack: WorkerStack, sandbox: Sandbox, opts: WorkerEnvOptions = {}): NodeJS.ProcessEnv {
+  const providers = new Set(opts.providers ?? ['piapi', 'runway']);
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    TEMPORAL_ADDRESS: stack.temporalAddress,
+    TEMPORAL_NAMESPACE: stack.namespace,
+    ...(opts.taskQueue === undefined ? {} : { TEMPORAL_TASK_QUEUE: opts.taskQueue }),
+    ...(providers.has('piapi') ? { PIAPI_BASE_URL: sandbox.piapiBaseUrl, PIAPI_API_KEY: sandbox.apiKeys.piapi } : {}),
+    ...(providers.has('runway')
+      ? { RUNWAY_BASE_URL: sandbox.runwayBaseUrl, RUNWAY_API_KEY: sandbox.apiKeys.runway }
+      : {}),
+    SANDBOX_ORIGIN: sandbox.origin,
+    S3_BUCKET: stack.s3.bucket,
+    ...(opts.s3Prefix === undefined ? {} : { S3_PREFIX: opts.s3Prefix }),
+    S3_ENDPOINT: stack.s3.endpoint,
+    S3_REGION: stack.s3.region,
+    S3_ACCESS_KEY_ID: stack.s3.accessKeyId,
+    S3_SECRET_ACCESS_KEY: stack.s3.secretAccessKey,
+    S3_FORCE_PATH_STYLE: 'true',
+  };
+}
