@@ -39,13 +39,17 @@ export function auditPayments(
     for (const id of recordedIds) {
       if (!tasks.some((t) => t.taskId === id)) audit.phantoms.push(`${outcome.workflowId}: ${id}`);
     }
-    const ambiguousSlots = outcome.attempts
-      .filter((a) => a.taskId === undefined && a.error?.startsWith(failureTypes.ambiguousCreate))
-      .map((a) => modelKey.get(a.provider));
+    const ambiguous = outcome.attempts.filter(
+      (a) => a.taskId === undefined && a.error?.startsWith(failureTypes.ambiguousCreate),
+    );
+    const ambiguousSlots = ambiguous.map((a) => modelKey.get(a.provider));
     for (const task of tasks.filter((t) => !recordedIds.has(t.taskId))) {
       const slot = ambiguousSlots.indexOf(`${task.api}:${task.model}`);
-      const line = `${outcome.workflowId}: ${task.api}:${task.model} task ${task.taskId} (${task.status})`;
+      let line = `${outcome.workflowId}: ${task.api}:${task.model} task ${task.taskId} (${task.status})`;
       if (slot >= 0) {
+        // Why the attempt could not tell: a worker lost mid-create, an unreadable reply, …
+        line += ` — ${ambiguous[slot]!.error!.slice(failureTypes.ambiguousCreate.length + 2, 140)}`;
+        ambiguous.splice(slot, 1);
         ambiguousSlots.splice(slot, 1);
         audit.ambiguousUnrecorded.push(line);
       } else audit.duplicates.push(line);
