@@ -1,4 +1,4 @@
-import { AbortMultipartUploadCommand, DeleteObjectCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { activityInfo, ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
 import { Transform, type TransformCallback } from 'node:stream';
 import { failureTypes } from '../workflows/definitions';
@@ -25,9 +25,14 @@ export function s3KeyFor(
   return [prefix, input.projectId ?? '_', input.sceneId, `${input.provider}-${safeTask}.mp4`].filter(Boolean).join('/');
 }
 
-/** Counts bytes as they stream through and enforces the size limit. */
+/**
+ * Counts bytes as they stream through and enforces the size limit and the announced length. A short body fails the
+ * stream before it ends, so the upload never completes and nothing is stored.
+ */
 class ByteCounter extends Transform {
   bytes = 0;
+  /** The download's Content-Length, once known. */
+  expectedBytes?: number;
   constructor(private readonly maxBytes: number) {
     super();
   }
@@ -36,6 +41,11 @@ class ByteCounter extends Transform {
     if (this.bytes > this.maxBytes)
       return done(new VideoDownloadError(`video exceeds the ${this.maxBytes}-byte limit`, false));
     done(null, chunk);
+  }
+  override _flush(done: TransformCallback): void {
+    if (this.expectedBytes !== undefined && this.bytes !== this.expectedBytes)
+      return done(new VideoDownloadError(`received ${this.bytes} of ${this.expectedBytes} bytes`, true));
+    done();
   }
 }
 
@@ -47,7 +57,9 @@ const livenessIntervalMs = 5_000;
 
 /**
  * Streams the provider's video into S3 with a multipart upload. The key is deterministic, so a retry overwrites
- * rather than duplicates; a short or failed transfer removes what it wrote.
+ * rather than duplicates. A short or failed transfer stores nothing (S3 writes an object only when its PutObject or
+ * multipart upload completes), so a failing attempt deletes nothing either: the key may hold the clip of an attempt
+ * that outran it.
  */
 export function createUploadToS3(deps: ActivityDeps) {
   // Throws here, when the worker starts, if the download limit cannot fit in S3's 10,000 parts.
@@ -77,6 +89,7 @@ async function transfer(
   } catch (err) {
     throw downloadFailure(err, input);
   }
+  counter.expectedBytes = download.contentLength;
   download.body.once('error', (err) => counter.destroy(err));
   download.body.once('aborted', () =>
     counter.destroy(new VideoDownloadError('video download connection closed early', true)),
@@ -107,7 +120,6 @@ async function transfer(
     });
   } catch (err) {
     download.body.destroy();
-    await deleteQuietly(deps, key);
     if (err instanceof VideoDownloadError || err instanceof UnsafeVideoUrlError) throw downloadFailure(err, input);
     throw ApplicationFailure.create({
       message: `storing ${key} failed: ${(err as Error).message}`,
@@ -119,13 +131,6 @@ async function transfer(
     ctx.cancellationSignal.removeEventListener('abort', cancel);
   }
 
-  if (download.contentLength !== undefined && counter.bytes !== download.contentLength) {
-    await deleteQuietly(deps, key);
-    throw downloadFailure(
-      new VideoDownloadError(`received ${counter.bytes} of ${download.contentLength} bytes`, true),
-      input,
-    );
-  }
   // No HeadObject to confirm the size: S3 checks every request's length and CRC32, so what it acknowledged is exactly
   // the bytes counted here.
   if (activityInfo().attempt > 1) await abortUnfinishedUploads(deps, key);
@@ -167,13 +172,5 @@ async function abortUnfinishedUploads(deps: ActivityDeps, key: string): Promise<
     }
   } catch {
     // Best effort: the clip is stored; listing uploads may not be allowed to this worker.
-  }
-}
-
-async function deleteQuietly(deps: ActivityDeps, key: string): Promise<void> {
-  try {
-    await deps.s3.send(new DeleteObjectCommand({ Bucket: deps.storage.bucket, Key: key }));
-  } catch {
-    // Storage may be the thing that is down; the deterministic key is overwritten by the retry anyway.
   }
 }

@@ -1,4 +1,4 @@
-import { CreateMultipartUploadCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { CreateMultipartUploadCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createServer, type Server } from 'node:http';
@@ -115,6 +115,22 @@ describe('uploadToS3 on the real S3 server', () => {
     expect(failure.nonRetryable).toBe(false);
     expect(await stored(key)).toBeUndefined();
     expect(await unfinishedUploads(key)).toBe(0);
+  });
+
+  it('a failing attempt leaves alone the clip an attempt that outran it stored under the same key', async () => {
+    for (const videoBytes of [64 * 1024, 20 * MiB]) {
+      const { input, key } = await sandboxVideo({
+        videoBytes,
+        faults: [{ kind: 'download_truncated', fraction: 0.8 }],
+      });
+      await testBucket.s3.send(
+        new PutObjectCommand({ Bucket: testBucket.name, Key: key, Body: 'the clip stored first' }),
+      );
+      const failure = await failureOf(run(deps(), input));
+      expect(failure.message).toMatch(/received \d+ of \d+ bytes|closed early/);
+      expect((await stored(key))?.toString()).toBe('the clip stored first');
+      expect(await unfinishedUploads(key)).toBe(0);
+    }
   });
 
   it('cancellation stops the upload and leaves no object and no unfinished multipart upload', async () => {
