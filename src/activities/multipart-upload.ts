@@ -40,7 +40,7 @@ export interface StreamUploadOptions {
   partSize: number;
   /** Parts uploading at once. */
   partsInFlight: number;
-  /** Stops the upload: reading ends, in-flight requests are aborted, the multipart upload is aborted. */
+  /** Stops the upload: reading ends, the requests in flight finish, the multipart upload is aborted. */
   signal?: AbortSignal;
 }
 
@@ -57,8 +57,9 @@ export interface StreamUploadResult {
  * (partsInFlight + 1) × partSize bytes whatever the stream's length.
  *
  * A stream that fits in one part is stored with a single PutObject (an empty stream as an empty object). On any
- * failure, or when `signal` aborts, the in-flight requests are aborted, the multipart upload is aborted once they have
- * settled, and the promise rejects with the first error (the signal's reason, when it is an Error).
+ * failure, or when `signal` aborts, reading stops, the requests in flight are let finish (S3 may complete a request
+ * whose client has gone, so cutting one off proves nothing), the multipart upload is aborted, and the promise rejects
+ * with the first error (the signal's reason, when it is an Error).
  */
 export async function uploadStream(opts: StreamUploadOptions): Promise<StreamUploadResult> {
   const { client, Bucket, Key, partSize, partsInFlight } = opts;
@@ -69,8 +70,8 @@ export async function uploadStream(opts: StreamUploadOptions): Promise<StreamUpl
 
   const checksum =
     (await client.config.requestChecksumCalculation()) === 'WHEN_SUPPORTED' ? ChecksumAlgorithm.CRC32 : undefined;
-  const requests = new AbortController();
-  const stop = () => requests.abort();
+  const stopping = new AbortController();
+  const stop = () => stopping.abort();
   opts.signal?.addEventListener('abort', stop, { once: true });
 
   const pool = new PartPool(partSize, partsInFlight + 1);
@@ -79,11 +80,11 @@ export async function uploadStream(opts: StreamUploadOptions): Promise<StreamUpl
   let uploadId: string | undefined;
   let partNumber = 0;
   let failure: unknown;
-  // The first failure stops everything; the errors of requests aborted because of it (or of the signal) are not news.
+  // The first failure stops everything; later errors (of the stream destroyed because of it, say) are not news.
   const fail = (err: unknown) => {
-    if (requests.signal.aborted) return;
+    if (stopping.signal.aborted) return;
     failure = err;
-    requests.abort();
+    stopping.abort();
   };
   const throwIfStopped = () => {
     if (failure !== undefined) throw failure;
@@ -106,7 +107,6 @@ export async function uploadStream(opts: StreamUploadOptions): Promise<StreamUpl
           ContentLength: length,
           ChecksumAlgorithm: checksum,
         }),
-        { abortSignal: requests.signal },
       )
       .then((res) => {
         if (!res.ETag) throw new Error(`S3 answered part ${PartNumber} of ${Key} without an ETag`);
@@ -128,7 +128,7 @@ export async function uploadStream(opts: StreamUploadOptions): Promise<StreamUpl
   };
 
   // A stalled stream must not hold up the clean-up: stopping destroys it, which ends the loop below.
-  requests.signal.addEventListener('abort', () => opts.body.destroy(), { once: true });
+  stopping.signal.addEventListener('abort', () => opts.body.destroy(), { once: true });
   let bytes = 0;
   let current: Buffer | undefined;
   let filled = 0;
@@ -139,6 +139,9 @@ export async function uploadStream(opts: StreamUploadOptions): Promise<StreamUpl
         // A full buffer goes up only once a further byte arrives, so the last part is never empty.
         if (current && filled === partSize) {
           if (uploadId === undefined) {
+            // No request is cut off client-side: S3 may finish one whose client has gone (an upload with no id to abort
+            // it by, a part that lands after the abort and revives the upload, an object stored after all). A stop
+            // waits for them instead; each carries at most one part.
             const created = await client.send(
               new CreateMultipartUploadCommand({
                 Bucket,
@@ -147,7 +150,6 @@ export async function uploadStream(opts: StreamUploadOptions): Promise<StreamUpl
                 Metadata: opts.Metadata,
                 ChecksumAlgorithm: checksum,
               }),
-              { abortSignal: requests.signal },
             );
             uploadId = created.UploadId;
             if (!uploadId) throw new Error(`S3 answered CreateMultipartUpload for ${Key} without an UploadId`);
@@ -181,7 +183,6 @@ export async function uploadStream(opts: StreamUploadOptions): Promise<StreamUpl
           ContentLength: filled,
           ChecksumAlgorithm: checksum,
         }),
-        { abortSignal: requests.signal },
       );
       return { bytes, parts: 0 };
     }
@@ -193,12 +194,11 @@ export async function uploadStream(opts: StreamUploadOptions): Promise<StreamUpl
     completed.sort((a, b) => a.PartNumber! - b.PartNumber!);
     await client.send(
       new CompleteMultipartUploadCommand({ Bucket, Key, UploadId: uploadId, MultipartUpload: { Parts: completed } }),
-      { abortSignal: requests.signal },
     );
     return { bytes, parts: completed.length };
   } catch (err) {
     const cause = failure ?? (opts.signal?.aborted ? abortReason(opts.signal) : err);
-    requests.abort();
+    stopping.abort();
     // Parts still uploading when the upload is aborted could outlive the abort; let them settle first.
     await Promise.allSettled([...inFlight]);
     if (uploadId !== undefined) {
