@@ -56,10 +56,11 @@ export interface StreamUploadResult {
  * every buffer is busy. No part is ever concatenated or copied again, so the bodies it holds never exceed
  * (partsInFlight + 1) × partSize bytes whatever the stream's length.
  *
- * A stream that fits in one part is stored with a single PutObject (an empty stream as an empty object). On any
- * failure, or when `signal` aborts, reading stops, the requests in flight are let finish (S3 may complete a request
- * whose client has gone, so cutting one off proves nothing), the multipart upload is aborted, and the promise rejects
- * with the first error (the signal's reason, when it is an Error).
+ * A stream that fits in one part never takes a part buffer: its chunks are kept as they arrived and stored with a
+ * single PutObject (an empty stream as an empty object). On any failure, or when `signal` aborts, reading stops, the
+ * requests in flight are let finish (S3 may complete a request whose client has gone, so cutting one off proves
+ * nothing), the multipart upload is aborted, and the promise rejects with the first error (the signal's reason, when
+ * it is an Error).
  */
 export async function uploadStream(opts: StreamUploadOptions): Promise<StreamUploadResult> {
   const { client, Bucket, Key, partSize, partsInFlight } = opts;
@@ -130,11 +131,29 @@ export async function uploadStream(opts: StreamUploadOptions): Promise<StreamUpl
   // A stalled stream must not hold up the clean-up: stopping destroys it, which ends the loop below.
   stopping.signal.addEventListener('abort', () => opts.body.destroy(), { once: true });
   let bytes = 0;
+  // The stream's first chunks, kept as they came until they outgrow one part: most videos fit in one, and a part
+  // buffer allocated for a few hundred KiB would churn megabytes per upload through the garbage collector.
+  let head: Buffer[] | undefined = [];
+  let headBytes = 0;
   let current: Buffer | undefined;
   let filled = 0;
   try {
     throwIfStopped();
     for await (const chunk of opts.body as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      if (head) {
+        if (headBytes + chunk.length <= partSize) {
+          head.push(chunk);
+          headBytes += chunk.length;
+          continue;
+        }
+        current = pool.acquire();
+        for (const part of head) {
+          current.set(part, filled);
+          filled += part.length;
+        }
+        head = undefined;
+      }
       for (let at = 0; at < chunk.length;) {
         // A full buffer goes up only once a further byte arrives, so the last part is never empty.
         if (current && filled === partSize) {
@@ -168,19 +187,18 @@ export async function uploadStream(opts: StreamUploadOptions): Promise<StreamUpl
         filled += n;
         at += n;
       }
-      bytes += chunk.length;
     }
     throwIfStopped();
 
-    if (uploadId === undefined) {
+    if (head) {
       await client.send(
         new PutObjectCommand({
           Bucket,
           Key,
           ContentType: opts.ContentType,
           Metadata: opts.Metadata,
-          Body: current ? current.subarray(0, filled) : Buffer.alloc(0),
-          ContentLength: filled,
+          Body: Buffer.concat(head, headBytes),
+          ContentLength: headBytes,
           ChecksumAlgorithm: checksum,
         }),
       );

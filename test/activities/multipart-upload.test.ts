@@ -1,7 +1,7 @@
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   maxParts,
   minPartSize,
@@ -111,6 +111,28 @@ describe('uploadStream on the real S3 server', () => {
     const head = await testBucket.s3.send(new HeadObjectCommand({ Bucket: testBucket.name, Key: key }));
     expect(head.ContentType).toBe('video/mp4');
     expect(head.Metadata).toEqual({ provider: 'kling' });
+  });
+
+  it('takes no part buffer for a stream that fits in one part', async () => {
+    const allocations = vi.spyOn(Buffer, 'allocUnsafeSlow');
+    try {
+      const key = uniqueKey('no-part-buffer');
+      const { data, body } = source(partSize - 1, { chunk: 300_000 });
+      expect(await upload(key, body)).toEqual({ bytes: partSize - 1, parts: 0 });
+      expect(allocations).not.toHaveBeenCalledWith(partSize);
+      expect(sha256((await stored(key))!)).toBe(sha256(data));
+    } finally {
+      allocations.mockRestore();
+    }
+  });
+
+  it('moves the first chunks into a part buffer, byte for byte, once the stream outgrows one part', async () => {
+    const key = uniqueKey('one-part-and-a-byte');
+    // Chunks that do not divide the part size, so the chunk that outgrows the part straddles its end.
+    const { data, body } = source(partSize + 1, { chunk: 700_001 });
+    expect(await upload(key, body)).toEqual({ bytes: partSize + 1, parts: 2 });
+    expect(sha256((await stored(key))!)).toBe(sha256(data));
+    expect(await unfinishedUploads(key)).toBe(0);
   });
 
   it('stores a stream of exactly one part with one PutObject (no empty last part)', async () => {
