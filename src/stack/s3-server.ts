@@ -79,7 +79,9 @@ export async function startS3Server(opts: S3ServerOptions): Promise<S3Server> {
   const proc = startManaged({
     name: 'versitygw',
     command: opts.binary,
-    args: ['--port', `127.0.0.1:${port}`, '--quiet', 'posix', '--sidecar', meta, objects],
+    // Keep-alive as S3 itself does: versitygw otherwise answers every request with `Connection: close`, and each upload
+    // pays for a new TCP connection on both sides.
+    args: ['--port', `127.0.0.1:${port}`, '--keep-alive', '--quiet', 'posix', '--sidecar', meta, objects],
     env: { ...process.env, ROOT_ACCESS_KEY: accessKeyId, ROOT_SECRET_KEY: secretAccessKey },
     logFile: join(opts.logDir, 'versitygw.log'),
   });

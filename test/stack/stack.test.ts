@@ -93,4 +93,27 @@ describe('the S3 server is real', () => {
       s3.destroy();
     }
   });
+
+  it('keeps connections alive, as S3 does, so uploads do not each open a new one', async () => {
+    const endpoint = stackInfo().s3;
+    const s3 = s3ClientFor(endpoint);
+    const connectionHeaders: (string | undefined)[] = [];
+    s3.middlewareStack.add(
+      (next) => async (args) => {
+        const out = await next(args);
+        connectionHeaders.push((out.response as { headers: Record<string, string> }).headers.connection);
+        return out;
+      },
+      { step: 'deserialize', name: 'readConnectionHeader' },
+    );
+    try {
+      for (const key of ['smoke/keep-alive-1.txt', 'smoke/keep-alive-2.txt']) {
+        await s3.send(new PutObjectCommand({ Bucket: endpoint.bucket, Key: key, Body: 'hello s3' }));
+      }
+      expect(connectionHeaders).toHaveLength(2);
+      expect(connectionHeaders).not.toContain('close');
+    } finally {
+      s3.destroy();
+    }
+  });
 });
