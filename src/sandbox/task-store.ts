@@ -54,12 +54,21 @@ export interface TaskStoreHooks<D> {
 const holdsSlot = (phase: Phase) => phase === 'queued' || phase === 'running';
 export const isTerminal = (phase: Phase) => phase === 'succeeded' || phase === 'failed' || phase === 'cancelled';
 
+/** Per-key bookkeeping, so creating and finishing a task costs the same however many tasks the sandbox has seen. */
+interface KeyState<D> {
+  unfinished: number;
+  holdingSlots: number;
+  /** Throttled tasks in creation order: the first gets the next free slot. */
+  waiting: SandboxTask<D>[];
+  peakInFlight: number;
+}
+
 /** Tasks of one API, driven through their phases by timers. */
 export class TaskStore<D> {
   private readonly tasks = new Map<string, SandboxTask<D>>();
   private readonly byFile = new Map<string, SandboxTask<D>>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  private readonly peaks = new Map<string, number>();
+  private readonly keys = new Map<string, KeyState<D>>();
 
   constructor(private readonly hooks: TaskStoreHooks<D>) {}
 
@@ -75,9 +84,11 @@ export class TaskStore<D> {
     };
     this.tasks.set(task.id, task);
     this.byFile.set(task.fileId, task);
-    if (this.hasFreeSlot(task.key)) this.enqueue(task);
-    const inFlight = this.count(task.key, (phase) => !isTerminal(phase));
-    this.peaks.set(task.key, Math.max(this.peaks.get(task.key) ?? 0, inFlight));
+    const state = this.stateOf(task.key);
+    state.unfinished++;
+    state.peakInFlight = Math.max(state.peakInFlight, state.unfinished);
+    if (this.hasFreeSlot(task.key, state)) this.enqueue(task);
+    else state.waiting.push(task);
     return task;
   }
 
@@ -95,7 +106,7 @@ export class TaskStore<D> {
 
   /** Peak number of unfinished tasks per key since the last reset. */
   peakInFlight(): Record<string, number> {
-    return Object.fromEntries(this.peaks);
+    return Object.fromEntries([...this.keys].map(([key, state]) => [key, state.peakInFlight]));
   }
 
   /** 0..1 while running; a hanging task creeps towards but never reaches 1. */
@@ -114,7 +125,7 @@ export class TaskStore<D> {
 
   /** Lets waiting tasks take slots a raised concurrency limit has freed. */
   rebalance(): void {
-    for (const key of new Set(this.all().map((t) => t.key))) this.admitWaiting(key);
+    for (const key of this.keys.keys()) this.admitWaiting(key);
   }
 
   clear(): void {
@@ -122,11 +133,21 @@ export class TaskStore<D> {
     this.timers.clear();
     this.tasks.clear();
     this.byFile.clear();
-    this.peaks.clear();
+    this.keys.clear();
+  }
+
+  private stateOf(key: string): KeyState<D> {
+    let state = this.keys.get(key);
+    if (!state) {
+      state = { unfinished: 0, holdingSlots: 0, waiting: [], peakInFlight: 0 };
+      this.keys.set(key, state);
+    }
+    return state;
   }
 
   private enqueue(task: SandboxTask<D>): void {
     task.phase = 'queued';
+    this.stateOf(task.key).holdingSlots++;
     this.after(task, task.queueMs, () => {
       if (task.outcome.kind === 'fail' && task.outcome.moderation) return this.finish(task, 'failed');
       task.phase = 'running';
@@ -141,6 +162,10 @@ export class TaskStore<D> {
   private finish(task: SandboxTask<D>, phase: 'succeeded' | 'failed' | 'cancelled'): void {
     clearTimeout(this.timers.get(task.id));
     this.timers.delete(task.id);
+    const state = this.stateOf(task.key);
+    if (holdsSlot(task.phase)) state.holdingSlots--;
+    else state.waiting.splice(state.waiting.indexOf(task), 1);
+    state.unfinished--;
     task.phase = phase;
     task.endedAt = now();
     this.hooks.onChange(task);
@@ -148,9 +173,9 @@ export class TaskStore<D> {
   }
 
   private admitWaiting(key: string): void {
-    for (const task of this.tasks.values()) {
-      if (!this.hasFreeSlot(key)) return;
-      if (task.key !== key || task.phase !== 'throttled') continue;
+    const state = this.stateOf(key);
+    while (state.waiting.length > 0 && this.hasFreeSlot(key, state)) {
+      const task = state.waiting.shift()!;
       this.enqueue(task);
       this.hooks.onChange(task);
     }
@@ -166,14 +191,8 @@ export class TaskStore<D> {
     );
   }
 
-  private hasFreeSlot(key: string): boolean {
+  private hasFreeSlot(key: string, state: KeyState<D>): boolean {
     const limit = this.hooks.concurrencyOf(key);
-    return limit === undefined || this.count(key, holdsSlot) < limit;
-  }
-
-  private count(key: string, where: (phase: Phase) => boolean): number {
-    let n = 0;
-    for (const task of this.tasks.values()) if (task.key === key && where(task.phase)) n++;
-    return n;
+    return limit === undefined || state.holdingSlots < limit;
   }
 }
