@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TaskStore, type TaskSpec } from '../../src/sandbox/task-store';
 
-const spec = (model: string, renderMs = 60_000): TaskSpec<null> => ({
+const spec = (model: string): TaskSpec<null> => ({
   api: 'piapi',
   model,
   prompt: 'p',
@@ -9,7 +9,7 @@ const spec = (model: string, renderMs = 60_000): TaskSpec<null> => ({
   durationSec: 5,
   cost: 0.1,
   queueMs: 0,
-  renderMs,
+  renderMs: 60_000,
   outcome: { kind: 'succeed' },
   details: null,
 });
