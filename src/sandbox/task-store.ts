@@ -56,7 +56,6 @@ export const isTerminal = (phase: Phase) => phase === 'succeeded' || phase === '
 
 /** Per-key bookkeeping, so creating and finishing a task costs the same however many tasks the sandbox has seen. */
 interface KeyState<D> {
-  unfinished: number;
   holdingSlots: number;
   /** Throttled tasks in creation order: the first gets the next free slot. */
   waiting: SandboxTask<D>[];
@@ -85,10 +84,9 @@ export class TaskStore<D> {
     this.tasks.set(task.id, task);
     this.byFile.set(task.fileId, task);
     const state = this.stateOf(task.key);
-    state.unfinished++;
-    state.peakInFlight = Math.max(state.peakInFlight, state.unfinished);
     if (this.hasFreeSlot(task.key, state)) this.enqueue(task);
     else state.waiting.push(task);
+    state.peakInFlight = Math.max(state.peakInFlight, state.holdingSlots + state.waiting.length);
     return task;
   }
 
@@ -139,7 +137,7 @@ export class TaskStore<D> {
   private stateOf(key: string): KeyState<D> {
     let state = this.keys.get(key);
     if (!state) {
-      state = { unfinished: 0, holdingSlots: 0, waiting: [], peakInFlight: 0 };
+      state = { holdingSlots: 0, waiting: [], peakInFlight: 0 };
       this.keys.set(key, state);
     }
     return state;
@@ -165,7 +163,6 @@ export class TaskStore<D> {
     const state = this.stateOf(task.key);
     if (holdsSlot(task.phase)) state.holdingSlots--;
     else state.waiting.splice(state.waiting.indexOf(task), 1);
-    state.unfinished--;
     task.phase = phase;
     task.endedAt = now();
     this.hooks.onChange(task);
