@@ -53,8 +53,8 @@ export interface StreamUploadResult {
 /**
  * Streams `body` into one S3 object through a fixed pool of `partsInFlight + 1` part buffers of `partSize` bytes,
  * allocated on first use and reused: one fills from the stream while the others upload, and reading pauses while
- * every buffer is busy. No part is ever concatenated or copied again, so the bodies it holds never exceed
- * (partsInFlight + 1) × partSize bytes whatever the stream's length.
+ * every buffer is busy. Every byte is copied once, into a part buffer or into the body of the single PutObject, so the
+ * bodies it holds never exceed (partsInFlight + 1) × partSize bytes whatever the stream's length.
  *
  * A stream that fits in one part never takes a part buffer: its chunks are kept as they arrived and stored with a
  * single PutObject (an empty stream as an empty object). On any failure, or when `signal` aborts, reading stops, the
