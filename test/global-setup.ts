@@ -12,6 +12,7 @@ export async function setup(project: TestProject): Promise<void> {
     temporalAddress: stack.temporal.address,
     namespace: stack.temporal.namespace,
     uiUrl: stack.temporal.uiUrl,
+    metricsUrl: stack.temporal.metricsUrl,
     s3: {
       endpoint: stack.s3.endpoint,
       region: stack.s3.region,

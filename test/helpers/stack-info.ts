@@ -5,6 +5,7 @@ export interface StackInfo {
   temporalAddress: string;
   namespace: string;
   uiUrl?: string;
+  metricsUrl: string;
   s3: S3Endpoint & { dataDir: string };
   temporalPid: number;
 }

@@ -7,12 +7,25 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { s3ClientFor } from '../../src/stack/s3-server';
+import { searchAttributes } from '../../src/workflows/search-attributes';
 import { createSmokeActivities } from '../fixtures/smoke/activities';
 import { smokeWorkflow } from '../fixtures/smoke/workflows';
 import { stackInfo } from '../helpers/stack-info';
+import { waitFor } from '../helpers/wait-for';
 import { bundle, connectClient, connectWorker, uniqueTaskQueue } from '../helpers/temporal';
 
 const smokeWorkflowsPath = join(__dirname, '../fixtures/smoke/workflows.ts');
+
+/** The dev server's count of cluster-metadata reads from its database, where the search attributes are kept. */
+async function clusterMetadataReads(): Promise<number> {
+  const text = await (await fetch(stackInfo().metricsUrl)).text();
+  return text
+    .split('\n')
+    .filter(
+      (line) => line.startsWith('persistence_requests{') && line.includes('operation="GetCurrentClusterMetadata"'),
+    )
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+}
 
 describe('the Temporal dev server is real', () => {
   let conn: Awaited<ReturnType<typeof connectClient>>;
@@ -50,6 +63,34 @@ describe('the Temporal dev server is real', () => {
     expect(Object.keys(res.customAttributes ?? {})).toEqual(
       expect.arrayContaining(['ProjectId', 'SceneId', 'SceneType', 'VideoProvider', 'VideoStatus', 'CostUsd']),
     );
+  });
+
+  it('reads its search attributes from a cache, not from the database on every start and visibility write', async () => {
+    const n = 20;
+    const sceneId = `sa-cache-${uniqueTaskQueue('scene')}`;
+    const before = await clusterMetadataReads();
+    const handles = await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        conn.client.workflow.start(smokeWorkflow, {
+          taskQueue: uniqueTaskQueue('no-worker'),
+          workflowId: `${sceneId}-${i}`,
+          args: ['cache'],
+          typedSearchAttributes: [{ key: searchAttributes.sceneId, value: sceneId }],
+        }),
+      ),
+    );
+    try {
+      const listed = await waitFor(async () => {
+        let count = 0;
+        for await (const _ of conn.client.workflow.list({ query: `SceneId = "${sceneId}"` })) count++;
+        return count === n ? count : undefined;
+      }, 15_000);
+      expect(listed).toBe(n);
+      // Each service's cache refreshes once a minute; with the CLI's default every start read the metadata at least once.
+      expect((await clusterMetadataReads()) - before).toBeLessThanOrEqual(3);
+    } finally {
+      await Promise.all(handles.map((h) => h.terminate('test done')));
+    }
   });
 
   it('serves the Web UI over HTTP', async () => {
