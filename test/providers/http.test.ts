@@ -1,23 +1,25 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { retryAfterMs, sendJson } from '../../src/providers/http';
 import { ProviderError } from '../../src/providers/types';
-import { closedPortUrl, startStubServer, type StubServer } from './stub-server';
+import { closedPortUrl, startStubServer, unconnectableUrl, type StubServer } from './stub-server';
 
 describe('retryAfterMs', () => {
   const now = Date.parse('2026-01-01T00:00:00Z');
   it.each([
-    [{ 'Retry-After': '7' }, 7000],
-    [{ 'Retry-After': '0' }, 0],
-    [{ 'Retry-After': '1.5' }, 1500],
-    [{ 'Retry-After': 'Thu, 01 Jan 2026 00:00:30 GMT' }, 30_000],
-    [{ 'Retry-After': 'Wed, 31 Dec 2025 23:59:00 GMT' }, 0],
+    [{ 'retry-after': '7' }, 7000],
+    [{ 'retry-after': '0' }, 0],
+    [{ 'retry-after': '1.5' }, 1500],
+    [{ 'retry-after': 'Thu, 01 Jan 2026 00:00:30 GMT' }, 30_000],
+    [{ 'retry-after': 'Wed, 31 Dec 2025 23:59:00 GMT' }, 0],
     [{ 'retry-after-ms': '250' }, 250],
-    [{ 'retry-after-ms': '250', 'Retry-After': '9' }, 250],
-    [{ 'retry-after-ms': 'soon', 'Retry-After': '9' }, 9000],
-    [{ 'Retry-After': 'whenever' }, undefined],
+    [{ 'retry-after-ms': '250', 'retry-after': '9' }, 250],
+    [{ 'retry-after-ms': 'soon', 'retry-after': '9' }, 9000],
+    [{ 'retry-after': 'whenever' }, undefined],
     [{}, undefined],
   ])('%j → %s', (headers, expected) => {
-    expect(retryAfterMs(new Headers(headers), now)).toBe(expected);
+    expect(retryAfterMs(headers, now)).toBe(expected);
   });
 });
 
@@ -75,6 +77,51 @@ describe('sendJson', () => {
     expect(err).toMatchObject({ kind: 'network', requestSent: false, retryable: true });
     expect((err as Error).message).toContain('ECONNREFUSED');
     expect((err as Error).message).not.toContain('secret-key');
+  });
+
+  it('reuses one connection for consecutive calls', async () => {
+    stub.reply({ status: 200, body: { ok: true } });
+    await call();
+    const before = stub.connections();
+    for (let i = 0; i < 5; i++) await call({ method: i % 2 ? 'POST' : 'GET', body: i % 2 ? { i } : undefined });
+    expect(stub.connections()).toBe(before);
+  });
+
+  it('maps a connect that never completes to network, requestSent false', async () => {
+    const target = await unconnectableUrl();
+    try {
+      const err = await sendJson({
+        method: 'POST',
+        url: `${target.url}/x`,
+        headers: {},
+        body: {},
+        label: 'Test POST /x',
+        timeoutMs: 300,
+      }).catch((e: unknown) => e);
+      expect(err).toMatchObject({
+        kind: 'network',
+        requestSent: false,
+        message: 'Test POST /x: could not connect within 300 ms',
+      });
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('maps a reply cut off mid-body to network, requestSent true', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '100' });
+      res.write('{"code":200,');
+      setTimeout(() => res.destroy(), 20);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const err = await call({ url: `http://127.0.0.1:${port}/x` }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ kind: 'network', requestSent: true });
+    } finally {
+      server.close();
+    }
   });
 
   it('maps a timeout after sending to network, requestSent true', async () => {

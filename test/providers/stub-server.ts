@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 
 /** A fixture file: where the example comes from, plus what a server answered. */
@@ -33,6 +34,8 @@ export interface RecordedRequest {
 export interface StubServer {
   baseUrl: string;
   requests: RecordedRequest[];
+  /** TCP connections accepted so far. */
+  connections(): number;
   /** Replies to every following request. */
   reply(reply: StubReply): void;
   close(): Promise<void>;
@@ -62,11 +65,14 @@ export async function startStubServer(): Promise<StubServer> {
       res.end(payload);
     });
   });
+  let connections = 0;
+  server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     requests,
+    connections: () => connections,
     reply(reply) {
       next = reply;
     },
@@ -85,4 +91,35 @@ export async function closedPortUrl(): Promise<string> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return `http://127.0.0.1:${port}`;
+}
+
+/**
+ * A port whose accept queue is full, so a new connection stays in the TCP handshake: the listener lives on a thread
+ * that never runs its event loop, and two held connections fill its backlog of one.
+ */
+export async function unconnectableUrl(): Promise<{ url: string; close(): Promise<void> }> {
+  const listener = new Worker(
+    `const { parentPort } = require('node:worker_threads');
+     const server = require('node:net').createServer();
+     server.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {
+       parentPort.postMessage(server.address().port);
+       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+     });`,
+    { eval: true },
+  );
+  const port = await new Promise<number>((resolve) => listener.once('message', resolve));
+  const held: Socket[] = [];
+  for (let i = 0; i < 2; i++) {
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    held.push(socket);
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      for (const socket of held) socket.destroy();
+      await listener.terminate();
+    },
+  };
 }
