@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { s3ClientFor } from '../../src/stack/s3-server';
+import { persistenceRequests } from '../../src/stack/server-metrics';
 import { searchAttributes } from '../../src/workflows/search-attributes';
 import { createSmokeActivities } from '../fixtures/smoke/activities';
 import { smokeWorkflow } from '../fixtures/smoke/workflows';
@@ -16,15 +17,9 @@ import { bundle, connectClient, connectWorker, uniqueTaskQueue } from '../helper
 
 const smokeWorkflowsPath = join(__dirname, '../fixtures/smoke/workflows.ts');
 
-/** The dev server's count of cluster-metadata reads from its database, where the search attributes are kept. */
+/** The dev server's reads of its cluster metadata, where the search attributes are kept. */
 async function clusterMetadataReads(): Promise<number> {
-  const text = await (await fetch(stackInfo().metricsUrl)).text();
-  return text
-    .split('\n')
-    .filter(
-      (line) => line.startsWith('persistence_requests{') && line.includes('operation="GetCurrentClusterMetadata"'),
-    )
-    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+  return (await persistenceRequests(stackInfo().metricsUrl)).GetCurrentClusterMetadata ?? 0;
 }
 
 describe('the Temporal dev server is real', () => {
