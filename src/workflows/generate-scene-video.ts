@@ -261,7 +261,8 @@ async function generate(
       }),
     );
   } catch (err) {
-    throw new AttemptFailed(describeFailure(err), { kind: 'not-created' });
+    const ambiguous = failureType(err) === failureTypes.ambiguousCreate;
+    throw new AttemptFailed(describeFailure(err), { kind: ambiguous ? 'ambiguous' : 'not-created' });
   }
   attempt.taskId = created.taskId;
   attempt.state = 'queued';

@@ -13,6 +13,7 @@ import type {
 export type AttemptOutcome =
   | { kind: 'succeeded'; reportedCostUsd?: number }
   | { kind: 'not-created' }
+  | { kind: 'ambiguous' }
   | { kind: 'task-failed'; contentPolicy: boolean; reportedCostUsd?: number }
   | { kind: 'abandoned' };
 
@@ -27,6 +28,9 @@ export function billedCostUsd(
       return outcome.reportedCostUsd ?? estimateUsd;
     case 'not-created':
       return 0;
+    case 'ambiguous':
+      // The create may have made a task that nobody knows the id of, so nobody can cancel it: it renders and bills.
+      return estimateUsd;
     case 'task-failed':
       if (outcome.reportedCostUsd !== undefined) return outcome.reportedCostUsd;
       if (rule === 'always' || (rule === 'success_or_moderated' && outcome.contentPolicy)) return estimateUsd;

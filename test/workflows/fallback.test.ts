@@ -1,6 +1,8 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { defaultCatalogue } from '../../src/config/catalogue';
+import { estimateCostUsd } from '../../src/config/pricing';
 import type { Fault } from '../../src/sandbox/scenario';
 import { generateSceneVideo } from '../../src/workflows';
 import { getProgress } from '../../src/workflows/definitions';
@@ -34,6 +36,13 @@ async function run(overrides: Parameters<SceneHarness['scene']>[0] = {}) {
   });
 }
 
+function estimateOf(key: string, durationSec: number): number {
+  return estimateCostUsd(
+    defaultCatalogue.find((p) => p.key === key)!,
+    durationSec,
+  );
+}
+
 describe('fallback along the ranked chain', () => {
   it.each([
     ['a 5xx at create', { kind: 'create_5xx', status: 500 }, /ProviderRejected: runway create: server \(HTTP 500\)/],
@@ -63,6 +72,43 @@ describe('fallback along the ranked chain', () => {
     expect(result.costByProvider.runway).toBe(result.attempts[0]!.costUsd);
     expect(result.costByProvider.kling).toBe(result.attempts[1]!.costUsd);
     expect(result.totalCostUsd).toBeCloseTo(result.attempts[0]!.costUsd + result.attempts[1]!.costUsd, 6);
+  });
+
+  it('counts an ambiguous create at its estimate: the provider holds a task nobody can cancel', async () => {
+    failFirst({ kind: 'malformed_create' });
+    const prompt = `Opening shot over the harbour ${Date.now()}`;
+    const result = await run({ prompt, durationSec: 5 });
+    expect(result.attempts[0]).toMatchObject({ provider: 'runway', state: 'failed', costUsd: estimateOf('runway', 5) });
+    expect(result.attempts[0]!.error).toMatch(/^AmbiguousCreate: /);
+    expect(result.attempts[0]!.taskId).toBeUndefined();
+    // The sandbox did create (and would bill) the task whose reply the worker could not read.
+    const created = h.sandbox.stats().tasks.filter((t) => t.prompt.includes(prompt));
+    expect(created.map((t) => t.api)).toEqual(['runway', 'piapi']);
+    expect(result.totalCostUsd).toBeCloseTo(result.attempts[0]!.costUsd + result.attempts[1]!.costUsd, 6);
+  });
+
+  it('skips a provider whose estimate would exceed the scene budget, saying why', async () => {
+    const [runway, kling] = [estimateOf('runway', 5), estimateOf('kling', 5)];
+    const result = await run({ durationSec: 5, maxCostUsd: kling });
+    expect(result.provider).toBe('kling');
+    expect(result.attempts[0]).toMatchObject({ provider: 'runway', state: 'skipped', costUsd: 0 });
+    expect(result.attempts[0]!.error).toBe(
+      `estimated $${runway.toFixed(4)} would exceed the budget ($${kling} with $0 spent)`,
+    );
+  });
+
+  it('charges an ambiguous create to the budget before trying the next provider', async () => {
+    failFirst({ kind: 'malformed_create' });
+    const [runway, kling] = [estimateOf('runway', 5), estimateOf('kling', 5)];
+    const budget = runway + kling / 2;
+    const err = await run({ durationSec: 5, maxCostUsd: budget, allowedProviders: ['runway', 'kling'] }).catch(
+      (e: unknown) => e,
+    );
+    const cause = (err as WorkflowFailedError).cause as ApplicationFailure;
+    expect(cause.type).toBe('AllProvidersFailed');
+    expect(cause.message).toContain(
+      `2. kling: estimated $${kling.toFixed(4)} would exceed the budget ($${budget} with $${runway} spent)`,
+    );
   });
 
   it('cancels the remote task when a provider misses its deadline, then moves on', async () => {
