@@ -154,7 +154,14 @@ export const faultCases: FaultCase[] = [
     faults: [{ kind: 'malformed_create' }],
     expect: 'fell-through',
     reason: /AmbiguousCreate: .*protocol/,
-    check: expectCreates(1, 'the task may exist, so never re-sent'),
+    check: (c) => {
+      // The sandbox created and bills the task whose reply was garbled; the scene's cost must not call it free.
+      const cost = c.outcome.attempts[0]?.costUsd ?? 0;
+      return [
+        ...expectCreates(1, 'the task may exist, so never re-sent')(c),
+        ...(cost > 0 ? [] : ['the ambiguous create was counted at $0']),
+      ];
+    },
   },
   {
     name: 'malformed status twice',
