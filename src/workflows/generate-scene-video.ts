@@ -178,7 +178,11 @@ async function tryWithinBudget(run: SceneRun, order: ProviderConfig[]): Promise<
         failureTypes.budgetExhausted,
         `scene ${input.sceneId} stopped for budget ($${maxCostUsd}, $${state.totalCostUsd} spent): ${reasons}`,
       )
-    : finishFailed(run, failureTypes.allProvidersFailed, `every provider failed for scene ${input.sceneId}: ${reasons}`);
+    : finishFailed(
+        run,
+        failureTypes.allProvidersFailed,
+        `every provider failed for scene ${input.sceneId}: ${reasons}`,
+      );
 }
 
 async function tryProvider(

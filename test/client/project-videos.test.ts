@@ -70,7 +70,9 @@ describe('generateProjectVideos', () => {
     expect(result.counts.skipped).toBeGreaterThanOrEqual(1);
     expect(result.totalCostUsd).toBeLessThanOrEqual(0.5);
     const skipped = result.scenes.find((s) => s.phase === 'skipped')!;
-    expect(skipped.error).toMatch(/^budget: \$[\d.]+ left cannot cover the cheapest worst case, \$0\.0900 \(hunyuan\)$/);
+    expect(skipped.error).toMatch(
+      /^budget: \$[\d.]+ left cannot cover the cheapest worst case, \$0\.0900 \(hunyuan\)$/,
+    );
     expect(skipped.budget).toBe('skipped');
     expect(result.budget).toMatchObject({ budgetUsd: 0.5, reservedUsd: 0, spentUsd: result.totalCostUsd });
   });

@@ -39,9 +39,7 @@ describe('worst case per attempt', () => {
 
 describe('a scene budget', () => {
   it('lets an attempt start only when its worst case fits in what is left', () => {
-    expect(attemptSkipReason(1.2, 0, 1)).toBe(
-      'budget: worst case $1.2000 would exceed the budget ($1 with $0 spent)',
-    );
+    expect(attemptSkipReason(1.2, 0, 1)).toBe('budget: worst case $1.2000 would exceed the budget ($1 with $0 spent)');
     expect(attemptSkipReason(0.2, 0.8, 1)).toBeUndefined();
     expect(attemptSkipReason(0.2, 0.81, 1)).toMatch(/with \$0.81 spent/);
   });
@@ -144,7 +142,7 @@ describe('the project ledger', () => {
 
   it('never lets the allowances plus charges exceed the budget, whatever the charges (≤ allowance) are', () => {
     let seed = 7;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let round = 0; round < 200; round++) {
       const budget = Math.round(rnd() * 300) / 100 + 0.05;
       const b = new ProjectBudget(budget);

@@ -45,7 +45,10 @@ function estimateOf(key: string, durationSec: number): number {
 
 /** The most the provider could bill for the attempt: what a budget reserves, and what an unknown charge counts at. */
 function worstOf(key: string, durationSec: number): number {
-  return worstCaseCostUsd(defaultCatalogue.find((p) => p.key === key)!, durationSec);
+  return worstCaseCostUsd(
+    defaultCatalogue.find((p) => p.key === key)!,
+    durationSec,
+  );
 }
 
 describe('fallback along the ranked chain', () => {
@@ -85,7 +88,12 @@ describe('fallback along the ranked chain', () => {
       models: { [sandboxKey('kling')]: { faults: [{ kind: 'malformed_create' }] } },
     });
     const prompt = `Opening shot over the harbour ${Date.now()}`;
-    const result = await run({ prompt, durationSec: 5, preferredProvider: 'kling', allowedProviders: ['kling', 'runway'] });
+    const result = await run({
+      prompt,
+      durationSec: 5,
+      preferredProvider: 'kling',
+      allowedProviders: ['kling', 'runway'],
+    });
     // Kling's worst case ($0.20/s) is above its estimate ($0.10/s): the charge nobody reported counts at the worst.
     expect(worstOf('kling', 5)).toBeGreaterThan(estimateOf('kling', 5));
     expect(result.attempts[0]).toMatchObject({ provider: 'kling', state: 'failed', costUsd: worstOf('kling', 5) });

@@ -73,7 +73,10 @@ describe('progress query and cancellation', () => {
     }, 30_000);
     expect(rendering.phase).toBe('generating');
     // A failed task billed without a reported charge counts at the most Kling could bill for it.
-    const klingCharge = worstCaseCostUsd(defaultCatalogue.find((p) => p.key === 'kling')!, input.durationSec);
+    const klingCharge = worstCaseCostUsd(
+      defaultCatalogue.find((p) => p.key === 'kling')!,
+      input.durationSec,
+    );
     expect(rendering.attempts[0]).toMatchObject({ provider: 'kling', state: 'failed', costUsd: klingCharge });
     expect(rendering.attempts[0]!.error).toMatch(/render crashed/);
     expect(rendering.attempts[1]).toMatchObject({ provider: 'runway', state: 'running' });

@@ -76,13 +76,23 @@ export async function runBudgetCase(stack: ChaosStack, client: Client, c: Budget
       };
       const { workflowId } = await startProjectVideos(client, project, { taskQueue: lane.taskQueue });
       const result = await waitForProjectVideos(client, workflowId);
-      return { case: c, billedUsd: await sandboxBilledUsd(lane.sandbox), reportedUsd: result.totalCostUsd, project: result };
+      return {
+        case: c,
+        billedUsd: await sandboxBilledUsd(lane.sandbox),
+        reportedUsd: result.totalCostUsd,
+        project: result,
+      };
     }
     const scene = { ...hookScene(`${tag}-solo`, c.prompt), projectId: tag, maxCostUsd: c.budgetUsd, polling };
     const { workflowId } = await startSceneVideo(client, scene, { taskQueue: lane.taskQueue });
     try {
       const result = await waitForSceneVideo(client, workflowId);
-      return { case: c, billedUsd: await sandboxBilledUsd(lane.sandbox), reportedUsd: result.totalCostUsd, scene: result };
+      return {
+        case: c,
+        billedUsd: await sandboxBilledUsd(lane.sandbox),
+        reportedUsd: result.totalCostUsd,
+        scene: result,
+      };
     } catch (err) {
       const cause = err instanceof WorkflowFailedError ? err.cause : undefined;
       if (!(cause instanceof ApplicationFailure)) throw err;
@@ -131,13 +141,38 @@ export function describeBudgetCase(r: BudgetCaseResult): string {
 export function budgetCases(opts: { full: boolean }): BudgetCase[] {
   const project = (maxConcurrentScenes: number) => ({ scenes: 12, maxConcurrentScenes });
   const all: BudgetCase[] = [
-    { name: 'project $1, 12 × 10 s hook, 4 at once, default billing', billing: 'default', budgetUsd: 1, project: project(4) },
+    {
+      name: 'project $1, 12 × 10 s hook, 4 at once, default billing',
+      billing: 'default',
+      budgetUsd: 1,
+      project: project(4),
+    },
     { name: 'scene maxCostUsd $1, 10 s hook, default billing', billing: 'default', budgetUsd: 1 },
-    { name: 'project $1, 12 × 10 s hook, 1 at once, default billing', billing: 'default', budgetUsd: 1, project: project(1) },
-    { name: 'project $1, 12 × 10 s hook, 4 at once, catalogue billing', billing: 'catalogue', budgetUsd: 1, project: project(4) },
-    { name: 'project $1, 12 × 10 s hook, 1 at once, catalogue billing', billing: 'catalogue', budgetUsd: 1, project: project(1) },
+    {
+      name: 'project $1, 12 × 10 s hook, 1 at once, default billing',
+      billing: 'default',
+      budgetUsd: 1,
+      project: project(1),
+    },
+    {
+      name: 'project $1, 12 × 10 s hook, 4 at once, catalogue billing',
+      billing: 'catalogue',
+      budgetUsd: 1,
+      project: project(4),
+    },
+    {
+      name: 'project $1, 12 × 10 s hook, 1 at once, catalogue billing',
+      billing: 'catalogue',
+      budgetUsd: 1,
+      project: project(1),
+    },
     { name: 'scene maxCostUsd $1, 10 s hook, catalogue billing', billing: 'catalogue', budgetUsd: 1 },
-    { name: 'project $1, 6 × 10 s hook, Luma bills above its worst case', billing: 'over', budgetUsd: 1, project: { scenes: 6, maxConcurrentScenes: 1 } },
+    {
+      name: 'project $1, 6 × 10 s hook, Luma bills above its worst case',
+      billing: 'over',
+      budgetUsd: 1,
+      project: { scenes: 6, maxConcurrentScenes: 1 },
+    },
   ];
   return opts.full ? all : all.slice(0, 2);
 }
