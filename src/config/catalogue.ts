@@ -28,7 +28,19 @@ export const providerConfigSchema = z
     maxDurationSec: z.number().positive(),
     allowedDurationsSec: z.array(z.number().positive()).min(1),
     aspectRatios: z.array(aspectRatioSchema).min(1),
+    /** The catalogue estimate: what one second of requested output usually costs. */
     costPerSecondUsd: z.number().nonnegative(),
+    /**
+     * The most the provider may bill per second of requested output for the request this catalogue entry sends (its
+     * dearest documented price for the model). Budgets reserve this worst case, not the estimate, before an attempt
+     * starts. Defaults to `costPerSecondUsd` when omitted.
+     */
+    maxCostPerSecondUsd: z.number().nonnegative().optional(),
+    /**
+     * The longest prompt the provider accepts, in UTF-16 code units (JavaScript string length). A longer prompt skips
+     * the provider at planning, with the reason, instead of failing at create.
+     */
+    maxPromptChars: z.number().int().positive().optional(),
     billing: billingRuleSchema,
     strengths: z.array(z.string().min(1)),
     promptBoosts: z.array(promptBoostSchema).default([]),
@@ -38,6 +50,10 @@ export const providerConfigSchema = z
   .refine((p) => p.allowedDurationsSec.every((d) => d <= p.maxDurationSec), {
     message: 'every allowed duration must be ≤ maxDurationSec',
     path: ['allowedDurationsSec'],
+  })
+  .refine((p) => p.maxCostPerSecondUsd === undefined || p.maxCostPerSecondUsd >= p.costPerSecondUsd, {
+    message: 'the worst-case price must be ≥ costPerSecondUsd (set both when you change the price)',
+    path: ['maxCostPerSecondUsd'],
   });
 export type ProviderConfig = z.infer<typeof providerConfigSchema>;
 
@@ -52,7 +68,12 @@ const cinematicWords = ['cinematic', 'dramatic', 'camera', 'slow motion', 'sweep
 const productWords = ['product', 'reveal', 'bottle', 'package', 'zoom', 'showcase'];
 const natureWords = ['nature', 'forest', 'sky', 'abstract', 'background', 'environment'];
 
-/** The six providers of the original design, with its priorities, prices, limits and strengths. */
+/**
+ * The six providers of the original design, with its priorities, limits and strengths. Prices are the published PAYG
+ * prices of the request each entry sends, with their sources (`/work/shared/reference/*.md` collects them): the
+ * estimate is the price of that exact request, the worst case (`maxCostPerSecondUsd`) the dearest documented price
+ * the provider could bill it at.
+ */
 export const defaultCatalogue: Catalogue = catalogueSchema.parse([
   {
     key: 'runway',
@@ -62,7 +83,13 @@ export const defaultCatalogue: Catalogue = catalogueSchema.parse([
     maxDurationSec: 10,
     allowedDurationsSec: [2, 3, 4, 5, 6, 7, 8, 9, 10],
     aspectRatios: ['16:9', '9:16'],
-    costPerSecondUsd: 0.05,
+    // gen4.5: 12 credits per second of output at $0.01 per credit, flat (runway-api.md §8, from runwayml/skills
+    // c5674fd and docs.dev.runwayml.com/guides/pricing). Was $0.05, the gen4_turbo rate: a 10 s clip billed $1.20
+    // against an estimate of $0.50.
+    costPerSecondUsd: 0.12,
+    maxCostPerSecondUsd: 0.12,
+    // promptText: "up to 1000 characters (measured in UTF-16 code units)" (official SDK, runway-api.md §4.3).
+    maxPromptChars: 1000,
     billing: 'success_or_moderated',
     strengths: ['hook', 'cta', 'cinematic', 'dramatic', 'emotional'],
     promptBoosts: [{ keywords: cinematicWords, points: 30 }],
@@ -78,7 +105,13 @@ export const defaultCatalogue: Catalogue = catalogueSchema.parse([
     maxDurationSec: 10,
     allowedDurationsSec: [5, 10],
     aspectRatios: ['16:9', '9:16', '1:1'],
-    costPerSecondUsd: 0.03,
+    // No published price for v2.6 std; $0.10/s is Kling's std (720p) price without audio, the nearest published
+    // figure, and $0.20/s its dearest per-second price (1080p with audio); piapi.ai/docs/kling-api/kling-3-api
+    // (2026-02), piapi-api.md §9. Was $0.03.
+    costPerSecondUsd: 0.1,
+    maxCostPerSecondUsd: 0.2,
+    // prompt: maxLength 2500 (Kling create-task OpenAPI export, piapi-api.md §6.1).
+    maxPromptChars: 2500,
     billing: 'success_only',
     strengths: ['testimonial', 'lifestyle', 'human', 'expressions', 'story', 'face'],
     promptBoosts: [{ keywords: personWords, points: 30 }],
@@ -93,7 +126,10 @@ export const defaultCatalogue: Catalogue = catalogueSchema.parse([
     maxDurationSec: 5,
     allowedDurationsSec: [5],
     aspectRatios: ['16:9', '9:16', '1:1'],
+    // No published figure: a documented 5 s ray-v2 task froze 2,000,000 units ≈ $0.20 (piapi.ai/docs/dream-machine,
+    // 2026-01-07; piapi-api.md §9, inferred). Unchanged.
     costPerSecondUsd: 0.04,
+    maxCostPerSecondUsd: 0.04,
     billing: 'success_only',
     strengths: ['product', 'reveal', 'camera-motion', 'dynamic', 'brand'],
     promptBoosts: [{ keywords: productWords, points: 30 }],
@@ -108,7 +144,12 @@ export const defaultCatalogue: Catalogue = catalogueSchema.parse([
     maxDurationSec: 6,
     allowedDurationsSec: [6],
     aspectRatios: ['16:9'],
-    costPerSecondUsd: 0.02,
+    // t2v-01 / i2v-01: $0.20 per generation, a 6 s clip (piapi.ai/docs/hailuo-api/generate-video; piapi-api.md §9).
+    // Was $0.02/s ($0.12 a clip).
+    costPerSecondUsd: 0.2 / 6,
+    maxCostPerSecondUsd: 0.2 / 6,
+    // prompt ≤ 2000 characters (piapi.ai/docs/hailuo-api/generate-video; piapi-api.md §6.3).
+    maxPromptChars: 2000,
     billing: 'success_only',
     strengths: ['broll', 'nature', 'abstract', 'supplementary', 'explanation'],
     promptBoosts: [{ keywords: natureWords, points: 20 }],
@@ -123,7 +164,12 @@ export const defaultCatalogue: Catalogue = catalogueSchema.parse([
     maxDurationSec: 5,
     allowedDurationsSec: [5],
     aspectRatios: ['16:9', '9:16', '1:1'],
-    costPerSecondUsd: 0.025,
+    // txt2video and img2video-concat: $0.09 per video, a 5 s clip (third-party, citing GoAPI docs; piapi-api.md §9).
+    // Was $0.025/s ($0.125 a clip).
+    costPerSecondUsd: 0.09 / 5,
+    maxCostPerSecondUsd: 0.09 / 5,
+    // prompt ≤ 1000 characters (qubico.ai docs, piapi-api.md §6.4).
+    maxPromptChars: 1000,
     billing: 'success_only',
     strengths: ['broll', 'nature', 'abstract'],
     promptBoosts: [{ keywords: natureWords, points: 20 }],
@@ -138,7 +184,11 @@ export const defaultCatalogue: Catalogue = catalogueSchema.parse([
     maxDurationSec: 8,
     allowedDurationsSec: [4, 6, 8],
     aspectRatios: ['16:9', '9:16'],
+    // veo3.1-video-fast without audio (we send generate_audio: false): $0.06/s; the worst case is $0.12/s, the
+    // no-audio price of veo3.1-video, in case the variant is billed as the full model
+    // (piapi.ai/docs/veo31-api/text-to-video; piapi-api.md §9).
     costPerSecondUsd: 0.06,
+    maxCostPerSecondUsd: 0.12,
     billing: 'success_only',
     strengths: ['cinematic', 'high-quality', 'dramatic'],
     promptBoosts: [{ keywords: cinematicWords, points: 30 }],

@@ -15,6 +15,8 @@ export interface AttemptProgress {
   endedAt?: string;
   error?: string;
   costUsd: number;
+  /** Set when the provider billed more than the worst case reserved for the attempt. */
+  budgetNote?: string;
 }
 
 export interface SceneVideoResult {

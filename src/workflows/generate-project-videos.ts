@@ -4,6 +4,7 @@ import {
   condition,
   executeChild,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -13,7 +14,8 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { SceneActivities } from '../activities';
 import type { ProviderSetup } from '../activities/contracts';
-import { estimateCostUsd, roundUsd } from '../config/pricing';
+import { estimateCostUsd, roundUsd, worstCaseCostUsd } from '../config/pricing';
+import { ProjectBudget, type SceneNeed } from './budget';
 import { failureTypes, type SceneProgress, type SceneVideoResult } from './definitions';
 import { generateSceneVideo } from './generate-scene-video';
 import {
@@ -24,7 +26,7 @@ import {
 } from './project-definitions';
 import { prepared } from './prepared';
 import type { ProjectInput, ValidProjectInput } from './project-input';
-import { planProviders, PlanError } from './provider-plan';
+import { planProviders, PlanError, promptLimitsApply } from './provider-plan';
 import { sceneStartAttributes, searchAttributes } from './search-attributes';
 import { sceneWorkflowId } from './workflow-ids';
 
@@ -55,7 +57,7 @@ function cheapestEstimate(scene: ValidScene, setup: ProviderSetup): number | und
 function rejectUnplannableScenes(project: ValidProjectInput, setup: ProviderSetup): void {
   const problems = project.scenes.flatMap((scene, i) => {
     try {
-      planProviders({ ...scene, projectId: project.projectId }, setup.catalogue, setup.configured);
+      planScene(project, scene, setup);
       return [];
     } catch (err) {
       if (err instanceof PlanError) return [`scenes[${i}] (${scene.sceneId}): ${err.message}`];
@@ -69,6 +71,43 @@ function rejectUnplannableScenes(project: ValidProjectInput, setup: ProviderSetu
     );
 }
 
+function planScene(project: ValidProjectInput, scene: ValidScene, setup: ProviderSetup) {
+  return planProviders({ ...scene, projectId: project.projectId }, setup.catalogue, setup.configured, {
+    promptLimits: promptLimitsApply(scene.prompt, setup.catalogue, setup.configured),
+  });
+}
+
+/** What the scene may spend and what each provider of its plan could bill, for the project's ledger. */
+function sceneNeed(project: ValidProjectInput, scene: ValidScene, setup: ProviderSetup): SceneNeed {
+  return {
+    sceneId: scene.sceneId,
+    capUsd: scene.maxCostUsd,
+    options: planScene(project, scene, setup).order.map((p) => ({
+      provider: p.key,
+      worstCaseUsd: worstCaseCostUsd(p, scene.durationSec),
+    })),
+  };
+}
+
+/** The allowance the scene starts with, once the budget can cover it; undefined when it is skipped for budget. */
+async function allowanceFor(ledger: ProjectBudget, need: SceneNeed, status: ProjectSceneStatus) {
+  for (;;) {
+    const decision = ledger.decide(need);
+    if (decision.kind === 'start') {
+      delete status.error;
+      return decision.grantUsd;
+    }
+    status.error = decision.reason;
+    if (decision.kind === 'skip') {
+      Object.assign(status, { phase: 'skipped', budget: 'skipped' });
+      log.info(`Skipping scene ${need.sceneId}: ${decision.reason}`);
+      return undefined;
+    }
+    const seen = ledger.settlements;
+    await condition(() => ledger.settlements !== seen);
+  }
+}
+
 /** Runs the scenes of one video as child scene workflows, at most N at once, within an optional budget. */
 export async function generateProjectVideos(rawInput: ProjectInput): Promise<ProjectResult> {
   // Answers before the input is validated: a client may ask for progress the moment it has started the project.
@@ -77,8 +116,10 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
     maxConcurrentScenes: 0,
   };
   let scenes: ProjectSceneStatus[] = [];
+  let ledger: ProjectBudget | undefined;
   const progress = (): ProjectProgress => ({
     ...known,
+    ...(ledger && { budget: ledger.summary() }),
     scenes,
     totalCostUsd: roundUsd(scenes.reduce((sum, s) => sum + s.costUsd, 0)),
     counts: {
@@ -108,28 +149,44 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
     upsertSearchAttributes([{ key: searchAttributes.projectId, value: project.projectId }]);
 
   rejectUnplannableScenes(project, setup);
+  // A hard cap: each running scene holds an allowance (a worst case) until it ends. Runs started before it replay the
+  // estimate-based reservations below.
+  if (project.budgetUsd !== undefined && patched('project-budget-worst-case'))
+    ledger = new ProjectBudget(project.budgetUsd);
   let running = 0;
   let reserved = 0;
   const children: Promise<void>[] = [];
   for (const [i, scene] of project.scenes.entries()) {
     await condition(() => running < project.maxConcurrentScenes);
     const status = scenes[i]!;
-    const cheapest = cheapestEstimate(scene, setup);
-    const left =
-      project.budgetUsd === undefined ? undefined : roundUsd(project.budgetUsd - progress().totalCostUsd - reserved);
-    if (left !== undefined && cheapest !== undefined && left < cheapest) {
-      status.phase = 'skipped';
-      status.error = `budget: $${left.toFixed(4)} left cannot cover the cheapest estimate $${cheapest.toFixed(4)}`;
-      log.info(`Skipping scene ${scene.sceneId}: ${status.error}`);
-      continue;
+    let cheapest: number | undefined;
+    let maxCostUsd: number | undefined;
+    if (ledger) {
+      maxCostUsd = await allowanceFor(ledger, sceneNeed(project, scene, setup), status);
+      if (maxCostUsd === undefined) continue;
+      ledger.reserve(scene.sceneId, maxCostUsd);
+      status.allowanceUsd = maxCostUsd;
+    } else {
+      cheapest = cheapestEstimate(scene, setup);
+      const left =
+        project.budgetUsd === undefined ? undefined : roundUsd(project.budgetUsd - progress().totalCostUsd - reserved);
+      if (left !== undefined && cheapest !== undefined && left < cheapest) {
+        status.phase = 'skipped';
+        status.error = `budget: $${left.toFixed(4)} left cannot cover the cheapest estimate $${cheapest.toFixed(4)}`;
+        log.info(`Skipping scene ${scene.sceneId}: ${status.error}`);
+        continue;
+      }
+      const caps = [scene.maxCostUsd, left].filter((v): v is number => v !== undefined);
+      maxCostUsd = caps.length > 0 ? Math.min(...caps) : undefined;
     }
     running++;
     reserved += cheapest ?? 0;
     status.phase = 'running';
-    const maxCostUsd = [scene.maxCostUsd, left].filter((v): v is number => v !== undefined);
+    let charged: number | undefined;
     children.push(
-      runScene(project, scene, status.workflowId, maxCostUsd.length > 0 ? Math.min(...maxCostUsd) : undefined)
+      runScene(project, scene, status.workflowId, maxCostUsd)
         .then((result) => {
+          charged = result.totalCostUsd;
           Object.assign(status, {
             phase: 'succeeded',
             provider: result.provider,
@@ -139,10 +196,17 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
         })
         .catch((err: unknown) => {
           Object.assign(status, { phase: 'failed', ...failedSceneFields(err) });
+          charged = reportedCharge(err);
+          if (failureTypeOf(err) === failureTypes.budgetExhausted) status.budget = 'stopped';
         })
         .finally(() => {
           running--;
           reserved -= cheapest ?? 0;
+          const overrun = ledger?.settle(scene.sceneId, charged);
+          if (overrun !== undefined) {
+            Object.assign(status, { budget: 'stopped', error: status.error ? `${status.error}; ${overrun}` : overrun });
+            log.warn(`Scene ${scene.sceneId}: ${overrun}`);
+          }
         }),
     );
   }
@@ -172,6 +236,20 @@ async function runScene(
     if (err instanceof WorkflowExecutionAlreadyStartedError) return awaitSceneResult(workflowId);
     throw err;
   }
+}
+
+function failureOf(err: unknown): ApplicationFailure | undefined {
+  const cause = err instanceof ChildWorkflowFailure ? err.cause : err;
+  return cause instanceof ApplicationFailure ? cause : undefined;
+}
+
+function failureTypeOf(err: unknown): string | undefined {
+  return failureOf(err)?.type ?? undefined;
+}
+
+/** What a failed scene reported it spent; undefined when it reported nothing (the ledger then keeps its allowance). */
+function reportedCharge(err: unknown): number | undefined {
+  return (failureOf(err)?.details?.[0] as SceneProgress | undefined)?.totalCostUsd;
 }
 
 function failedSceneFields(err: unknown): Pick<ProjectSceneStatus, 'error' | 'costUsd'> {

@@ -4,6 +4,7 @@ import {
   CancellationScope,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -14,7 +15,8 @@ import { RetryState } from '@temporalio/common';
 import type { SceneActivities } from '../activities';
 import type { AttemptFailureDetails, CreateTaskOutput, PollStatusOutput, ProviderSetup } from '../activities/contracts';
 import type { ProviderConfig } from '../config/catalogue';
-import { estimateCostUsd } from '../config/pricing';
+import { estimateCostUsd, worstCaseCostUsd } from '../config/pricing';
+import { attemptSkipReason, overrunNote } from './budget';
 import {
   failureTypes,
   getProgress,
@@ -23,7 +25,7 @@ import {
   type SceneVideoResult,
 } from './definitions';
 import { prepared } from './prepared';
-import { planProviders, PlanError } from './provider-plan';
+import { planProviders, PlanError, promptLimitsApply } from './provider-plan';
 import { SceneAttributes } from './scene-attributes';
 import type { SceneInput, ValidSceneInput } from './scene-input';
 import { billedCostUsd, SceneState, type AttemptOutcome } from './scene-state';
@@ -110,7 +112,9 @@ export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVid
   const run: SceneRun = { input, setup, state, attributes, startedAt };
   let plan;
   try {
-    plan = planProviders(input, setup.catalogue, setup.configured);
+    plan = planProviders(input, setup.catalogue, setup.configured, {
+      promptLimits: promptLimitsApply(input.prompt, setup.catalogue, setup.configured),
+    });
   } catch (err) {
     if (err instanceof PlanError)
       return finishFailed(run, failureTypes.notConfigured, `cannot plan providers: ${err.message}`);
@@ -119,6 +123,9 @@ export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVid
   state.ranking = plan.ranking;
   log.info(`Provider order: ${plan.order.map((p) => p.key).join(' → ')}`);
 
+  // The budget holds against what is billed: each attempt must fit at its worst case, and an unknown charge counts at
+  // its worst case. Runs started before this check replay the estimate-based one below.
+  if (input.maxCostUsd !== undefined && patched('scene-budget-worst-case')) return tryWithinBudget(run, plan.order);
   for (const provider of plan.order) {
     const estimate = estimateCostUsd(provider, input.durationSec);
     if (input.maxCostUsd !== undefined && state.totalCostUsd + estimate > input.maxCostUsd) {
@@ -127,7 +134,8 @@ export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVid
       log.info(`✗ ${provider.displayName} skipped: ${reason}`);
       continue;
     }
-    const result = await tryProvider(run, provider, estimate);
+    // An unknown charge is counted at the worst case: for catalogues recorded before that field, the estimate.
+    const result = await tryProvider(run, provider, worstCaseCostUsd(provider, input.durationSec));
     if (result) return result;
   }
 
@@ -137,6 +145,44 @@ export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVid
     failureTypes.allProvidersFailed,
     `every provider failed for scene ${input.sceneId}: ${reasons}`,
   );
+}
+
+/** Skips with the reason any provider whose worst case does not fit; stops after a charge above the worst case. */
+async function tryWithinBudget(run: SceneRun, order: ProviderConfig[]): Promise<SceneVideoResult> {
+  const { input, state } = run;
+  const maxCostUsd = input.maxCostUsd!;
+  let stopped: string | undefined;
+  for (const provider of order) {
+    const worstCase = worstCaseCostUsd(provider, input.durationSec);
+    const reason = stopped ?? attemptSkipReason(worstCase, state.totalCostUsd, maxCostUsd);
+    if (reason !== undefined) {
+      state.skip(provider.key, reason);
+      log.info(`✗ ${provider.displayName} skipped: ${reason}`);
+      continue;
+    }
+    const result = await tryProvider(run, provider, worstCase);
+    const attempt = state.attempts[state.attempts.length - 1]!;
+    const overrun = overrunNote(attempt.costUsd, worstCase);
+    if (overrun !== undefined) {
+      attempt.budgetNote = overrun;
+      log.warn(`${provider.displayName} ${overrun}`);
+      stopped = `budget: not tried, the scene stopped after ${provider.key} ${overrun.replace(/^budget: /, '')}`;
+    }
+    if (result) return result;
+  }
+  const reasons = state.attempts.map((a, i) => `${i + 1}. ${a.provider}: ${a.error ?? a.state}`).join('; ');
+  const forBudget = state.attempts.some((a) => a.state === 'skipped' && a.error?.startsWith('budget:'));
+  return forBudget
+    ? finishFailed(
+        run,
+        failureTypes.budgetExhausted,
+        `scene ${input.sceneId} stopped for budget ($${maxCostUsd}, $${state.totalCostUsd} spent): ${reasons}`,
+      )
+    : finishFailed(
+        run,
+        failureTypes.allProvidersFailed,
+        `every provider failed for scene ${input.sceneId}: ${reasons}`,
+      );
 }
 
 async function tryProvider(

@@ -1,4 +1,5 @@
 import { defineQuery } from '@temporalio/workflow';
+import type { ProjectBudgetSummary } from './budget';
 
 export type ProjectScenePhase = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
 
@@ -11,6 +12,10 @@ export interface ProjectSceneStatus {
   s3Key?: string;
   costUsd: number;
   error?: string;
+  /** What the project let this scene spend (its child's `maxCostUsd`), under a project budget. */
+  allowanceUsd?: number;
+  /** Under a project budget: the scene was skipped, or stopped before it succeeded, for budget (`error` says why). */
+  budget?: 'skipped' | 'stopped';
 }
 
 export interface ProjectProgress {
@@ -20,6 +25,8 @@ export interface ProjectProgress {
   scenes: ProjectSceneStatus[];
   totalCostUsd: number;
   counts: Record<ProjectScenePhase, number>;
+  /** Under a project budget: spent, reserved by running scenes, left, and whether an overrun stopped the project. */
+  budget?: ProjectBudgetSummary;
 }
 
 export type ProjectResult = ProjectProgress;

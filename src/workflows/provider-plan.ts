@@ -1,3 +1,4 @@
+import { patched } from '@temporalio/workflow';
 import type { Catalogue, ProviderConfig } from '../config/catalogue';
 import { rankProvidersForScene, type ProviderRanking } from '../config/ranking';
 import type { ValidSceneInput } from './scene-input';
@@ -10,6 +11,33 @@ export interface ProviderPlan {
 
 export class PlanError extends Error {}
 
+export interface PlanOptions {
+  /**
+   * Skip providers whose `maxPromptChars` the prompt exceeds. Workflows pass `promptLimitsApply(...)`, so runs
+   * planned before the limits existed keep their plan on replay.
+   */
+  promptLimits?: boolean;
+}
+
+/** Why this provider cannot take the prompt, or undefined when it can (length in UTF-16 code units, as providers count). */
+export function promptLimitReason(provider: ProviderConfig, prompt: string): string | undefined {
+  if (provider.maxPromptChars === undefined || prompt.length <= provider.maxPromptChars) return undefined;
+  return `skipped: the prompt has ${prompt.length} characters and ${provider.displayName} accepts at most ${provider.maxPromptChars}`;
+}
+
+/** True when some configured provider would refuse this prompt for its length: only then does planning change. */
+export function promptExceedsALimit(prompt: string, catalogue: Catalogue, configured: readonly string[]): boolean {
+  return catalogue.some((p) => configured.includes(p.key) && promptLimitReason(p, prompt) !== undefined);
+}
+
+/**
+ * In workflow code only: whether to apply prompt limits. They change a plan only when the prompt is too long for some
+ * provider, and only then is the change marked (`patched`), so other runs' histories gain no event.
+ */
+export function promptLimitsApply(prompt: string, catalogue: Catalogue, configured: readonly string[]): boolean {
+  return promptExceedsALimit(prompt, catalogue, configured) && patched('provider-prompt-limits');
+}
+
 /**
  * The ranked chain for one scene: configured, allowed, able to render the aspect ratio, with the preferred provider
  * first as in the original design. Pure: runs in workflow code over the catalogue snapshot recorded in history.
@@ -18,6 +46,7 @@ export function planProviders(
   input: ValidSceneInput,
   catalogue: Catalogue,
   configured: readonly string[],
+  opts: PlanOptions = {},
 ): ProviderPlan {
   const known = new Set(catalogue.map((p) => p.key));
   const named = [...(input.allowedProviders ?? []), ...(input.preferredProvider ? [input.preferredProvider] : [])];
@@ -40,17 +69,28 @@ export function planProviders(
   }
 
   const byKey = new Map(catalogue.map((p) => [p.key, p]));
+  const unable = (provider: ProviderConfig): string | undefined =>
+    !provider.aspectRatios.includes(input.aspectRatio)
+      ? `skipped: cannot render ${input.aspectRatio}`
+      : opts.promptLimits
+        ? promptLimitReason(provider, input.prompt)
+        : undefined;
   const ranking = rankProvidersForScene(catalogue, input.sceneType, input.prompt, candidates).map((r) => {
-    const provider = byKey.get(r.provider)!;
-    return provider.aspectRatios.includes(input.aspectRatio)
-      ? r
-      : { ...r, reasons: [...r.reasons, `skipped: cannot render ${input.aspectRatio}`] };
+    const reason = unable(byKey.get(r.provider)!);
+    return reason === undefined ? r : { ...r, reasons: [...r.reasons, reason] };
   });
-  const able = ranking.filter((r) => byKey.get(r.provider)!.aspectRatios.includes(input.aspectRatio));
+  const able = ranking.filter((r) => unable(byKey.get(r.provider)!) === undefined);
   const preferred = able.filter((r) => r.provider === input.preferredProvider);
   const order = [...preferred, ...able.filter((r) => r.provider !== input.preferredProvider)].map((r) =>
     byKey.get(r.provider)!,
   );
-  if (order.length === 0) throw new PlanError(`no configured provider can render aspect ratio ${input.aspectRatio}`);
+  if (order.length === 0) {
+    const skips = ranking.map((r) => `${r.provider} ${r.reasons[r.reasons.length - 1]!.replace(/^skipped: /, '')}`);
+    throw new PlanError(
+      ranking.some((r) => byKey.get(r.provider)!.aspectRatios.includes(input.aspectRatio))
+        ? `no configured provider can take this scene (${skips.join('; ')}); shorten the prompt or allow another provider`
+        : `no configured provider can render aspect ratio ${input.aspectRatio}`,
+    );
+  }
   return { ranking, order };
 }

@@ -1,6 +1,7 @@
 import { emptyReport, passed, printFigures, summaryTable, type ScenarioReport } from './lib/report';
 import { RestartableStack } from './lib/restartable-stack';
 import { badInput } from './scenarios/bad-input';
+import { budgetCap } from './scenarios/budget-cap';
 import { faultMatrix } from './scenarios/fault-matrix';
 import { secrets } from './scenarios/secrets';
 import { serverRestart } from './scenarios/server-restart';
@@ -33,6 +34,7 @@ const scenarios: Record<string, (stack: RestartableStack) => Promise<ScenarioRep
   'bad-input': (stack) => badInput(stack),
   'unsafe-urls': (stack) => unsafeUrlScenario(stack),
   secrets: (stack) => secrets(stack),
+  'budget-cap': (stack) => budgetCap(stack, { full: true }),
 };
 
 async function main(): Promise<number> {

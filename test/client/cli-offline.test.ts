@@ -87,7 +87,8 @@ describe('scene-video CLI without a server', () => {
     expect(doc.providers.find((p: { key: string }) => p.key === 'kling')).toMatchObject({
       route: 'piapi',
       configured: true,
-      costPerSecondUsd: 0.03,
+      costPerSecondUsd: 0.1,
+      maxCostPerSecondUsd: 0.2,
       maxDurationSec: 10,
       aspectRatios: ['16:9', '9:16', '1:1'],
       billing: 'success_only',
@@ -101,9 +102,9 @@ describe('scene-video CLI without a server', () => {
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/COST \(USD\/s\)/);
     expect(human.stdout).toMatch(/MAX \(s\)/);
-    expect(human.stdout).toMatch(/^runway\s+Runway Gen-4\.5\s+runway\s+no \(set RUNWAY_API_KEY\)\s+0\.0500\s+10\s/m);
+    expect(human.stdout).toMatch(/^runway\s+Runway Gen-4\.5\s+runway\s+no \(set RUNWAY_API_KEY\)\s+0\.1200\s+10\s/m);
     expect(human.stdout).toMatch(
-      /^kling\s+Kling AI\s+piapi\s+yes\s+0\.0300\s+10\s+5,10\s+16:9 9:16 1:1\s+success_only/m,
+      /^kling\s+Kling AI\s+piapi\s+yes\s+0\.1000\s+10\s+5,10\s+16:9 9:16 1:1\s+success_only/m,
     );
     expect(human.stdout + human.stderr).not.toContain(secret);
   });

@@ -50,9 +50,9 @@ describe('generateProjectVideos', () => {
     );
   });
 
-  it('stops starting scenes when the budget left cannot cover the cheapest estimate, and says why', async () => {
+  it('stops starting scenes when the budget left cannot cover the cheapest worst case, and says why', async () => {
     const projectId = `budget-${uid()}`;
-    // Cheapest configured provider for a 16:9 6 s broll scene is Hailuo at $0.02/s → $0.12 each estimate.
+    // A 16:9 6 s broll scene ranks Hailuo first ($0.20 a clip at worst); the cheapest worst case is Hunyuan's $0.09.
     const scenes = Array.from({ length: 4 }, (_, i) => ({
       sceneId: `b${i}`,
       sceneType: 'broll',
@@ -70,7 +70,11 @@ describe('generateProjectVideos', () => {
     expect(result.counts.skipped).toBeGreaterThanOrEqual(1);
     expect(result.totalCostUsd).toBeLessThanOrEqual(0.5);
     const skipped = result.scenes.find((s) => s.phase === 'skipped')!;
-    expect(skipped.error).toMatch(/budget: \$[\d.]+ left cannot cover the cheapest estimate \$0\.1200/);
+    expect(skipped.error).toMatch(
+      /^budget: \$[\d.]+ left cannot cover the cheapest worst case, \$0\.0900 \(hunyuan\)$/,
+    );
+    expect(skipped.budget).toBe('skipped');
+    expect(result.budget).toMatchObject({ budgetUsd: 0.5, reservedUsd: 0, spentUsd: result.totalCostUsd });
   });
 
   it('one failing scene does not fail the others', async () => {

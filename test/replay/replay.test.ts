@@ -11,9 +11,14 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
 const load = (file: string) => historyFromJSON(JSON.parse(readFileSync(join(dir, file), 'utf8')));
 
 describe('replay of histories recorded on the real dev server (npm run histories:record)', () => {
-  it('covers success, fallback, deadline, total failure, cancellation, a client start and a project', () => {
+  it('covers success, fallback, deadline, total failure, cancellation, a client start, a project and budgets', () => {
     expect(files.sort()).toEqual([
+      // A budgeted project (allowances, a scene waiting, two skipped) and its first scene (maxCostUsd, 1,500-character
+      // prompt): the paths behind patched('project-budget-worst-case'), 'scene-budget-worst-case' and
+      // 'provider-prompt-limits'.
+      'project-budget-cap.json',
       'project-two-scenes.json',
+      'scene-budget-and-prompt-limits.json',
       'scene-cancelled.json',
       'scene-deadline-then-fallback.json',
       'scene-every-provider-fails.json',

@@ -2,7 +2,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../../src/config/catalogue';
-import { estimateCostUsd } from '../../src/config/pricing';
+import { estimateCostUsd, worstCaseCostUsd } from '../../src/config/pricing';
 import type { Fault } from '../../src/sandbox/scenario';
 import { generateSceneVideo } from '../../src/workflows';
 import { getProgress } from '../../src/workflows/definitions';
@@ -43,6 +43,14 @@ function estimateOf(key: string, durationSec: number): number {
   );
 }
 
+/** The most the provider could bill for the attempt: what a budget reserves, and what an unknown charge counts at. */
+function worstOf(key: string, durationSec: number): number {
+  return worstCaseCostUsd(
+    defaultCatalogue.find((p) => p.key === key)!,
+    durationSec,
+  );
+}
+
 describe('fallback along the ranked chain', () => {
   it.each([
     ['a 5xx at create', { kind: 'create_5xx', status: 500 }, /ProviderRejected: runway create: server \(HTTP 500\)/],
@@ -74,40 +82,57 @@ describe('fallback along the ranked chain', () => {
     expect(result.totalCostUsd).toBeCloseTo(result.attempts[0]!.costUsd + result.attempts[1]!.costUsd, 6);
   });
 
-  it('counts an ambiguous create at its estimate: the provider holds a task nobody can cancel', async () => {
-    failFirst({ kind: 'malformed_create' });
+  it('counts an ambiguous create at its worst case: the provider holds a task nobody can cancel', async () => {
+    h.sandbox.setScenario({
+      default: { queueMs: 100, renderMs: 500 },
+      models: { [sandboxKey('kling')]: { faults: [{ kind: 'malformed_create' }] } },
+    });
     const prompt = `Opening shot over the harbour ${Date.now()}`;
-    const result = await run({ prompt, durationSec: 5 });
-    expect(result.attempts[0]).toMatchObject({ provider: 'runway', state: 'failed', costUsd: estimateOf('runway', 5) });
+    const result = await run({
+      prompt,
+      durationSec: 5,
+      preferredProvider: 'kling',
+      allowedProviders: ['kling', 'runway'],
+    });
+    // Kling's worst case ($0.20/s) is above its estimate ($0.10/s): the charge nobody reported counts at the worst.
+    expect(worstOf('kling', 5)).toBeGreaterThan(estimateOf('kling', 5));
+    expect(result.attempts[0]).toMatchObject({ provider: 'kling', state: 'failed', costUsd: worstOf('kling', 5) });
     expect(result.attempts[0]!.error).toMatch(/^AmbiguousCreate: /);
     expect(result.attempts[0]!.taskId).toBeUndefined();
     // The sandbox did create (and would bill) the task whose reply the worker could not read.
     const created = h.sandbox.stats().tasks.filter((t) => t.prompt.includes(prompt));
-    expect(created.map((t) => t.api)).toEqual(['runway', 'piapi']);
+    expect(created.map((t) => t.api)).toEqual(['piapi', 'runway']);
     expect(result.totalCostUsd).toBeCloseTo(result.attempts[0]!.costUsd + result.attempts[1]!.costUsd, 6);
   });
 
-  it('skips a provider whose estimate would exceed the scene budget, saying why', async () => {
-    const [runway, kling] = [estimateOf('runway', 5), estimateOf('kling', 5)];
-    const result = await run({ durationSec: 5, maxCostUsd: kling });
-    expect(result.provider).toBe('kling');
-    expect(result.attempts[0]).toMatchObject({ provider: 'runway', state: 'skipped', costUsd: 0 });
+  it('skips a provider whose worst case would exceed the scene budget, saying why', async () => {
+    const [runway, kling, luma] = [worstOf('runway', 5), worstOf('kling', 5), worstOf('luma', 5)];
+    const result = await run({ durationSec: 5, maxCostUsd: luma });
+    expect(result.provider).toBe('luma');
+    expect(result.attempts.slice(0, 2)).toMatchObject([
+      { provider: 'runway', state: 'skipped', costUsd: 0 },
+      { provider: 'kling', state: 'skipped', costUsd: 0 },
+    ]);
     expect(result.attempts[0]!.error).toBe(
-      `estimated $${runway.toFixed(4)} would exceed the budget ($${kling} with $0 spent)`,
+      `budget: worst case $${runway.toFixed(4)} would exceed the budget ($${luma} with $0 spent)`,
+    );
+    expect(result.attempts[1]!.error).toBe(
+      `budget: worst case $${kling.toFixed(4)} would exceed the budget ($${luma} with $0 spent)`,
     );
   });
 
-  it('charges an ambiguous create to the budget before trying the next provider', async () => {
+  it('charges an ambiguous create to the budget before trying the next provider, and says the scene stopped for budget', async () => {
     failFirst({ kind: 'malformed_create' });
-    const [runway, kling] = [estimateOf('runway', 5), estimateOf('kling', 5)];
+    const [runway, kling] = [worstOf('runway', 5), worstOf('kling', 5)];
     const budget = runway + kling / 2;
     const err = await run({ durationSec: 5, maxCostUsd: budget, allowedProviders: ['runway', 'kling'] }).catch(
       (e: unknown) => e,
     );
     const cause = (err as WorkflowFailedError).cause as ApplicationFailure;
-    expect(cause.type).toBe('AllProvidersFailed');
+    expect(cause.type).toBe('BudgetExhausted');
+    expect(cause.message).toMatch(/ stopped for budget \(/);
     expect(cause.message).toContain(
-      `2. kling: estimated $${kling.toFixed(4)} would exceed the budget ($${budget} with $${runway} spent)`,
+      `2. kling: budget: worst case $${kling.toFixed(4)} would exceed the budget ($${budget} with $${runway} spent)`,
     );
   });
 

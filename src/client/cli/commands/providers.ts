@@ -29,6 +29,8 @@ export const providersCommand: Command = {
       keyVariable: routeKeyEnv[p.route],
       configured: isConfigured(p, env),
       costPerSecondUsd: p.costPerSecondUsd,
+      maxCostPerSecondUsd: p.maxCostPerSecondUsd ?? p.costPerSecondUsd,
+      maxPromptChars: p.maxPromptChars,
       maxDurationSec: p.maxDurationSec,
       allowedDurationsSec: p.allowedDurationsSec,
       aspectRatios: p.aspectRatios,

@@ -1,0 +1,124 @@
+import { roundUsd } from '../config/pricing';
+
+/**
+ * Budgets as hard caps, against what providers bill. Every paid attempt is bounded by its worst case (the catalogue's
+ * `maxCostPerSecondUsd` at the duration asked for); an attempt starts only when that worst case fits in what is left
+ * after everything already charged and every running attempt's worst case. Pure: runs in workflow code.
+ */
+
+const usd = (n: number) => `$${n.toFixed(4)}`;
+
+/** Why a scene may not start an attempt whose worst case is `worstCaseUsd`, or undefined when it may. */
+export function attemptSkipReason(worstCaseUsd: number, chargedUsd: number, maxCostUsd: number): string | undefined {
+  if (roundUsd(chargedUsd + worstCaseUsd) <= maxCostUsd) return undefined;
+  return `budget: worst case ${usd(worstCaseUsd)} would exceed the budget ($${maxCostUsd} with $${chargedUsd} spent)`;
+}
+
+/** Said when a provider billed more than the worst case reserved for the attempt: the scene stops there. */
+export function overrunNote(billedUsd: number, worstCaseUsd: number): string | undefined {
+  if (billedUsd <= worstCaseUsd) return undefined;
+  return `budget: billed ${usd(billedUsd)}, above the worst case ${usd(worstCaseUsd)} reserved for this attempt; the catalogue's maxCostPerSecondUsd for this provider is too low`;
+}
+
+/** One scene as the project sees it: what it may spend and what each of its planned providers could bill. */
+export interface SceneNeed {
+  sceneId: string;
+  /** The scene's own `maxCostUsd`. */
+  capUsd?: number;
+  /** In the scene's plan order. */
+  options: { provider: string; worstCaseUsd: number }[];
+}
+
+export type BudgetDecision =
+  | { kind: 'start'; grantUsd: number; provider: string }
+  | { kind: 'wait'; reason: string }
+  | { kind: 'skip'; reason: string };
+
+export interface ProjectBudgetSummary {
+  budgetUsd: number;
+  /** Charged by scenes that ended (a scene whose charge is unknown counts at its whole allowance). */
+  spentUsd: number;
+  /** Allowances of the scenes still running. */
+  reservedUsd: number;
+  leftUsd: number;
+  /** Set when a scene was billed more than its allowance: no scene starts after that. */
+  stopped?: string;
+}
+
+/**
+ * The project's ledger. A scene starts with an allowance (its child's `maxCostUsd`): the worst case of the
+ * best-ranked provider that fits in what is left, so other scenes can run beside it; the child can fall back only to
+ * providers that fit in that allowance. When the scene ends its actual charge replaces the allowance and the rest
+ * comes back. A scene that fits nowhere now waits while running scenes could free enough, and is skipped otherwise.
+ */
+export class ProjectBudget {
+  private readonly grants = new Map<string, number>();
+  private settledUsd = 0;
+  private stopReason?: string;
+  /** Bumped whenever money comes back, so a waiting scene knows when to look again. */
+  settlements = 0;
+
+  constructor(readonly budgetUsd: number) {}
+
+  get reservedUsd(): number {
+    return roundUsd([...this.grants.values()].reduce((a, b) => a + b, 0));
+  }
+
+  get leftUsd(): number {
+    return roundUsd(this.budgetUsd - this.settledUsd - this.reservedUsd);
+  }
+
+  decide(need: SceneNeed): BudgetDecision {
+    if (this.stopReason) return { kind: 'skip', reason: `budget: not started, ${this.stopReason}` };
+    if (need.options.length === 0) return { kind: 'skip', reason: 'budget: no provider can take this scene' };
+    const cheapest = need.options.reduce((a, b) => (b.worstCaseUsd < a.worstCaseUsd ? b : a));
+    const cheapestText = `${usd(cheapest.worstCaseUsd)} (${cheapest.provider})`;
+    if (need.capUsd !== undefined && need.capUsd < cheapest.worstCaseUsd)
+      return {
+        kind: 'skip',
+        reason: `budget: the scene's maxCostUsd $${need.capUsd} is below the cheapest worst case, ${cheapestText}`,
+      };
+    const limit = Math.min(this.leftUsd, need.capUsd ?? Infinity);
+    const fit = need.options.find((o) => o.worstCaseUsd <= limit);
+    if (fit) return { kind: 'start', grantUsd: fit.worstCaseUsd, provider: fit.provider };
+    const reserved = this.reservedUsd;
+    if (reserved > 0 && roundUsd(this.leftUsd + reserved) >= cheapest.worstCaseUsd)
+      return {
+        kind: 'wait',
+        reason: `budget: ${usd(this.leftUsd)} left with ${usd(reserved)} reserved by running scenes; waiting for them to cover ${cheapestText}`,
+      };
+    return {
+      kind: 'skip',
+      reason: `budget: ${usd(this.leftUsd)} left${reserved > 0 ? ` (${usd(reserved)} reserved by running scenes)` : ''} cannot cover the cheapest worst case, ${cheapestText}`,
+    };
+  }
+
+  reserve(sceneId: string, grantUsd: number): void {
+    this.grants.set(sceneId, grantUsd);
+  }
+
+  /**
+   * The scene ended: its charge replaces its allowance. An unknown charge (no report from the child) keeps the whole
+   * allowance as spent. Returns the reason when the scene was billed more than its allowance, which stops the project.
+   */
+  settle(sceneId: string, chargedUsd: number | undefined): string | undefined {
+    const grant = this.grants.get(sceneId) ?? 0;
+    this.grants.delete(sceneId);
+    const charged = chargedUsd ?? grant;
+    this.settledUsd = roundUsd(this.settledUsd + charged);
+    this.settlements++;
+    if (charged <= grant) return undefined;
+    this.stopReason = `scene ${sceneId} was billed ${usd(charged)}, above its allowance ${usd(grant)}`;
+    return `budget: billed ${usd(charged)}, above the allowance ${usd(grant)} granted to it; no further scene is started`;
+  }
+
+  summary(): ProjectBudgetSummary {
+    return {
+      budgetUsd: this.budgetUsd,
+      spentUsd: this.settledUsd,
+      reservedUsd: this.reservedUsd,
+      leftUsd: this.leftUsd,
+      ...(this.stopReason !== undefined && { stopped: this.stopReason }),
+    };
+  }
+}

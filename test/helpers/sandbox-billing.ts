@@ -1,0 +1,16 @@
+import type { Sandbox } from '../../src/sandbox';
+
+/** What the sandbox's two accounts have been billed since it started (or since its last reset), in USD. */
+export async function sandboxBilledUsd(sandbox: Sandbox): Promise<number> {
+  const piapi = (await (
+    await fetch(`${sandbox.piapiBaseUrl}/account/info`, { headers: { 'x-api-key': sandbox.apiKeys.piapi } })
+  ).json()) as { data: { equivalent_in_usd: number } };
+  const runway = (await (
+    await fetch(`${sandbox.runwayBaseUrl}/v1/organization`, {
+      headers: { authorization: `Bearer ${sandbox.apiKeys.runway}`, 'x-runway-version': '2024-11-06' },
+    })
+  ).json()) as { creditBalance: number };
+  // Starting balances of the emulators: PiAPI $1,000, Runway 100,000 credits at $0.01.
+  const usd = 1_000 - piapi.data.equivalent_in_usd + (100_000 - runway.creditBalance) / 100;
+  return Math.round(usd * 1_000_000) / 1_000_000;
+}

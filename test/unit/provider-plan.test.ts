@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { defaultCatalogue } from '../../src/config/catalogue';
+import { planProviders, PlanError, promptExceedsALimit, promptLimitReason } from '../../src/workflows/provider-plan';
+import type { ValidSceneInput } from '../../src/workflows/scene-input';
+
+const all = defaultCatalogue.map((p) => p.key);
+const scene = (prompt: string, extra: Partial<ValidSceneInput> = {}): ValidSceneInput => ({
+  sceneId: 's',
+  sceneType: 'hook',
+  prompt,
+  negativePrompt: 'blurry',
+  durationSec: 5,
+  aspectRatio: '16:9',
+  polling: { intervalMs: 5_000, providerDeadlineMs: 600_000 },
+  ...extra,
+});
+
+describe('prompt limits in planning', () => {
+  const long = 'a'.repeat(1_500);
+
+  it('skips Runway and Hunyuan for a 1,500-character prompt, with the reason in the ranking', () => {
+    const plan = planProviders(scene(long), defaultCatalogue, all, { promptLimits: true });
+    expect(plan.order.map((p) => p.key)).toEqual(['kling', 'luma', 'veo', 'hailuo']);
+    const runway = plan.ranking.find((r) => r.provider === 'runway')!;
+    expect(runway.reasons.at(-1)).toBe(
+      'skipped: the prompt has 1500 characters and Runway Gen-4.5 accepts at most 1000',
+    );
+    expect(plan.ranking.find((r) => r.provider === 'hunyuan')!.reasons.at(-1)).toMatch(/accepts at most 1000/);
+  });
+
+  it('counts UTF-16 code units, as Runway does', () => {
+    const runway = defaultCatalogue.find((p) => p.key === 'runway')!;
+    expect(promptLimitReason(runway, '😀'.repeat(500))).toBeUndefined(); // 1,000 units
+    expect(promptLimitReason(runway, '😀'.repeat(501))).toMatch(/1002 characters/);
+  });
+
+  it('leaves a prompt at the limit alone, and plans as before when limits are off (runs recorded before them)', () => {
+    expect(promptExceedsALimit('a'.repeat(1_000), defaultCatalogue, all)).toBe(false);
+    expect(promptExceedsALimit(long, defaultCatalogue, all)).toBe(true);
+    expect(promptExceedsALimit(long, defaultCatalogue, ['kling', 'luma'])).toBe(false);
+    expect(planProviders(scene(long), defaultCatalogue, all).order[0]!.key).toBe('runway');
+  });
+
+  it('fails planning, naming each provider and what to do, when no allowed provider takes the prompt', () => {
+    expect(() =>
+      planProviders(scene(long, { allowedProviders: ['runway', 'hunyuan'] }), defaultCatalogue, all, {
+        promptLimits: true,
+      }),
+    ).toThrow(PlanError);
+    expect(() =>
+      planProviders(scene(long, { allowedProviders: ['runway', 'hunyuan'] }), defaultCatalogue, all, {
+        promptLimits: true,
+      }),
+    ).toThrow(/runway the prompt has 1500 characters.*shorten the prompt or allow another provider/);
+  });
+});
