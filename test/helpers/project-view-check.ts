@@ -26,6 +26,11 @@ export function countsAndRows(progress: LiveProjectProgress): {
     },
     plain,
   );
+  return countsAndRowsOfText(text);
+}
+
+/** The same, read from the text of a project view (e.g. what `scene-video status <project>` printed). */
+export function countsAndRowsOfText(text: string): { counts: Record<string, number>; rows: Record<string, number> } {
   const summary = /^Scenes\s+\d+: (.*)$/m.exec(text);
   if (!summary) throw new Error(`no Scenes line in:\n${text}`);
   const counts = Object.fromEntries(categories.map((c) => [c, 0]));
