@@ -1,16 +1,81 @@
 import { Context } from '@temporalio/activity';
-import type { SceneVideoResult } from '../workflows/definitions';
+import { WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
+import { getProgress, type SceneProgress, type SceneVideoResult } from '../workflows/definitions';
+import { sceneEndedTypes } from '../workflows/project-definitions';
+import { searchAttributes } from '../workflows/search-attributes';
+
+const queryTimeoutMs = 20_000;
 
 /**
  * A project met a scene whose workflow already exists (running, or finished by an earlier run): wait for that run's
  * result instead of generating and paying again. Heartbeats keep a long wait alive across worker restarts.
+ *
+ * A scene that ended without a clip (failed, cancelled, terminated, timed out) is a non-retryable failure whose type
+ * says how it ended and whose details carry the scene's `SceneProgress` snapshot, so the project records the money it
+ * committed; waiting again would only read the same ending. The project also calls this once a scene it cancelled has
+ * closed, to learn what that scene spent.
  */
 export async function awaitSceneResult(workflowId: string): Promise<SceneVideoResult> {
   const ctx = Context.current();
   const beat = setInterval(() => ctx.heartbeat(), 5_000);
   try {
-    return (await ctx.client.workflow.getHandle(workflowId).result()) as SceneVideoResult;
+    const handle = ctx.client.workflow.getHandle<() => Promise<SceneVideoResult>>(workflowId);
+    return await ctx.client.withAbortSignal(ctx.cancellationSignal, () => handle.result());
+  } catch (err) {
+    if (ctx.cancellationSignal.aborted) throw new CancelledFailure(`stopped waiting for scene ${workflowId}`);
+    if (err instanceof WorkflowFailedError) throw await sceneEnded(ctx.client, workflowId, err);
+    if (err instanceof WorkflowNotFoundError)
+      throw ApplicationFailure.create({
+        type: sceneEndedTypes.notFound,
+        nonRetryable: true,
+        message: `scene workflow ${workflowId} does not exist (it never started, or its history was deleted by retention)`,
+      });
+    throw err;
   } finally {
     clearInterval(beat);
+  }
+}
+
+async function sceneEnded(client: Client, workflowId: string, err: WorkflowFailedError): Promise<ApplicationFailure> {
+  const cause = err.cause;
+  if (cause instanceof ApplicationFailure) {
+    // The scene failed on its own terms: its failure already carries its snapshot.
+    return ApplicationFailure.create({
+      type: sceneEndedTypes.failed,
+      nonRetryable: true,
+      message: cause.message,
+      details: [cause.details?.[0]],
+      category: 'BENIGN', // the scene logged its own failure; for the project it is an outcome to record
+    });
+  }
+  const [type, how] =
+    cause instanceof CancelledFailure
+      ? [sceneEndedTypes.cancelled, 'was cancelled']
+      : cause instanceof TerminatedFailure
+        ? [sceneEndedTypes.terminated, 'was terminated']
+        : cause instanceof TimeoutFailure
+          ? [sceneEndedTypes.timedOut, 'timed out']
+          : [sceneEndedTypes.failed, `failed: ${cause?.message ?? err.message}`];
+  const snapshot = await lastSnapshot(client, workflowId);
+  return ApplicationFailure.create({
+    type,
+    nonRetryable: true,
+    message: `scene workflow ${workflowId} ${how} after committing $${snapshot.totalCostUsd}`,
+    details: [snapshot],
+    category: 'BENIGN',
+  });
+}
+
+/** What a closed scene had spent: its progress query (a worker replays it), else its CostUsd search attribute. */
+async function lastSnapshot(client: Client, workflowId: string): Promise<SceneProgress> {
+  const handle = client.workflow.getHandle(workflowId);
+  try {
+    return await client.withDeadline(Date.now() + queryTimeoutMs, () => handle.query(getProgress));
+  } catch {
+    const description = await handle.describe();
+    const costUsd = description.typedSearchAttributes.get(searchAttributes.costUsd) ?? 0;
+    const sceneId = description.typedSearchAttributes.get(searchAttributes.sceneId) ?? '';
+    return { sceneId, phase: 'cancelled', ranking: [], attempts: [], totalCostUsd: costUsd, costByProvider: {} };
   }
 }

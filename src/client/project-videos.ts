@@ -1,11 +1,13 @@
 import type { Client } from '@temporalio/client';
 import type { Catalogue } from '../config/catalogue';
+import { roundUsd } from '../config/pricing';
 import { generateProjectVideos } from '../workflows';
 import { sceneTaskQueueDefault, type SceneProgress } from '../workflows/definitions';
 import {
   getProjectProgress as projectProgressQuery,
   type ProjectProgress,
   type ProjectResult,
+  type ProjectScenePhase,
 } from '../workflows/project-definitions';
 import type { ProjectInput } from '../workflows/project-input';
 import { projectWorkflowId } from '../workflows/workflow-ids';
@@ -52,7 +54,24 @@ export async function getProjectProgress(client: Client, workflowId: string): Pr
         }
       }),
   );
-  return { ...progress, live };
+  return withLiveEndings(progress, live);
+}
+
+const liveEndings = new Set<string>(['succeeded', 'failed', 'cancelled']);
+
+/**
+ * A scene can finish a moment before its project records it. The view takes the scene's own ending for such a scene,
+ * so each row's phase and cost and the counts and total (recomputed from the rows) always agree.
+ */
+export function withLiveEndings(progress: ProjectProgress, live: Record<string, SceneProgress>): LiveProjectProgress {
+  const scenes = progress.scenes.map((s) => {
+    const now = live[s.sceneId];
+    if (s.phase !== 'running' || !now || !liveEndings.has(now.phase)) return s;
+    return { ...s, phase: now.phase as ProjectScenePhase, costUsd: now.totalCostUsd, provider: now.result?.provider };
+  });
+  const counts = Object.fromEntries(Object.keys(progress.counts).map((k) => [k, 0])) as ProjectProgress['counts'];
+  for (const s of scenes) counts[s.phase] = (counts[s.phase] ?? 0) + 1;
+  return { ...progress, scenes, counts, totalCostUsd: roundUsd(scenes.reduce((sum, s) => sum + s.costUsd, 0)), live };
 }
 
 export function waitForProjectVideos(client: Client, workflowId: string): Promise<ProjectResult> {

@@ -1,13 +1,19 @@
 import {
+  ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
+  CancelledFailure,
   ChildWorkflowFailure,
   condition,
   executeChild,
+  getExternalWorkflowHandle,
+  isCancellation,
   log,
   patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -20,6 +26,7 @@ import { failureTypes, type SceneProgress, type SceneVideoResult } from './defin
 import { generateSceneVideo } from './generate-scene-video';
 import {
   getProjectProgress,
+  sceneEndedTypes,
   type ProjectProgress,
   type ProjectResult,
   type ProjectSceneStatus,
@@ -34,10 +41,28 @@ const { prepareProject } = proxyLocalActivities<SceneActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { maximumAttempts: 3 },
 });
+// A scene that ended without a clip is a non-retryable failure (see the activity); retries only ride out lost workers.
 const { awaitSceneResult } = proxyActivities<SceneActivities>({
   startToCloseTimeout: '1 day',
   heartbeatTimeout: '1 minute',
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '1 minute',
+    maximumAttempts: 10,
+    nonRetryableErrorTypes: Object.values(sceneEndedTypes),
+  },
 });
+
+/**
+ * Runs started before this change let a cancel terminate their scenes (parent-close policy) or swallowed it; new runs
+ * cancel each scene, wait for it to stop its provider task, record what it committed and end CANCELLED.
+ */
+const cancelScenesPatch = 'project-cancel-cancels-scenes';
+/**
+ * Decided once, in the run's first activation (module state is per run): an old run replayed without the marker keeps
+ * the old behaviour even after it goes live again.
+ */
+let cancelScenes = false;
 
 type ValidScene = ValidProjectInput['scenes'][number];
 
@@ -89,8 +114,15 @@ function sceneNeed(project: ValidProjectInput, scene: ValidScene, setup: Provide
   };
 }
 
-/** The allowance the scene starts with, once the budget can cover it; undefined when it is skipped for budget. */
-async function allowanceFor(ledger: ProjectBudget, need: SceneNeed, status: ProjectSceneStatus) {
+/**
+ * The allowance the scene starts with, once the budget can cover it; 'skipped' when nothing running can free enough
+ * money, 'cancelled' when the project is cancelled while the scene waits for money.
+ */
+async function allowanceFor(
+  ledger: ProjectBudget,
+  need: SceneNeed,
+  status: ProjectSceneStatus,
+): Promise<number | 'skipped' | 'cancelled'> {
   for (;;) {
     const decision = ledger.decide(need);
     if (decision.kind === 'start') {
@@ -101,10 +133,10 @@ async function allowanceFor(ledger: ProjectBudget, need: SceneNeed, status: Proj
     if (decision.kind === 'skip') {
       Object.assign(status, { phase: 'skipped', budget: 'skipped' });
       log.info(`Skipping scene ${need.sceneId}: ${decision.reason}`);
-      return undefined;
+      return 'skipped';
     }
     const seen = ledger.settlements;
-    await condition(() => ledger.settlements !== seen);
+    if (!(await waitUnlessCancelled(() => ledger.settlements !== seen))) return 'cancelled';
   }
 }
 
@@ -127,10 +159,12 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
       running: scenes.filter((s) => s.phase === 'running').length,
       succeeded: scenes.filter((s) => s.phase === 'succeeded').length,
       failed: scenes.filter((s) => s.phase === 'failed').length,
+      cancelled: scenes.filter((s) => s.phase === 'cancelled').length,
       skipped: scenes.filter((s) => s.phase === 'skipped').length,
     },
   });
   setHandler(getProjectProgress, progress, { description: 'Each scene: phase, provider, cost; and the totals' });
+  cancelScenes = patched(cancelScenesPatch);
 
   const { project, setup } = await prepared(prepareProject(rawInput));
   known = {
@@ -157,13 +191,15 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
   let reserved = 0;
   const children: Promise<void>[] = [];
   for (const [i, scene] of project.scenes.entries()) {
-    await condition(() => running < project.maxConcurrentScenes);
+    if (!(await waitUnlessCancelled(() => running < project.maxConcurrentScenes))) break;
     const status = scenes[i]!;
     let cheapest: number | undefined;
     let maxCostUsd: number | undefined;
     if (ledger) {
-      maxCostUsd = await allowanceFor(ledger, sceneNeed(project, scene, setup), status);
-      if (maxCostUsd === undefined) continue;
+      const allowance = await allowanceFor(ledger, sceneNeed(project, scene, setup), status);
+      if (allowance === 'cancelled') break;
+      if (allowance === 'skipped') continue;
+      maxCostUsd = allowance;
       ledger.reserve(scene.sceneId, maxCostUsd);
       status.allowanceUsd = maxCostUsd;
     } else {
@@ -195,7 +231,7 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
           });
         })
         .catch((err: unknown) => {
-          Object.assign(status, { phase: 'failed', ...failedSceneFields(err) });
+          Object.assign(status, failedSceneFields(err));
           charged = reportedCharge(err);
           if (failureTypeOf(err) === failureTypes.budgetExhausted) status.budget = 'stopped';
         })
@@ -211,6 +247,7 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
     );
   }
   await Promise.all(children);
+  if (cancelScenes && CancellationScope.current().consideredCancelled) throw projectCancelled(scenes, progress);
   const result = progress();
   log.info(
     `Project ${project.projectId}: ${result.counts.succeeded} succeeded, ${result.counts.failed} failed, ${result.counts.skipped} skipped, $${result.totalCostUsd}`,
@@ -231,15 +268,22 @@ async function runScene(
       typedSearchAttributes: sceneStartAttributes({ ...scene, projectId: project.projectId }),
       // A scene that already succeeded (in an earlier run) is never generated and paid for again.
       workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+      // Cancelled with the project, and waited for: a cancelled scene cancels its remote task before it closes. Even
+      // a project that closes without waiting (terminated) asks its scenes to cancel rather than terminating them.
+      ...(cancelScenes && {
+        parentClosePolicy: 'REQUEST_CANCEL',
+        cancellationType: 'WAIT_CANCELLATION_COMPLETED',
+      }),
     });
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return awaitSceneResult(workflowId);
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return attachScene(workflowId);
+    if (isCancellation(err) && cancelScenes) return settleCancelledScene(workflowId);
     throw err;
   }
 }
 
 function failureOf(err: unknown): ApplicationFailure | undefined {
-  const cause = err instanceof ChildWorkflowFailure ? err.cause : err;
+  const cause = err instanceof ChildWorkflowFailure || err instanceof ActivityFailure ? err.cause : err;
   return cause instanceof ApplicationFailure ? cause : undefined;
 }
 
@@ -252,8 +296,69 @@ function reportedCharge(err: unknown): number | undefined {
   return (failureOf(err)?.details?.[0] as SceneProgress | undefined)?.totalCostUsd;
 }
 
-function failedSceneFields(err: unknown): Pick<ProjectSceneStatus, 'error' | 'costUsd'> {
-  const cause = err instanceof ChildWorkflowFailure ? err.cause : err;
-  const snapshot = cause instanceof ApplicationFailure ? (cause.details?.[0] as SceneProgress | undefined) : undefined;
-  return { error: cause instanceof Error ? cause.message : String(cause), costUsd: snapshot?.totalCostUsd ?? 0 };
+/** A scene started by an earlier run of this project: wait for it, and cancel it if this project is cancelled. */
+async function attachScene(workflowId: string): Promise<SceneVideoResult> {
+  try {
+    return await awaitSceneResult(workflowId);
+  } catch (err) {
+    if (isCancellation(err) && cancelScenes) return settleCancelledScene(workflowId);
+    throw err;
+  }
+}
+
+/**
+ * The project was cancelled: make sure the scene is asked to cancel (an attached scene is not our child; a child whose
+ * start raced the cancel may still be running), then wait for it to close and learn what it committed. The scene's
+ * ending comes back as awaitSceneResult's failure, with the scene's snapshot in its details.
+ */
+function settleCancelledScene(workflowId: string): Promise<SceneVideoResult> {
+  return CancellationScope.nonCancellable(async () => {
+    await getExternalWorkflowHandle(workflowId)
+      .cancel()
+      .catch(() => undefined); // already closed: nothing to cancel
+    return awaitSceneResult(workflowId);
+  });
+}
+
+/** Waits for a free slot or money; false when the project is cancelled first (in runs with the cancel patch). */
+async function waitUnlessCancelled(free: () => boolean): Promise<boolean> {
+  if (!cancelScenes) {
+    await condition(free);
+    return true;
+  }
+  if (CancellationScope.current().consideredCancelled) return false;
+  try {
+    await condition(free);
+    return true;
+  } catch (err) {
+    if (isCancellation(err)) return false;
+    throw err;
+  }
+}
+
+/** The final state of a cancelled project: scenes never started are cancelled; the memo keeps what each committed. */
+function projectCancelled(scenes: ProjectSceneStatus[], progress: () => ProjectProgress): CancelledFailure {
+  for (const s of scenes.filter((x) => x.phase === 'pending'))
+    Object.assign(s, { phase: 'cancelled', error: 'not started: the project was cancelled' });
+  const { totalCostUsd, counts } = progress();
+  upsertMemo({
+    cancelled: {
+      totalCostUsd,
+      counts,
+      scenes: Object.fromEntries(scenes.map((s) => [s.sceneId, { phase: s.phase, costUsd: s.costUsd }])),
+    },
+  });
+  const message = `project cancelled: ${counts.cancelled} scene(s) cancelled, ${counts.succeeded} succeeded, ${counts.failed} failed; $${totalCostUsd} committed`;
+  log.info(message);
+  return new CancelledFailure(message);
+}
+
+function failedSceneFields(err: unknown): Pick<ProjectSceneStatus, 'phase' | 'error' | 'costUsd'> {
+  const cause = err instanceof ChildWorkflowFailure || err instanceof ActivityFailure ? err.cause : err;
+  const cancelled = isCancellation(err) || failureTypeOf(err) === sceneEndedTypes.cancelled;
+  return {
+    phase: cancelled ? 'cancelled' : 'failed',
+    error: cause instanceof Error ? cause.message : String(cause),
+    costUsd: reportedCharge(err) ?? 0,
+  };
 }

@@ -1,7 +1,22 @@
 import { defineQuery } from '@temporalio/workflow';
 import type { ProjectBudgetSummary } from './budget';
 
-export type ProjectScenePhase = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
+export type ProjectScenePhase = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'skipped';
+
+/** Scene phases a project scene can no longer leave. */
+export const endedScenePhases: readonly ProjectScenePhase[] = ['succeeded', 'failed', 'cancelled', 'skipped'];
+
+/**
+ * How a scene the project waited on ended without a clip (the `awaitSceneResult` activity's non-retryable failure
+ * types); the failure's details carry the scene's `SceneProgress` snapshot.
+ */
+export const sceneEndedTypes = {
+  failed: 'SceneFailed',
+  cancelled: 'SceneCancelled',
+  terminated: 'SceneTerminated',
+  timedOut: 'SceneTimedOut',
+  notFound: 'SceneNotFound',
+} as const;
 
 export interface ProjectSceneStatus {
   sceneId: string;

@@ -3,6 +3,8 @@ import { RestartableStack } from './lib/restartable-stack';
 import { badInput } from './scenarios/bad-input';
 import { budgetCap } from './scenarios/budget-cap';
 import { faultMatrix } from './scenarios/fault-matrix';
+import { projectCancel } from './scenarios/project-cancel';
+import { projectStaleScene, staleCases } from './scenarios/project-stale-scene';
 import { secrets } from './scenarios/secrets';
 import { serverRestart } from './scenarios/server-restart';
 import { storageOutage } from './scenarios/storage-outage';
@@ -35,6 +37,9 @@ const scenarios: Record<string, (stack: RestartableStack) => Promise<ScenarioRep
   'unsafe-urls': (stack) => unsafeUrlScenario(stack),
   secrets: (stack) => secrets(stack),
   'budget-cap': (stack) => budgetCap(stack, { full: true }),
+  'project-cancel': (stack) =>
+    projectCancel(stack, { phases: ['pending', 'generating', 'uploading'], pendingScenes: 8 }),
+  'project-stale-scene': (stack) => projectStaleScene(stack, { cases: staleCases, finishWithinMs: 120_000 }),
 };
 
 async function main(): Promise<number> {

@@ -136,7 +136,7 @@ function projectSummary(p: ProjectProgress): [string, string][] {
     ['Project', p.projectId],
     [
       'Scenes',
-      `${p.scenes.length}: ${c.succeeded} succeeded, ${c.running} running, ${c.pending} pending, ${c.failed} failed, ${c.skipped} skipped`,
+      `${p.scenes.length}: ${c.succeeded} succeeded, ${c.running} running, ${c.pending} pending, ${c.failed} failed, ${c.cancelled ?? 0} cancelled, ${c.skipped} skipped`,
     ],
     ['Spend', `${usd(p.totalCostUsd)}${p.budgetUsd !== undefined ? ` of a ${usd(p.budgetUsd)} budget` : ''}`],
     ['Concurrency', `${p.maxConcurrentScenes} scenes at once`],

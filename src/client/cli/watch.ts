@@ -89,7 +89,7 @@ function summary(view: WorkflowView, liveRows: LiveRow[]): string {
   const spent = usd(roundUsd(liveRows.reduce((sum, r) => sum + r.costUsd, 0)));
   if (view.kind === 'project' && view.progress) {
     const c = view.progress.counts;
-    return `${view.workflowId} ${view.status}: ${c.succeeded}/${view.progress.scenes.length} succeeded, ${c.running} running, ${c.failed} failed, ${c.skipped} skipped; ${spent}; ${ran}`;
+    return `${view.workflowId} ${view.status}: ${c.succeeded}/${view.progress.scenes.length} succeeded, ${c.running} running, ${c.failed} failed, ${c.cancelled ?? 0} cancelled, ${c.skipped} skipped; ${spent}; ${ran}`;
   }
   return `${view.workflowId} ${view.status}; ${spent}; ${ran}${view.note ? `; ${view.note}` : ''}`;
 }

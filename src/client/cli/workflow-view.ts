@@ -99,7 +99,7 @@ export async function loadView(client: Client, workflowId: string, queryTimeoutM
       ? { ...noProgress(queried), kind: 'project' }
       : { ...base, kind: 'project', progress: queried, progressSource: 'query' };
   }
-  const closed = await closedProject(client, base);
+  const closed = await closedProject(client, base, d.memo);
   return queried instanceof Error ? closed : { ...closed, progress: queried, progressSource: 'query' };
 }
 
@@ -143,19 +143,27 @@ async function closedScene(client: Client, base: Base): Promise<SceneView> {
   }
 }
 
-async function closedProject(client: Client, base: Base): Promise<ProjectView> {
+async function closedProject(client: Client, base: Base, memo?: Record<string, unknown>): Promise<ProjectView> {
   try {
     const result = await client.workflow.getHandle<typeof generateProjectVideos>(base.workflowId).result();
     return { ...base, kind: 'project', progress: { ...result, live: {} }, progressSource: 'result' };
   } catch (err) {
     if (!(err instanceof WorkflowFailedError)) throw err;
-    return { ...base, kind: 'project', progressSource: 'none', note: err.cause?.message ?? err.message };
+    // A cancelled project keeps what it committed in its memo, readable without a worker.
+    const cancelled = memo?.cancelled as { totalCostUsd?: number } | undefined;
+    const committed = cancelled?.totalCostUsd !== undefined ? `; $${cancelled.totalCostUsd} committed (memo)` : '';
+    return {
+      ...base,
+      kind: 'project',
+      progressSource: 'none',
+      note: `${err.cause?.message ?? err.message}${committed}`,
+    };
   }
 }
 
 /** A project succeeded only when every scene has its clip: a failed or budget-skipped scene leaves the video incomplete. */
 export function projectExitCode(p: ProjectProgress): ExitCode {
-  return p.counts.failed + p.counts.skipped === 0 ? exitCodes.ok : exitCodes.failed;
+  return p.counts.failed + (p.counts.cancelled ?? 0) + p.counts.skipped === 0 ? exitCodes.ok : exitCodes.failed;
 }
 
 /** The exit code for a workflow that has closed. */
