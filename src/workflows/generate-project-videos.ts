@@ -4,6 +4,7 @@ import {
   condition,
   executeChild,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -26,7 +27,8 @@ import { prepared } from './prepared';
 import type { ProjectInput, ValidProjectInput } from './project-input';
 import { planProviders, PlanError } from './provider-plan';
 import { sceneStartAttributes, searchAttributes } from './search-attributes';
-import { sceneWorkflowId } from './workflow-ids';
+import { sceneIdentity, sceneIdentityMemoKey, type SceneIdentity } from './scene-identity';
+import { legacySceneWorkflowId, sceneWorkflowId } from './workflow-ids';
 
 const { prepareProject } = proxyLocalActivities<SceneActivities>({
   startToCloseTimeout: '10 seconds',
@@ -97,10 +99,13 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
     budgetUsd: project.budgetUsd,
     maxConcurrentScenes: project.maxConcurrentScenes,
   };
+  // Runs started before ids became unambiguous keep their children's old ids (and replay), new runs use the new ones
+  // and record each child's identity, which an attach to an existing child verifies.
+  const unambiguousIds = patched('unambiguous-scene-ids');
   scenes = project.scenes.map((s) => ({
     sceneId: s.sceneId,
     sceneType: s.sceneType,
-    workflowId: sceneWorkflowId(s.sceneId, project.projectId),
+    workflowId: (unambiguousIds ? sceneWorkflowId : legacySceneWorkflowId)(s.sceneId, project.projectId),
     phase: 'pending',
     costUsd: 0,
   }));
@@ -128,7 +133,13 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
     status.phase = 'running';
     const maxCostUsd = [scene.maxCostUsd, left].filter((v): v is number => v !== undefined);
     children.push(
-      runScene(project, scene, status.workflowId, maxCostUsd.length > 0 ? Math.min(...maxCostUsd) : undefined)
+      runScene(
+        project,
+        scene,
+        status.workflowId,
+        maxCostUsd.length > 0 ? Math.min(...maxCostUsd) : undefined,
+        unambiguousIds ? sceneIdentity({ ...scene, projectId: project.projectId }) : undefined,
+      )
         .then((result) => {
           Object.assign(status, {
             phase: 'succeeded',
@@ -159,17 +170,20 @@ async function runScene(
   scene: ValidScene,
   workflowId: string,
   maxCostUsd?: number,
+  identity?: SceneIdentity,
 ): Promise<SceneVideoResult> {
   try {
     return await executeChild(generateSceneVideo, {
       workflowId,
       args: [{ ...scene, projectId: project.projectId, polling: project.polling ?? scene.polling, maxCostUsd }],
       typedSearchAttributes: sceneStartAttributes({ ...scene, projectId: project.projectId }),
+      ...(identity ? { memo: { [sceneIdentityMemoKey]: identity } } : {}),
       // A scene that already succeeded (in an earlier run) is never generated and paid for again.
       workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
     });
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return awaitSceneResult(workflowId);
+    if (err instanceof WorkflowExecutionAlreadyStartedError)
+      return identity ? awaitSceneResult(workflowId, identity) : awaitSceneResult(workflowId);
     throw err;
   }
 }
