@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   ApplicationFailure,
   ChildWorkflowFailure,
   condition,
@@ -189,7 +190,7 @@ async function runScene(
 }
 
 function failedSceneFields(err: unknown): Pick<ProjectSceneStatus, 'error' | 'costUsd'> {
-  const cause = err instanceof ChildWorkflowFailure ? err.cause : err;
+  const cause = err instanceof ChildWorkflowFailure || err instanceof ActivityFailure ? err.cause : err;
   const snapshot = cause instanceof ApplicationFailure ? (cause.details?.[0] as SceneProgress | undefined) : undefined;
   return { error: cause instanceof Error ? cause.message : String(cause), costUsd: snapshot?.totalCostUsd ?? 0 };
 }

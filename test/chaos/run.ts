@@ -2,6 +2,7 @@ import { emptyReport, passed, printFigures, summaryTable, type ScenarioReport } 
 import { RestartableStack } from './lib/restartable-stack';
 import { badInput } from './scenarios/bad-input';
 import { faultMatrix } from './scenarios/fault-matrix';
+import { idCollisions } from './scenarios/id-collisions';
 import { secrets } from './scenarios/secrets';
 import { serverRestart } from './scenarios/server-restart';
 import { storageOutage } from './scenarios/storage-outage';
@@ -33,6 +34,7 @@ const scenarios: Record<string, (stack: RestartableStack) => Promise<ScenarioRep
   'bad-input': (stack) => badInput(stack),
   'unsafe-urls': (stack) => unsafeUrlScenario(stack),
   secrets: (stack) => secrets(stack),
+  'id-collisions': (stack) => idCollisions(stack, { pairs: 5, simultaneous: 20, log: (line) => console.log(line) }),
 };
 
 async function main(): Promise<number> {
