@@ -34,7 +34,7 @@ const scenarios: Record<string, (stack: RestartableStack) => Promise<ScenarioRep
   'bad-input': (stack) => badInput(stack),
   'unsafe-urls': (stack) => unsafeUrlScenario(stack),
   secrets: (stack) => secrets(stack),
-  'id-collisions': (stack) => idCollisions(stack, { pairs: 5, simultaneous: 20, log: (line) => console.log(line) }),
+  'id-collisions': (stack) => idCollisions(stack, { pairs: 5, simultaneous: 20 }),
 };
 
 async function main(): Promise<number> {

@@ -18,7 +18,6 @@ export interface IdCollisionOptions {
   pairs: number;
   /** Callers starting one scene at the same moment. */
   simultaneous: number;
-  log?: (line: string) => void;
 }
 
 type TaggedScene = SceneInput & { tag: string };
@@ -53,7 +52,6 @@ const testimonial: Partial<SceneInput> = {
  * `started: true`.
  */
 export async function idCollisions(stack: ChaosStack, opts: IdCollisionOptions): Promise<ScenarioReport> {
-  const log = opts.log ?? (() => undefined);
   const report = emptyReport('id collisions');
   const tag = runTag('i');
   const taskQueue = `chaos-${tag}`;
@@ -202,7 +200,6 @@ export async function idCollisions(stack: ChaosStack, opts: IdCollisionOptions):
     report.figures.push(
       `${outcomes.length} scenes, ${keys.size} distinct clips, ${sandbox.stats().tasks.length} provider tasks in all`,
     );
-    log(report.figures.join('\n'));
     return await concludeScenario(report, { client, sandbox, outcomes, stuck });
   } finally {
     await worker.stop();
