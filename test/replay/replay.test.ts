@@ -14,6 +14,7 @@ describe('replay of histories recorded on the real dev server (npm run histories
   it('covers success, fallback, deadline, total failure, cancellation, a client start and a project', () => {
     expect(files.sort()).toEqual([
       'project-two-scenes.json',
+      'project-unambiguous-ids.json',
       'scene-cancelled.json',
       'scene-deadline-then-fallback.json',
       'scene-every-provider-fails.json',
