@@ -54,6 +54,11 @@ describe('workflow ids: one scene, one workflow', () => {
     const second = await startSceneVideo(h.client, talk, { taskQueue: h.taskQueue });
     expect(first).toMatchObject({ started: true, workflowId: `scene-video:${p}:summer-hook` });
     expect(second).toMatchObject({ started: true, workflowId: `scene-video:${p}-summer:hook` });
+    expect((await first.handle.describe()).memo?.scene).toEqual({
+      projectId: p,
+      sceneId: 'summer-hook',
+      inputHash: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+    });
 
     const [a, b] = await Promise.all([first, second].map((s) => waitForSceneVideo(h.client, s.workflowId)));
     expect([tasksWith(car.prompt).length, tasksWith(talk.prompt).length]).toEqual([1, 1]);
