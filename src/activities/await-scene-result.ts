@@ -1,23 +1,27 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
+import { SceneIdentityMismatchError, verifySceneIdentity } from '../client/scene-identity-check';
 import { getProgress, type SceneProgress, type SceneVideoResult } from '../workflows/definitions';
 import { sceneEndedTypes } from '../workflows/project-definitions';
+import { identityMismatchType, type SceneIdentity } from '../workflows/scene-identity';
 import { searchAttributes } from '../workflows/search-attributes';
 
 const queryTimeoutMs = 20_000;
 
 /**
  * A project met a scene whose workflow already exists (running, or finished by an earlier run): wait for that run's
- * result instead of generating and paying again. Heartbeats keep a long wait alive across worker restarts.
+ * result instead of generating and paying again. Heartbeats keep a long wait alive across worker restarts. With
+ * `expected` (projects since `unambiguous-scene-ids`), a run holding another scene is refused, not waited for.
  *
  * A scene that ended without a clip (failed, cancelled, terminated, timed out) is a non-retryable failure whose type
  * says how it ended and whose details carry the scene's `SceneProgress` snapshot, so the project records the money it
  * committed; waiting again would only read the same ending. The project also calls this once a scene it cancelled has
  * closed, to learn what that scene spent.
  */
-export async function awaitSceneResult(workflowId: string): Promise<SceneVideoResult> {
+export async function awaitSceneResult(workflowId: string, expected?: SceneIdentity): Promise<SceneVideoResult> {
   const ctx = Context.current();
+  if (expected) await verifyChild(ctx.client, workflowId, expected);
   const beat = setInterval(() => ctx.heartbeat(), 5_000);
   try {
     const handle = ctx.client.workflow.getHandle<() => Promise<SceneVideoResult>>(workflowId);
@@ -77,5 +81,15 @@ async function lastSnapshot(client: Client, workflowId: string): Promise<ScenePr
     const costUsd = description.typedSearchAttributes.get(searchAttributes.costUsd) ?? 0;
     const sceneId = description.typedSearchAttributes.get(searchAttributes.sceneId) ?? '';
     return { sceneId, phase: 'cancelled', ranking: [], attempts: [], totalCostUsd: costUsd, costByProvider: {} };
+  }
+}
+
+async function verifyChild(client: Context['client'], workflowId: string, expected: SceneIdentity): Promise<void> {
+  try {
+    await verifySceneIdentity(client, await client.workflow.getHandle(workflowId).describe(), expected);
+  } catch (err) {
+    if (err instanceof SceneIdentityMismatchError)
+      throw ApplicationFailure.nonRetryable(err.message, identityMismatchType);
+    throw err;
   }
 }

@@ -1,6 +1,7 @@
 export { connectFromEnv, loadClientEnv, type SceneVideoClient } from './connection';
 export { InvalidInputError, validateProjectInput, validateSceneInput } from './input-validation';
 export { cancelProjectVideos, getProjectProgress, startProjectVideos, waitForProjectVideos } from './project-videos';
+export { SceneIdentityMismatchError } from './scene-identity-check';
 export { cancelSceneVideo, getSceneProgress, startSceneVideo, waitForSceneVideo } from './scene-video';
 export type { SceneInput } from '../workflows/scene-input';
 export type { ProjectInput } from '../workflows/project-input';

@@ -2,15 +2,20 @@ import type { Client } from '@temporalio/client';
 import type { Catalogue } from '../config/catalogue';
 import { generateSceneVideo } from '../workflows';
 import { sceneTaskQueueDefault, type SceneVideoResult } from '../workflows/definitions';
-import { sceneWorkflowId } from '../workflows/workflow-ids';
-import type { SceneInput } from '../workflows/scene-input';
+import { legacySceneWorkflowId, sceneWorkflowId } from '../workflows/workflow-ids';
+import type { SceneInput, ValidSceneInput } from '../workflows/scene-input';
+import { sceneIdentity, sceneIdentityMemoKey, type SceneIdentity } from '../workflows/scene-identity';
 import { sceneStartAttributes } from '../workflows/search-attributes';
 import { validateSceneInput } from './input-validation';
-import { startOrAttach, type Started } from './start-or-attach';
+import { runSceneIdentity, SceneIdentityMismatchError, verifySceneIdentity } from './scene-identity-check';
+import { attachable, startOrAttach, type Started } from './start-or-attach';
 
 export interface StartOptions {
   taskQueue?: string;
-  /** Defaults to the business id `scene-video-{projectId}-{sceneId}`. */
+  /**
+   * Defaults to the business id `scene-video:{projectId}:{sceneId}`. Whatever the id, an existing run under it is only
+   * attached to when it holds this same scene (`SceneIdentityMismatchError` otherwise).
+   */
   workflowId?: string;
   /** Provider keys are checked against this catalogue before starting (the default catalogue otherwise). */
   catalogue?: Catalogue;
@@ -18,20 +23,56 @@ export interface StartOptions {
 
 export type StartedScene = Started<typeof generateSceneVideo>;
 
-/** Starts one scene, or attaches to its running or successful workflow: calling this twice never pays twice. */
+/**
+ * Starts one scene, or attaches to its running or successful workflow: calling this twice never pays twice. Only the
+ * caller whose request created the run gets `started: true`. Attaching first checks that the run holds this scene
+ * (project, scene id and content), and throws `SceneIdentityMismatchError` when it does not.
+ */
 export async function startSceneVideo(
   client: Client,
   scene: SceneInput,
   options: StartOptions = {},
 ): Promise<StartedScene> {
   const input = validateSceneInput(scene, options.catalogue);
-  return startOrAttach(client, generateSceneVideo, {
-    taskQueue: options.taskQueue ?? sceneTaskQueueDefault,
-    workflowId: options.workflowId ?? sceneWorkflowId(input.sceneId, input.projectId),
-    args: [scene],
-    typedSearchAttributes: sceneStartAttributes(input),
-    staticSummary: `${input.sceneType} scene ${input.sceneId}: ${input.durationSec} s ${input.aspectRatio}`,
-  });
+  const identity = sceneIdentity(input);
+  return startOrAttach(
+    client,
+    generateSceneVideo,
+    {
+      taskQueue: options.taskQueue ?? sceneTaskQueueDefault,
+      workflowId: options.workflowId ?? sceneWorkflowId(input.sceneId, input.projectId),
+      args: [scene],
+      typedSearchAttributes: sceneStartAttributes(input),
+      memo: { [sceneIdentityMemoKey]: identity },
+      staticSummary: `${input.sceneType} scene ${input.sceneId}: ${input.durationSec} s ${input.aspectRatio}`,
+    },
+    {
+      verify: (description) => verifySceneIdentity(client, description, identity),
+      fallback: options.workflowId === undefined ? () => attachLegacy(client, input, identity) : undefined,
+    },
+  );
+}
+
+/**
+ * A run of this scene started under its old-format id (`scene-video-{projectId}-{sceneId}`, before ids became
+ * unambiguous) that is still running, or succeeded: attach to it rather than pay for the scene again under the new id.
+ * The old id may equally belong to the other scene of a colliding pair (project `acme` scene `summer-hook` vs project
+ * `acme-summer` scene `hook`): that run is left alone and this scene gets its own run. A run of this same scene id with
+ * different content is refused, as it would be under the new id.
+ */
+async function attachLegacy(
+  client: Client,
+  input: ValidSceneInput,
+  identity: SceneIdentity,
+): Promise<StartedScene | undefined> {
+  const workflowId = legacySceneWorkflowId(input.sceneId, input.projectId);
+  const description = await attachable(client, workflowId);
+  if (!description) return undefined;
+  const existing = await runSceneIdentity(client, description);
+  if (existing?.sceneId !== identity.sceneId || (existing.projectId ?? null) !== (identity.projectId ?? null))
+    return undefined;
+  if (existing.inputHash !== identity.inputHash) throw new SceneIdentityMismatchError(workflowId, identity, existing);
+  return { workflowId, started: false, handle: client.workflow.getHandle<typeof generateSceneVideo>(workflowId) };
 }
 
 export { liveSceneProgress as getSceneProgress } from './live-scene-progress';

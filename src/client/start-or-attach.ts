@@ -2,6 +2,7 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   type Client,
+  type WorkflowExecutionDescription,
   type WorkflowHandle,
   type WorkflowStartOptions,
 } from '@temporalio/client';
@@ -9,20 +10,30 @@ import type { Workflow } from '@temporalio/common';
 
 export interface Started<T extends Workflow> {
   workflowId: string;
-  /** False when the business id already had a run (running, or finished successfully) and the call attached to it. */
+  /**
+   * True for exactly one caller: the one whose request created the run. False when the business id already had a run
+   * (running, or finished successfully), including one a concurrent caller started a moment earlier.
+   */
   started: boolean;
   handle: WorkflowHandle<T>;
 }
 
+export interface AttachOptions<T extends Workflow> {
+  /** Throws (and nothing is attached) when the run found under the id is not what the caller asked for. */
+  verify?: (description: WorkflowExecutionDescription) => Promise<void>;
+  /** Consulted when the id has no run to attach to, before starting one: the same work under another id. */
+  fallback?: () => Promise<Started<T> | undefined>;
+}
+
 /** A run that must not be repeated: still running, or already succeeded. */
-async function attachable<T extends Workflow>(
+export async function attachable(
   client: Client,
   workflowId: string,
-): Promise<WorkflowHandle<T> | undefined> {
-  const handle = client.workflow.getHandle<T>(workflowId);
+): Promise<WorkflowExecutionDescription | undefined> {
   try {
-    const { status } = await handle.describe();
-    return status.name === 'RUNNING' || status.name === 'COMPLETED' ? handle : undefined;
+    const description = await client.workflow.getHandle(workflowId).describe();
+    const { name } = description.status;
+    return name === 'RUNNING' || name === 'COMPLETED' ? description : undefined;
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return undefined;
     throw err;
@@ -37,22 +48,33 @@ export async function startOrAttach<T extends Workflow>(
   client: Client,
   workflow: T,
   options: WorkflowStartOptions<T>,
+  attach: AttachOptions<T> = {},
 ): Promise<Started<T>> {
   const { workflowId } = options;
-  const existing = await attachable<T>(client, workflowId);
-  if (existing) return { workflowId, started: false, handle: existing };
-  try {
-    // The policies close the race with a concurrent starter: a running run is reused, a successful one is not redone.
-    const handle = await client.workflow.start(workflow, {
-      ...options,
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-    } as WorkflowStartOptions<T>);
-    return { workflowId, started: true, handle };
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      return { workflowId, started: false, handle: client.workflow.getHandle<T>(workflowId) };
+  const attachTo = async (description: WorkflowExecutionDescription): Promise<Started<T>> => {
+    await attach.verify?.(description);
+    return { workflowId, started: false, handle: client.workflow.getHandle<T>(workflowId) };
+  };
+  const existing = await attachable(client, workflowId);
+  if (existing) return attachTo(existing);
+  const elsewhere = await attach.fallback?.();
+  if (elsewhere) return elsewhere;
+  // A concurrent starter may win between the look above and the start: the FAIL conflict policy makes the server
+  // answer every caller but one "already started", so exactly one is told `started: true` (USE_EXISTING answered all
+  // of them as if they had started it). A run that fails in between frees the id again, hence the few rounds.
+  for (let round = 0; ; round++) {
+    try {
+      const handle = await client.workflow.start(workflow, {
+        ...options,
+        workflowIdConflictPolicy: 'FAIL',
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+      } as WorkflowStartOptions<T>);
+      return { workflowId, started: true, handle };
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      const winner = await attachable(client, workflowId);
+      if (winner) return attachTo(winner);
+      if (round >= 2) throw err;
     }
-    throw err;
   }
 }

@@ -35,7 +35,8 @@ import { prepared } from './prepared';
 import type { ProjectInput, ValidProjectInput } from './project-input';
 import { planProviders, PlanError, promptLimitsApply } from './provider-plan';
 import { sceneStartAttributes, searchAttributes } from './search-attributes';
-import { sceneWorkflowId } from './workflow-ids';
+import { sceneIdentity, sceneIdentityMemoKey, type SceneIdentity } from './scene-identity';
+import { legacySceneWorkflowId, sceneWorkflowId } from './workflow-ids';
 
 const { prepareProject } = proxyLocalActivities<SceneActivities>({
   startToCloseTimeout: '10 seconds',
@@ -172,10 +173,13 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
     budgetUsd: project.budgetUsd,
     maxConcurrentScenes: project.maxConcurrentScenes,
   };
+  // Runs started before ids became unambiguous keep their children's old ids (and replay), new runs use the new ones
+  // and record each child's identity, which an attach to an existing child verifies.
+  const unambiguousIds = patched('unambiguous-scene-ids');
   scenes = project.scenes.map((s) => ({
     sceneId: s.sceneId,
     sceneType: s.sceneType,
-    workflowId: sceneWorkflowId(s.sceneId, project.projectId),
+    workflowId: (unambiguousIds ? sceneWorkflowId : legacySceneWorkflowId)(s.sceneId, project.projectId),
     phase: 'pending',
     costUsd: 0,
   }));
@@ -220,7 +224,13 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
     status.phase = 'running';
     let charged: number | undefined;
     children.push(
-      runScene(project, scene, status.workflowId, maxCostUsd)
+      runScene(
+        project,
+        scene,
+        status.workflowId,
+        maxCostUsd,
+        unambiguousIds ? sceneIdentity({ ...scene, projectId: project.projectId }) : undefined,
+      )
         .then((result) => {
           charged = result.totalCostUsd;
           Object.assign(status, {
@@ -260,12 +270,14 @@ async function runScene(
   scene: ValidScene,
   workflowId: string,
   maxCostUsd?: number,
+  identity?: SceneIdentity,
 ): Promise<SceneVideoResult> {
   try {
     return await executeChild(generateSceneVideo, {
       workflowId,
       args: [{ ...scene, projectId: project.projectId, polling: project.polling ?? scene.polling, maxCostUsd }],
       typedSearchAttributes: sceneStartAttributes({ ...scene, projectId: project.projectId }),
+      ...(identity ? { memo: { [sceneIdentityMemoKey]: identity } } : {}),
       // A scene that already succeeded (in an earlier run) is never generated and paid for again.
       workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
       // Cancelled with the project, and waited for: a cancelled scene cancels its remote task before it closes. Even
@@ -276,7 +288,7 @@ async function runScene(
       }),
     });
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return attachScene(workflowId);
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return attachScene(workflowId, identity);
     if (isCancellation(err) && cancelScenes) return settleCancelledScene(workflowId);
     throw err;
   }
@@ -296,10 +308,13 @@ function reportedCharge(err: unknown): number | undefined {
   return (failureOf(err)?.details?.[0] as SceneProgress | undefined)?.totalCostUsd;
 }
 
-/** A scene started by an earlier run of this project: wait for it, and cancel it if this project is cancelled. */
-async function attachScene(workflowId: string): Promise<SceneVideoResult> {
+/**
+ * A scene started by an earlier run of this project: wait for it (once it proves to be the same scene, where the run
+ * records identities), and cancel it if this project is cancelled.
+ */
+async function attachScene(workflowId: string, identity?: SceneIdentity): Promise<SceneVideoResult> {
   try {
-    return await awaitSceneResult(workflowId);
+    return await (identity ? awaitSceneResult(workflowId, identity) : awaitSceneResult(workflowId));
   } catch (err) {
     if (isCancellation(err) && cancelScenes) return settleCancelledScene(workflowId);
     throw err;

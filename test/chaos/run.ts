@@ -5,6 +5,7 @@ import { budgetCap } from './scenarios/budget-cap';
 import { faultMatrix } from './scenarios/fault-matrix';
 import { projectCancel } from './scenarios/project-cancel';
 import { projectStaleScene, staleCases } from './scenarios/project-stale-scene';
+import { idCollisions } from './scenarios/id-collisions';
 import { secrets } from './scenarios/secrets';
 import { serverRestart } from './scenarios/server-restart';
 import { storageOutage } from './scenarios/storage-outage';
@@ -40,6 +41,7 @@ const scenarios: Record<string, (stack: RestartableStack) => Promise<ScenarioRep
   'project-cancel': (stack) =>
     projectCancel(stack, { phases: ['pending', 'generating', 'uploading'], pendingScenes: 8 }),
   'project-stale-scene': (stack) => projectStaleScene(stack, { cases: staleCases, finishWithinMs: 120_000 }),
+  'id-collisions': (stack) => idCollisions(stack, { pairs: 5, simultaneous: 20 }),
 };
 
 async function main(): Promise<number> {

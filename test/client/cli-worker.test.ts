@@ -32,7 +32,7 @@ describe('scene-video worker', () => {
       );
       expect(run.code, run.stderr).toBe(0);
       expect(jsonOf(run)).toMatchObject({
-        workflowId: `scene-video-_-${sceneId}`,
+        workflowId: `scene-video:_:${sceneId}`,
         status: 'COMPLETED',
         result: { stored: true },
       });

@@ -43,7 +43,7 @@ async function expectNoWorkflow(workflowId: string): Promise<void> {
 
 describe('scene-video CLI against the real stack', () => {
   it('generate --wait → status → cost → history export, all as JSON, and the history replays', async () => {
-    const workflowId = `scene-video-${projectId}-hero`;
+    const workflowId = `scene-video:${projectId}:hero`;
     const generated = await runCli(['generate', ...sceneFlags('hero'), '--wait', '--json'], env);
     expect(generated.code, generated.stderr).toBe(0);
     const gen = jsonOf(generated);
@@ -116,7 +116,7 @@ describe('scene-video CLI against the real stack', () => {
   });
 
   it('generate prints the workflow id and how to follow it; status --watch follows it line by line to the end', async () => {
-    const workflowId = `scene-video-${projectId}-follow`;
+    const workflowId = `scene-video:${projectId}:follow`;
     const started = await runCli(['generate', ...sceneFlags('follow')], env);
     expect(started.code, started.stderr).toBe(0);
     expect(started.stdout).toContain(`Started scene workflow ${workflowId} on task queue ${h.taskQueue}.`);
@@ -177,7 +177,7 @@ describe('scene-video CLI against the real stack', () => {
     );
     expect(run.code, run.stderr).toBe(1);
     const doc = jsonOf(run);
-    expect(doc).toMatchObject({ workflowId: `scene-video-${projectId}-no-provider`, status: 'FAILED' });
+    expect(doc).toMatchObject({ workflowId: `scene-video:${projectId}:no-provider`, status: 'FAILED' });
     expect(doc.error).toMatch(
       /^workflow failed: cannot plan providers: no configured provider can render aspect ratio 9:16/,
     );
@@ -185,7 +185,7 @@ describe('scene-video CLI against the real stack', () => {
   });
 
   it('Ctrl-C while waiting exits 130 and leaves the scene running; cancel stops it and its provider task', async () => {
-    const workflowId = `scene-video-${projectId}-stuck`;
+    const workflowId = `scene-video:${projectId}:stuck`;
     const waiting = spawnCli(['generate', ...sceneFlags('stuck', ['--allowed', 'hunyuan']), '--wait'], env);
     await waitFor(async () => waiting.stdoutText().includes('Waiting for the clip'), 30_000);
     waiting.kill('SIGINT');
@@ -260,12 +260,12 @@ describe('scene-video CLI against the real stack', () => {
     expect(missing.stderr).toMatch(/cannot read project file .*missing\.json: ENOENT/);
 
     for (const id of ['bad-1', 'bad-2', 'bad-3', 'bad-4', 'bad-5'])
-      await expectNoWorkflow(`scene-video-${projectId}-${id}`);
+      await expectNoWorkflow(`scene-video:${projectId}:${id}`);
     await expectNoWorkflow(`project-video-${projectId}-bad`);
   });
 
   it('status of a closed workflow no worker can replay falls back to what the run recorded', async () => {
-    const workflowId = `scene-video-${projectId}-orphan`;
+    const workflowId = `scene-video:${projectId}:orphan`;
     // A task queue nobody polls: the workflow never runs, and its progress query can never be answered.
     const handle = await h.client.workflow.start(generateSceneVideo, {
       taskQueue: `${h.taskQueue}-nobody`,
@@ -281,14 +281,14 @@ describe('scene-video CLI against the real stack', () => {
 
   it('an unknown workflow exits 3 for status, cancel and history export', async () => {
     const runs = await Promise.all([
-      runCli(['status', 'scene-video-nope-nope', '--json'], env),
-      runCli(['cancel', 'scene-video-nope-nope', '--json'], env),
+      runCli(['status', 'scene-video:nope:nope', '--json'], env),
+      runCli(['cancel', 'scene-video:nope:nope', '--json'], env),
       runCli(['history', 'export', 'project-video-nope', join(dir, 'nope.json'), '--json'], env),
     ]);
     for (const run of runs) {
       expect(run.code, run.stderr).toBe(3);
       expect(jsonOf(run).error).toMatchObject({ code: 'not_found', exitCode: 3 });
-      expect(run.stderr).toMatch(/No workflow "(scene|project)-video-nope(-nope)?" in this namespace/);
+      expect(run.stderr).toMatch(/No workflow "(scene-video:nope:nope|project-video-nope)" in this namespace/);
     }
   });
 });

@@ -16,7 +16,7 @@ describe('client library: scenes', () => {
     const scene = h.scene({ sceneType: 'testimonial', prompt: 'A customer smiles' });
     const first = await startSceneVideo(h.client, scene, { taskQueue: h.taskQueue });
     const second = await startSceneVideo(h.client, scene, { taskQueue: h.taskQueue });
-    expect(first).toMatchObject({ started: true, workflowId: `scene-video-test-project-${scene.sceneId}` });
+    expect(first).toMatchObject({ started: true, workflowId: `scene-video:test-project:${scene.sceneId}` });
     expect(second).toMatchObject({ started: false, workflowId: first.workflowId });
     const result = await waitForSceneVideo(h.client, first.workflowId);
 
@@ -40,7 +40,7 @@ describe('client library: scenes', () => {
     expect(err).toBeInstanceOf(InvalidInputError);
     expect((err as Error).message).toMatch(message);
     const lookup = await h.client.workflow
-      .getHandle(`scene-video-test-project-${String(scene.sceneId)}`)
+      .getHandle(`scene-video:test-project:${String(scene.sceneId)}`)
       .describe()
       .catch((e: unknown) => e);
     expect(lookup).toBeInstanceOf(WorkflowNotFoundError);

@@ -103,9 +103,33 @@ const recordings: Recording[] = [
         ],
       }),
   },
+  {
+    // Since `unambiguous-scene-ids`: children under scene-video:{project}:{scene} with their identity in the memo, and
+    // one child already running (started by the client) that the project attaches to after checking its identity.
+    name: 'project-unambiguous-ids',
+    scenario: quick,
+    run: async (c) => {
+      const p2 = { ...scene('p2', { projectId: undefined }), sceneType: 'product', aspectRatio: '1:1' as const };
+      await startSceneVideo(c, { ...p2, projectId: 'replay-ids' }, { taskQueue });
+      return c.workflow.start(generateProjectVideos, {
+        taskQueue,
+        workflowId: 'replay-ids',
+        args: [
+          {
+            projectId: 'replay-ids',
+            polling,
+            scenes: [scene('p1', { projectId: undefined }), p2],
+          },
+        ],
+      });
+    },
+  },
 ];
 
-/** `npm run histories:record`: re-runs every recorded case on a fresh stack and rewrites test/replay/histories/. */
+/**
+ * `npm run histories:record`: re-runs every recorded case on a fresh stack and rewrites test/replay/histories/.
+ * `npx tsx test/replay/record.ts <name>…` records only the cases named (a new case, without touching the others).
+ */
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const stack = await startStack({ uiPort: false });
@@ -121,7 +145,9 @@ async function main(): Promise<void> {
   });
   const running = worker.run();
   try {
+    const wanted = process.argv.slice(2);
     for (const recording of recordings) {
+      if (wanted.length > 0 && !wanted.includes(recording.name)) continue;
       sandbox.setScenario(recording.scenario);
       const handle = await recording.run(client);
       const outcome = await handle.result().then(

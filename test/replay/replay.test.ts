@@ -19,6 +19,7 @@ describe('replay of histories recorded on the real dev server (npm run histories
       'project-budget-cap.json',
       'project-two-scenes.json',
       'scene-budget-and-prompt-limits.json',
+      'project-unambiguous-ids.json',
       'scene-cancelled.json',
       'scene-deadline-then-fallback.json',
       'scene-every-provider-fails.json',

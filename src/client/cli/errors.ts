@@ -1,5 +1,6 @@
 import type { WorkflowFailedError } from '@temporalio/client';
 import { InvalidInputError } from '../input-validation';
+import { SceneIdentityMismatchError } from '../scene-identity-check';
 
 /** The exit-code contract scripts rely on; documented in `scene-video --help`. */
 export const exitCodes = {
@@ -46,14 +47,14 @@ export function notFound(workflowId: string): CliError {
   return new CliError(
     `No workflow "${workflowId}" in this namespace.`,
     exitCodes.notFound,
-    'Check the id (scene workflows are scene-video-<project or _>-<sceneId>, projects project-video-<projectId>) and TEMPORAL_NAMESPACE.',
+    'Check the id (scene workflows are scene-video:<project or _>:<sceneId>, or scene-video-<project or _>-<sceneId> for older runs; projects project-video-<projectId>) and TEMPORAL_NAMESPACE.',
   );
 }
 
 /** Maps whatever a command threw onto the exit-code contract (Temporal's own errors are mapped in session.ts). */
 export function toCliError(err: unknown): CliError {
   if (err instanceof CliError) return err;
-  if (err instanceof InvalidInputError) return new UsageError(err.message);
+  if (err instanceof InvalidInputError || err instanceof SceneIdentityMismatchError) return new UsageError(err.message);
   return new CliError(err instanceof Error ? err.message : String(err), exitCodes.failed);
 }
 

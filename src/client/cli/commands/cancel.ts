@@ -7,7 +7,7 @@ import { describeWorkflow } from '../workflow-view';
 
 export const cancelCommand: Command = {
   usage: {
-    positionals: [{ name: 'workflowId', description: 'e.g. scene-video-launch-hook-1 or project-video-launch' }],
+    positionals: [{ name: 'workflowId', description: 'e.g. scene-video:launch:hook-1 or project-video-launch' }],
     options: {},
     details: [
       'Requests cancellation and returns; the workflow cancels its remote provider task(s) before it stops.',

@@ -83,8 +83,10 @@ export const generateCommand: Command = {
       'poll-interval-ms': { type: 'string', value: '<ms>', description: 'Provider polling interval', hidden: true },
     },
     details: [
-      'The workflow id is scene-video-<project or _>-<scene id>: generating the same scene again attaches to its',
-      'running or finished workflow instead of paying twice; only a failed or cancelled scene starts afresh.',
+      'The workflow id is scene-video:<project or _>:<scene id>: generating the same scene again attaches to its',
+      'running or finished workflow instead of paying twice (also one started under the older id',
+      'scene-video-<project or _>-<scene id>); only a failed or cancelled scene starts afresh. A run under the id',
+      'that holds another scene, or this scene with other content, is refused (exit 2), and nothing is started.',
       'Exit codes: 0 started/attached (with --wait: clip ready), 1 the scene failed, 2 invalid flags (nothing started).',
     ],
     examples: [

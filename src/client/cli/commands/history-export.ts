@@ -17,7 +17,7 @@ export const historyExportCommand: Command = {
       'Use it to reproduce a production run locally or to keep a replay test: the file is the same JSON the Temporal',
       'CLI and UI export. Exit codes: 0 written, 1 the file could not be written, 3 no such workflow.',
     ],
-    examples: ['scene-video history export scene-video-launch-hook-1 hook-1.history.json'],
+    examples: ['scene-video history export scene-video:launch:hook-1 hook-1.history.json'],
   },
   async run(args, { out, env }) {
     const workflowId = args.positional(0);

@@ -7,7 +7,7 @@ import { finishedExitCode, loadView } from '../workflow-view';
 
 export const statusCommand: Command = {
   usage: {
-    positionals: [{ name: 'workflowId', description: 'e.g. scene-video-launch-hook-1 or project-video-launch' }],
+    positionals: [{ name: 'workflowId', description: 'e.g. scene-video:launch:hook-1 or project-video-launch' }],
     options: {
       watch: { type: 'boolean', description: 'Redraw live progress per scene until the workflow closes' },
     },
