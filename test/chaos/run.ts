@@ -2,6 +2,7 @@ import { emptyReport, passed, printFigures, summaryTable, type ScenarioReport } 
 import { RestartableStack } from './lib/restartable-stack';
 import { badInput } from './scenarios/bad-input';
 import { faultMatrix } from './scenarios/fault-matrix';
+import { hostileReplies } from './scenarios/hostile-replies';
 import { secrets } from './scenarios/secrets';
 import { serverRestart } from './scenarios/server-restart';
 import { storageOutage } from './scenarios/storage-outage';
@@ -33,6 +34,7 @@ const scenarios: Record<string, (stack: RestartableStack) => Promise<ScenarioRep
   'bad-input': (stack) => badInput(stack),
   'unsafe-urls': (stack) => unsafeUrlScenario(stack),
   secrets: (stack) => secrets(stack),
+  'hostile-replies': (stack) => hostileReplies(stack, { bystanders: 12, throughputWindowSec: 5, maxRssGrowthMiB: 150 }),
 };
 
 async function main(): Promise<number> {
