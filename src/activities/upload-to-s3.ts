@@ -100,7 +100,11 @@ async function transfer(
   body.once('error', (err) => counter.destroy(err));
   // A body destroyed with a reason (too slow) also reports 'aborted', first: keep the reason.
   body.once('aborted', () =>
-    counter.destroy(body.errored ?? new VideoDownloadError('video download connection closed early', true)),
+    counter.destroy(
+      body.errored instanceof VideoDownloadError
+        ? body.errored
+        : new VideoDownloadError('video download connection closed early', true),
+    ),
   );
   download.body.pipe(counter);
 
