@@ -127,7 +127,9 @@ export async function hostileReplies(stack: ChaosStack, opts: HostileRepliesOpti
     if (supervisor.pid !== undefined) peakMiB = Math.max(peakMiB, memory(supervisor.pid).peakMiB);
     const outcomes = await collectOutcomes(client, scenes, ids, stuck);
     report.scenes = outcomes.length;
-    report.faults = cases.length + 1;
+    report.faults = Object.values(hostileScenario.models ?? {})
+      .flatMap((m) => m.faults ?? [])
+      .reduce((n, f) => n + (f.times ?? 1), 0);
 
     const expected = [...cases.map((c) => c.deliveredBy), ...scenes.slice(cases.length).map(() => 'kling')];
     outcomes.forEach((o, i) => {
