@@ -20,7 +20,7 @@ export class VideoDownloadError extends Error {
   }
 }
 
-/** Answers that mean this URL no longer serves the clip (expired signature, deleted object), not that the clip is gone. */
+/** Answers meaning this URL no longer serves the clip (expired signature, dropped file), not that the clip is gone. */
 export function urlNoLongerServes(err: unknown): err is VideoDownloadError {
   return err instanceof VideoDownloadError && [403, 404, 410].includes(err.httpStatus ?? 0);
 }
@@ -147,7 +147,7 @@ function watchThroughput(body: IncomingMessage, policy: DownloadPolicy): void {
     body.destroy(
       new VideoDownloadError(
         `video download too slow: ${bytes} bytes in ${(elapsedMs / 1000).toFixed(0)} s, under the minimum of ` +
-          `${minBytesPerSec} bytes/s (DOWNLOAD_MIN_BYTES_PER_SEC); the download will be tried again`,
+          `${minBytesPerSec} bytes/s (DOWNLOAD_MIN_BYTES_PER_SEC over DOWNLOAD_THROUGHPUT_WINDOW_SEC)`,
         true,
       ),
     );

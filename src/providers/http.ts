@@ -112,8 +112,8 @@ export async function sendJson(call: HttpCall): Promise<HttpReply> {
         reject(
           new ProviderError(
             'protocol',
-            `${call.label}: HTTP ${status} reply ${what}, over the ${maxReplyBytes}-byte limit for a provider reply; ` +
-              'the rest was not read (an endpoint serving something other than the API?)',
+            `${call.label}: HTTP ${status} reply ${what}, over the ${maxReplyBytes}-byte limit for a provider reply ` +
+              '(PROVIDER_MAX_REPLY_BYTES); the rest was not read: check that the base URL points at the API',
             { httpStatus: status, requestSent: true },
           ),
         );

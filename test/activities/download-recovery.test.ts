@@ -97,7 +97,7 @@ describe('a download that trickles', () => {
     expect(failure.type).toBe(failureTypes.downloadFailed);
     expect(failure.nonRetryable).toBe(false);
     expect(failure.message).toMatch(
-      /^kling: video download too slow: \d+ bytes in 2 s, under the minimum of 4096 bytes\/s \(DOWNLOAD_MIN_BYTES_PER_SEC\)/,
+      /^kling: video download too slow: \d+ bytes in 2 s, under the minimum of 4096 bytes\/s \(DOWNLOAD_MIN_BYTES_PER_SEC over DOWNLOAD_THROUGHPUT_WINDOW_SEC\)$/,
     );
     // The bound: one window plus one sampling tick (a quarter window here), with room for a loaded machine.
     expect(tookMs).toBeGreaterThanOrEqual(windowMs);

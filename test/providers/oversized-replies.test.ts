@@ -152,7 +152,9 @@ describe('provider replies that are too big to read', () => {
       for (const err of errors) {
         expect(err).toBeInstanceOf(ProviderError);
         expect(err).toMatchObject({ kind: 'protocol', requestSent: true });
-        expect(err.message).toMatch(/^(PiAPI POST \/api\/v1\/task|Runway POST \/v1\/text_to_video): HTTP 200 reply exceeds/);
+        expect(err.message).toMatch(
+          /^(PiAPI POST \/api\/v1\/task|Runway POST \/v1\/text_to_video): HTTP 200 reply exceeds/,
+        );
       }
     },
   );
