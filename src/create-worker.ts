@@ -31,10 +31,22 @@ export function activityDepsFromEnv(env: WorkerEnv, catalogue: Catalogue): Activ
     catalogue,
     providers: {
       ...(env.PIAPI_API_KEY
-        ? { piapi: createPiapiClient({ baseUrl: env.PIAPI_BASE_URL, apiKey: env.PIAPI_API_KEY }) }
+        ? {
+            piapi: createPiapiClient({
+              baseUrl: env.PIAPI_BASE_URL,
+              apiKey: env.PIAPI_API_KEY,
+              maxReplyBytes: env.PROVIDER_MAX_REPLY_BYTES,
+            }),
+          }
         : {}),
       ...(env.RUNWAY_API_KEY
-        ? { runway: createRunwayClient({ baseUrl: env.RUNWAY_BASE_URL, apiKey: env.RUNWAY_API_KEY }) }
+        ? {
+            runway: createRunwayClient({
+              baseUrl: env.RUNWAY_BASE_URL,
+              apiKey: env.RUNWAY_API_KEY,
+              maxReplyBytes: env.PROVIDER_MAX_REPLY_BYTES,
+            }),
+          }
         : {}),
     },
     s3: new S3Client({
@@ -46,7 +58,12 @@ export function activityDepsFromEnv(env: WorkerEnv, catalogue: Catalogue): Activ
         : {}),
     }),
     storage: { bucket: env.S3_BUCKET, prefix: env.S3_PREFIX, failureMode: env.STORAGE_FAILURE_MODE },
-    download: { sandboxOrigin: env.SANDBOX_ORIGIN, maxBytes: env.MAX_VIDEO_BYTES },
+    download: {
+      sandboxOrigin: env.SANDBOX_ORIGIN,
+      maxBytes: env.MAX_VIDEO_BYTES,
+      minBytesPerSec: env.DOWNLOAD_MIN_BYTES_PER_SEC,
+      throughputWindowMs: env.DOWNLOAD_THROUGHPUT_WINDOW_SEC * 1000,
+    },
   };
 }
 

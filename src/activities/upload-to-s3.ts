@@ -5,7 +5,8 @@ import { failureTypes } from '../workflows/definitions';
 import type { UploadToS3Input, UploadToS3Output } from './contracts';
 import type { ActivityDeps } from './dependencies';
 import { partSizeFor, uploadStream } from './multipart-upload';
-import { openVideoDownload, UnsafeVideoUrlError, VideoDownloadError } from './video-download';
+import { openWithFreshUrl } from './fresh-video-url';
+import { openVideoDownload, UnsafeVideoUrlError, urlNoLongerServes, VideoDownloadError } from './video-download';
 
 /**
  * Memory per upload: (uploadPartsInFlight + 1) part buffers, allocated once and reused (multipart-upload.ts), so
@@ -87,12 +88,23 @@ async function transfer(
   try {
     download = await openVideoDownload(input.videoUrl, deps.download, ctx.cancellationSignal);
   } catch (err) {
-    throw downloadFailure(err, input);
+    if (!urlNoLongerServes(err)) throw downloadFailure(err, input);
+    try {
+      download = await openWithFreshUrl(deps, input, err, ctx.cancellationSignal);
+    } catch (retry) {
+      throw retry instanceof ApplicationFailure ? retry : downloadFailure(retry, input);
+    }
   }
   counter.expectedBytes = download.contentLength;
-  download.body.once('error', (err) => counter.destroy(err));
-  download.body.once('aborted', () =>
-    counter.destroy(new VideoDownloadError('video download connection closed early', true)),
+  const body = download.body;
+  body.once('error', (err) => counter.destroy(err));
+  // A body destroyed with a reason (too slow) also reports 'aborted', first: keep the reason.
+  body.once('aborted', () =>
+    counter.destroy(
+      body.errored instanceof VideoDownloadError
+        ? body.errored
+        : new VideoDownloadError('video download connection closed early', true),
+    ),
   );
   download.body.pipe(counter);
 

@@ -13,9 +13,16 @@ export class VideoDownloadError extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
+    /** The status of a download answered with something other than the video. */
+    readonly httpStatus?: number,
   ) {
     super(message);
   }
+}
+
+/** Answers meaning this URL no longer serves the clip (expired signature, dropped file), not that the clip is gone. */
+export function urlNoLongerServes(err: unknown): err is VideoDownloadError {
+  return err instanceof VideoDownloadError && [403, 404, 410].includes(err.httpStatus ?? 0);
 }
 
 export interface DownloadPolicy {
@@ -23,8 +30,19 @@ export interface DownloadPolicy {
   sandboxOrigin?: string;
   maxBytes: number;
   maxRedirects?: number;
+  /** Socket idle timeout, and the longest wait for a reply's headers. */
   timeoutMs?: number;
+  /**
+   * A download slower than this on average over `throughputWindowMs` fails (retryably): a CDN trickling one byte every
+   * few seconds never trips the idle timeout. Time the reader holds the download back (a slow S3 part) does not count.
+   * 0 turns the check off.
+   */
+  minBytesPerSec?: number;
+  throughputWindowMs?: number;
 }
+
+export const defaultMinBytesPerSec = 16 * 1024;
+export const defaultThroughputWindowMs = 60_000;
 
 export interface VideoDownload {
   body: IncomingMessage;
@@ -84,6 +102,7 @@ export async function openVideoDownload(
       throw new VideoDownloadError(
         `video download answered HTTP ${status}`,
         status >= 500 || status === 429 || status === 408,
+        status,
       );
     }
     const length = res.headers['content-length'] === undefined ? undefined : Number(res.headers['content-length']);
@@ -91,23 +110,74 @@ export async function openVideoDownload(
       res.destroy();
       throw new VideoDownloadError(`video is ${length} bytes, over the ${policy.maxBytes}-byte limit`, false);
     }
+    watchThroughput(res, policy);
     return { body: res, contentLength: Number.isFinite(length) ? length : undefined, url: url.toString() };
   }
   throw new VideoDownloadError(`more than ${policy.maxRedirects ?? 5} redirects`, false);
 }
 
+/**
+ * Destroys the body with a retryable VideoDownloadError once it has averaged under `minBytesPerSec` over the last
+ * window while flowing. Counts socket bytes, so watching never puts the body into flowing mode itself.
+ */
+function watchThroughput(body: IncomingMessage, policy: DownloadPolicy): void {
+  const minBytesPerSec = policy.minBytesPerSec ?? defaultMinBytesPerSec;
+  const windowMs = policy.throughputWindowMs ?? defaultThroughputWindowMs;
+  const socket = body.socket;
+  if (minBytesPerSec <= 0 || !socket) return;
+  const tickMs = Math.min(1_000, Math.max(50, windowMs / 4));
+  /** Samples (time, bytes read) since the reader last held the download back, oldest first. */
+  let samples: { at: number; bytes: number }[] = [{ at: Date.now(), bytes: socket.bytesRead }];
+  const timer = setInterval(() => {
+    const now = { at: Date.now(), bytes: socket.bytesRead };
+    if (body.isPaused()) {
+      samples = [now];
+      return;
+    }
+    samples.push(now);
+    let from = 0;
+    while (from + 1 < samples.length && now.at - samples[from + 1]!.at >= windowMs) from++;
+    samples.splice(0, from);
+    const first = samples[0]!;
+    const elapsedMs = now.at - first.at;
+    if (elapsedMs < windowMs) return;
+    const bytes = now.bytes - first.bytes;
+    if ((bytes * 1000) / elapsedMs >= minBytesPerSec) return;
+    clearInterval(timer);
+    body.destroy(
+      new VideoDownloadError(
+        `video download too slow: ${bytes} bytes in ${(elapsedMs / 1000).toFixed(0)} s, under the minimum of ` +
+          `${minBytesPerSec} bytes/s (DOWNLOAD_MIN_BYTES_PER_SEC over DOWNLOAD_THROUGHPUT_WINDOW_SEC)`,
+        true,
+      ),
+    );
+  }, tickMs);
+  timer.unref();
+  body.once('close', () => clearInterval(timer));
+}
+
 function get(url: URL, policy: DownloadPolicy, signal?: AbortSignal): Promise<IncomingMessage> {
   const sandbox = policy.sandboxOrigin !== undefined && url.origin === new URL(policy.sandboxOrigin).origin;
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const timeoutMs = policy.timeoutMs ?? 30_000;
   return new Promise((resolve, reject) => {
     const req = request(url, {
       method: 'GET',
       signal,
       lookup: sandbox ? undefined : publicOnlyLookup,
-      timeout: policy.timeoutMs ?? 30_000,
+      timeout: timeoutMs,
       headers: { accept: 'video/mp4,video/*;q=0.9,*/*;q=0.1' },
     });
-    req.once('response', resolve);
+    // The idle timeout restarts with every byte: headers trickled a byte at a time would never end without this.
+    const headersDeadline = setTimeout(
+      () => req.destroy(new VideoDownloadError(`video download sent no complete headers within ${timeoutMs} ms`, true)),
+      timeoutMs,
+    );
+    req.once('close', () => clearTimeout(headersDeadline));
+    req.once('response', (res) => {
+      clearTimeout(headersDeadline);
+      resolve(res);
+    });
     req.once('timeout', () => req.destroy(new VideoDownloadError('video download timed out waiting for data', true)));
     req.once('error', (err) =>
       reject(

@@ -51,6 +51,19 @@ export const workerEnvSchema = z.object({
     .int()
     .positive()
     .default(4 * 1024 ** 3),
+  /** A video download averaging less over the window fails and is tried again; 0 turns the check off. */
+  DOWNLOAD_MIN_BYTES_PER_SEC: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(16 * 1024),
+  DOWNLOAD_THROUGHPUT_WINDOW_SEC: z.coerce.number().int().min(1).max(3_600).default(60),
+  /** The largest provider API reply body read; a longer one fails that call (an ambiguous create, a failed poll). */
+  PROVIDER_MAX_REPLY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .default(4 * 1024 * 1024),
 });
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
 

@@ -14,6 +14,8 @@ export interface HttpCall {
   label: string;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** The largest reply body read, in bytes; a longer one fails the call (`defaultMaxReplyBytes` when unset). */
+  maxReplyBytes?: number;
 }
 
 export interface HttpReply {
@@ -43,6 +45,12 @@ const notSentCodes = new Set([
 ]);
 
 /**
+ * Task replies are a few KiB; 4 MiB leaves room for verbose error pages while keeping a hostile or broken endpoint
+ * (an endless body, a video served in place of JSON) from growing one string until the process dies.
+ */
+export const defaultMaxReplyBytes = 4 * 1024 * 1024;
+
+/**
  * Connections are reused, but dropped after 4 s idle: well before the usual server keep-alive timeouts (5 s in Node,
  * 60 s and more behind nginx or Cloudflare), so a request is not written to a socket the server is closing.
  */
@@ -68,6 +76,7 @@ export async function sendJson(call: HttpCall): Promise<HttpReply> {
     headers['Content-Length'] = String(Buffer.byteLength(payload));
   }
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const maxReplyBytes = call.maxReplyBytes ?? defaultMaxReplyBytes;
   return await new Promise<HttpReply>((resolve, reject) => {
     /** Whether the request can have reached the server: a connection was open when the call ended. */
     let connected = false;
@@ -91,17 +100,43 @@ export async function sendJson(call: HttpCall): Promise<HttpReply> {
       else socket.once('connect', () => (connected = true));
     });
     req.once('response', (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.once('end', () => {
+      const status = res.statusCode ?? 0;
+      const chunks: Buffer[] = [];
+      let received = 0;
+      let oversized = false;
+      // Bytes, not characters: the cap bounds memory, and a body can never grow into V8's string-length limit.
+      const refuse = (what: string) => {
+        oversized = true;
         settle();
-        text = mask(text, call.secret);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: parseJson(text) });
+        chunks.length = 0;
+        reject(
+          new ProviderError(
+            'protocol',
+            `${call.label}: HTTP ${status} reply ${what}, over the ${maxReplyBytes}-byte limit for a provider reply ` +
+              '(PROVIDER_MAX_REPLY_BYTES); the rest was not read: check that the base URL points at the API',
+            { httpStatus: status, requestSent: true },
+          ),
+        );
+        req.destroy();
+      };
+      const announced = Number(res.headers['content-length']);
+      if (Number.isFinite(announced) && announced > maxReplyBytes) return refuse(`announces ${announced} bytes`);
+      res.on('data', (chunk: Buffer) => {
+        if (oversized) return;
+        received += chunk.length;
+        if (received > maxReplyBytes) return refuse(`exceeds ${maxReplyBytes} bytes`);
+        chunks.push(chunk);
+      });
+      res.once('end', () => {
+        if (oversized) return;
+        settle();
+        const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+        const text = mask(body.toString('utf8'), call.secret);
+        resolve({ status, headers: res.headers, text, json: parseJson(text) });
       });
       // A reply cut off (reset, timeout, abort) closes without ending; the promise settles once, whichever comes first.
       res.once('close', () => {
-        if (res.complete) return;
+        if (res.complete || oversized) return;
         settle();
         reject(networkError(call, new Error('the connection closed before the reply was complete'), failure, true));
       });

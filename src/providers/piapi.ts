@@ -19,6 +19,8 @@ export interface PiapiClientOptions {
   serviceMode?: 'public' | 'private';
   /** Per-call timeout when the caller gives none. */
   timeoutMs?: number;
+  /** The largest reply body read; a longer one fails the call as a protocol error (default 4 MiB). */
+  maxReplyBytes?: number;
 }
 
 export interface PiapiTaskRequest {
@@ -320,6 +322,7 @@ export function createPiapiClient(options: PiapiClientOptions): VideoProviderCli
       label: fullLabel,
       timeoutMs: opts?.timeoutMs ?? options.timeoutMs ?? defaultTimeoutMs,
       signal: opts?.signal,
+      maxReplyBytes: options.maxReplyBytes,
     });
     const ok = reply.status >= 200 && reply.status <= 299;
     if (ok && reply.json === undefined) {

@@ -16,6 +16,8 @@ export interface RunwayClientOptions {
   apiKey: string;
   /** Per-call timeout when the caller gives none. */
   timeoutMs?: number;
+  /** The largest reply body read; a longer one fails the call as a protocol error (default 4 MiB). */
+  maxReplyBytes?: number;
 }
 
 export interface BuiltRunwayTask {
@@ -236,6 +238,7 @@ export function createRunwayClient(options: RunwayClientOptions): VideoProviderC
       label: fullLabel,
       timeoutMs: opts?.timeoutMs ?? options.timeoutMs ?? defaultTimeoutMs,
       signal: opts?.signal,
+      maxReplyBytes: options.maxReplyBytes,
     });
     if (reply.status < 200 || reply.status > 299) throw httpError(fullLabel, reply);
     if (method === 'DELETE' || reply.json !== undefined) return reply.json;

@@ -40,3 +40,45 @@ export async function replyMalformed(
   const json = JSON.stringify(body);
   sendText(res, 200, json.slice(0, Math.floor(json.length / 2)), { 'content-type': 'application/json; charset=utf-8' });
 }
+
+/**
+ * A 200 whose JSON body is `bytes` long, or never ends: a broken gateway looping, or a file served in place of the API.
+ * Written with back-pressure, so the sandbox itself stays small whatever the client does.
+ */
+export async function replyOversized(
+  deps: EmulatorDeps,
+  res: ServerResponse,
+  key: string,
+  body: unknown,
+  bytes: number | undefined,
+): Promise<void> {
+  await sleep(deps.runtime.behaviour(key).latencyMs);
+  const head = Buffer.from(`${JSON.stringify(body).slice(0, -1)},"padding":"`);
+  const tail = Buffer.from('"}');
+  res.writeHead(200, {
+    'content-type': 'application/json; charset=utf-8',
+    ...(bytes === undefined ? {} : { 'content-length': `${Math.max(bytes, head.length + tail.length)}` }),
+  });
+  const filler = Buffer.alloc(64 * 1024, 'x');
+  let left = bytes === undefined ? Infinity : Math.max(0, bytes - head.length - tail.length);
+  if (!(await write(res, head))) return;
+  while (left > 0) {
+    const piece = left >= filler.length ? filler : filler.subarray(0, left);
+    if (!(await write(res, piece))) return;
+    left -= piece.length;
+  }
+  res.end(tail);
+}
+
+/** Resolves false once the client has gone away. */
+function write(res: ServerResponse, data: Buffer): Promise<boolean> {
+  if (res.destroyed) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const gone = () => resolve(false);
+    res.once('close', gone);
+    res.write(data, (err) => {
+      res.off('close', gone);
+      resolve(!err && !res.destroyed);
+    });
+  });
+}

@@ -1,11 +1,17 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
-import { type EmulatorDeps, reply, replyMalformed } from './emulator';
+import { type EmulatorDeps, reply, replyMalformed, replyOversized } from './emulator';
 import { type Route, type RouteContext, header, parseJson, readBody } from './http-util';
 import { type PiapiModel, piapiModels } from './piapi-models';
 import { priceOf } from './scenario';
 import { type SandboxTaskRecord, taskRecord } from './stats';
-import { type CreateFault, drawCreateFault, drawTaskFate } from './task-faults';
+import {
+  type CreateFault,
+  drawCreateFault,
+  drawTaskFate,
+  spoilsReplyOnly,
+  type SpoiledCreateFault,
+} from './task-faults';
 import { type Phase, type SandboxTask, TaskStore } from './task-store';
 import { rfc3339Nano } from './time';
 import { clipSizes } from './video-files';
@@ -119,7 +125,7 @@ export class PiapiEmulator {
 
     const behaviour = this.deps.runtime.behaviour(key);
     const fault = drawCreateFault(this.deps.runtime, behaviour);
-    if (fault && fault.kind !== 'malformed_create') {
+    if (fault && !spoilsReplyOnly(fault)) {
       const [status, errorBody, headers] = faultReply(fault);
       return reply(this.deps, res, key, status, errorBody, headers);
     }
@@ -151,6 +157,7 @@ export class PiapiEmulator {
     });
     this.notify(task);
     const envelope = { code: 200, data: this.render(task), message: 'success' };
+    if (fault?.kind === 'oversized_create') return replyOversized(this.deps, res, key, envelope, fault.bytes);
     if (fault) return replyMalformed(this.deps, res, key, envelope);
     return reply(this.deps, res, key, 200, envelope);
   }
@@ -160,8 +167,12 @@ export class PiapiEmulator {
     const task = this.store.get(params[0] ?? '');
     if (!task) return this.notFound(res);
     const envelope = { code: 200, data: this.render(task), message: 'success' };
-    if (this.deps.runtime.draw(this.deps.runtime.behaviour(task.key).faults, ['malformed_get']))
-      return replyMalformed(this.deps, res, task.key, envelope);
+    const fault = this.deps.runtime.draw(this.deps.runtime.behaviour(task.key).faults, [
+      'malformed_get',
+      'oversized_get',
+    ]);
+    if (fault?.kind === 'oversized_get') return replyOversized(this.deps, res, task.key, envelope, fault.bytes);
+    if (fault) return replyMalformed(this.deps, res, task.key, envelope);
     return reply(this.deps, res, task.key, 200, envelope);
   }
 
@@ -307,9 +318,7 @@ export class PiapiEmulator {
   }
 }
 
-function faultReply(
-  fault: Exclude<CreateFault, { kind: 'malformed_create' }>,
-): [number, unknown, Record<string, string>?] {
+function faultReply(fault: Exclude<CreateFault, SpoiledCreateFault>): [number, unknown, Record<string, string>?] {
   switch (fault.kind) {
     case 'create_5xx':
       return [fault.status, { code: fault.status, message: 'internal server error, please retry later' }];

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { z } from 'zod';
-import { type EmulatorDeps, reply, replyMalformed } from './emulator';
+import { type EmulatorDeps, reply, replyMalformed, replyOversized } from './emulator';
 import { type Route, type RouteContext, header, parseJson, readBody, sendText } from './http-util';
 import {
   type RunwayCreateBody,
@@ -12,7 +12,13 @@ import {
 import { priceOf } from './scenario';
 import { UrlSigner } from './signed-urls';
 import { type SandboxTaskRecord, taskRecord } from './stats';
-import { type CreateFault, drawCreateFault, drawTaskFate } from './task-faults';
+import {
+  type CreateFault,
+  drawCreateFault,
+  drawTaskFate,
+  spoilsReplyOnly,
+  type SpoiledCreateFault,
+} from './task-faults';
 import { type Phase, type SandboxTask, TaskStore, isTerminal } from './task-store';
 import { nearestAspect } from './video-files';
 import { serveVideo } from './video-serving';
@@ -107,7 +113,7 @@ export class RunwayEmulator {
     const key = `runway:${body.data.model}`;
     const behaviour = this.deps.runtime.behaviour(key);
     const fault = drawCreateFault(this.deps.runtime, behaviour);
-    if (fault && fault.kind !== 'malformed_create') {
+    if (fault && !spoilsReplyOnly(fault)) {
       const [status, errorBody, headers] = faultReply(fault);
       return reply(this.deps, res, key, status, errorBody, headers);
     }
@@ -126,6 +132,7 @@ export class RunwayEmulator {
       details: null,
     });
     const created = { id: task.id, estimatedCost: { credits: task.cost } };
+    if (fault?.kind === 'oversized_create') return replyOversized(this.deps, res, key, created, fault.bytes);
     if (fault) return replyMalformed(this.deps, res, key, created);
     return reply(this.deps, res, key, 200, created);
   }
@@ -135,8 +142,12 @@ export class RunwayEmulator {
     const task = this.live(ctx.params[0]);
     if (!task) return this.notFound(ctx.res);
     const body = this.render(task);
-    if (this.deps.runtime.draw(this.deps.runtime.behaviour(task.key).faults, ['malformed_get']))
-      return replyMalformed(this.deps, ctx.res, task.key, body);
+    const fault = this.deps.runtime.draw(this.deps.runtime.behaviour(task.key).faults, [
+      'malformed_get',
+      'oversized_get',
+    ]);
+    if (fault?.kind === 'oversized_get') return replyOversized(this.deps, ctx.res, task.key, body, fault.bytes);
+    if (fault) return replyMalformed(this.deps, ctx.res, task.key, body);
     return reply(this.deps, ctx.res, task.key, 200, body);
   }
 
@@ -259,9 +270,7 @@ export class RunwayEmulator {
   }
 }
 
-function faultReply(
-  fault: Exclude<CreateFault, { kind: 'malformed_create' }>,
-): [number, unknown, Record<string, string>?] {
+function faultReply(fault: Exclude<CreateFault, SpoiledCreateFault>): [number, unknown, Record<string, string>?] {
   switch (fault.kind) {
     case 'create_5xx':
       return [fault.status, { error: 'An unexpected error occurred.' }];

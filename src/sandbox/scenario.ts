@@ -10,8 +10,10 @@ const when = {
 /**
  * Injected failures. Create-time faults (`create_*`, `rate_limit`, `auth`, `insufficient_credits`) are drawn per
  * valid create request and leave no task behind, except `malformed_create`, which creates the (paid) task and
- * garbles the reply, the ambiguous case a client must not retry blindly. Task faults (`task_failed`,
- * `content_policy`, `hang`, `unsafe_url`) are drawn once per created task; `malformed_get` per task poll;
+ * garbles the reply, the ambiguous case a client must not retry blindly (so does `oversized_create`, with a reply too big
+ * to read). Task faults (`task_failed`,
+ * `content_policy`, `hang`, `unsafe_url`) are drawn once per created task; `malformed_get` and `oversized_get` per task
+ * poll;
  * `download_*` per GET of an output file.
  */
 export const faultSchema = z.discriminatedUnion('kind', [
@@ -39,6 +41,10 @@ export const faultSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('hang'), ...when }),
   z.strictObject({ kind: z.literal('malformed_create'), ...when }),
   z.strictObject({ kind: z.literal('malformed_get'), ...when }),
+  /** Creates the (paid) task, then answers 200 with a JSON body of `bytes`, or one that never ends. */
+  z.strictObject({ kind: z.literal('oversized_create'), ...when, bytes: z.number().int().positive().optional() }),
+  /** Answers a task poll with a 200 JSON body of `bytes`, or one that never ends. */
+  z.strictObject({ kind: z.literal('oversized_get'), ...when, bytes: z.number().int().positive().optional() }),
   z.strictObject({ kind: z.literal('download_404'), ...when }),
   z.strictObject({
     kind: z.literal('download_truncated'),

@@ -4,8 +4,24 @@ import type { Outcome } from './task-store';
 
 export type CreateFault = Extract<
   Fault,
-  { kind: 'create_5xx' | 'create_4xx' | 'rate_limit' | 'auth' | 'insufficient_credits' | 'malformed_create' }
+  {
+    kind:
+      | 'create_5xx'
+      | 'create_4xx'
+      | 'rate_limit'
+      | 'auth'
+      | 'insufficient_credits'
+      | 'malformed_create'
+      | 'oversized_create';
+  }
 >;
+
+/** Create faults that still create the (paid) task and only spoil the reply. */
+export type SpoiledCreateFault = Extract<CreateFault, { kind: 'malformed_create' | 'oversized_create' }>;
+
+export function spoilsReplyOnly(fault: CreateFault): fault is SpoiledCreateFault {
+  return fault.kind === 'malformed_create' || fault.kind === 'oversized_create';
+}
 
 /** The fault, if any, that answers a valid create request instead of the API. */
 export function drawCreateFault(runtime: ScenarioRuntime, behaviour: Behaviour): CreateFault | undefined {
@@ -16,6 +32,7 @@ export function drawCreateFault(runtime: ScenarioRuntime, behaviour: Behaviour):
     'auth',
     'insufficient_credits',
     'malformed_create',
+    'oversized_create',
   ]);
 }
 

@@ -6,6 +6,7 @@ import { faultMatrix } from './scenarios/fault-matrix';
 import { projectCancel } from './scenarios/project-cancel';
 import { projectStaleScene, staleCases } from './scenarios/project-stale-scene';
 import { idCollisions } from './scenarios/id-collisions';
+import { hostileReplies } from './scenarios/hostile-replies';
 import { secrets } from './scenarios/secrets';
 import { serverRestart } from './scenarios/server-restart';
 import { storageOutage } from './scenarios/storage-outage';
@@ -42,6 +43,7 @@ const scenarios: Record<string, (stack: RestartableStack) => Promise<ScenarioRep
     projectCancel(stack, { phases: ['pending', 'generating', 'uploading'], pendingScenes: 8 }),
   'project-stale-scene': (stack) => projectStaleScene(stack, { cases: staleCases, finishWithinMs: 120_000 }),
   'id-collisions': (stack) => idCollisions(stack, { pairs: 5, simultaneous: 20 }),
+  'hostile-replies': (stack) => hostileReplies(stack, { bystanders: 12, throughputWindowSec: 5, maxRssGrowthMiB: 150 }),
 };
 
 async function main(): Promise<number> {

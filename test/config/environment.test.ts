@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadWorkerEnv } from '../../src/config/environment';
-import { workerOptionsFor, workerTuningFromEnv } from '../../src/create-worker';
+import { activityDepsFromEnv, workerOptionsFor, workerTuningFromEnv } from '../../src/create-worker';
+import { defaultCatalogue } from '../../src/config/catalogue';
 
 describe('worker environment', () => {
   it('defaults to the tuning B6 measured without a heartbeat timeout: 200 activity slots, the SDK cache', () => {
@@ -21,7 +22,25 @@ describe('worker environment', () => {
     });
   });
 
+  it('bounds downloads and provider replies by default, and passes the limits to the activities', () => {
+    const defaults = activityDepsFromEnv(loadWorkerEnv({}), defaultCatalogue);
+    expect(defaults.download).toMatchObject({ minBytesPerSec: 16 * 1024, throughputWindowMs: 60_000 });
+    const env = loadWorkerEnv({
+      DOWNLOAD_MIN_BYTES_PER_SEC: '0',
+      DOWNLOAD_THROUGHPUT_WINDOW_SEC: '5',
+      PROVIDER_MAX_REPLY_BYTES: '1048576',
+    });
+    expect(env.PROVIDER_MAX_REPLY_BYTES).toBe(1024 * 1024);
+    expect(activityDepsFromEnv(env, defaultCatalogue).download).toMatchObject({
+      minBytesPerSec: 0,
+      throughputWindowMs: 5_000,
+    });
+  });
+
   it.each([
+    ['DOWNLOAD_MIN_BYTES_PER_SEC', '-1'],
+    ['DOWNLOAD_THROUGHPUT_WINDOW_SEC', '0'],
+    ['PROVIDER_MAX_REPLY_BYTES', '1000'],
     ['WORKER_MAX_CONCURRENT_ACTIVITIES', '0'],
     ['WORKER_MAX_CONCURRENT_ACTIVITIES', 'many'],
     ['WORKER_MAX_CACHED_WORKFLOWS', '-1'],

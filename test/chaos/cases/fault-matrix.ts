@@ -187,6 +187,25 @@ export const faultCases: FaultCase[] = [
     reason: /VideoDownloadFailed: .*HTTP 404/,
   },
   {
+    name: 'download 404 once',
+    faults: [{ kind: 'download_404', times: 1 }],
+    expect: 'same-provider',
+    // The task is fetched again for a fresh URL: the paid clip is stored, and nothing else is paid for.
+    check: (c) => (tasksOf(c).length === 1 ? [] : [`${tasksOf(c).length} tasks paid at the faulty provider`]),
+  },
+  {
+    name: 'create reply never ends',
+    faults: [{ kind: 'oversized_create' }],
+    expect: 'fell-through',
+    reason: /AmbiguousCreate: .*reply exceeds \d+ bytes/,
+    check: expectCreates(1, 'the task may exist, so never re-sent'),
+  },
+  {
+    name: 'status reply of 60 MB, twice',
+    faults: [{ kind: 'oversized_get', bytes: 60_000_000, times: 2 }],
+    expect: 'same-provider',
+  },
+  {
     name: 'download truncated once',
     faults: [{ kind: 'download_truncated', times: 1, fraction: 0.4 }],
     expect: 'same-provider',

@@ -15,6 +15,8 @@ export interface WorkerProcessOptions {
   s3Prefix: string;
   /** Another S3 server than the stack's, e.g. one the scenario takes down. */
   s3?: S3Endpoint;
+  /** Extra worker variables, e.g. tighter limits. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -39,10 +41,13 @@ export class WorkerSupervisor {
     const s3 = this.opts.s3 ?? stack.s3;
     const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(root, 'src', 'worker.ts')], {
       cwd: root,
-      env: workerEnv({ temporalAddress: stack.temporalAddress, namespace: stack.namespace, s3 }, sandbox, {
-        taskQueue,
-        s3Prefix,
-      }),
+      env: {
+        ...workerEnv({ temporalAddress: stack.temporalAddress, namespace: stack.namespace, s3 }, sandbox, {
+          taskQueue,
+          s3Prefix,
+        }),
+        ...this.opts.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
@@ -63,6 +68,11 @@ export class WorkerSupervisor {
     });
     await ready;
     this.readyAt = Date.now();
+  }
+
+  /** The current worker's process id, while it runs. */
+  get pid(): number | undefined {
+    return this.alive ? this.child?.pid : undefined;
   }
 
   get alive(): boolean {

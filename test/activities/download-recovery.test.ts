@@ -1,0 +1,179 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActivityDeps } from '../../src/activities';
+import type { UploadToS3Input, UploadToS3Output } from '../../src/activities/contracts';
+import { createUploadToS3, s3KeyFor } from '../../src/activities/upload-to-s3';
+import { defaultCatalogue } from '../../src/config/catalogue';
+import { createPiapiClient } from '../../src/providers/piapi';
+import { createRunwayClient } from '../../src/providers/runway';
+import { startSandbox, type Sandbox, type ScenarioInput } from '../../src/sandbox';
+import { failureTypes } from '../../src/workflows/definitions';
+import { gen45Body, klingBody, piapi, runway } from '../sandbox/http';
+import { sha256, useTestBucket } from './test-bucket';
+
+type Fault = NonNullable<NonNullable<ScenarioInput['default']>['faults']>[number];
+
+const prefix = 'test-download-recovery';
+const testBucket = useTestBucket();
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox({ scenario: { default: { queueMs: 0, renderMs: 0, latencyMs: 0 } } });
+});
+afterAll(async () => {
+  await sandbox?.close();
+});
+
+function deps(download: Partial<ActivityDeps['download']> = {}, withClients = true): ActivityDeps {
+  return {
+    catalogue: defaultCatalogue,
+    providers: withClients
+      ? {
+          piapi: createPiapiClient({ baseUrl: sandbox.piapiBaseUrl, apiKey: sandbox.apiKeys.piapi }),
+          runway: createRunwayClient({ baseUrl: sandbox.runwayBaseUrl, apiKey: sandbox.apiKeys.runway }),
+        }
+      : {},
+    s3: testBucket.s3,
+    storage: { bucket: testBucket.name, prefix, failureMode: 'fail' },
+    download: { sandboxOrigin: sandbox.origin, maxBytes: 64 * 1024 * 1024, ...download },
+    requestTimeoutMs: 5_000,
+  };
+}
+
+/** A finished sandbox task of `provider` whose output file (padded to `videoBytes`) is served with `faults`. */
+async function finishedTask(provider: 'kling' | 'runway', faults: Fault[] = [], videoBytes?: number) {
+  sandbox.setScenario({ videoBytes, default: { queueMs: 0, renderMs: 0, latencyMs: 0, faults } });
+  let taskId: string;
+  let videoUrl: string;
+  if (provider === 'kling') {
+    const created = await piapi(sandbox).create(klingBody());
+    taskId = created.json.data.task_id as string;
+    const { output } = await piapi(sandbox).until(taskId, 'completed');
+    videoUrl = output.video_url ?? output.video;
+  } else {
+    const created = await runway(sandbox).textToVideo(gen45Body());
+    taskId = created.json.id as string;
+    videoUrl = (await runway(sandbox).until(taskId, 'SUCCEEDED')).output[0];
+  }
+  const input: UploadToS3Input = {
+    provider,
+    taskId,
+    videoUrl,
+    sceneId: `s-${taskId.slice(0, 8)}`,
+    projectId: 'download-recovery',
+    sceneType: 'hook',
+  };
+  return { input, key: s3KeyFor(prefix, input) };
+}
+
+function run(d: ActivityDeps, input: UploadToS3Input): Promise<UploadToS3Output> {
+  const uploadToS3 = createUploadToS3(d);
+  return new MockActivityEnvironment().run<[UploadToS3Input], UploadToS3Output, typeof uploadToS3>(uploadToS3, input);
+}
+
+async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ApplicationFailure);
+  return err as ApplicationFailure;
+}
+
+const taskGets = (route: 'piapi' | 'runway') =>
+  Object.values(
+    sandbox.stats().requests[route === 'piapi' ? 'GET /api/v1/task/:id' : 'GET /v1/tasks/:id'] ?? {},
+  ).reduce((n, c) => n + c, 0);
+
+describe('a download that trickles', () => {
+  it('fails within the throughput window, retryably and with the reason, and the retry stores the clip', async () => {
+    const windowMs = 2_000;
+    const { input, key } = await finishedTask('kling', [{ kind: 'download_slow', bytesPerSec: 1, times: 1 }]);
+    const policy = { minBytesPerSec: 4 * 1024, throughputWindowMs: windowMs };
+    const started = Date.now();
+    const failure = await failureOf(run(deps(policy), input));
+    const tookMs = Date.now() - started;
+    expect(failure.type).toBe(failureTypes.downloadFailed);
+    expect(failure.nonRetryable).toBe(false);
+    expect(failure.message).toMatch(
+      /^kling: video download too slow: \d+ bytes in 2 s, under the minimum of 4096 bytes\/s \(DOWNLOAD_MIN_BYTES_PER_SEC over DOWNLOAD_THROUGHPUT_WINDOW_SEC\)$/,
+    );
+    // The bound: one window plus one sampling tick (a quarter window here), with room for a loaded machine.
+    expect(tookMs).toBeGreaterThanOrEqual(windowMs);
+    expect(tookMs).toBeLessThan(windowMs + 2_000);
+    expect(await testBucket.stored(key)).toBeUndefined();
+    expect(await testBucket.unfinishedUploads(key)).toBe(0);
+
+    // What Temporal's retry does next: the same activity again, and the CDN is back to normal.
+    const out = await run(deps(policy), input);
+    const clip = Buffer.from(await (await fetch(input.videoUrl)).arrayBuffer());
+    expect(out.bytes).toBe(clip.length);
+    expect(sha256((await testBucket.stored(key))!)).toBe(sha256(clip));
+  }, 30_000);
+
+  it('a slow but steady download above the minimum is not cut off', async () => {
+    const videoBytes = 768 * 1024;
+    const { input, key } = await finishedTask(
+      'kling',
+      [{ kind: 'download_slow', bytesPerSec: 256 * 1024 }],
+      videoBytes,
+    );
+    const out = await run(deps({ minBytesPerSec: 64 * 1024, throughputWindowMs: 1_000 }), input);
+    expect(out.bytes).toBe(videoBytes);
+    expect((await testBucket.stored(key))?.length).toBe(out.bytes);
+  }, 30_000);
+});
+
+describe('an output URL that no longer serves the clip', () => {
+  it.each([
+    ['kling', 'a 404 once (CDN miss)', (url: string) => url, [{ kind: 'download_404', times: 1 }] as Fault[]],
+    ['kling', 'a URL that is gone', (url: string) => url.replace(/[^/]+$/, 'expired.mp4'), []],
+    ['runway', 'an expired signature (403)', (url: string) => url.replace(/_jwt=[^&]+/, '_jwt=expired'), []],
+  ] as const)(
+    '%s, %s: the task is fetched again for a fresh URL and the same paid clip is stored',
+    async (provider, _what, spoil, faults) => {
+      const { input, key } = await finishedTask(provider, [...faults]);
+      const route = provider === 'kling' ? 'piapi' : 'runway';
+      const before = { gets: taskGets(route), tasks: sandbox.stats().tasks.length };
+      const out = await run(deps(), { ...input, videoUrl: spoil(input.videoUrl) });
+      expect(out.s3Key).toBe(key);
+      expect((await testBucket.stored(key))?.length).toBe(out.bytes);
+      expect(taskGets(route) - before.gets).toBe(1);
+      expect(sandbox.stats().tasks.length).toBe(before.tasks);
+    },
+  );
+
+  it('a fresh URL that still answers 404 fails for good, saying what was tried', async () => {
+    const { input, key } = await finishedTask('kling', [{ kind: 'download_404' }]);
+    const failure = await failureOf(run(deps(), input));
+    expect(failure.type).toBe(failureTypes.downloadFailed);
+    expect(failure.nonRetryable).toBe(true);
+    expect(failure.message).toBe(
+      `kling task ${input.taskId}: the video URL answered HTTP 404, and the fresh URL from fetching the task again ` +
+        'answered HTTP 404: the provider no longer serves the clip',
+    );
+    expect(await testBucket.stored(key)).toBeUndefined();
+  });
+
+  it('a task the provider no longer knows fails for good with the provider answer', async () => {
+    const { input } = await finishedTask('runway', [{ kind: 'download_404' }]);
+    await runway(sandbox).delete(input.taskId);
+    const failure = await failureOf(run(deps(), input));
+    expect(failure.nonRetryable).toBe(true);
+    expect(failure.message).toMatch(
+      new RegExp(
+        `^runway task ${input.taskId}: the video URL answered HTTP 404; fetching the task again for a fresh URL failed \\(Runway GET /v1/tasks/\\{id\\}: HTTP 404`,
+      ),
+    );
+  });
+
+  it('without a client to ask, the failure says so', async () => {
+    const { input } = await finishedTask('kling', [{ kind: 'download_404' }]);
+    const failure = await failureOf(run(deps({}, false), input));
+    expect(failure.nonRetryable).toBe(true);
+    expect(failure.message).toBe(
+      `kling task ${input.taskId}: the video URL answered HTTP 404, and this worker has no kling client to ask for a fresh URL`,
+    );
+  });
+});
