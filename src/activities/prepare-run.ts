@@ -1,6 +1,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { formatZodError } from '../config/format-zod-error';
+import { inputTooLarge } from '../config/payload-limits';
 import { failureTypes } from '../workflows/definitions';
+import { withoutEchoedFields } from '../workflows/project-echo';
 import { projectInputSchema, type ProjectInput } from '../workflows/project-input';
 import { sceneInputSchema, type SceneInput } from '../workflows/scene-input';
 import type { PreparedProject, PreparedScene, ProviderSetup } from './contracts';
@@ -20,6 +22,8 @@ export function createPrepareRun(deps: ActivityDeps) {
   });
   return {
     async prepareScene(raw: SceneInput): Promise<PreparedScene> {
+      const tooLarge = inputTooLarge('scene', raw);
+      if (tooLarge) throw ApplicationFailure.nonRetryable(tooLarge, failureTypes.invalidInput);
       const parsed = sceneInputSchema.safeParse(raw);
       if (!parsed.success)
         throw ApplicationFailure.nonRetryable(
@@ -29,13 +33,17 @@ export function createPrepareRun(deps: ActivityDeps) {
       return { input: parsed.data, setup: setup() };
     },
     async prepareProject(raw: ProjectInput): Promise<PreparedProject> {
+      // Before parsing: a client that skipped the check gets the client's message, before any scene starts.
+      const tooLarge = inputTooLarge('project', raw);
+      if (tooLarge) throw ApplicationFailure.nonRetryable(tooLarge, failureTypes.invalidProjectInput);
       const parsed = projectInputSchema.safeParse(raw);
       if (!parsed.success)
         throw ApplicationFailure.nonRetryable(
           `invalid project input: ${formatZodError(parsed.error)}`,
           failureTypes.invalidProjectInput,
         );
-      return { project: parsed.data, setup: setup() };
+      // The marker records what the start event does not already hold: the scenes' prompts stay out.
+      return { project: withoutEchoedFields(parsed.data, raw), setup: setup() };
     },
   };
 }

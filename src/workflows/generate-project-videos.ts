@@ -13,6 +13,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { SceneActivities } from '../activities';
 import type { ProviderSetup } from '../activities/contracts';
+import { clipSceneError } from '../config/payload-limits';
 import { estimateCostUsd, roundUsd } from '../config/pricing';
 import { failureTypes, type SceneProgress, type SceneVideoResult } from './definitions';
 import { generateSceneVideo } from './generate-scene-video';
@@ -23,6 +24,7 @@ import {
   type ProjectSceneStatus,
 } from './project-definitions';
 import { prepared } from './prepared';
+import { withEchoedFields } from './project-echo';
 import type { ProjectInput, ValidProjectInput } from './project-input';
 import { planProviders, PlanError } from './provider-plan';
 import { sceneStartAttributes, searchAttributes } from './search-attributes';
@@ -91,7 +93,8 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
   });
   setHandler(getProjectProgress, progress, { description: 'Each scene: phase, provider, cost; and the totals' });
 
-  const { project, setup } = await prepared(prepareProject(rawInput));
+  const { project: slim, setup } = await prepared(prepareProject(rawInput));
+  const project = withEchoedFields(slim, rawInput);
   known = {
     projectId: project.projectId,
     budgetUsd: project.budgetUsd,
@@ -138,7 +141,7 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
           });
         })
         .catch((err: unknown) => {
-          Object.assign(status, { phase: 'failed', ...failedSceneFields(err) });
+          Object.assign(status, { phase: 'failed', ...failedSceneFields(err, status.workflowId) });
         })
         .finally(() => {
           running--;
@@ -174,8 +177,9 @@ async function runScene(
   }
 }
 
-function failedSceneFields(err: unknown): Pick<ProjectSceneStatus, 'error' | 'costUsd'> {
+function failedSceneFields(err: unknown, workflowId: string): Pick<ProjectSceneStatus, 'error' | 'costUsd'> {
   const cause = err instanceof ChildWorkflowFailure ? err.cause : err;
   const snapshot = cause instanceof ApplicationFailure ? (cause.details?.[0] as SceneProgress | undefined) : undefined;
-  return { error: cause instanceof Error ? cause.message : String(cause), costUsd: snapshot?.totalCostUsd ?? 0 };
+  const error = cause instanceof Error ? cause.message : String(cause);
+  return { error: clipSceneError(error, workflowId), costUsd: snapshot?.totalCostUsd ?? 0 };
 }
