@@ -2,6 +2,7 @@ import { emptyReport, passed, printFigures, summaryTable, type ScenarioReport } 
 import { RestartableStack } from './lib/restartable-stack';
 import { badInput } from './scenarios/bad-input';
 import { faultMatrix } from './scenarios/fault-matrix';
+import { payloadLimitsScenario } from './scenarios/payload-limits';
 import { secrets } from './scenarios/secrets';
 import { serverRestart } from './scenarios/server-restart';
 import { storageOutage } from './scenarios/storage-outage';
@@ -33,6 +34,7 @@ const scenarios: Record<string, (stack: RestartableStack) => Promise<ScenarioRep
   'bad-input': (stack) => badInput(stack),
   'unsafe-urls': (stack) => unsafeUrlScenario(stack),
   secrets: (stack) => secrets(stack),
+  'payload-limits': (stack) => payloadLimitsScenario(stack, { scenesAtLimit: 500, failingScenes: 500 }),
 };
 
 async function main(): Promise<number> {
