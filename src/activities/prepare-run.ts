@@ -22,26 +22,27 @@ export function createPrepareRun(deps: ActivityDeps) {
   });
   return {
     async prepareScene(raw: SceneInput): Promise<PreparedScene> {
-      const tooLarge = inputTooLarge('scene', raw);
-      if (tooLarge) throw ApplicationFailure.nonRetryable(tooLarge, failureTypes.invalidInput);
       const parsed = sceneInputSchema.safeParse(raw);
       if (!parsed.success)
         throw ApplicationFailure.nonRetryable(
           `invalid scene input: ${formatZodError(parsed.error)}`,
           failureTypes.invalidInput,
         );
+      // After the schema, as the client checks: a field's own rule is the more useful message.
+      const tooLarge = inputTooLarge('scene', raw);
+      if (tooLarge) throw ApplicationFailure.nonRetryable(tooLarge, failureTypes.invalidInput);
       return { input: parsed.data, setup: setup() };
     },
     async prepareProject(raw: ProjectInput): Promise<PreparedProject> {
-      // Before parsing: a client that skipped the check gets the client's message, before any scene starts.
-      const tooLarge = inputTooLarge('project', raw);
-      if (tooLarge) throw ApplicationFailure.nonRetryable(tooLarge, failureTypes.invalidProjectInput);
       const parsed = projectInputSchema.safeParse(raw);
       if (!parsed.success)
         throw ApplicationFailure.nonRetryable(
           `invalid project input: ${formatZodError(parsed.error)}`,
           failureTypes.invalidProjectInput,
         );
+      // As the client checks it: a project started by another client fails here, before any scene starts.
+      const tooLarge = inputTooLarge('project', raw);
+      if (tooLarge) throw ApplicationFailure.nonRetryable(tooLarge, failureTypes.invalidProjectInput);
       // The marker records what the start event does not already hold: the scenes' prompts stay out.
       return { project: withoutEchoedFields(parsed.data, raw), setup: setup() };
     },

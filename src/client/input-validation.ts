@@ -38,15 +38,15 @@ function checkSize(kind: 'project' | 'scene', input: unknown): void {
 
 /** Validates with the workflow's own schema, plus the provider names against the catalogue the client knows. */
 export function validateSceneInput(input: SceneInput, catalogue: Catalogue = defaultCatalogue): ValidSceneInput {
-  checkSize('scene', input);
   const scene = parse(sceneInputSchema, input, 'scene');
+  checkSize('scene', input);
   checkProviderKeys([scene.preferredProvider, ...(scene.allowedProviders ?? [])], catalogue, 'scene');
   return scene;
 }
 
 export function validateProjectInput(input: ProjectInput, catalogue: Catalogue = defaultCatalogue): ValidProjectInput {
-  checkSize('project', input);
   const project = parse(projectInputSchema, input, 'project');
+  checkSize('project', input);
   project.scenes.forEach((scene, i) =>
     checkProviderKeys([scene.preferredProvider, ...(scene.allowedProviders ?? [])], catalogue, `project: scenes[${i}]`),
   );

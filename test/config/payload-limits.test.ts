@@ -2,7 +2,13 @@ import { ServiceError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { InputTooLargeError, validateProjectInput, validateSceneInput } from '../../src/client';
 import { serverAnswered } from '../../src/client/cli/session';
-import { encodedJsonBytes, inputTooLarge, payloadLimits } from '../../src/config/payload-limits';
+import {
+  clipSceneError,
+  encodedJsonBytes,
+  inputTooLarge,
+  payloadLimits,
+  projectSceneErrorChars,
+} from '../../src/config/payload-limits';
 import { withEchoedFields, withoutEchoedFields } from '../../src/workflows/project-echo';
 import { projectInputSchema } from '../../src/workflows/project-input';
 import { largestSchemaProject, markerOverflowProject, projectAtLimit } from '../chaos/cases/large-projects';
@@ -62,5 +68,14 @@ describe('payload limits (pure)', () => {
     expect(serverAnswered(new ServiceError('Failed to start Workflow', { cause: grpc(3) }))).toBe(true); // INVALID_ARGUMENT
     expect(serverAnswered(new ServiceError('Failed to start Workflow', { cause: grpc(14) }))).toBe(false); // UNAVAILABLE
     expect(serverAnswered(new ServiceError('x'))).toBe(false);
+  });
+});
+
+describe("a failed scene's error in the project result", () => {
+  it('is clipped to 500 characters, naming where the whole message is', () => {
+    expect(clipSceneError('short', 'scene-video-p-s1')).toBe('short');
+    const clipped = clipSceneError('x'.repeat(5_000), 'scene-video-p-s1');
+    expect(clipped.startsWith('x'.repeat(projectSceneErrorChars))).toBe(true);
+    expect(clipped).toMatch(/^x{500}… \(the whole message: scene-video status scene-video-p-s1\)$/);
   });
 });
