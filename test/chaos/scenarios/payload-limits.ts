@@ -19,7 +19,7 @@ import { emptyReport, type ScenarioReport } from '../lib/report';
 import { runTag } from '../lib/scenes';
 
 const failFastMs = 15_000;
-/** What the Temporal client accepts in one reply: a history must fit to be fetched (history export, replay). */
+/** What the Temporal client accepts in one reply; a history is fetched in pages, but it should not come near it. */
 const clientReplyLimitBytes = 4 * 1024 * 1024;
 const EventType = temporal.api.enums.v1.EventType;
 
