@@ -1,6 +1,6 @@
 import type { Catalogue } from '../config/catalogue';
 import type { ProviderModelSettings, ProviderTaskSnapshot, TaskState } from '../providers/types';
-import type { ValidProjectInput } from '../workflows/project-input';
+import type { SlimProject } from '../workflows/project-echo';
 import type { ValidSceneInput } from '../workflows/scene-input';
 
 /** The worker's provider catalogue and credentials, as the workflow may see them (names only, never keys). */
@@ -16,7 +16,8 @@ export interface PreparedScene {
 }
 
 export interface PreparedProject {
-  project: ValidProjectInput;
+  /** The validated project; scene prompts equal to the raw input's are left out (`withEchoedFields` restores them). */
+  project: SlimProject;
   setup: ProviderSetup;
 }
 

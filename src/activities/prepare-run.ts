@@ -1,6 +1,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { formatZodError } from '../config/format-zod-error';
+import { inputTooLarge } from '../config/payload-limits';
 import { failureTypes } from '../workflows/definitions';
+import { withoutEchoedFields } from '../workflows/project-echo';
 import { projectInputSchema, type ProjectInput } from '../workflows/project-input';
 import { sceneInputSchema, type SceneInput } from '../workflows/scene-input';
 import type { PreparedProject, PreparedScene, ProviderSetup } from './contracts';
@@ -26,6 +28,9 @@ export function createPrepareRun(deps: ActivityDeps) {
           `invalid scene input: ${formatZodError(parsed.error)}`,
           failureTypes.invalidInput,
         );
+      // After the schema, as the client checks: a field's own rule is the more useful message.
+      const tooLarge = inputTooLarge('scene', raw);
+      if (tooLarge) throw ApplicationFailure.nonRetryable(tooLarge, failureTypes.invalidInput);
       return { input: parsed.data, setup: setup() };
     },
     async prepareProject(raw: ProjectInput): Promise<PreparedProject> {
@@ -35,7 +40,11 @@ export function createPrepareRun(deps: ActivityDeps) {
           `invalid project input: ${formatZodError(parsed.error)}`,
           failureTypes.invalidProjectInput,
         );
-      return { project: parsed.data, setup: setup() };
+      // As the client checks it: a project started by another client fails here, before any scene starts.
+      const tooLarge = inputTooLarge('project', raw);
+      if (tooLarge) throw ApplicationFailure.nonRetryable(tooLarge, failureTypes.invalidProjectInput);
+      // The marker records what the start event does not already hold: the scenes' prompts stay out.
+      return { project: withoutEchoedFields(parsed.data, raw), setup: setup() };
     },
   };
 }

@@ -1,5 +1,5 @@
 export { connectFromEnv, loadClientEnv, type SceneVideoClient } from './connection';
-export { InvalidInputError, validateProjectInput, validateSceneInput } from './input-validation';
+export { InputTooLargeError, InvalidInputError, validateProjectInput, validateSceneInput } from './input-validation';
 export { cancelProjectVideos, getProjectProgress, startProjectVideos, waitForProjectVideos } from './project-videos';
 export { SceneIdentityMismatchError } from './scene-identity-check';
 export { cancelSceneVideo, getSceneProgress, startSceneVideo, waitForSceneVideo } from './scene-video';

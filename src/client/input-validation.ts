@@ -3,10 +3,16 @@ import { formatZodError } from '../config/format-zod-error';
 import { projectInputSchema, type ProjectInput, type ValidProjectInput } from '../workflows/project-input';
 import { sceneInputSchema, type SceneInput, type ValidSceneInput } from '../workflows/scene-input';
 import { defaultCatalogue, type Catalogue } from '../config/catalogue';
+import { inputTooLarge } from '../config/payload-limits';
 
 /** Bad input caught before anything is started; the message names every offending field. */
 export class InvalidInputError extends Error {
-  override readonly name = 'InvalidInputError';
+  override readonly name: string = 'InvalidInputError';
+}
+
+/** Valid or not, the input is more than one start may carry (see `payloadLimits`); the message says what to do. */
+export class InputTooLargeError extends InvalidInputError {
+  override readonly name = 'InputTooLargeError';
 }
 
 function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.infer<S> {
@@ -24,15 +30,23 @@ function checkProviderKeys(keys: readonly (string | undefined)[], catalogue: Cat
   }
 }
 
+/** The encoded size the start would carry, checked as the worker checks it (and with its message). */
+function checkSize(kind: 'project' | 'scene', input: unknown): void {
+  const tooLarge = inputTooLarge(kind, input);
+  if (tooLarge) throw new InputTooLargeError(tooLarge);
+}
+
 /** Validates with the workflow's own schema, plus the provider names against the catalogue the client knows. */
 export function validateSceneInput(input: SceneInput, catalogue: Catalogue = defaultCatalogue): ValidSceneInput {
   const scene = parse(sceneInputSchema, input, 'scene');
+  checkSize('scene', input);
   checkProviderKeys([scene.preferredProvider, ...(scene.allowedProviders ?? [])], catalogue, 'scene');
   return scene;
 }
 
 export function validateProjectInput(input: ProjectInput, catalogue: Catalogue = defaultCatalogue): ValidProjectInput {
   const project = parse(projectInputSchema, input, 'project');
+  checkSize('project', input);
   project.scenes.forEach((scene, i) =>
     checkProviderKeys([scene.preferredProvider, ...(scene.allowedProviders ?? [])], catalogue, `project: scenes[${i}]`),
   );

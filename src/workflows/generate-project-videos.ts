@@ -20,6 +20,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { SceneActivities } from '../activities';
 import type { ProviderSetup } from '../activities/contracts';
+import { clipSceneError } from '../config/payload-limits';
 import { estimateCostUsd, roundUsd, worstCaseCostUsd } from '../config/pricing';
 import { ProjectBudget, type SceneNeed } from './budget';
 import { failureTypes, type SceneProgress, type SceneVideoResult } from './definitions';
@@ -32,6 +33,7 @@ import {
   type ProjectSceneStatus,
 } from './project-definitions';
 import { prepared } from './prepared';
+import { withEchoedFields } from './project-echo';
 import type { ProjectInput, ValidProjectInput } from './project-input';
 import { planProviders, PlanError, promptLimitsApply } from './provider-plan';
 import { sceneStartAttributes, searchAttributes } from './search-attributes';
@@ -167,7 +169,8 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
   setHandler(getProjectProgress, progress, { description: 'Each scene: phase, provider, cost; and the totals' });
   cancelScenes = patched(cancelScenesPatch);
 
-  const { project, setup } = await prepared(prepareProject(rawInput));
+  const { project: slim, setup } = await prepared(prepareProject(rawInput));
+  const project = withEchoedFields(slim, rawInput);
   known = {
     projectId: project.projectId,
     budgetUsd: project.budgetUsd,
@@ -241,7 +244,7 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
           });
         })
         .catch((err: unknown) => {
-          Object.assign(status, failedSceneFields(err));
+          Object.assign(status, failedSceneFields(err, status.workflowId));
           charged = reportedCharge(err);
           if (failureTypeOf(err) === failureTypes.budgetExhausted) status.budget = 'stopped';
         })
@@ -368,12 +371,12 @@ function projectCancelled(scenes: ProjectSceneStatus[], progress: () => ProjectP
   return new CancelledFailure(message);
 }
 
-function failedSceneFields(err: unknown): Pick<ProjectSceneStatus, 'phase' | 'error' | 'costUsd'> {
+function failedSceneFields(err: unknown, workflowId: string): Pick<ProjectSceneStatus, 'phase' | 'error' | 'costUsd'> {
   const cause = err instanceof ChildWorkflowFailure || err instanceof ActivityFailure ? err.cause : err;
   const cancelled = isCancellation(err) || failureTypeOf(err) === sceneEndedTypes.cancelled;
   return {
     phase: cancelled ? 'cancelled' : 'failed',
-    error: cause instanceof Error ? cause.message : String(cause),
+    error: clipSceneError(cause instanceof Error ? cause.message : String(cause), workflowId),
     costUsd: reportedCharge(err) ?? 0,
   };
 }

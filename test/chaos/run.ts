@@ -7,6 +7,7 @@ import { projectCancel } from './scenarios/project-cancel';
 import { projectStaleScene, staleCases } from './scenarios/project-stale-scene';
 import { idCollisions } from './scenarios/id-collisions';
 import { hostileReplies } from './scenarios/hostile-replies';
+import { payloadLimitsScenario } from './scenarios/payload-limits';
 import { secrets } from './scenarios/secrets';
 import { serverRestart } from './scenarios/server-restart';
 import { storageOutage } from './scenarios/storage-outage';
@@ -44,6 +45,7 @@ const scenarios: Record<string, (stack: RestartableStack) => Promise<ScenarioRep
   'project-stale-scene': (stack) => projectStaleScene(stack, { cases: staleCases, finishWithinMs: 120_000 }),
   'id-collisions': (stack) => idCollisions(stack, { pairs: 5, simultaneous: 20 }),
   'hostile-replies': (stack) => hostileReplies(stack, { bystanders: 12, throughputWindowSec: 5, maxRssGrowthMiB: 150 }),
+  'payload-limits': (stack) => payloadLimitsScenario(stack, { scenesAtLimit: 500, failingScenes: 500 }),
 };
 
 async function main(): Promise<number> {

@@ -1,7 +1,15 @@
-import { ServiceError, WorkflowFailedError } from '@temporalio/client';
+import { isGrpcServiceError, ServiceError, WorkflowFailedError } from '@temporalio/client';
 import { NamespaceNotFoundError, WorkflowNotFoundError } from '@temporalio/common';
 import { connectFromEnv, loadClientEnv, type SceneVideoClient } from '../connection';
 import { CliError, describeWorkflowFailure, exitCodes, notFound, UsageError } from './errors';
+
+/** gRPC codes that do not prove the server answered: UNKNOWN (2), DEADLINE_EXCEEDED (4), UNAVAILABLE (14). */
+const unansweredCodes = new Set([2, 4, 14]);
+
+/** True when the error carries a gRPC status that only a reachable server sends (e.g. "Blob data size exceeds limit"). */
+export function serverAnswered(err: ServiceError): boolean {
+  return isGrpcServiceError(err.cause) && !unansweredCodes.has(err.cause.code);
+}
 
 /** Temporal's errors in the CLI's terms: what happened, the exit code, and what to do. */
 function temporalError(err: unknown): unknown {
@@ -14,7 +22,9 @@ function temporalError(err: unknown): unknown {
     return new CliError(
       `Temporal call failed: ${err.cause?.message ?? err.message}`,
       exitCodes.failed,
-      'Is the server reachable? Start one with `npm run stack` or set TEMPORAL_ADDRESS.',
+      serverAnswered(err)
+        ? 'The server answered and refused the call; the message above says why.'
+        : 'Is the server reachable? Start one with `npm run stack` or set TEMPORAL_ADDRESS.',
     );
   }
   return err;

@@ -1,7 +1,7 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { readFileSync } from 'node:fs';
 import type { ProjectInput } from '../../../workflows/project-input';
-import { InvalidInputError, validateProjectInput } from '../../input-validation';
+import { InputTooLargeError, InvalidInputError, validateProjectInput } from '../../input-validation';
 import { startProjectVideos, waitForProjectVideos } from '../../project-videos';
 import type { Command } from '../command';
 import { knownCatalogue } from '../env-catalogue';
@@ -13,6 +13,8 @@ import { watchWorkflow } from '../watch';
 import { finishedExitCode, projectExitCode } from '../workflow-view';
 
 const formatHint = `The format is described by \`scene-video schema\` (${projectSchemaPath}).`;
+
+const sizeHint = 'Nothing was started. The limits and why they are what they are: README.md, "Limits".';
 
 /** Reads and validates the file completely before anything talks to Temporal, so bad input never starts work. */
 function readProject(file: string, env: NodeJS.ProcessEnv): ProjectInput {
@@ -31,6 +33,7 @@ function readProject(file: string, env: NodeJS.ProcessEnv): ProjectInput {
   try {
     validateProjectInput(json as ProjectInput, knownCatalogue(env));
   } catch (err) {
+    if (err instanceof InputTooLargeError) throw new UsageError(`${file}: ${err.message}`, sizeHint);
     if (err instanceof InvalidInputError) throw new UsageError(`${file}: ${err.message}`, formatHint);
     throw err;
   }
