@@ -14,7 +14,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { SceneActivities } from '../activities';
 import type { ProviderSetup } from '../activities/contracts';
 import { estimateCostUsd, roundUsd } from '../config/pricing';
-import { failureTypes, type SceneProgress, type SceneVideoResult } from './definitions';
+import { failureTypes, resultPhase, type SceneProgress, type SceneVideoResult } from './definitions';
 import { generateSceneVideo } from './generate-scene-video';
 import {
   getProjectProgress,
@@ -85,6 +85,7 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
       pending: scenes.filter((s) => s.phase === 'pending').length,
       running: scenes.filter((s) => s.phase === 'running').length,
       succeeded: scenes.filter((s) => s.phase === 'succeeded').length,
+      unstored: scenes.filter((s) => s.phase === 'unstored').length,
       failed: scenes.filter((s) => s.phase === 'failed').length,
       skipped: scenes.filter((s) => s.phase === 'skipped').length,
     },
@@ -131,10 +132,12 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
       runScene(project, scene, status.workflowId, maxCostUsd.length > 0 ? Math.min(...maxCostUsd) : undefined)
         .then((result) => {
           Object.assign(status, {
-            phase: 'succeeded',
+            // Generated but not stored is not a success: only the provider's expiring URL holds the clip.
+            phase: resultPhase(result),
             provider: result.provider,
             s3Key: result.s3Key,
             costUsd: result.totalCostUsd,
+            ...(result.stored ? {} : { providerVideoUrl: result.providerVideoUrl, error: result.warning }),
           });
         })
         .catch((err: unknown) => {
@@ -149,7 +152,7 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
   await Promise.all(children);
   const result = progress();
   log.info(
-    `Project ${project.projectId}: ${result.counts.succeeded} succeeded, ${result.counts.failed} failed, ${result.counts.skipped} skipped, $${result.totalCostUsd}`,
+    `Project ${project.projectId}: ${result.counts.succeeded} succeeded, ${result.counts.unstored} not stored, ${result.counts.failed} failed, ${result.counts.skipped} skipped, $${result.totalCostUsd}`,
   );
   return result;
 }

@@ -1,6 +1,7 @@
 import { defineQuery } from '@temporalio/workflow';
 
-export type ProjectScenePhase = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
+/** `unstored`: generated (and paid for) but not stored in S3; only `providerVideoUrl` holds the clip, until it expires. */
+export type ProjectScenePhase = 'pending' | 'running' | 'succeeded' | 'unstored' | 'failed' | 'skipped';
 
 export interface ProjectSceneStatus {
   sceneId: string;
@@ -9,6 +10,8 @@ export interface ProjectSceneStatus {
   phase: ProjectScenePhase;
   provider?: string;
   s3Key?: string;
+  /** Only for an `unstored` scene: the provider's URL, which expires. */
+  providerVideoUrl?: string;
   costUsd: number;
   error?: string;
 }

@@ -105,8 +105,8 @@ describe('scene-video CLI against the real stack', () => {
   it('cost groups by provider and scene type with units and the attribution note', async () => {
     const run = await runCli(['cost', '--since', '30m', '--project', projectId], env);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/^PROVIDER\s+SCENES\s+SUCCEEDED\s+FAILED\s+SPEND \(USD\)$/m);
-    expect(run.stdout).toMatch(/^SCENE TYPE\s+SCENES\s+SUCCEEDED\s+FAILED\s+SPEND \(USD\)$/m);
+    expect(run.stdout).toMatch(/^PROVIDER\s+SCENES\s+SUCCEEDED\s+NOT STORED\s+FAILED\s+SPEND \(USD\)$/m);
+    expect(run.stdout).toMatch(/^SCENE TYPE\s+SCENES\s+SUCCEEDED\s+NOT STORED\s+FAILED\s+SPEND \(USD\)$/m);
     expect(run.stdout).toMatch(/^total\s+\d+\s+\d+\.\d{4}$/m);
     expect(run.stdout).toMatch(/attributed to the scene's last provider/);
 
