@@ -11,9 +11,11 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
 const load = (file: string) => historyFromJSON(JSON.parse(readFileSync(join(dir, file), 'utf8')));
 
 describe('replay of histories recorded on the real dev server (npm run histories:record)', () => {
-  it('covers success, fallback, deadline, total failure, cancellation, a client start and a project', () => {
+  it('covers success, fallback, deadline, total failure, cancellation (also during the upload, before and after its patch), a client start and a project', () => {
     expect(files.sort()).toEqual([
       'project-two-scenes.json',
+      'scene-cancel-during-upload-before-patch.json',
+      'scene-cancel-during-upload.json',
       'scene-cancelled.json',
       'scene-deadline-then-fallback.json',
       'scene-every-provider-fails.json',
