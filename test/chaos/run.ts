@@ -1,12 +1,14 @@
 import { emptyReport, passed, printFigures, summaryTable, type ScenarioReport } from './lib/report';
 import { RestartableStack } from './lib/restartable-stack';
 import { badInput } from './scenarios/bad-input';
+import { cancelDuringUpload } from './scenarios/cancel-during-upload';
 import { faultMatrix } from './scenarios/fault-matrix';
 import { secrets } from './scenarios/secrets';
 import { serverRestart } from './scenarios/server-restart';
 import { storageOutage } from './scenarios/storage-outage';
 import { targetedKills } from './scenarios/targeted-kills';
 import { unsafeUrlScenario } from './scenarios/unsafe-urls';
+import { unstoredOutcomes } from './scenarios/unstored-outcomes';
 import { workerKills } from './scenarios/worker-kills';
 
 /** Each scenario on the runner's own restartable stack; `npm run test:chaos -- <name>…` runs only those named. */
@@ -33,6 +35,14 @@ const scenarios: Record<string, (stack: RestartableStack) => Promise<ScenarioRep
   'bad-input': (stack) => badInput(stack),
   'unsafe-urls': (stack) => unsafeUrlScenario(stack),
   secrets: (stack) => secrets(stack),
+  'unstored-outcomes': (stack) =>
+    unstoredOutcomes(
+      stack,
+      { endpoint: () => stack.s3, stop: () => stack.stopS3(), start: () => stack.startS3() },
+      { scenes: 4 },
+    ),
+  'cancel-during-upload': (stack) =>
+    cancelDuringUpload(stack, { perTiming: 4, videoBytes: 8 * 1024 * 1024, bytesPerSec: 1024 * 1024 }),
 };
 
 async function main(): Promise<number> {
