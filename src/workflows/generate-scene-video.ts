@@ -334,23 +334,19 @@ export const uploadSurvivesCancelPatch = 'upload-survives-cancel';
  * no cost. The patch marker is written only when a cancel actually meets an upload, so other runs' histories keep
  * their length; a run that was cancelled during its upload under the old code replays the old commands.
  */
-async function uploadToS3SurvivingCancel(
-  input: UploadToS3Input,
-): Promise<{ upload: UploadToS3Output; cancelRequested: boolean }> {
+async function uploadToS3SurvivingCancel(input: UploadToS3Input): Promise<UploadToS3Output> {
   const outer = CancellationScope.current();
-  if (outer.consideredCancelled && !patched(uploadSurvivesCancelPatch))
-    return { upload: await uploadToS3(input), cancelRequested: true }; // old code: rejects, nothing scheduled
-  let cancelRequested = outer.consideredCancelled;
+  // Old code: an upload asked for after the cancel is never scheduled (it rejects at once).
+  if (outer.consideredCancelled && !patched(uploadSurvivesCancelPatch)) return uploadToS3(input);
   let uploading = true;
   return CancellationScope.nonCancellable(async () => {
     const inner = new CancellationScope();
     outer.cancelRequested.catch(() => {
-      if (!uploading) return;
-      cancelRequested = true;
-      if (!patched(uploadSurvivesCancelPatch)) inner.cancel();
+      // Old code: the cancel reached the upload (RequestCancelActivityTask) and the scene ended cancelled at once.
+      if (uploading && !patched(uploadSurvivesCancelPatch)) inner.cancel();
     });
     try {
-      return { upload: await inner.run(() => uploadToS3(input)), cancelRequested };
+      return await inner.run(() => uploadToS3(input));
     } finally {
       uploading = false;
     }
@@ -366,7 +362,7 @@ async function store(
   const { input } = run;
   const cancelRequested = () => CancellationScope.current().consideredCancelled;
   try {
-    const { upload } = await uploadToS3SurvivingCancel({
+    const upload = await uploadToS3SurvivingCancel({
       provider: provider.key,
       taskId: attempt.taskId!,
       videoUrl,

@@ -6,7 +6,6 @@ import { startSandbox, type Sandbox } from '../../../src/sandbox';
 import { freePort } from '../../../src/stack/free-port';
 import { searchAttributes } from '../../../src/workflows/search-attributes';
 import { workerEnv } from '../../helpers/worker-env';
-import { runCli } from '../../client/cli/run-cli';
 import type { ChaosStack } from '../lib/chaos-stack';
 import { concludeScenario } from '../lib/conclude';
 import { collectOutcomes, waitForWorkflows } from '../lib/outcomes';
@@ -77,10 +76,11 @@ export async function unstoredOutcomes(
           problems.push(`CostUsd ${costUsd} for a paid clip of $${r.totalCostUsd}`);
       }
       if (videoStatus !== 'unstored') problems.push(`VideoStatus ${videoStatus}`);
-      const cli = await runCli(['status', o.workflowId, '--watch', '--json'], {
-        TEMPORAL_ADDRESS: stack.temporalAddress,
-        TEMPORAL_NAMESPACE: stack.namespace,
-      });
+      const cli = await runProcess(
+        [join(root, 'bin', 'scene-video.js'), 'status', o.workflowId, '--watch', '--json'],
+        { PATH: process.env.PATH, TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_NAMESPACE: stack.namespace },
+        60_000,
+      );
       if (cli.code !== 4) problems.push(`scene-video status --watch exited ${cli.code}, not 4`);
       usd += costUsd ?? 0;
       if (problems.length > 0) report.problems.push(`${o.workflowId}: ${problems.join('; ')}`);
@@ -135,7 +135,7 @@ async function refusedStarts(
       ...overrides,
     };
     const started = Date.now();
-    const run = await runWorkerProcess(env, 60_000);
+    const run = await runProcess(['--require', 'tsx/cjs', join(root, 'src', 'worker.ts')], env, 60_000);
     const lines = run.output.split('\n').filter((l) => l.startsWith('Storage check failed'));
     const ok =
       run.code === 1 && lines.length === 1 && expected.test(lines[0]!) && !run.output.includes(s3.secretAccessKey);
@@ -147,8 +147,13 @@ async function refusedStarts(
   }
 }
 
-function runWorkerProcess(env: NodeJS.ProcessEnv, withinMs: number): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(root, 'src', 'worker.ts')], {
+/** A node process (the worker, the CLI) with only `env`; stopped after `withinMs`. */
+function runProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  withinMs: number,
+): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, args, {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
