@@ -80,10 +80,10 @@ describe('scene-video CLI against the real stack', () => {
     expect(cost.query).toContain(`ProjectId = "${projectId}"`);
     expect(cost.total).toEqual({ scenes: 1, usd: gen.result.totalCostUsd });
     expect(cost.byProvider).toEqual([
-      { key: 'kling', scenes: 1, succeeded: 1, failed: 0, usd: gen.result.totalCostUsd },
+      { key: 'kling', scenes: 1, succeeded: 1, notStored: 0, failed: 0, usd: gen.result.totalCostUsd },
     ]);
     expect(cost.bySceneType).toEqual([
-      { key: 'testimonial', scenes: 1, succeeded: 1, failed: 0, usd: gen.result.totalCostUsd },
+      { key: 'testimonial', scenes: 1, succeeded: 1, notStored: 0, failed: 0, usd: gen.result.totalCostUsd },
     ]);
     expect(cost.note).toMatch(/attributed to the scene's last provider/);
 
