@@ -4,12 +4,21 @@ import { configuredProviders } from './activities/dependencies';
 import { loadWorkerEnv } from './config/environment';
 import { loadCatalogue } from './config/load-catalogue';
 import { activityDepsFromEnv, createSceneWorker, workerTuningFromEnv } from './create-worker';
+import { checkStorage } from './storage-check';
 
 /** `scene-video worker`: runs one worker from the environment until SIGINT/SIGTERM, then drains and exits. */
 export async function runWorker(env = loadWorkerEnv()): Promise<void> {
   const catalogue = loadCatalogue({ file: env.SCENE_VIDEO_CATALOGUE, disabled: env.SCENE_VIDEO_DISABLED_PROVIDERS });
   const deps = activityDepsFromEnv(env, catalogue);
   const configured = configuredProviders(deps);
+  if (env.S3_STARTUP_CHECK) {
+    try {
+      await checkStorage(deps.s3, { bucket: env.S3_BUCKET, endpoint: env.S3_ENDPOINT, region: env.S3_REGION });
+    } catch (err) {
+      deps.s3.destroy();
+      throw err;
+    }
+  }
   const connection = await NativeConnection.connect({
     address: env.TEMPORAL_ADDRESS,
     apiKey: env.TEMPORAL_API_KEY,

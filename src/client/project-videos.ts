@@ -57,7 +57,7 @@ export async function getProjectProgress(client: Client, workflowId: string): Pr
   return withLiveEndings(progress, live);
 }
 
-const liveEndings = new Set<string>(['succeeded', 'failed', 'cancelled']);
+const liveEndings = new Set<string>(['succeeded', 'unstored', 'failed', 'cancelled']);
 
 /**
  * A scene can finish a moment before its project records it. The view takes the scene's own ending for such a scene,

@@ -40,6 +40,11 @@ export const workerEnvSchema = z.object({
   /** Original design: keep the provider URL with `stored: false` when storage stays down; `fail` fails the scene. */
   STORAGE_FAILURE_MODE: z.enum(['provider-url', 'fail']).default('provider-url'),
   /**
+   * HeadBucket at worker start, so a missing bucket, refused credentials or an unreachable endpoint stop the worker
+   * before it pays for clips it cannot store. `false` for credentials that may write objects but not list the bucket.
+   */
+  S3_STARTUP_CHECK: booleanFlag.transform((v) => v ?? true),
+  /**
    * Activity slots: polls, creates and uploads in flight at once. B6 measured no heartbeat timeout at 200 on 2 cores;
    * scale out with more worker processes rather than more slots.
    */

@@ -4,12 +4,16 @@ import type { TaskState } from '../providers/types';
 
 export const sceneTaskQueueDefault = 'scene-video';
 
-export type ScenePhase = 'ranking' | 'generating' | 'uploading' | 'succeeded' | 'failed' | 'cancelled';
+/**
+ * `unstored`: the clip was generated (and paid for) but S3 did not take it, so the result carries only the provider's
+ * URL, which expires. It is not a success: the CLI exits 4 and `VideoStatus` says `unstored`.
+ */
+export type ScenePhase = 'ranking' | 'generating' | 'uploading' | 'succeeded' | 'unstored' | 'failed' | 'cancelled';
 
 export interface AttemptProgress {
   provider: string;
   taskId?: string;
-  state: TaskState | 'creating' | 'uploading' | 'uploaded' | 'skipped';
+  state: TaskState | 'creating' | 'uploading' | 'uploaded' | 'unstored' | 'skipped';
   progress?: number;
   startedAt: string;
   endedAt?: string;
@@ -26,14 +30,22 @@ export interface SceneVideoResult {
   s3Key?: string;
   s3Url?: string;
   providerVideoUrl: string;
+  /** False when S3 did not take the clip (STORAGE_FAILURE_MODE=provider-url): only `providerVideoUrl` holds it. */
   stored: boolean;
   warning?: string;
+  /** Set when a cancel arrived after the provider had delivered (and billed) the clip: it was stored, not discarded. */
+  cancelNote?: string;
   bytes?: number;
   durationSec: number;
   totalCostUsd: number;
   costByProvider: Record<string, number>;
   attempts: AttemptProgress[];
   generationTimeMs: number;
+}
+
+/** How a finished scene ended, from its result: stored in S3, or generated but only at the provider's URL. */
+export function resultPhase(result: Pick<SceneVideoResult, 'stored'>): 'succeeded' | 'unstored' {
+  return result.stored ? 'succeeded' : 'unstored';
 }
 
 export interface SceneProgress {

@@ -23,7 +23,7 @@ import type { ProviderSetup } from '../activities/contracts';
 import { clipSceneError } from '../config/payload-limits';
 import { estimateCostUsd, roundUsd, worstCaseCostUsd } from '../config/pricing';
 import { ProjectBudget, type SceneNeed } from './budget';
-import { failureTypes, type SceneProgress, type SceneVideoResult } from './definitions';
+import { failureTypes, resultPhase, type SceneProgress, type SceneVideoResult } from './definitions';
 import { generateSceneVideo } from './generate-scene-video';
 import {
   getProjectProgress,
@@ -161,6 +161,7 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
       pending: scenes.filter((s) => s.phase === 'pending').length,
       running: scenes.filter((s) => s.phase === 'running').length,
       succeeded: scenes.filter((s) => s.phase === 'succeeded').length,
+      unstored: scenes.filter((s) => s.phase === 'unstored').length,
       failed: scenes.filter((s) => s.phase === 'failed').length,
       cancelled: scenes.filter((s) => s.phase === 'cancelled').length,
       skipped: scenes.filter((s) => s.phase === 'skipped').length,
@@ -237,10 +238,12 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
         .then((result) => {
           charged = result.totalCostUsd;
           Object.assign(status, {
-            phase: 'succeeded',
+            // Generated but not stored is not a success: only the provider's expiring URL holds the clip.
+            phase: resultPhase(result),
             provider: result.provider,
             s3Key: result.s3Key,
             costUsd: result.totalCostUsd,
+            ...(result.stored ? {} : { providerVideoUrl: result.providerVideoUrl, error: result.warning }),
           });
         })
         .catch((err: unknown) => {
@@ -263,7 +266,7 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
   if (cancelScenes && CancellationScope.current().consideredCancelled) throw projectCancelled(scenes, progress);
   const result = progress();
   log.info(
-    `Project ${project.projectId}: ${result.counts.succeeded} succeeded, ${result.counts.failed} failed, ${result.counts.skipped} skipped, $${result.totalCostUsd}`,
+    `Project ${project.projectId}: ${result.counts.succeeded} succeeded, ${result.counts.unstored} not stored, ${result.counts.failed} failed, ${result.counts.skipped} skipped, $${result.totalCostUsd}`,
   );
   return result;
 }

@@ -2,6 +2,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
+  CancelledFailure,
   isCancellation,
   log,
   patched,
@@ -13,7 +14,14 @@ import {
 } from '@temporalio/workflow';
 import { RetryState } from '@temporalio/common';
 import type { SceneActivities } from '../activities';
-import type { AttemptFailureDetails, CreateTaskOutput, PollStatusOutput, ProviderSetup } from '../activities/contracts';
+import type {
+  AttemptFailureDetails,
+  CreateTaskOutput,
+  PollStatusOutput,
+  ProviderSetup,
+  UploadToS3Input,
+  UploadToS3Output,
+} from '../activities/contracts';
 import type { ProviderConfig } from '../config/catalogue';
 import { estimateCostUsd, worstCaseCostUsd } from '../config/pricing';
 import { attemptSkipReason, overrunNote } from './budget';
@@ -21,6 +29,7 @@ import {
   failureTypes,
   getProgress,
   providerProgress,
+  resultPhase,
   type AttemptProgress,
   type SceneVideoResult,
 } from './definitions';
@@ -244,10 +253,13 @@ async function tryProvider(
   if (!stored.ok) {
     state.endAttempt(attempt, { state: 'failed', error: stored.error });
     log.warn(`✗ ${provider.displayName} failed: ${stored.error}`);
+    // A cancel that arrived while the upload ran (which it let finish) ends the scene here, its cost recorded.
+    if (stored.cancelRequested) finishCancelled(run);
     return undefined;
   }
 
-  state.endAttempt(attempt, { state: 'succeeded', progress: 1 });
+  const outcome = resultPhase({ stored: stored.upload !== undefined });
+  state.endAttempt(attempt, { state: outcome === 'succeeded' ? 'succeeded' : 'unstored', progress: 1 });
   const result: SceneVideoResult = {
     sceneId: input.sceneId,
     projectId: input.projectId,
@@ -258,6 +270,11 @@ async function tryProvider(
     providerVideoUrl: generated.videoUrl,
     stored: stored.upload !== undefined,
     warning: stored.warning,
+    ...(stored.cancelRequested
+      ? {
+          cancelNote: 'cancel requested after the provider delivered (and billed) the clip: it was kept, not discarded',
+        }
+      : {}),
     durationSec: generated.durationSec,
     totalCostUsd: state.totalCostUsd,
     costByProvider: state.costByProvider,
@@ -265,10 +282,11 @@ async function tryProvider(
     generationTimeMs: Date.now() - run.startedAt,
   };
   state.result = result;
-  state.phase = 'succeeded';
-  log.info(`✓ Success with ${provider.displayName}`);
+  state.phase = outcome;
+  if (outcome === 'succeeded') log.info(`✓ Success with ${provider.displayName}`);
+  else log.warn(`${provider.displayName} generated the clip but it is not stored: ${stored.warning}`);
   attributes.set(
-    { key: searchAttributes.videoStatus, value: 'succeeded' },
+    { key: searchAttributes.videoStatus, value: outcome },
     { key: searchAttributes.costUsd, value: result.totalCostUsd },
   );
   upsertMemo({
@@ -346,9 +364,39 @@ async function generate(
   }
 }
 
-type StoreOutcome =
+type StoreOutcome = (
   | { ok: true; upload?: { s3Key: string; s3Url: string; bytes: number }; warning?: string }
-  | { ok: false; error: string };
+  | { ok: false; error: string }
+) & { cancelRequested?: boolean };
+
+/** Marks runs whose upload a workflow cancel no longer interrupts (older runs replay the cancellable upload). */
+export const uploadSurvivesCancelPatch = 'upload-survives-cancel';
+
+/**
+ * Once the provider has delivered the clip it is paid for, so a cancel does not throw it away: the upload runs to its
+ * end and the scene records its result and cost. Before this patch a cancel cut the upload off on the workflow side
+ * only (the activity learnt of it at its next heartbeat, if at all), leaving an object stored by a CANCELLED run with
+ * no cost. The patch marker is written only when a cancel actually meets an upload, so other runs' histories keep
+ * their length; a run that was cancelled during its upload under the old code replays the old commands.
+ */
+async function uploadToS3SurvivingCancel(input: UploadToS3Input): Promise<UploadToS3Output> {
+  const outer = CancellationScope.current();
+  // Old code: an upload asked for after the cancel is never scheduled (it rejects at once).
+  if (outer.consideredCancelled && !patched(uploadSurvivesCancelPatch)) return uploadToS3(input);
+  let uploading = true;
+  return CancellationScope.nonCancellable(async () => {
+    const inner = new CancellationScope();
+    outer.cancelRequested.catch(() => {
+      // Old code: the cancel reached the upload (RequestCancelActivityTask) and the scene ended cancelled at once.
+      if (uploading && !patched(uploadSurvivesCancelPatch)) inner.cancel();
+    });
+    try {
+      return await inner.run(() => uploadToS3(input));
+    } finally {
+      uploading = false;
+    }
+  });
+}
 
 async function store(
   run: SceneRun,
@@ -357,8 +405,9 @@ async function store(
   videoUrl: string,
 ): Promise<StoreOutcome> {
   const { input } = run;
+  const cancelRequested = () => CancellationScope.current().consideredCancelled;
   try {
-    const upload = await uploadToS3({
+    const upload = await uploadToS3SurvivingCancel({
       provider: provider.key,
       taskId: attempt.taskId!,
       videoUrl,
@@ -366,18 +415,31 @@ async function store(
       projectId: input.projectId,
       sceneType: input.sceneType,
     });
-    return { ok: true, upload };
+    return { ok: true, upload, cancelRequested: cancelRequested() };
   } catch (err) {
     if (isCancellation(err)) throw err;
-    if (failureType(err) !== failureTypes.storageUnavailable) return { ok: false, error: describeFailure(err) };
-    const warning = `S3 storage unavailable after retries (${describeFailure(err)}); the provider URL is returned instead and may expire`;
+    if (failureType(err) !== failureTypes.storageUnavailable)
+      return { ok: false, error: describeFailure(err), cancelRequested: cancelRequested() };
+    const unavailable = `S3 storage unavailable after retries (${describeFailure(err)})`;
     if (run.setup.storageFailureMode === 'fail') {
-      run.state.endAttempt(attempt, { state: 'failed', error: warning });
-      return finishFailed(run, failureTypes.storageUnavailable, warning);
+      const message = `${unavailable}; the clip was generated (and paid for) but not stored`;
+      run.state.endAttempt(attempt, { state: 'failed', error: message });
+      return finishFailed(run, failureTypes.storageUnavailable, message);
     }
+    const warning = `generated but not stored: ${unavailable}; only the provider URL holds the clip, and it expires: download it now`;
     log.warn(warning);
-    return { ok: true, warning };
+    return { ok: true, warning, cancelRequested: cancelRequested() };
   }
+}
+
+/** Ends a scene whose cancel waited for its upload: cancelled, with every attempt's cost recorded. */
+function finishCancelled({ state, attributes }: SceneRun): never {
+  state.phase = 'cancelled';
+  attributes.set(
+    { key: searchAttributes.videoStatus, value: 'cancelled' },
+    { key: searchAttributes.costUsd, value: state.totalCostUsd },
+  );
+  throw new CancelledFailure('scene cancelled; the clip generated before the cancel could not be stored');
 }
 
 function finishFailed({ state, attributes }: SceneRun, type: string, message: string): never {

@@ -1,10 +1,17 @@
 import { defineQuery } from '@temporalio/workflow';
 import type { ProjectBudgetSummary } from './budget';
 
-export type ProjectScenePhase = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'skipped';
+/** `unstored`: generated (and paid for) but not stored in S3; only `providerVideoUrl` holds the clip, until it expires. */
+export type ProjectScenePhase = 'pending' | 'running' | 'succeeded' | 'unstored' | 'failed' | 'cancelled' | 'skipped';
 
 /** Scene phases a project scene can no longer leave. */
-export const endedScenePhases: readonly ProjectScenePhase[] = ['succeeded', 'failed', 'cancelled', 'skipped'];
+export const endedScenePhases: readonly ProjectScenePhase[] = [
+  'succeeded',
+  'unstored',
+  'failed',
+  'cancelled',
+  'skipped',
+];
 
 /**
  * How a scene the project waited on ended without a clip (the `awaitSceneResult` activity's non-retryable failure
@@ -25,6 +32,8 @@ export interface ProjectSceneStatus {
   phase: ProjectScenePhase;
   provider?: string;
   s3Key?: string;
+  /** Only for an `unstored` scene: the provider's URL, which expires. */
+  providerVideoUrl?: string;
   costUsd: number;
   error?: string;
   /** What the project let this scene spend (its child's `maxCostUsd`), under a project budget. */

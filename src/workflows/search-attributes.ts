@@ -6,6 +6,10 @@ export const searchAttributes = {
   sceneId: defineSearchAttributeKey('SceneId', SearchAttributeType.KEYWORD),
   sceneType: defineSearchAttributeKey('SceneType', SearchAttributeType.KEYWORD),
   videoProvider: defineSearchAttributeKey('VideoProvider', SearchAttributeType.KEYWORD),
+  /**
+   * ranking, generating, uploading, then one of: succeeded (stored in S3), unstored (generated and paid for, but only
+   * the provider's expiring URL holds it), failed, cancelled.
+   */
   videoStatus: defineSearchAttributeKey('VideoStatus', SearchAttributeType.KEYWORD),
   costUsd: defineSearchAttributeKey('CostUsd', SearchAttributeType.DOUBLE),
 } as const;

@@ -2,6 +2,7 @@ import { emptyReport, passed, printFigures, summaryTable, type ScenarioReport } 
 import { RestartableStack } from './lib/restartable-stack';
 import { badInput } from './scenarios/bad-input';
 import { budgetCap } from './scenarios/budget-cap';
+import { cancelDuringUpload } from './scenarios/cancel-during-upload';
 import { faultMatrix } from './scenarios/fault-matrix';
 import { projectCancel } from './scenarios/project-cancel';
 import { projectStaleScene, staleCases } from './scenarios/project-stale-scene';
@@ -13,6 +14,7 @@ import { serverRestart } from './scenarios/server-restart';
 import { storageOutage } from './scenarios/storage-outage';
 import { targetedKills } from './scenarios/targeted-kills';
 import { unsafeUrlScenario } from './scenarios/unsafe-urls';
+import { unstoredOutcomes } from './scenarios/unstored-outcomes';
 import { workerKills } from './scenarios/worker-kills';
 
 /** Each scenario on the runner's own restartable stack; `npm run test:chaos -- <name>…` runs only those named. */
@@ -46,6 +48,14 @@ const scenarios: Record<string, (stack: RestartableStack) => Promise<ScenarioRep
   'id-collisions': (stack) => idCollisions(stack, { pairs: 5, simultaneous: 20 }),
   'hostile-replies': (stack) => hostileReplies(stack, { bystanders: 12, throughputWindowSec: 5, maxRssGrowthMiB: 150 }),
   'payload-limits': (stack) => payloadLimitsScenario(stack, { scenesAtLimit: 500, failingScenes: 500 }),
+  'unstored-outcomes': (stack) =>
+    unstoredOutcomes(
+      stack,
+      { endpoint: () => stack.s3, stop: () => stack.stopS3(), start: () => stack.startS3() },
+      { scenes: 4 },
+    ),
+  'cancel-during-upload': (stack) =>
+    cancelDuringUpload(stack, { perTiming: 4, videoBytes: 8 * 1024 * 1024, bytesPerSec: 1024 * 1024 }),
 };
 
 async function main(): Promise<number> {

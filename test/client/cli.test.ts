@@ -80,10 +80,10 @@ describe('scene-video CLI against the real stack', () => {
     expect(cost.query).toContain(`ProjectId = "${projectId}"`);
     expect(cost.total).toEqual({ scenes: 1, usd: gen.result.totalCostUsd });
     expect(cost.byProvider).toEqual([
-      { key: 'kling', scenes: 1, succeeded: 1, failed: 0, usd: gen.result.totalCostUsd },
+      { key: 'kling', scenes: 1, succeeded: 1, notStored: 0, failed: 0, usd: gen.result.totalCostUsd },
     ]);
     expect(cost.bySceneType).toEqual([
-      { key: 'testimonial', scenes: 1, succeeded: 1, failed: 0, usd: gen.result.totalCostUsd },
+      { key: 'testimonial', scenes: 1, succeeded: 1, notStored: 0, failed: 0, usd: gen.result.totalCostUsd },
     ]);
     expect(cost.note).toMatch(/attributed to the scene's last provider/);
 
@@ -105,8 +105,8 @@ describe('scene-video CLI against the real stack', () => {
   it('cost groups by provider and scene type with units and the attribution note', async () => {
     const run = await runCli(['cost', '--since', '30m', '--project', projectId], env);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/^PROVIDER\s+SCENES\s+SUCCEEDED\s+FAILED\s+SPEND \(USD\)$/m);
-    expect(run.stdout).toMatch(/^SCENE TYPE\s+SCENES\s+SUCCEEDED\s+FAILED\s+SPEND \(USD\)$/m);
+    expect(run.stdout).toMatch(/^PROVIDER\s+SCENES\s+SUCCEEDED\s+NOT STORED\s+FAILED\s+SPEND \(USD\)$/m);
+    expect(run.stdout).toMatch(/^SCENE TYPE\s+SCENES\s+SUCCEEDED\s+NOT STORED\s+FAILED\s+SPEND \(USD\)$/m);
     expect(run.stdout).toMatch(/^total\s+\d+\s+\d+\.\d{4}$/m);
     expect(run.stdout).toMatch(/attributed to the scene's last provider/);
 

@@ -42,7 +42,7 @@ describe('project progress view (10d)', () => {
       maxConcurrentScenes: 2,
       scenes,
       totalCostUsd: 0.1,
-      counts: { pending: 1, running: 2, succeeded: 1, failed: 0, cancelled: 0, skipped: 0 },
+      counts: { pending: 1, running: 2, succeeded: 1, unstored: 0, failed: 0, cancelled: 0, skipped: 0 },
     };
     const client = fakeClient(project, {
       'scene-video-p-b': live('b', 'failed', 0.15),
@@ -64,7 +64,7 @@ describe('project progress view (10d)', () => {
       maxConcurrentScenes: 2,
       scenes,
       totalCostUsd: 0.1,
-      counts: { pending: 0, running: 1, succeeded: 1, failed: 0, cancelled: 0, skipped: 0 },
+      counts: { pending: 0, running: 1, succeeded: 1, unstored: 0, failed: 0, cancelled: 0, skipped: 0 },
     };
     const view = await getProjectProgress(
       fakeClient(project, { 'scene-video-p-b': live('b', 'uploading', 0.2) }),

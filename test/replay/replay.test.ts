@@ -11,7 +11,7 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
 const load = (file: string) => historyFromJSON(JSON.parse(readFileSync(join(dir, file), 'utf8')));
 
 describe('replay of histories recorded on the real dev server (npm run histories:record)', () => {
-  it('covers success, fallback, deadline, total failure, cancellation, a client start, projects, budgets and ids', () => {
+  it('covers success, fallback, deadline, total failure, cancellation (also during the upload), a client start, projects, budgets and ids', () => {
     expect(files.sort()).toEqual([
       // A budgeted project (allowances, a scene waiting, two skipped) and its first scene (maxCostUsd, 1,500-character
       // prompt): the paths behind patched('project-budget-worst-case'), 'scene-budget-worst-case' and
@@ -21,6 +21,9 @@ describe('replay of histories recorded on the real dev server (npm run histories
       // A project since patched('unambiguous-scene-ids'): new child ids with their identity memo, a verified attach.
       'project-unambiguous-ids.json',
       'scene-budget-and-prompt-limits.json',
+      // A cancel during the upload, recorded before patched('upload-survives-cancel') and after it.
+      'scene-cancel-during-upload-before-patch.json',
+      'scene-cancel-during-upload.json',
       'scene-cancelled.json',
       'scene-deadline-then-fallback.json',
       'scene-every-provider-fails.json',

@@ -10,6 +10,8 @@ export const exitCodes = {
   /** Bad flags, bad input or bad configuration: nothing was started. */
   usage: 2,
   notFound: 3,
+  /** Every clip was generated (and paid for) but at least one is not stored in S3: only its provider URL, which expires. */
+  notStored: 4,
   interrupted: 130,
 } as const;
 export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];
@@ -19,6 +21,7 @@ const codeNames: Record<ExitCode, string> = {
   1: 'failed',
   2: 'invalid_input',
   3: 'not_found',
+  4: 'not_stored',
   130: 'interrupted',
 };
 

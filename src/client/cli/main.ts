@@ -16,7 +16,8 @@ function topHelp(): string {
     '',
     'Every command takes --help, and --json for exactly one JSON document on stdout.',
     'Exit codes: 0 ok, 1 workflow failed or operational error, 2 usage or invalid input (nothing started),',
-    '            3 workflow not found, 130 interrupted.',
+    '            3 workflow not found, 4 generated but not stored (only an expiring provider URL holds a clip),',
+    '            130 interrupted.',
     'Connection: TEMPORAL_ADDRESS (default localhost:7233), TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, TEMPORAL_API_KEY,',
     '            TEMPORAL_TLS, TEMPORAL_TLS_CERT_PATH / TEMPORAL_TLS_KEY_PATH. Start a local server with `npm run stack`.',
   ].join('\n');

@@ -65,6 +65,11 @@ export class Output {
     process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
   }
 
+  /** A warning on stderr, also with `--json` (whose one document stays on stdout). */
+  warn(message: string): void {
+    process.stderr.write(`${this.errorPaint.yellow('warning:')} ${message}\n`);
+  }
+
   error(err: CliError): void {
     process.stderr.write(`${this.errorPaint.red('error:')} ${err.message}\n${err.hint ? `${err.hint}\n` : ''}`);
     if (this.json && !this.documented) {

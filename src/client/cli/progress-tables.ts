@@ -13,6 +13,7 @@ export function paintState(state: string, paint: Palette): string {
   if (good.has(state)) return paint.green(state);
   if (bad.has(state)) return paint.red(state);
   if (state === 'skipped' || state === 'pending') return paint.dim(state);
+  if (state === 'unstored') return paint.yellow(`${state} (generated, not stored)`);
   return paint.yellow(state);
 }
 
@@ -42,7 +43,8 @@ function renderSceneView(view: SceneView, paint: Palette): string {
     ['Total cost', costLine(p.totalCostUsd, p.costByProvider)],
   );
   const parts = [fields(head)];
-  if (view.note && p.phase !== 'succeeded') parts.push('', `${paint.red('Failure')}  ${view.note}`);
+  if (view.note && p.phase !== 'succeeded' && p.phase !== 'unstored')
+    parts.push('', `${paint.red('Failure')}  ${view.note}`);
   if (p.ranking.length > 0) parts.push('', paint.bold('Ranking'), rankingTable(p));
   if (p.attempts.length > 0) parts.push('', paint.bold('Attempts'), attemptsTable(p.attempts, paint));
   if (p.result) parts.push('', paint.bold('Result'), resultFields(p.result));
@@ -111,6 +113,7 @@ function resultFields(r: SceneVideoResult): string {
     ['Cost', costLine(r.totalCostUsd, r.costByProvider)],
   );
   if (r.warning) pairs.push(['Warning', r.warning]);
+  if (r.cancelNote) pairs.push(['Cancel', r.cancelNote]);
   return fields(pairs, '  ');
 }
 
@@ -136,7 +139,7 @@ function projectSummary(p: ProjectProgress): [string, string][] {
     ['Project', p.projectId],
     [
       'Scenes',
-      `${p.scenes.length}: ${c.succeeded} succeeded, ${c.running} running, ${c.pending} pending, ${c.failed} failed, ${c.cancelled ?? 0} cancelled, ${c.skipped} skipped`,
+      `${p.scenes.length}: ${c.succeeded} succeeded, ${c.unstored ?? 0} generated but not stored, ${c.running} running, ${c.pending} pending, ${c.failed} failed, ${c.cancelled ?? 0} cancelled, ${c.skipped} skipped`,
     ],
     ['Spend', `${usd(p.totalCostUsd)}${p.budgetUsd !== undefined ? ` of a ${usd(p.budgetUsd)} budget` : ''}`],
     ['Concurrency', `${p.maxConcurrentScenes} scenes at once`],
@@ -161,7 +164,9 @@ function projectScenesTable(p: ProjectProgress, paint: Palette, live: Record<str
         paintState(now && s.phase === 'running' ? now.phase : s.phase, paint),
         s.provider ?? now?.currentProvider ?? '',
         usdAmount(now && s.phase === 'running' ? now.totalCostUsd : s.costUsd),
-        s.error ?? s.s3Key ?? '',
+        s.phase === 'unstored'
+          ? `not stored; provider URL (expires): ${s.providerVideoUrl ?? ''}`
+          : (s.error ?? s.s3Key ?? ''),
       ];
     }),
   );

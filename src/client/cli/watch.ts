@@ -18,7 +18,7 @@ interface LiveRow {
   costUsd: number;
 }
 
-const finalPhases = new Set(['succeeded', 'failed', 'cancelled', 'skipped']);
+const finalPhases = new Set(['succeeded', 'unstored', 'failed', 'cancelled', 'skipped']);
 const barWidth = 24;
 
 /** The provider at work, or the one that delivered once the scene is done. */
@@ -27,7 +27,7 @@ function providerOf(p: SceneProgress): string {
 }
 
 function currentProgress(p: SceneProgress): number {
-  if (p.phase === 'succeeded' || p.phase === 'uploading') return 1;
+  if (p.phase === 'succeeded' || p.phase === 'unstored' || p.phase === 'uploading') return 1;
   return p.attempts.at(-1)?.progress ?? 0;
 }
 
@@ -76,7 +76,7 @@ function rows(view: WorkflowView, clocks: SceneClock): LiveRow[] {
       sceneId: s.sceneId,
       phase,
       provider: s.provider ?? (live ? providerOf(live) : ''),
-      progress: s.phase === 'succeeded' ? 1 : live ? currentProgress(live) : 0,
+      progress: s.phase === 'succeeded' || s.phase === 'unstored' ? 1 : live ? currentProgress(live) : 0,
       elapsedMs: clocks.elapsed(s.sceneId, phase, live),
       costUsd: live?.totalCostUsd ?? s.costUsd,
     };
@@ -89,7 +89,7 @@ function summary(view: WorkflowView, liveRows: LiveRow[]): string {
   const spent = usd(roundUsd(liveRows.reduce((sum, r) => sum + r.costUsd, 0)));
   if (view.kind === 'project' && view.progress) {
     const c = view.progress.counts;
-    return `${view.workflowId} ${view.status}: ${c.succeeded}/${view.progress.scenes.length} succeeded, ${c.running} running, ${c.failed} failed, ${c.cancelled ?? 0} cancelled, ${c.skipped} skipped; ${spent}; ${ran}`;
+    return `${view.workflowId} ${view.status}: ${c.succeeded}/${view.progress.scenes.length} succeeded, ${c.unstored ?? 0} not stored, ${c.running} running, ${c.failed} failed, ${c.cancelled ?? 0} cancelled, ${c.skipped} skipped; ${spent}; ${ran}`;
   }
   return `${view.workflowId} ${view.status}; ${spent}; ${ran}${view.note ? `; ${view.note}` : ''}`;
 }

@@ -1,7 +1,7 @@
 import { WorkflowFailedError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import type { generateProjectVideos, generateSceneVideo } from '../../workflows';
-import type { SceneProgress } from '../../workflows/definitions';
+import { resultPhase, type SceneProgress, type SceneVideoResult } from '../../workflows/definitions';
 import type { ProjectProgress } from '../../workflows/project-definitions';
 import { getProjectProgress, type LiveProjectProgress } from '../project-videos';
 import { getSceneProgress } from '../scene-video';
@@ -121,7 +121,7 @@ async function closedScene(client: Client, base: Base): Promise<SceneView> {
     const progress: SceneProgress = {
       sceneId: result.sceneId,
       projectId: result.projectId,
-      phase: 'succeeded',
+      phase: resultPhase(result),
       ranking: [],
       currentProvider: result.provider,
       attempts: result.attempts,
@@ -161,13 +161,31 @@ async function closedProject(client: Client, base: Base, memo?: Record<string, u
   }
 }
 
-/** A project succeeded only when every scene has its clip: a failed or budget-skipped scene leaves the video incomplete. */
+/**
+ * A project succeeded only when every scene has its clip stored: a failed or budget-skipped scene leaves the video
+ * incomplete (1); a scene generated but not stored (its clip only at an expiring provider URL) is 4.
+ */
 export function projectExitCode(p: ProjectProgress): ExitCode {
-  return p.counts.failed + (p.counts.cancelled ?? 0) + p.counts.skipped === 0 ? exitCodes.ok : exitCodes.failed;
+  if (p.counts.failed + (p.counts.cancelled ?? 0) + p.counts.skipped > 0) return exitCodes.failed;
+  return (p.counts.unstored ?? 0) > 0 ? exitCodes.notStored : exitCodes.ok;
+}
+
+/** A finished scene: 0 with its clip in S3, 4 when only the provider's URL holds it. */
+export function sceneExitCode(result: Pick<SceneVideoResult, 'stored'>): ExitCode {
+  return resultPhase(result) === 'succeeded' ? exitCodes.ok : exitCodes.notStored;
 }
 
 /** The exit code for a workflow that has closed. */
 export function finishedExitCode(view: WorkflowView): ExitCode {
   if (view.status !== 'COMPLETED') return exitCodes.failed;
-  return view.kind === 'project' && view.progress ? projectExitCode(view.progress) : exitCodes.ok;
+  if (view.kind === 'project') return view.progress ? projectExitCode(view.progress) : exitCodes.ok;
+  return view.progress?.phase === 'unstored' ? exitCodes.notStored : exitCodes.ok;
+}
+
+/** The warning a person must not miss: clips paid for whose only copy is a provider URL that expires. */
+export function unstoredWarning(count: number): string {
+  return (
+    `${count} clip(s) generated and paid for but NOT stored in S3: only the provider URL holds each, and it expires. ` +
+    'Download them now; fix storage (the worker checks it at start) before the next run.'
+  );
 }

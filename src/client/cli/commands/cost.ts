@@ -19,6 +19,8 @@ interface SpendGroup {
   key: string;
   scenes: number;
   succeeded: number;
+  /** Generated and paid for, but not stored in S3 (VideoStatus `unstored`). */
+  notStored: number;
   failed: number;
   usd: number;
 }
@@ -28,10 +30,11 @@ function groupBy(scenes: WorkflowExecutionInfo[], keyOf: (s: WorkflowExecutionIn
   const groups = new Map<string, SpendGroup>();
   for (const s of scenes) {
     const key = keyOf(s);
-    const g = groups.get(key) ?? { key, scenes: 0, succeeded: 0, failed: 0, usd: 0 };
+    const g = groups.get(key) ?? { key, scenes: 0, succeeded: 0, notStored: 0, failed: 0, usd: 0 };
     g.scenes++;
     const status = s.typedSearchAttributes.get(searchAttributes.videoStatus);
     if (status === 'succeeded') g.succeeded++;
+    else if (status === 'unstored') g.notStored++;
     else if (status === 'failed' || status === 'cancelled') g.failed++;
     g.usd = roundUsd(g.usd + (s.typedSearchAttributes.get(searchAttributes.costUsd) ?? 0));
     groups.set(key, g);
@@ -57,7 +60,7 @@ export const costCommand: Command = {
     details: [
       'Counts scene workflows (generateSceneVideo) started in the window. A scene records its cost (CostUsd) when it',
       'finishes, so running scenes are listed separately and not in the totals. FAILED counts failed and cancelled',
-      'scenes.',
+      'scenes; NOT STORED counts scenes generated (and paid for) whose clip S3 did not take.',
       attributionNote,
     ],
     examples: ['scene-video cost --since 24h', 'scene-video cost --project launch --json'],
@@ -110,12 +113,20 @@ export const costCommand: Command = {
               { header: title },
               { header: 'SCENES', align: 'right' },
               { header: 'SUCCEEDED', align: 'right' },
+              { header: 'NOT STORED', align: 'right' },
               { header: 'FAILED', align: 'right' },
               { header: 'SPEND (USD)', align: 'right' },
             ],
             [
-              ...groups.map((g) => [g.key, String(g.scenes), String(g.succeeded), String(g.failed), usdAmount(g.usd)]),
-              [out.paint.bold('total'), String(total.scenes), '', '', out.paint.bold(usdAmount(total.usd))],
+              ...groups.map((g) => [
+                g.key,
+                String(g.scenes),
+                String(g.succeeded),
+                String(g.notStored),
+                String(g.failed),
+                usdAmount(g.usd),
+              ]),
+              [out.paint.bold('total'), String(total.scenes), '', '', '', out.paint.bold(usdAmount(total.usd))],
             ],
           );
         return [

@@ -10,7 +10,7 @@ import { knownCatalogue } from '../env-catalogue';
 import { describeWorkflowFailure, exitCodes, UsageError } from '../errors';
 import { attemptsTable, renderSceneResult } from '../progress-tables';
 import { withTemporal } from '../session';
-import { failureSnapshot } from '../workflow-view';
+import { failureSnapshot, sceneExitCode, unstoredWarning } from '../workflow-view';
 
 /** The flag a person typed for each scene field, so a validation error points at the flag, not the JSON name. */
 const flagForField: Record<string, string> = {
@@ -87,7 +87,9 @@ export const generateCommand: Command = {
       'running or finished workflow instead of paying twice (also one started under the older id',
       'scene-video-<project or _>-<scene id>); only a failed or cancelled scene starts afresh. A run under the id',
       'that holds another scene, or this scene with other content, is refused (exit 2), and nothing is started.',
-      'Exit codes: 0 started/attached (with --wait: clip ready), 1 the scene failed, 2 invalid flags (nothing started).',
+      'Exit codes: 0 started/attached (with --wait: clip stored), 1 the scene failed or was cancelled, 2 invalid flags',
+      '(nothing started) or a refused attach, 4 with --wait: generated but not stored (only the expiring provider URL',
+      'holds the clip).',
     ],
     examples: [
       'scene-video generate --project launch --scene-id hook-1 --scene-type hook --prompt "Cinematic sunrise over a city" --duration 5 --aspect 16:9 --wait',
@@ -120,7 +122,8 @@ export const generateCommand: Command = {
       try {
         const result = await waitForSceneVideo(client, workflowId);
         out.emit({ ...summary, status: 'COMPLETED', result }, () => `\n${renderSceneResult(result, out.paint)}`);
-        return exitCodes.ok;
+        if (!result.stored) out.warn(`${unstoredWarning(1)} URL: ${result.providerVideoUrl}`);
+        return sceneExitCode(result);
       } catch (err) {
         if (!(err instanceof WorkflowFailedError)) throw err;
         const snapshot = failureSnapshot(err);

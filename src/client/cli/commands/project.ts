@@ -10,7 +10,7 @@ import { renderProjectResult, renderView } from '../progress-tables';
 import { projectSchemaPath } from '../project-schema';
 import { withTemporal } from '../session';
 import { watchWorkflow } from '../watch';
-import { finishedExitCode, projectExitCode } from '../workflow-view';
+import { finishedExitCode, projectExitCode, unstoredWarning } from '../workflow-view';
 
 const formatHint = `The format is described by \`scene-video schema\` (${projectSchemaPath}).`;
 
@@ -52,8 +52,9 @@ export const projectCommand: Command = {
     details: [
       'The file is validated completely first; an unreadable file, invalid JSON or an invalid project exits 2',
       'naming the field, and nothing is started. Scenes run as child workflows, at most maxConcurrentScenes at once.',
-      'Exit codes: 0 started/attached (with --wait/--watch: every scene succeeded), 1 a scene failed or was skipped',
-      'for budget, or the project failed, 2 invalid file.',
+      'Exit codes: 0 started/attached (with --wait/--watch: every scene stored), 1 a scene failed or was skipped',
+      'for budget, or the project failed, 2 invalid file, 4 every other scene stored but some generated and not stored',
+      '(only the expiring provider URL holds their clips, shown in DETAIL).',
     ],
     examples: ['scene-video project launch.json --watch'],
   },
@@ -85,11 +86,14 @@ export const projectCommand: Command = {
           { ...summary, status: view.status, result: view.progress, error: view.note },
           () => `\n${renderView(view, out.paint)}`,
         );
+        if (view.kind === 'project' && view.progress?.counts.unstored)
+          out.warn(unstoredWarning(view.progress.counts.unstored));
         return finishedExitCode(view);
       }
       try {
         const result = await waitForProjectVideos(client, workflowId);
         out.emit({ ...summary, status: 'COMPLETED', result }, () => `\n${renderProjectResult(result, out.paint)}`);
+        if (result.counts.unstored) out.warn(unstoredWarning(result.counts.unstored));
         return projectExitCode(result);
       } catch (err) {
         if (!(err instanceof WorkflowFailedError)) throw err;
