@@ -3,7 +3,9 @@ import { renderView } from '../../src/client/cli/progress-tables';
 
 const plain = { bold: String, dim: String, green: String, red: String, yellow: String };
 const runningPhases = new Set(['running', 'ranking', 'generating', 'uploading']);
-const categories = ['succeeded', 'running', 'pending', 'failed', 'cancelled', 'skipped'];
+const categories = ['succeeded', 'unstored', 'running', 'pending', 'failed', 'cancelled', 'skipped'];
+/** The Scenes line's words for a category where they are not its name. */
+const labels: Record<string, string> = { 'generated but not stored': 'unstored' };
 
 /**
  * What a person reads in `scene-video status <project>`: the counts of the "Scenes" line and the phases of the table's
@@ -35,8 +37,9 @@ export function countsAndRowsOfText(text: string): { counts: Record<string, numb
   if (!summary) throw new Error(`no Scenes line in:\n${text}`);
   const counts = Object.fromEntries(categories.map((c) => [c, 0]));
   for (const part of summary[1]!.split(', ')) {
-    const [n, category] = part.split(' ');
-    counts[category!] = Number(n);
+    const [n, ...words] = part.split(' ');
+    const label = words.join(' ');
+    counts[labels[label] ?? label] = Number(n);
   }
   const rows = Object.fromEntries(categories.map((c) => [c, 0]));
   const lines = text.split('\n');
