@@ -4,7 +4,8 @@ import { startSandbox, type Fault, type ScenarioInput } from '../../../src/sandb
 import { projectWorkflowId, sceneWorkflowId } from '../../../src/workflows/workflow-ids';
 import type { ChaosStack } from '../lib/chaos-stack';
 import { concludeScenario } from '../lib/conclude';
-import { activitiesInFlight } from '../lib/in-flight';
+import { killDuring, killNow, type KillReport } from '../lib/aimed-kill';
+import { countByType } from '../lib/in-flight';
 import { collectOutcomes, waitForWorkflows } from '../lib/outcomes';
 import { emptyReport, tallyStored, type ScenarioReport } from '../lib/report';
 import { chaosScene, input, runTag } from '../lib/scenes';
@@ -15,15 +16,23 @@ export interface WorkerKillOptions {
   soloScenes: number;
   projects: number;
   scenesPerProject: number;
-  /** Kills happen for this long (or until every workflow is done). */
+  /** Kills happen for this long (or until every workflow is done), and past it until every type was interrupted. */
   killWindowMs: number;
   /** Random pause between a worker becoming ready and its SIGKILL. */
   killAfterMs: [number, number];
+  /**
+   * How long a kill waits for an activity type not interrupted yet to be in flight; none in that time (while scenes
+   * still run) is a failure.
+   */
+  aimTimeoutMs?: number;
   /** Time allowed after the last kill for everything to finish. */
   settleMs: number;
   /** Progress while the kills go on (the scenario runs for minutes). */
   log?: (line: string) => void;
 }
+
+/** Every run interrupts each of these at least once. */
+export const killTargets = ['createTask', 'pollStatus', 'uploadToS3'] as const;
 
 const videoBytes = 3 * 1024 * 1024;
 // Every download trickles for about four seconds, so uploads are in flight long enough to be killed.
@@ -77,24 +86,66 @@ export async function workerKills(stack: ChaosStack, opts: WorkerKillOptions): P
     const allIds = [...ids, ...projectIds.map(projectWorkflowId)];
 
     const hits = new Map<string, number>();
+    const uncovered = new Set<string>(killTargets);
+    const aimTimeoutMs = opts.aimTimeoutMs ?? 2 * 60_000;
+    let aimed = 0;
+    let misses = 0;
     const windowEnds = Date.now() + opts.killWindowMs;
-    while (Date.now() < windowEnds) {
-      const [min, max] = opts.killAfterMs;
-      await new Promise((r) => setTimeout(r, min + Math.random() * (max - min)));
-      const inFlight = await activitiesInFlight(client, ids, supervisor.readyAt);
-      if ((await waitForWorkflows(client, allIds, 0)).size === 0) break;
-      await supervisor.kill();
-      for (const [type, n] of inFlight) hits.set(type, (hits.get(type) ?? 0) + n);
-      opts.log?.(`  SIGKILL #${supervisor.kills} with ${describe(inFlight)} in flight`);
+    // The kills go on for the window and, past it, until each activity type has been interrupted at least once.
+    const aimingEnds = windowEnds + aimTimeoutMs;
+    for (let round = 0; Date.now() < windowEnds || (uncovered.size > 0 && Date.now() < aimingEnds); round++) {
+      // No pause while a type is still missing: a pause could let the last scenes through it unwatched.
+      if (round === 0 || uncovered.size === 0) {
+        const [min, max] = opts.killAfterMs;
+        await new Promise((r) => setTimeout(r, min + Math.random() * (max - min)));
+      }
+      const running = await waitForWorkflows(client, allIds, 0);
+      if (running.size === 0) break;
+      const live = () => ids.filter((id) => running.has(id));
+      // Coverage by construction: while a type has not been interrupted, the kill waits until one of the missing
+      // types is in flight on the live worker. After that, every other kill is aimed at each type in turn, the rest
+      // land wherever the random pause ends (between activities, in a workflow task, ...).
+      const aim =
+        uncovered.size > 0 ? [...uncovered] : round % 2 === 0 ? [killTargets[(round / 2) % killTargets.length]!] : [];
+      let kill: KillReport | undefined;
+      let how = 'random';
+      if (aim.length > 0) {
+        kill = await killDuring(client, supervisor, live, aim, {
+          timeoutMs: uncovered.size > 0 ? aimTimeoutMs : 20_000,
+        });
+        how = kill?.target
+          ? `aimed at ${kill.target.type}`
+          : kill
+            ? `aimed at ${aim.join('/')}, it ended first`
+            : `random, no ${aim.join('/')} in flight`;
+        if (!kill && uncovered.size > 0) {
+          // Scenes were running for the whole wait, yet none ran these activities: the workers are not progressing.
+          for (const type of uncovered)
+            report.problems.push(
+              `no kill landed during ${type}: none was in flight on a live worker for ${aimTimeoutMs / 1000} s`,
+            );
+          uncovered.clear();
+        }
+      }
+      if (kill?.target) aimed++;
+      kill ??= await killNow(client, supervisor, live());
+      misses += kill.misses;
+      const counts = countByType(kill.interrupted);
+      for (const [type, n] of counts) {
+        hits.set(type, (hits.get(type) ?? 0) + n);
+        uncovered.delete(type);
+      }
+      opts.log?.(`  SIGKILL #${supervisor.kills} (${how}) with ${describe(counts)} in flight`);
       await supervisor.start();
     }
     report.faults = supervisor.kills;
     report.figures.push(
-      `${supervisor.kills} SIGKILLs, interrupting ${describe(hits)} (activity executions in flight, summed)`,
+      `${supervisor.kills} SIGKILLs (${aimed} aimed at an activity in flight, ${supervisor.kills - aimed} at random moments), ` +
+        `interrupting ${describe(hits)} (activity executions in flight, summed)`,
+      `aimed tries whose target ended between being seen and the freeze (worker thawed or kill not counted as aimed): ${misses}`,
     );
-    for (const phase of ['createTask', 'pollStatus', 'uploadToS3']) {
-      if (!hits.get(phase)) report.problems.push(`no kill landed during ${phase}; lengthen the window`);
-    }
+    // Unreachable while scenes run (each runs every type on a watched worker); kept so a gap can never pass silently.
+    for (const type of uncovered) report.problems.push(`no kill landed during ${type} before every scene ended`);
 
     const stuck = await waitForWorkflows(client, allIds, opts.settleMs);
     const outcomes = await collectOutcomes(client, scenes, ids, stuck);
