@@ -90,7 +90,9 @@ export async function workerKills(stack: ChaosStack, opts: WorkerKillOptions): P
     const aimTimeoutMs = opts.aimTimeoutMs ?? 2 * 60_000;
     let aimed = 0;
     let misses = 0;
-    const windowEnds = Date.now() + opts.killWindowMs;
+    const began = Date.now();
+    const windowEnds = began + opts.killWindowMs;
+    const restarts: number[] = [];
     // The kills go on for the window and, past it, until each activity type has been interrupted at least once.
     const aimingEnds = windowEnds + aimTimeoutMs;
     for (let round = 0; Date.now() < windowEnds || (uncovered.size > 0 && Date.now() < aimingEnds); round++) {
@@ -99,7 +101,7 @@ export async function workerKills(stack: ChaosStack, opts: WorkerKillOptions): P
         const [min, max] = opts.killAfterMs;
         await new Promise((r) => setTimeout(r, min + Math.random() * (max - min)));
       }
-      const running = await waitForWorkflows(client, allIds, 0);
+      const running = await stillRunning(client, allIds);
       if (running.size === 0) break;
       const live = () => ids.filter((id) => running.has(id));
       // Coverage by construction: while a type has not been interrupted, the kill waits until one of the missing
@@ -110,8 +112,9 @@ export async function workerKills(stack: ChaosStack, opts: WorkerKillOptions): P
       let kill: KillReport | undefined;
       let how = 'random';
       if (aim.length > 0) {
+        // Once covered, an aimed kill waits no longer than the longest random pause, then lands where it is.
         kill = await killDuring(client, supervisor, live, aim, {
-          timeoutMs: uncovered.size > 0 ? aimTimeoutMs : 20_000,
+          timeoutMs: uncovered.size > 0 ? aimTimeoutMs : opts.killAfterMs[1],
         });
         how = kill?.target
           ? `aimed at ${kill.target.type}`
@@ -135,13 +138,17 @@ export async function workerKills(stack: ChaosStack, opts: WorkerKillOptions): P
         hits.set(type, (hits.get(type) ?? 0) + n);
         uncovered.delete(type);
       }
-      opts.log?.(`  SIGKILL #${supervisor.kills} (${how}) with ${describe(counts)} in flight`);
+      const at = ((Date.now() - began) / 1000).toFixed(0);
+      opts.log?.(`  SIGKILL #${supervisor.kills} at ${at} s (${how}) with ${describe(counts)} in flight`);
+      const restart = Date.now();
       await supervisor.start();
+      restarts.push(Date.now() - restart);
     }
     report.faults = supervisor.kills;
     report.figures.push(
       `${supervisor.kills} SIGKILLs (${aimed} aimed at an activity in flight, ${supervisor.kills - aimed} at random moments), ` +
         `interrupting ${describe(hits)} (activity executions in flight, summed)`,
+      `worker restart (spawn to polling) median ${median(restarts) / 1000} s, the kills spread over ${((Date.now() - began) / 1000).toFixed(0)} s`,
       `aimed tries whose target ended between being seen and the freeze (worker thawed or kill not counted as aimed): ${misses}`,
     );
     // Unreachable while scenes run (each runs every type on a watched worker); kept so a gap can never pass silently.
@@ -183,4 +190,23 @@ export async function workerKills(stack: ChaosStack, opts: WorkerKillOptions): P
 
 function describe(counts: Map<string, number>): string {
   return [...counts].map(([type, n]) => `${type} ×${n}`).join(', ') || 'nothing';
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+/** The workflows not known to be closed (one not started yet counts as running), read all at once. */
+async function stillRunning(client: Client, workflowIds: string[]): Promise<Set<string>> {
+  const closed = await Promise.all(
+    workflowIds.map((id) =>
+      client.workflow
+        .getHandle(id)
+        .describe()
+        .then(({ status }) => status.name !== 'RUNNING')
+        .catch(() => false),
+    ),
+  );
+  return new Set(workflowIds.filter((_, i) => !closed[i]));
 }
