@@ -22,9 +22,9 @@ describe.concurrent('crashes and outages', () => {
     // The full scenario in miniature: a 20 s window, too short for random kills to hit every type by luck.
     const lines: string[] = [];
     const report = await workerKills(globalChaosStack(), {
-      soloScenes: 4,
+      soloScenes: 2,
       projects: 1,
-      scenesPerProject: 4,
+      scenesPerProject: 7,
       killWindowMs: 20_000,
       killAfterMs: [2_000, 7_000],
       settleMs: 4 * 60_000,

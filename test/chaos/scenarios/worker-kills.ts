@@ -35,6 +35,7 @@ export interface WorkerKillOptions {
 export const killTargets = ['createTask', 'pollStatus', 'uploadToS3'] as const;
 
 const videoBytes = 3 * 1024 * 1024;
+const projectConcurrency = 5;
 // Every download trickles for about four seconds, so uploads are in flight long enough to be killed.
 const slow: Fault = { kind: 'download_slow', rate: 1, bytesPerSec: 768 * 1024 };
 
@@ -56,6 +57,14 @@ export const workerKillScenario: ScenarioInput = {
  * scene must complete, each paid task must be one an attempt recorded, and S3 must hold exactly the recorded clips.
  */
 export async function workerKills(stack: ChaosStack, opts: WorkerKillOptions): Promise<ScenarioReport> {
+  // The first kill comes after a pause, by which the first creates may all be done; a project's later scenes start
+  // their creates afterwards, while the kills are aimed with no pause, so one of them is always caught.
+  if (opts.projects < 1 || opts.scenesPerProject <= projectConcurrency) {
+    throw new Error(
+      `worker kills needs a project with more than ${projectConcurrency} scenes (it has ${opts.projects} × ` +
+        `${opts.scenesPerProject}): its later scenes are the creates a kill is sure to catch`,
+    );
+  }
   const report = emptyReport('worker kills');
   const tag = runTag('k');
   const prefix = `chaos-${tag}`;
@@ -78,7 +87,11 @@ export async function workerKills(stack: ChaosStack, opts: WorkerKillOptions): P
       projectIds.push(projectId);
       await startProjectVideos(
         client,
-        { projectId, maxConcurrentScenes: 5, scenes: projectScenes.map(({ projectId: _p, ...s }) => input(s)) },
+        {
+          projectId,
+          maxConcurrentScenes: projectConcurrency,
+          scenes: projectScenes.map(({ projectId: _p, ...s }) => input(s)),
+        },
         { taskQueue },
       );
     }
