@@ -32,6 +32,9 @@ export class WorkerSupervisor {
   unexpectedExits = 0;
   /** When the current worker became ready; activities started before it ran on a predecessor. */
   readyAt = 0;
+  /** When the current worker was spawned: every activity started since then runs (or ran) on it. */
+  spawnedAt = 0;
+  private frozen = false;
 
   constructor(private readonly opts: WorkerProcessOptions) {}
 
@@ -39,6 +42,8 @@ export class WorkerSupervisor {
   async start(): Promise<void> {
     const { stack, sandbox, taskQueue, s3Prefix } = this.opts;
     const s3 = this.opts.s3 ?? stack.s3;
+    this.spawnedAt = Date.now();
+    this.frozen = false;
     const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(root, 'src', 'worker.ts')], {
       cwd: root,
       env: {
@@ -90,6 +95,23 @@ export class WorkerSupervisor {
     await this.end('SIGTERM');
   }
 
+  /**
+   * SIGSTOP: the worker neither finishes nor starts anything until `thaw` (the server may still hand it tasks it
+   * will never run), so what is in flight can be read from the server before deciding to kill.
+   */
+  freeze(): void {
+    if (!this.alive || this.frozen) return;
+    this.child!.kill('SIGSTOP');
+    this.frozen = true;
+  }
+
+  /** SIGCONT: a frozen worker carries on. */
+  thaw(): void {
+    if (!this.alive || !this.frozen) return;
+    this.child!.kill('SIGCONT');
+    this.frozen = false;
+  }
+
   /** Everything every worker generation printed. */
   output(): string {
     return this.log;
@@ -101,6 +123,8 @@ export class WorkerSupervisor {
     this.intentional.add(child);
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill(signal);
+    // A stopped process would hold a SIGTERM until it runs again.
+    if (signal !== 'SIGKILL') this.thaw();
     await exited;
   }
 }

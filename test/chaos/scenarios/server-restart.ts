@@ -63,8 +63,7 @@ export async function serverRestart(
       }
     })();
 
-    await new Promise((r) => setTimeout(r, 8_000));
-    const inFlight = await activitiesInFlight(client, ids, 0);
+    const inFlight = await durableActivitiesInFlight(client, ids);
     await stack.stopTemporal();
     await new Promise((r) => setTimeout(r, opts.downMs));
     await stack.startTemporal();
@@ -87,5 +86,25 @@ export async function serverRestart(
     await worker.stop();
     await connection.close();
     await sandbox.close();
+  }
+}
+
+/**
+ * Waits until uploads are in flight (every scene streams its clip for about 4 s, so one is always seen) and polls too,
+ * or just uploads once 10 s have passed since the first: the server then goes down with durable work in flight, never
+ * in a lull between activities as a fixed sleep might.
+ */
+async function durableActivitiesInFlight(client: Client, ids: string[]): Promise<Map<string, number>> {
+  const deadline = Date.now() + 90_000;
+  let uploadsSeenAt: number | undefined;
+  for (;;) {
+    const inFlight = await activitiesInFlight(client, ids, 0);
+    if (inFlight.get('uploadToS3')) {
+      uploadsSeenAt ??= Date.now();
+      if (inFlight.get('pollStatus') || Date.now() - uploadsSeenAt > 10_000) return inFlight;
+    }
+    if (Date.now() > deadline)
+      throw new Error('no upload was in flight within 90 s of the start: the worker is not progressing');
+    await new Promise((r) => setTimeout(r, 200));
   }
 }

@@ -1,9 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { startSceneVideo } from '../../../src/client';
 import { startSandbox, type Sandbox, type ScenarioInput } from '../../../src/sandbox';
-import { getProgress } from '../../../src/workflows/definitions';
-import { sceneWorkflowId } from '../../../src/workflows/workflow-ids';
 import type { ChaosStack } from '../lib/chaos-stack';
+import { killDuring } from '../lib/aimed-kill';
 import { concludeScenario } from '../lib/conclude';
 import { collectOutcomes, promptTag, waitForWorkflows, type SceneOutcome } from '../lib/outcomes';
 import { emptyReport, type ScenarioReport } from '../lib/report';
@@ -27,20 +26,6 @@ const scenario: ScenarioInput = {
     'piapi:Qubico/hunyuan': { faults: [{ kind: 'download_slow', bytesPerSec: 256 * 1024 }] },
   },
 };
-
-async function until<T>(
-  probe: () => Promise<T | undefined> | T | undefined,
-  timeoutMs: number,
-  what: string,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await Promise.resolve(probe()).catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const tasksOf = (sandbox: Sandbox, tag: string) =>
   sandbox.stats().tasks.filter((t) => t.prompt.includes(promptTag(tag)));
@@ -80,27 +65,21 @@ export async function targetedKills(stack: ChaosStack): Promise<ScenarioReport> 
       polling,
     }),
   ];
-  const moments: (() => Promise<unknown>)[] = [
+  // Each moment: the activity in flight on its worker (seen on the server, then held by freezing the worker; see
+  // killDuring) and the provider-side state that makes it delicate.
+  const moments: { type: string; ready: () => boolean }[] = [
     // The 429 came back, the back-off passed and the create went out again: the task exists, its reply is 3 s away.
-    () => until(() => (tasksOf(sandbox, scenes[0]!.tag).length > 0 ? true : undefined), 90_000, 'the re-sent create'),
-    () => {
-      const handle = client.workflow.getHandle(sceneWorkflowId(scenes[1]!.sceneId, scenes[1]!.projectId));
-      return until(
-        async () => ((await handle.query(getProgress)).attempts[0]?.state === 'running' ? true : undefined),
-        90_000,
-        'rendering',
-      );
+    { type: 'createTask', ready: () => tasksOf(sandbox, scenes[0]!.tag).length > 0 },
+    // The Kling task is rendering (15 s) and the poll is waiting for it.
+    { type: 'pollStatus', ready: () => tasksOf(sandbox, scenes[1]!.tag)[0]?.status === 'processing' },
+    {
+      type: 'uploadToS3',
+      ready: () => {
+        const task = tasksOf(sandbox, scenes[2]!.tag)[0];
+        const sent = task && sandbox.stats().downloads[task.taskId]?.bytes;
+        return !!sent && sent > 256 * 1024;
+      },
     },
-    () =>
-      until(
-        () => {
-          const task = tasksOf(sandbox, scenes[2]!.tag)[0];
-          const sent = task && sandbox.stats().downloads[task.taskId]?.bytes;
-          return sent && sent > 256 * 1024 ? true : undefined;
-        },
-        90_000,
-        'the download under way',
-      ),
   ];
   const what = [
     'during createTask, after a 429 back-off, with the re-sent create in flight',
@@ -111,9 +90,13 @@ export async function targetedKills(stack: ChaosStack): Promise<ScenarioReport> 
     const began = Date.now();
     const killAtMoment = async (i: number) => {
       const { workflowId } = await startSceneVideo(client, input(scenes[i]!), { taskQueue: queues[i] });
-      await moments[i]!();
-      await workers[i]!.kill();
-      report.figures.push(`kill ${what[i]}, ${((Date.now() - began) / 1000).toFixed(0)} s in`);
+      const { type, ready } = moments[i]!;
+      const kill = await killDuring(client, workers[i]!, () => [workflowId], [type], { timeoutMs: 90_000, ready });
+      if (!kill?.target) throw new Error(`no kill landed ${what[i]}: ${kill ? 'it ended first' : 'timed out waiting'}`);
+      report.figures.push(
+        `kill ${what[i]}, ${((Date.now() - began) / 1000).toFixed(0)} s in: interrupted ${kill.target.type} ` +
+          `attempt ${kill.target.attempt}, started on the killed worker ${kill.target.startedMs - workers[i]!.spawnedAt} ms after its spawn`,
+      );
       await workers[i]!.start();
       return workflowId;
     };

@@ -4,7 +4,8 @@ import { startSandbox, type Fault, type ScenarioInput } from '../../../src/sandb
 import { projectWorkflowId, sceneWorkflowId } from '../../../src/workflows/workflow-ids';
 import type { ChaosStack } from '../lib/chaos-stack';
 import { concludeScenario } from '../lib/conclude';
-import { activitiesInFlight } from '../lib/in-flight';
+import { killDuring, killNow, type KillReport } from '../lib/aimed-kill';
+import { countByType } from '../lib/in-flight';
 import { collectOutcomes, waitForWorkflows } from '../lib/outcomes';
 import { emptyReport, tallyStored, type ScenarioReport } from '../lib/report';
 import { chaosScene, input, runTag } from '../lib/scenes';
@@ -15,17 +16,26 @@ export interface WorkerKillOptions {
   soloScenes: number;
   projects: number;
   scenesPerProject: number;
-  /** Kills happen for this long (or until every workflow is done). */
+  /** Kills happen for this long (or until every workflow is done), and past it until every type was interrupted. */
   killWindowMs: number;
   /** Random pause between a worker becoming ready and its SIGKILL. */
   killAfterMs: [number, number];
+  /**
+   * How long a kill waits for an activity type not interrupted yet to be in flight; none in that time (while scenes
+   * still run) is a failure.
+   */
+  aimTimeoutMs?: number;
   /** Time allowed after the last kill for everything to finish. */
   settleMs: number;
   /** Progress while the kills go on (the scenario runs for minutes). */
   log?: (line: string) => void;
 }
 
+/** Every run interrupts each of these at least once. */
+export const killTargets = ['createTask', 'pollStatus', 'uploadToS3'] as const;
+
 const videoBytes = 3 * 1024 * 1024;
+const projectConcurrency = 5;
 // Every download trickles for about four seconds, so uploads are in flight long enough to be killed.
 const slow: Fault = { kind: 'download_slow', rate: 1, bytesPerSec: 768 * 1024 };
 
@@ -47,6 +57,14 @@ export const workerKillScenario: ScenarioInput = {
  * scene must complete, each paid task must be one an attempt recorded, and S3 must hold exactly the recorded clips.
  */
 export async function workerKills(stack: ChaosStack, opts: WorkerKillOptions): Promise<ScenarioReport> {
+  // The first kill comes after a pause, by which the first creates may all be done; a project's later scenes start
+  // their creates afterwards, while the kills are aimed with no pause, so one of them is always caught.
+  if (opts.projects < 1 || opts.scenesPerProject <= projectConcurrency) {
+    throw new Error(
+      `worker kills needs a project with more than ${projectConcurrency} scenes (it has ${opts.projects} × ` +
+        `${opts.scenesPerProject}): its later scenes are the creates a kill is sure to catch`,
+    );
+  }
   const report = emptyReport('worker kills');
   const tag = runTag('k');
   const prefix = `chaos-${tag}`;
@@ -69,7 +87,11 @@ export async function workerKills(stack: ChaosStack, opts: WorkerKillOptions): P
       projectIds.push(projectId);
       await startProjectVideos(
         client,
-        { projectId, maxConcurrentScenes: 5, scenes: projectScenes.map(({ projectId: _p, ...s }) => input(s)) },
+        {
+          projectId,
+          maxConcurrentScenes: projectConcurrency,
+          scenes: projectScenes.map(({ projectId: _p, ...s }) => input(s)),
+        },
         { taskQueue },
       );
     }
@@ -77,24 +99,73 @@ export async function workerKills(stack: ChaosStack, opts: WorkerKillOptions): P
     const allIds = [...ids, ...projectIds.map(projectWorkflowId)];
 
     const hits = new Map<string, number>();
-    const windowEnds = Date.now() + opts.killWindowMs;
-    while (Date.now() < windowEnds) {
-      const [min, max] = opts.killAfterMs;
-      await new Promise((r) => setTimeout(r, min + Math.random() * (max - min)));
-      const inFlight = await activitiesInFlight(client, ids, supervisor.readyAt);
-      if ((await waitForWorkflows(client, allIds, 0)).size === 0) break;
-      await supervisor.kill();
-      for (const [type, n] of inFlight) hits.set(type, (hits.get(type) ?? 0) + n);
-      opts.log?.(`  SIGKILL #${supervisor.kills} with ${describe(inFlight)} in flight`);
+    const uncovered = new Set<string>(killTargets);
+    const aimTimeoutMs = opts.aimTimeoutMs ?? 2 * 60_000;
+    let aimed = 0;
+    let misses = 0;
+    const began = Date.now();
+    const windowEnds = began + opts.killWindowMs;
+    const restarts: number[] = [];
+    // The kills go on for the window and, past it, until each activity type has been interrupted at least once.
+    const aimingEnds = windowEnds + aimTimeoutMs;
+    for (let round = 0; Date.now() < windowEnds || (uncovered.size > 0 && Date.now() < aimingEnds); round++) {
+      // No pause while a type is still missing: a pause could let the last scenes through it unwatched.
+      if (round === 0 || uncovered.size === 0) {
+        const [min, max] = opts.killAfterMs;
+        await new Promise((r) => setTimeout(r, min + Math.random() * (max - min)));
+      }
+      const running = await stillRunning(client, allIds);
+      if (running.size === 0) break;
+      const live = () => ids.filter((id) => running.has(id));
+      // Coverage by construction: while a type has not been interrupted, the kill waits until one of the missing
+      // types is in flight on the live worker. After that, every other kill is aimed at each type in turn, the rest
+      // land wherever the random pause ends (between activities, in a workflow task, ...).
+      const aim =
+        uncovered.size > 0 ? [...uncovered] : round % 2 === 0 ? [killTargets[(round / 2) % killTargets.length]!] : [];
+      let kill: KillReport | undefined;
+      let how = 'random';
+      if (aim.length > 0) {
+        // Once covered, an aimed kill waits no longer than the longest random pause, then lands where it is.
+        kill = await killDuring(client, supervisor, live, aim, {
+          timeoutMs: uncovered.size > 0 ? aimTimeoutMs : opts.killAfterMs[1],
+        });
+        how = kill?.target
+          ? `aimed at ${kill.target.type}`
+          : kill
+            ? `aimed at ${aim.join('/')}, it ended first`
+            : `random, no ${aim.join('/')} in flight`;
+        if (!kill && uncovered.size > 0) {
+          // Scenes were running for the whole wait, yet none ran these activities: the workers are not progressing.
+          for (const type of uncovered)
+            report.problems.push(
+              `no kill landed during ${type}: none was in flight on a live worker for ${aimTimeoutMs / 1000} s`,
+            );
+          uncovered.clear();
+        }
+      }
+      if (kill?.target) aimed++;
+      kill ??= await killNow(client, supervisor, live());
+      misses += kill.misses;
+      const counts = countByType(kill.interrupted);
+      for (const [type, n] of counts) {
+        hits.set(type, (hits.get(type) ?? 0) + n);
+        uncovered.delete(type);
+      }
+      const at = ((Date.now() - began) / 1000).toFixed(0);
+      opts.log?.(`  SIGKILL #${supervisor.kills} at ${at} s (${how}) with ${describe(counts)} in flight`);
+      const restart = Date.now();
       await supervisor.start();
+      restarts.push(Date.now() - restart);
     }
     report.faults = supervisor.kills;
     report.figures.push(
-      `${supervisor.kills} SIGKILLs, interrupting ${describe(hits)} (activity executions in flight, summed)`,
+      `${supervisor.kills} SIGKILLs (${aimed} aimed at an activity in flight, ${supervisor.kills - aimed} at random moments), ` +
+        `interrupting ${describe(hits)} (activity executions in flight, summed)`,
+      `worker restart (spawn to polling) median ${median(restarts) / 1000} s, the kills spread over ${((Date.now() - began) / 1000).toFixed(0)} s`,
+      `aimed tries whose target ended between being seen and the freeze (worker thawed or kill not counted as aimed): ${misses}`,
     );
-    for (const phase of ['createTask', 'pollStatus', 'uploadToS3']) {
-      if (!hits.get(phase)) report.problems.push(`no kill landed during ${phase}; lengthen the window`);
-    }
+    // Unreachable while scenes run (each runs every type on a watched worker); kept so a gap can never pass silently.
+    for (const type of uncovered) report.problems.push(`no kill landed during ${type} before every scene ended`);
 
     const stuck = await waitForWorkflows(client, allIds, opts.settleMs);
     const outcomes = await collectOutcomes(client, scenes, ids, stuck);
@@ -132,4 +203,23 @@ export async function workerKills(stack: ChaosStack, opts: WorkerKillOptions): P
 
 function describe(counts: Map<string, number>): string {
   return [...counts].map(([type, n]) => `${type} ×${n}`).join(', ') || 'nothing';
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+/** The workflows not known to be closed (one not started yet counts as running), read all at once. */
+async function stillRunning(client: Client, workflowIds: string[]): Promise<Set<string>> {
+  const closed = await Promise.all(
+    workflowIds.map((id) =>
+      client.workflow
+        .getHandle(id)
+        .describe()
+        .then(({ status }) => status.name !== 'RUNNING')
+        .catch(() => false),
+    ),
+  );
+  return new Set(workflowIds.filter((_, i) => !closed[i]));
 }
