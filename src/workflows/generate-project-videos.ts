@@ -35,7 +35,7 @@ import {
 import { prepared } from './prepared';
 import { withEchoedFields } from './project-echo';
 import type { ProjectInput, ValidProjectInput } from './project-input';
-import { planProviders, PlanError, promptLimitsApply } from './provider-plan';
+import { planProviders, PlanError } from './provider-plan';
 import { sceneStartAttributes, searchAttributes } from './search-attributes';
 import { sceneIdentity, sceneIdentityMemoKey, type SceneIdentity } from './scene-identity';
 import { legacySceneWorkflowId, sceneWorkflowId } from './workflow-ids';
@@ -100,9 +100,7 @@ function rejectUnplannableScenes(project: ValidProjectInput, setup: ProviderSetu
 }
 
 function planScene(project: ValidProjectInput, scene: ValidScene, setup: ProviderSetup) {
-  return planProviders({ ...scene, projectId: project.projectId }, setup.catalogue, setup.configured, {
-    promptLimits: promptLimitsApply(scene.prompt, setup.catalogue, setup.configured),
-  });
+  return planProviders({ ...scene, projectId: project.projectId }, setup.catalogue, setup.configured);
 }
 
 /** What the scene may spend and what each provider of its plan could bill, for the project's ledger. */
@@ -168,7 +166,16 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
     },
   });
   setHandler(getProjectProgress, progress, { description: 'Each scene: phase, provider, cost; and the totals' });
+  // Every patch is decided before the first local activity: a marker written after it can land in a later workflow
+  // task, which a replay reaches only after it has resolved the local activity, and then reads the patch as absent.
   cancelScenes = patched(cancelScenesPatch);
+  // Runs started before ids became unambiguous keep their children's old ids (and replay), new runs use the new ones
+  // and record each child's identity, which an attach to an existing child verifies.
+  const unambiguousIds = patched('unambiguous-scene-ids');
+  // A hard cap: each running scene holds an allowance (a worst case) until it ends. Runs started before it replay the
+  // estimate-based reservations below.
+  const budgetIsCap =
+    (rawInput as Partial<ProjectInput> | null)?.budgetUsd !== undefined && patched('project-budget-worst-case');
 
   const { project: slim, setup } = await prepared(prepareProject(rawInput));
   const project = withEchoedFields(slim, rawInput);
@@ -177,9 +184,6 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
     budgetUsd: project.budgetUsd,
     maxConcurrentScenes: project.maxConcurrentScenes,
   };
-  // Runs started before ids became unambiguous keep their children's old ids (and replay), new runs use the new ones
-  // and record each child's identity, which an attach to an existing child verifies.
-  const unambiguousIds = patched('unambiguous-scene-ids');
   scenes = project.scenes.map((s) => ({
     sceneId: s.sceneId,
     sceneType: s.sceneType,
@@ -191,10 +195,7 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
     upsertSearchAttributes([{ key: searchAttributes.projectId, value: project.projectId }]);
 
   rejectUnplannableScenes(project, setup);
-  // A hard cap: each running scene holds an allowance (a worst case) until it ends. Runs started before it replay the
-  // estimate-based reservations below.
-  if (project.budgetUsd !== undefined && patched('project-budget-worst-case'))
-    ledger = new ProjectBudget(project.budgetUsd);
+  if (project.budgetUsd !== undefined && budgetIsCap) ledger = new ProjectBudget(project.budgetUsd);
   let running = 0;
   let reserved = 0;
   const children: Promise<void>[] = [];

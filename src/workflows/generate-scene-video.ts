@@ -34,7 +34,7 @@ import {
   type SceneVideoResult,
 } from './definitions';
 import { prepared } from './prepared';
-import { planProviders, PlanError, promptLimitsApply } from './provider-plan';
+import { planProviders, PlanError } from './provider-plan';
 import { SceneAttributes } from './scene-attributes';
 import type { SceneInput, ValidSceneInput } from './scene-input';
 import { billedCostUsd, SceneState, type AttemptOutcome } from './scene-state';
@@ -114,6 +114,12 @@ export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVid
     description: 'Phase, provider ranking, attempts and money spent so far',
   });
   setHandler(providerProgress, (update) => state.applyProgress(update));
+  // Decided before the first local activity, as every patch must be: a marker written after it can land in a later
+  // workflow task, which a replay reaches only after resolving the local activity, and then reads the patch as absent.
+  // The budget holds against what is billed: each attempt must fit at its worst case, and an unknown charge counts at
+  // its worst case. Runs started before this check replay the estimate-based one below.
+  const budgetIsCap =
+    (rawInput as Partial<SceneInput> | null)?.maxCostUsd !== undefined && patched('scene-budget-worst-case');
   const { input, setup } = await prepared(prepareScene(rawInput));
   state.sceneId = input.sceneId;
   state.projectId = input.projectId;
@@ -121,9 +127,7 @@ export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVid
   const run: SceneRun = { input, setup, state, attributes, startedAt };
   let plan;
   try {
-    plan = planProviders(input, setup.catalogue, setup.configured, {
-      promptLimits: promptLimitsApply(input.prompt, setup.catalogue, setup.configured),
-    });
+    plan = planProviders(input, setup.catalogue, setup.configured);
   } catch (err) {
     if (err instanceof PlanError)
       return finishFailed(run, failureTypes.notConfigured, `cannot plan providers: ${err.message}`);
@@ -132,9 +136,7 @@ export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVid
   state.ranking = plan.ranking;
   log.info(`Provider order: ${plan.order.map((p) => p.key).join(' → ')}`);
 
-  // The budget holds against what is billed: each attempt must fit at its worst case, and an unknown charge counts at
-  // its worst case. Runs started before this check replay the estimate-based one below.
-  if (input.maxCostUsd !== undefined && patched('scene-budget-worst-case')) return tryWithinBudget(run, plan.order);
+  if (input.maxCostUsd !== undefined && budgetIsCap) return tryWithinBudget(run, plan.order);
   for (const provider of plan.order) {
     const estimate = estimateCostUsd(provider, input.durationSec);
     if (input.maxCostUsd !== undefined && state.totalCostUsd + estimate > input.maxCostUsd) {

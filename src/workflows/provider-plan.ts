@@ -1,4 +1,3 @@
-import { patched } from '@temporalio/workflow';
 import type { Catalogue, ProviderConfig } from '../config/catalogue';
 import { rankProvidersForScene, type ProviderRanking } from '../config/ranking';
 import type { ValidSceneInput } from './scene-input';
@@ -11,42 +10,22 @@ export interface ProviderPlan {
 
 export class PlanError extends Error {}
 
-export interface PlanOptions {
-  /**
-   * Skip providers whose `maxPromptChars` the prompt exceeds. Workflows pass `promptLimitsApply(...)`, so runs
-   * planned before the limits existed keep their plan on replay.
-   */
-  promptLimits?: boolean;
-}
-
 /** Why this provider cannot take the prompt, or undefined when it can (length in UTF-16 code units, as providers count). */
 export function promptLimitReason(provider: ProviderConfig, prompt: string): string | undefined {
   if (provider.maxPromptChars === undefined || prompt.length <= provider.maxPromptChars) return undefined;
   return `skipped: the prompt has ${prompt.length} characters and ${provider.displayName} accepts at most ${provider.maxPromptChars}`;
 }
 
-/** True when some configured provider would refuse this prompt for its length: only then does planning change. */
-export function promptExceedsALimit(prompt: string, catalogue: Catalogue, configured: readonly string[]): boolean {
-  return catalogue.some((p) => configured.includes(p.key) && promptLimitReason(p, prompt) !== undefined);
-}
-
-/**
- * In workflow code only: whether to apply prompt limits. They change a plan only when the prompt is too long for some
- * provider, and only then is the change marked (`patched`), so other runs' histories gain no event.
- */
-export function promptLimitsApply(prompt: string, catalogue: Catalogue, configured: readonly string[]): boolean {
-  return promptExceedsALimit(prompt, catalogue, configured) && patched('provider-prompt-limits');
-}
-
 /**
  * The ranked chain for one scene: configured, allowed, able to render the aspect ratio, with the preferred provider
- * first as in the original design. Pure: runs in workflow code over the catalogue snapshot recorded in history.
+ * first as in the original design; providers that cannot take the prompt's length are skipped with the reason. Pure:
+ * runs in workflow code over the catalogue snapshot recorded in history, so a run planned before prompt limits existed
+ * (its recorded catalogue has no `maxPromptChars`) keeps its plan on replay without a patch.
  */
 export function planProviders(
   input: ValidSceneInput,
   catalogue: Catalogue,
   configured: readonly string[],
-  opts: PlanOptions = {},
 ): ProviderPlan {
   const known = new Set(catalogue.map((p) => p.key));
   const named = [...(input.allowedProviders ?? []), ...(input.preferredProvider ? [input.preferredProvider] : [])];
@@ -72,9 +51,7 @@ export function planProviders(
   const unable = (provider: ProviderConfig): string | undefined =>
     !provider.aspectRatios.includes(input.aspectRatio)
       ? `skipped: cannot render ${input.aspectRatio}`
-      : opts.promptLimits
-        ? promptLimitReason(provider, input.prompt)
-        : undefined;
+      : promptLimitReason(provider, input.prompt);
   const ranking = rankProvidersForScene(catalogue, input.sceneType, input.prompt, candidates).map((r) => {
     const reason = unable(byKey.get(r.provider)!);
     return reason === undefined ? r : { ...r, reasons: [...r.reasons, reason] };

@@ -9,6 +9,7 @@ import { startSandbox, type ScenarioInput } from '../../src/sandbox';
 import { startStack } from '../../src/stack/stack';
 import { generateProjectVideos, generateSceneVideo } from '../../src/workflows';
 import { getProgress } from '../../src/workflows/definitions';
+import { getProjectProgress } from '../../src/workflows/project-definitions';
 import { sandboxActivityDeps } from '../helpers/sandbox-deps';
 
 const historiesDir = join(__dirname, 'histories');
@@ -28,6 +29,12 @@ const scene = (sceneId: string, extra: object = {}) => ({
   polling,
   ...extra,
 });
+
+/** Queries progress from the first moment, as a pipeline does: a query can close the first workflow task early. */
+async function queriedFromTheStart(handle: WorkflowHandle, query: Parameters<WorkflowHandle['query']>[0]) {
+  for (let i = 0; i < 5; i++) await handle.query(query).catch(() => undefined);
+  return handle;
+}
 
 const recordings: Recording[] = [
   {
@@ -122,6 +129,72 @@ const recordings: Recording[] = [
           },
         ],
       });
+    },
+  },
+  {
+    // Since `project-budget-worst-case`, decided before prepareProject: allowances at worst cases, a scene waiting for
+    // money, scenes skipped for budget; queried from the first moment.
+    name: 'project-budget-cap',
+    scenario: quick,
+    run: async (c) =>
+      queriedFromTheStart(
+        await c.workflow.start(generateProjectVideos, {
+          taskQueue,
+          workflowId: 'replay-budget',
+          args: [
+            {
+              projectId: 'replay-budget',
+              polling,
+              budgetUsd: 0.5,
+              maxConcurrentScenes: 2,
+              scenes: ['b1', 'b2', 'b3', 'b4'].map((id) => ({
+                ...scene(id, { projectId: undefined }),
+                sceneType: 'hook',
+                aspectRatio: '16:9' as const,
+              })),
+            },
+          ],
+        }),
+        getProjectProgress,
+      ),
+  },
+  {
+    // Since `scene-budget-worst-case`, decided before prepareScene: a scene budget checked at worst cases, and a
+    // 1,500-character prompt that the recorded catalogue's limits keep from Runway and Hunyuan.
+    name: 'scene-budget-and-prompt-limits',
+    scenario: quick,
+    run: async (c) =>
+      queriedFromTheStart(
+        await c.workflow.start(generateSceneVideo, {
+          taskQueue,
+          workflowId: 'replay-scene-budget',
+          args: [
+            scene('budget', {
+              maxCostUsd: 1,
+              prompt: `A customer smiles at the camera. ${'Warm light. '.repeat(122)}`,
+            }),
+          ],
+        }),
+        getProgress,
+      ),
+  },
+  {
+    // Since `upload-survives-cancel`: a cancel that meets the upload lets it finish; the scene completes with its clip.
+    name: 'scene-cancel-during-upload',
+    scenario: {
+      videoBytes: 3 * 1024 * 1024,
+      default: { queueMs: 100, renderMs: 800, faults: [{ kind: 'download_slow', bytesPerSec: 512 * 1024 }] },
+    },
+    run: async (c) => {
+      const handle = await c.workflow.start(generateSceneVideo, {
+        taskQueue,
+        workflowId: 'replay-cancel-upload',
+        args: [scene('cancel-upload')],
+      });
+      while ((await handle.query(getProgress)).phase !== 'uploading') await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 1_000));
+      await handle.cancel();
+      return handle;
     },
   },
 ];

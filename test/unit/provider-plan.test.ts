@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../../src/config/catalogue';
-import { planProviders, PlanError, promptExceedsALimit, promptLimitReason } from '../../src/workflows/provider-plan';
+import { planProviders, PlanError, promptLimitReason } from '../../src/workflows/provider-plan';
 import type { ValidSceneInput } from '../../src/workflows/scene-input';
 
 const all = defaultCatalogue.map((p) => p.key);
@@ -19,7 +19,7 @@ describe('prompt limits in planning', () => {
   const long = 'a'.repeat(1_500);
 
   it('skips Runway and Hunyuan for a 1,500-character prompt, with the reason in the ranking', () => {
-    const plan = planProviders(scene(long), defaultCatalogue, all, { promptLimits: true });
+    const plan = planProviders(scene(long), defaultCatalogue, all);
     expect(plan.order.map((p) => p.key)).toEqual(['kling', 'luma', 'veo', 'hailuo']);
     const runway = plan.ranking.find((r) => r.provider === 'runway')!;
     expect(runway.reasons.at(-1)).toBe(
@@ -34,23 +34,18 @@ describe('prompt limits in planning', () => {
     expect(promptLimitReason(runway, '😀'.repeat(501))).toMatch(/1002 characters/);
   });
 
-  it('leaves a prompt at the limit alone, and plans as before when limits are off (runs recorded before them)', () => {
-    expect(promptExceedsALimit('a'.repeat(1_000), defaultCatalogue, all)).toBe(false);
-    expect(promptExceedsALimit(long, defaultCatalogue, all)).toBe(true);
-    expect(promptExceedsALimit(long, defaultCatalogue, ['kling', 'luma'])).toBe(false);
-    expect(planProviders(scene(long), defaultCatalogue, all).order[0]!.key).toBe('runway');
+  it('leaves a prompt at the limit alone, and plans as before over a catalogue recorded before limits existed', () => {
+    expect(planProviders(scene('a'.repeat(1_000)), defaultCatalogue, all).order[0]!.key).toBe('runway');
+    const recordedBefore = defaultCatalogue.map(({ maxPromptChars: _, ...p }) => p);
+    expect(planProviders(scene(long), recordedBefore, all).order[0]!.key).toBe('runway');
   });
 
   it('fails planning, naming each provider and what to do, when no allowed provider takes the prompt', () => {
     expect(() =>
-      planProviders(scene(long, { allowedProviders: ['runway', 'hunyuan'] }), defaultCatalogue, all, {
-        promptLimits: true,
-      }),
+      planProviders(scene(long, { allowedProviders: ['runway', 'hunyuan'] }), defaultCatalogue, all),
     ).toThrow(PlanError);
     expect(() =>
-      planProviders(scene(long, { allowedProviders: ['runway', 'hunyuan'] }), defaultCatalogue, all, {
-        promptLimits: true,
-      }),
+      planProviders(scene(long, { allowedProviders: ['runway', 'hunyuan'] }), defaultCatalogue, all),
     ).toThrow(/runway the prompt has 1500 characters.*shorten the prompt or allow another provider/);
   });
 });
