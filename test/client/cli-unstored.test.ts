@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sceneWorkflowId } from '../../src/workflows/workflow-ids';
 import { startSceneHarness, type SceneHarness } from '../helpers/scene-harness';
 import { generateFlags, jsonOf, runCli, stackEnv } from './cli/run-cli';
 
@@ -41,7 +42,7 @@ describe('a clip generated but not stored', () => {
     expect(json.code).toBe(4);
     expect(jsonOf(json)).toMatchObject({ status: 'COMPLETED', result: { stored: false } });
 
-    const watched = await runCli(['status', `scene-video-${projectId}-solo`, '--watch', '--json'], env);
+    const watched = await runCli(['status', sceneWorkflowId('solo', projectId), '--watch', '--json'], env);
     expect(watched.code).toBe(4);
     expect(jsonOf(watched)).toMatchObject({ status: 'COMPLETED', progress: { phase: 'unstored' } });
   });

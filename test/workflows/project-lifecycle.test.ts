@@ -102,7 +102,7 @@ describe('project cancellation', () => {
       expect(committed).toBeGreaterThan(0); // the two Runway renders were cancelled mid-render
       expect(progress.totalCostUsd).toBeCloseTo(committed, 6);
       for (const c of children)
-        expect(progress.scenes.find((s) => s.workflowId.endsWith(`-${c.id}`))).toMatchObject({
+        expect(progress.scenes.find((s) => s.sceneId === c.id)).toMatchObject({
           phase: 'cancelled',
           costUsd: c.costUsd,
         });
