@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { formatZodError } from '../config/format-zod-error';
 import { inputTooLarge } from '../config/payload-limits';
+import { projectScenesTooLarge } from '../config/project-scene-size';
 import { failureTypes } from '../workflows/definitions';
 import { withoutEchoedFields } from '../workflows/project-echo';
 import { projectInputSchema, type ProjectInput } from '../workflows/project-input';
@@ -43,6 +44,9 @@ export function createPrepareRun(deps: ActivityDeps) {
       // As the client checks it: a project started by another client fails here, before any scene starts.
       const tooLarge = inputTooLarge('project', raw);
       if (tooLarge) throw ApplicationFailure.nonRetryable(tooLarge, failureTypes.invalidProjectInput);
+      // Each scene as its child will start: one over the scene limit would fail only once others were paid for.
+      const sceneTooLarge = projectScenesTooLarge(parsed.data);
+      if (sceneTooLarge) throw ApplicationFailure.nonRetryable(sceneTooLarge, failureTypes.invalidProjectInput);
       // The marker records what the start event does not already hold: the scenes' prompts stay out.
       return { project: withoutEchoedFields(parsed.data, raw), setup: setup() };
     },

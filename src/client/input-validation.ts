@@ -4,6 +4,7 @@ import { projectInputSchema, type ProjectInput, type ValidProjectInput } from '.
 import { sceneInputSchema, type SceneInput, type ValidSceneInput } from '../workflows/scene-input';
 import { defaultCatalogue, type Catalogue } from '../config/catalogue';
 import { inputTooLarge } from '../config/payload-limits';
+import { projectScenesTooLarge } from '../config/project-scene-size';
 
 /** Bad input caught before anything is started; the message names every offending field. */
 export class InvalidInputError extends Error {
@@ -47,6 +48,8 @@ export function validateSceneInput(input: SceneInput, catalogue: Catalogue = def
 export function validateProjectInput(input: ProjectInput, catalogue: Catalogue = defaultCatalogue): ValidProjectInput {
   const project = parse(projectInputSchema, input, 'project');
   checkSize('project', input);
+  const sceneTooLarge = projectScenesTooLarge(project);
+  if (sceneTooLarge) throw new InputTooLargeError(sceneTooLarge);
   project.scenes.forEach((scene, i) =>
     checkProviderKeys([scene.preferredProvider, ...(scene.allowedProviders ?? [])], catalogue, `project: scenes[${i}]`),
   );

@@ -131,8 +131,7 @@ export async function sendJson(call: HttpCall): Promise<HttpReply> {
         if (oversized) return;
         settle();
         const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-        const text = mask(body.toString('utf8'), call.secret);
-        resolve({ status, headers: res.headers, text, json: parseJson(text) });
+        resolve({ status, headers: res.headers, ...maskedBody(body.toString('utf8'), call.secret) });
       });
       // A reply cut off (reset, timeout, abort) closes without ending; the promise settles once, whichever comes first.
       res.once('close', () => {
@@ -196,6 +195,42 @@ function errorDetail(err: unknown, code: string | undefined): string {
 
 function mask(text: string, secret: string | undefined): string {
   return secret ? text.split(secret).join('[redacted]') : text;
+}
+
+/**
+ * The reply's text and parsed body with the secret masked in both. Masking the raw text is not enough: a reply can
+ * echo the key JSON-escaped (`\u0073k-…`, `\/`), which passes the mask and which parsing decodes back into the plain
+ * key. So the parsed body is masked string by string (keys too), and when a decoded string held the key, the text is
+ * the masked body re-serialized (its escaped form would still be the key to anyone who reads it).
+ */
+function maskedBody(raw: string, secret: string | undefined): Pick<HttpReply, 'text' | 'json'> {
+  const parsed = parseJson(raw);
+  if (!secret) return { text: raw, json: parsed };
+  const masked = maskStrings(parsed, secret);
+  if (masked.changed) return { text: JSON.stringify(masked.value), json: masked.value };
+  return { text: mask(raw, secret), json: parsed };
+}
+
+function maskStrings(value: unknown, secret: string): { value: unknown; changed: boolean } {
+  if (typeof value === 'string') {
+    const masked = mask(value, secret);
+    return { value: masked, changed: masked !== value };
+  }
+  if (Array.isArray(value)) {
+    const items = value.map((v) => maskStrings(v, secret));
+    return { value: items.map((i) => i.value), changed: items.some((i) => i.changed) };
+  }
+  if (typeof value === 'object' && value !== null) {
+    let changed = false;
+    const entries = Object.entries(value).map(([k, v]) => {
+      const key = mask(k, secret);
+      const item = maskStrings(v, secret);
+      changed ||= key !== k || item.changed;
+      return [key, item.value] as const;
+    });
+    return { value: Object.fromEntries(entries), changed };
+  }
+  return { value, changed: false };
 }
 
 function parseJson(text: string): unknown {

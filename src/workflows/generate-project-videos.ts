@@ -13,6 +13,8 @@ import {
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  TerminatedFailure,
+  TimeoutFailure,
   upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
@@ -37,7 +39,7 @@ import { withEchoedFields } from './project-echo';
 import type { ProjectInput, ValidProjectInput } from './project-input';
 import { planProviders, PlanError } from './provider-plan';
 import { sceneStartAttributes, searchAttributes } from './search-attributes';
-import { sceneIdentity, sceneIdentityMemoKey, type SceneIdentity } from './scene-identity';
+import { identityMismatchType, sceneIdentity, sceneIdentityMemoKey, type SceneIdentity } from './scene-identity';
 import { legacySceneWorkflowId, sceneWorkflowId } from './workflow-ids';
 
 const { prepareProject } = proxyLocalActivities<SceneActivities>({
@@ -248,9 +250,15 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
           });
         })
         .catch((err: unknown) => {
-          Object.assign(status, failedSceneFields(err, status.workflowId));
-          charged = reportedCharge(err);
-          if (failureTypeOf(err) === failureTypes.budgetExhausted) status.budget = 'stopped';
+          const record = (failure: unknown) => {
+            Object.assign(status, failedSceneFields(failure, status.workflowId));
+            // A scene refused for identity started nothing: it settles at $0, not at its whole allowance.
+            charged = failureTypeOf(failure) === identityMismatchType ? 0 : reportedCharge(failure);
+            if (failureTypeOf(failure) === failureTypes.budgetExhausted) status.budget = 'stopped';
+          };
+          // A child terminated or timed out reports nothing: learn what it committed, as for a cancelled scene.
+          if (cancelScenes && endedWithoutReport(err)) return endedSceneReport(err, status.workflowId).then(record);
+          record(err);
         })
         .finally(() => {
           running--;
@@ -373,6 +381,28 @@ function projectCancelled(scenes: ProjectSceneStatus[], progress: () => ProjectP
   const message = `project cancelled: ${counts.cancelled} scene(s) cancelled, ${counts.succeeded} succeeded, ${counts.failed} failed; $${totalCostUsd} committed`;
   log.info(message);
   return new CancelledFailure(message);
+}
+
+/** A child that was terminated or timed out: its failure carries no snapshot of what it committed. */
+function endedWithoutReport(err: unknown): boolean {
+  return (
+    err instanceof ChildWorkflowFailure &&
+    (err.cause instanceof TerminatedFailure || err.cause instanceof TimeoutFailure)
+  );
+}
+
+/**
+ * What a terminated or timed-out child committed: awaitSceneResult answers for the closed scene with a non-retryable
+ * failure carrying its snapshot (its query, else its CostUsd search attribute). The child's own failure when that
+ * cannot be learned (the ledger then keeps its whole allowance as spent).
+ */
+async function endedSceneReport(err: unknown, workflowId: string): Promise<unknown> {
+  try {
+    await CancellationScope.nonCancellable(() => awaitSceneResult(workflowId));
+  } catch (report) {
+    if (reportedCharge(report) !== undefined) return report;
+  }
+  return err;
 }
 
 function failedSceneFields(err: unknown, workflowId: string): Pick<ProjectSceneStatus, 'phase' | 'error' | 'costUsd'> {

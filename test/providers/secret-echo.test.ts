@@ -1,0 +1,99 @@
+/**
+ * Regression (attack on issue #12: secrets in error messages). A provider reply that echoes the API key JSON-escaped
+ * (`\u0073k…`, or `\/` as PHP's json_encode writes slashes) used to pass sendJson's mask on the raw text; JSON.parse
+ * then decoded it back into the plain key, which reached the ProviderError message (and from there the activity
+ * failure, history and logs). The parsed body is now masked string by string, and so is the text errors quote.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPiapiClient, createRunwayClient } from '../../src/providers';
+import { sendJson } from '../../src/providers/http';
+
+const apiKey = 'sk-live-0123456789abcdef';
+const slashKey = 'key/with/slashes-0123456789';
+
+const escapeAll = (s: string) => [...s].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+const keyOf = (req: IncomingMessage) =>
+  String(req.headers['x-api-key'] ?? req.headers.authorization ?? '').replace(/^Bearer /, '');
+
+/** What the server answers, by path: each a 401 that echoes the key it was given in some encoding. */
+const replies: Record<string, (key: string) => string> = {
+  // Every character \u-escaped, in the field the clients quote.
+  '/message': (key) =>
+    `{"code":401,"message":"invalid api key ${escapeAll(key)}","error":"invalid api key ${escapeAll(key)}"}`,
+  // Slashes as \/ (PHP's json_encode), in a field no client quotes: the error falls back to an excerpt of the text.
+  '/unquoted': (key) => `{"code":401,"detail":{"given":"${key.replace(/\//g, '\\/')}"}}`,
+  // The key as an object key.
+  '/as-key': (key) => `{"${escapeAll(key)}":"rejected"}`,
+};
+
+let server: Server;
+let baseUrl: string;
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const path = Object.keys(replies).find((p) => req.url?.startsWith(p)) ?? '/message';
+    res.writeHead(401, { 'content-type': 'application/json' });
+    res.end(replies[path]!(keyOf(req)));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise((r) => server.close(r));
+});
+
+const everything = (err: unknown) => `${String(err)} ${JSON.stringify(err)} ${(err as Error).stack ?? ''}`;
+
+it('an error never carries the API key, however the reply encodes it', async () => {
+  const client = createPiapiClient({ baseUrl, apiKey, timeoutMs: 5_000 });
+  const err = await client.getTask('task-1').catch((e: unknown) => e);
+  console.log(String(err));
+  expect(err).toBeInstanceOf(Error);
+  expect(everything(err)).not.toContain(apiKey);
+  expect((err as Error).message).toContain('[redacted]');
+});
+
+describe.each([
+  ['PiAPI', (base: string, key: string) => createPiapiClient({ baseUrl: base, apiKey: key, timeoutMs: 5_000 })],
+  ['Runway', (base: string, key: string) => createRunwayClient({ baseUrl: base, apiKey: key, timeoutMs: 5_000 })],
+])('%s client', (_name, make) => {
+  it.each(Object.keys(replies))('reply %s: the key is in no error', async (path) => {
+    for (const key of [apiKey, slashKey]) {
+      const err = await make(`${baseUrl}${path}`, key)
+        .getTask('task-1')
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect(everything(err)).not.toContain(key);
+    }
+  });
+});
+
+it('sendJson masks the decoded body and the text alike, and leaves a reply without the key as it was', async () => {
+  const call = (path: string, secret: string) =>
+    sendJson({
+      method: 'GET',
+      url: `${baseUrl}${path}`,
+      headers: { 'x-api-key': secret },
+      secret,
+      label: 'Test GET',
+      timeoutMs: 5_000,
+    });
+  for (const path of Object.keys(replies)) {
+    const reply = await call(path, slashKey);
+    expect(JSON.stringify(reply.json)).not.toContain(slashKey);
+    expect(reply.text).not.toContain(slashKey);
+    expect(JSON.stringify(JSON.parse(reply.text))).toBe(JSON.stringify(reply.json));
+    expect(reply.text).toContain('[redacted]');
+  }
+  // Another key than the one echoed: nothing to mask, the body arrives byte for byte.
+  const other = await sendJson({
+    method: 'GET',
+    url: `${baseUrl}/unquoted`,
+    headers: { 'x-api-key': slashKey },
+    secret: 'not-the-echoed-key',
+    label: 'Test GET',
+    timeoutMs: 5_000,
+  });
+  expect(other.text).toBe(replies['/unquoted']!(slashKey));
+});
