@@ -84,6 +84,11 @@ export class ProjectBudget {
     return roundUsd([...this.grants.values()].reduce((a, b) => a + b, 0));
   }
 
+  /** What running scenes hold and may give back when they end (a prior scene's hold is money already spent). */
+  private get freeableUsd(): number {
+    return roundUsd([...this.grants].reduce((a, [id, usd]) => a + (this.priors.has(id) ? 0 : usd), 0));
+  }
+
   get leftUsd(): number {
     return roundUsd(this.budgetUsd - this.settledUsd - this.reservedUsd);
   }
@@ -102,7 +107,7 @@ export class ProjectBudget {
     const limit = Math.min(this.leftUsd, need.capUsd ?? Infinity);
     const fit = need.options.find((o) => o.worstCaseUsd <= limit);
     if (fit) return { kind: 'start', grantUsd: fit.worstCaseUsd, provider: fit.provider };
-    const reserved = this.reservedUsd;
+    const reserved = this.freeableUsd;
     if (reserved > 0 && roundUsd(this.leftUsd + reserved) >= cheapest.worstCaseUsd)
       return {
         kind: 'wait',
@@ -130,7 +135,7 @@ export class ProjectBudget {
     if (capUsd !== undefined && capUsd < exposure)
       return { kind: 'skip', reason: `budget: ${what}, above the scene's maxCostUsd $${capUsd}${alone}` };
     if (exposure <= this.leftUsd) return { kind: 'start', grantUsd: exposure, provider: run.workflowId };
-    const reserved = this.reservedUsd;
+    const reserved = this.freeableUsd;
     if (reserved > 0 && roundUsd(this.leftUsd + reserved) >= exposure)
       return {
         kind: 'wait',
