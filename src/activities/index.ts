@@ -2,6 +2,7 @@ import { awaitSceneResult } from './await-scene-result';
 import { createCancelTask } from './cancel-task';
 import { createCreateTask } from './create-task';
 import type { ActivityDeps } from './dependencies';
+import { createFindSceneRuns } from './find-scene-runs';
 import { createPollStatus } from './poll-status';
 import { createPrepareRun } from './prepare-run';
 import { createUploadToS3 } from './upload-to-s3';
@@ -17,6 +18,7 @@ export function createActivities(deps: ActivityDeps) {
     cancelTask: createCancelTask(deps),
     uploadToS3: createUploadToS3(deps),
     awaitSceneResult,
+    findSceneRuns: createFindSceneRuns(deps),
   };
 }
 

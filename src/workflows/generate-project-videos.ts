@@ -22,9 +22,10 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { SceneActivities } from '../activities';
 import type { ProviderSetup } from '../activities/contracts';
+import type { FoundSceneRun } from '../activities/find-scene-runs';
 import { clipSceneError } from '../config/payload-limits';
 import { estimateCostUsd, roundUsd, worstCaseCostUsd } from '../config/pricing';
-import { ProjectBudget, type SceneNeed } from './budget';
+import { ProjectBudget, type AttachedRun, type SceneNeed } from './budget';
 import { failureTypes, resultPhase, type SceneProgress, type SceneVideoResult } from './definitions';
 import { generateSceneVideo } from './generate-scene-video';
 import {
@@ -56,6 +57,13 @@ const { awaitSceneResult } = proxyActivities<SceneActivities>({
     maximumAttempts: 10,
     nonRetryableErrorTypes: Object.values(sceneEndedTypes),
   },
+});
+
+// One look per project run at every scene's ids (describe and, for a run found, its history and progress query).
+const { findSceneRuns } = proxyActivities<SceneActivities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
 });
 
 /**
@@ -143,6 +151,15 @@ async function allowanceFor(
   }
 }
 
+function sceneIdentityOf(project: ValidProjectInput, scene: ValidScene): SceneIdentity {
+  return sceneIdentity({ ...scene, projectId: project.projectId });
+}
+
+/** A scene that already runs: the ledger must hold what that run may still bill, not this project's plan for it. */
+function attachNeed(scene: ValidScene, run: AttachedRun & { sceneId: string }): SceneNeed {
+  return { sceneId: scene.sceneId, capUsd: scene.maxCostUsd, options: [], attached: run };
+}
+
 /** Runs the scenes of one video as child scene workflows, at most N at once, within an optional budget. */
 export async function generateProjectVideos(rawInput: ProjectInput): Promise<ProjectResult> {
   // Answers before the input is validated: a client may ask for progress the moment it has started the project.
@@ -198,22 +215,40 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
 
   rejectUnplannableScenes(project, setup);
   if (project.budgetUsd !== undefined && budgetIsCap) ledger = new ProjectBudget(project.budgetUsd);
+  // Scenes already going or done (under their id or their old-format one, started on their own or by an earlier run)
+  // are attached to, not paid for again; what they spent or may still spend counts. Runs of the same release as the
+  // cancel patch and the new ids only: older runs replay without the lookup.
+  const found = new Map<string, FoundSceneRun>();
+  if (unambiguousIds && cancelScenes) {
+    const ids = project.scenes.map((s) => ({ sceneId: s.sceneId, inputHash: sceneIdentityOf(project, s).inputHash }));
+    const lookup = { projectId: project.projectId, scenes: ids };
+    for (const run of await findSceneRuns(lookup)) found.set(run.sceneId, run);
+  }
+  for (const run of found.values()) if (run.kind === 'succeeded') ledger?.holdPrior(run.sceneId, run.spentUsd);
   let running = 0;
   let reserved = 0;
   const children: Promise<void>[] = [];
   for (const [i, scene] of project.scenes.entries()) {
     if (!(await waitUnlessCancelled(() => running < project.maxConcurrentScenes))) break;
     const status = scenes[i]!;
+    const existing = found.get(scene.sceneId);
+    if (existing?.kind === 'refused') {
+      Object.assign(status, { workflowId: existing.workflowId, phase: 'failed', error: existing.message });
+      continue;
+    }
+    if (existing) status.workflowId = existing.workflowId;
     let cheapest: number | undefined;
     let maxCostUsd: number | undefined;
-    if (ledger) {
-      const allowance = await allowanceFor(ledger, sceneNeed(project, scene, setup), status);
+    // A scene that had already succeeded is held at its cost from the start (holdPrior above).
+    if (ledger && existing?.kind !== 'succeeded') {
+      const need = existing ? attachNeed(scene, existing) : sceneNeed(project, scene, setup);
+      const allowance = await allowanceFor(ledger, need, status);
       if (allowance === 'cancelled') break;
       if (allowance === 'skipped') continue;
       maxCostUsd = allowance;
       ledger.reserve(scene.sceneId, maxCostUsd);
       status.allowanceUsd = maxCostUsd;
-    } else {
+    } else if (!ledger) {
       cheapest = cheapestEstimate(scene, setup);
       const left =
         project.budgetUsd === undefined ? undefined : roundUsd(project.budgetUsd - progress().totalCostUsd - reserved);
@@ -230,13 +265,11 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
     reserved += cheapest ?? 0;
     status.phase = 'running';
     let charged: number | undefined;
+    const identity = unambiguousIds ? sceneIdentityOf(project, scene) : undefined;
     children.push(
-      runScene(
-        project,
-        scene,
-        status.workflowId,
-        maxCostUsd,
-        unambiguousIds ? sceneIdentity({ ...scene, projectId: project.projectId }) : undefined,
+      (existing
+        ? attachScene(existing.workflowId, identity)
+        : runScene(project, scene, status.workflowId, maxCostUsd, identity)
       )
         .then((result) => {
           charged = result.totalCostUsd;

@@ -1,9 +1,9 @@
 /**
- * Attack on issue #12 defect 2 (unambiguous ids, legacy runs). README: "A start of a scene first looks for its run under
- * the new id, then under the old one: a running or succeeded run of the same scene there is attached to, never paid for
- * again". That holds for `startSceneVideo` only. A project started after the upgrade starts its child under the new id
- * without looking under the old one, so a scene of that project already running (or succeeded) under its old-format id
- * (started by the pipeline before the deploy) is generated and paid for a second time.
+ * README: "A start of a scene first looks for its run under the new id, then under the old one: a running or succeeded
+ * run of the same scene there is attached to, never paid for again". A project does the same (one findSceneRuns lookup
+ * per run): a scene already running under its old-format id (started by the pipeline before the deploy) is attached
+ * to, not generated and paid for a second time. (Found by an attack: the project used to start its child under the new
+ * id only, creating a second provider task.)
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
@@ -23,7 +23,7 @@ afterAll(async () => {
 
 it('a project does not pay again for a scene running under its old-format id', async () => {
   h.sandbox.reset();
-  const projectId = `atk-${randomUUID().slice(0, 8)}`;
+  const projectId = `legacy-${randomUUID().slice(0, 8)}`;
   const scene = {
     sceneId: 's0',
     sceneType: 'broll',
@@ -56,4 +56,6 @@ it('a project does not pay again for a scene running under its old-format id', a
   const tasks = h.sandbox.stats().tasks.length;
   console.log(`project scene ran as ${result.scenes[0]!.workflowId}; provider tasks created: ${tasks}`);
   expect(tasks).toBe(1);
+  expect(result.scenes[0]).toMatchObject({ workflowId: legacyId, phase: 'succeeded' });
+  expect(result.totalCostUsd).toBeGreaterThan(0);
 }, 90_000);
