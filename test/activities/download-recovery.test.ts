@@ -1,15 +1,14 @@
-import { ApplicationFailure } from '@temporalio/common';
-import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActivityDeps } from '../../src/activities';
-import type { UploadToS3Input, UploadToS3Output } from '../../src/activities/contracts';
-import { createUploadToS3, s3KeyFor } from '../../src/activities/upload-to-s3';
+import type { UploadToS3Input } from '../../src/activities/contracts';
+import { s3KeyFor } from '../../src/activities/upload-to-s3';
 import { defaultCatalogue } from '../../src/config/catalogue';
 import { createPiapiClient } from '../../src/providers/piapi';
 import { createRunwayClient } from '../../src/providers/runway';
 import { startSandbox, type Sandbox, type ScenarioInput } from '../../src/sandbox';
 import { failureTypes } from '../../src/workflows/definitions';
 import { gen45Body, klingBody, piapi, runway } from '../sandbox/http';
+import { failureOf, runUploadToS3 } from './run-upload';
 import { sha256, useTestBucket } from './test-bucket';
 
 type Fault = NonNullable<NonNullable<ScenarioInput['default']>['faults']>[number];
@@ -67,20 +66,6 @@ async function finishedTask(provider: 'kling' | 'runway', faults: Fault[] = [], 
   return { input, key: s3KeyFor(prefix, input) };
 }
 
-function run(d: ActivityDeps, input: UploadToS3Input): Promise<UploadToS3Output> {
-  const uploadToS3 = createUploadToS3(d);
-  return new MockActivityEnvironment().run<[UploadToS3Input], UploadToS3Output, typeof uploadToS3>(uploadToS3, input);
-}
-
-async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApplicationFailure);
-  return err as ApplicationFailure;
-}
-
 const taskGets = (route: 'piapi' | 'runway') =>
   Object.values(
     sandbox.stats().requests[route === 'piapi' ? 'GET /api/v1/task/:id' : 'GET /v1/tasks/:id'] ?? {},
@@ -92,7 +77,7 @@ describe('a download that trickles', () => {
     const { input, key } = await finishedTask('kling', [{ kind: 'download_slow', bytesPerSec: 1, times: 1 }]);
     const policy = { minBytesPerSec: 4 * 1024, throughputWindowMs: windowMs };
     const started = Date.now();
-    const failure = await failureOf(run(deps(policy), input));
+    const failure = await failureOf(runUploadToS3(deps(policy), input));
     const tookMs = Date.now() - started;
     expect(failure.type).toBe(failureTypes.downloadFailed);
     expect(failure.nonRetryable).toBe(false);
@@ -106,7 +91,7 @@ describe('a download that trickles', () => {
     expect(await testBucket.unfinishedUploads(key)).toBe(0);
 
     // What Temporal's retry does next: the same activity again, and the CDN is back to normal.
-    const out = await run(deps(policy), input);
+    const out = await runUploadToS3(deps(policy), input);
     const clip = Buffer.from(await (await fetch(input.videoUrl)).arrayBuffer());
     expect(out.bytes).toBe(clip.length);
     expect(sha256((await testBucket.stored(key))!)).toBe(sha256(clip));
@@ -119,7 +104,7 @@ describe('a download that trickles', () => {
       [{ kind: 'download_slow', bytesPerSec: 256 * 1024 }],
       videoBytes,
     );
-    const out = await run(deps({ minBytesPerSec: 64 * 1024, throughputWindowMs: 1_000 }), input);
+    const out = await runUploadToS3(deps({ minBytesPerSec: 64 * 1024, throughputWindowMs: 1_000 }), input);
     expect(out.bytes).toBe(videoBytes);
     expect((await testBucket.stored(key))?.length).toBe(out.bytes);
   }, 30_000);
@@ -136,7 +121,7 @@ describe('an output URL that no longer serves the clip', () => {
       const { input, key } = await finishedTask(provider, [...faults]);
       const route = provider === 'kling' ? 'piapi' : 'runway';
       const before = { gets: taskGets(route), tasks: sandbox.stats().tasks.length };
-      const out = await run(deps(), { ...input, videoUrl: spoil(input.videoUrl) });
+      const out = await runUploadToS3(deps(), { ...input, videoUrl: spoil(input.videoUrl) });
       expect(out.s3Key).toBe(key);
       expect((await testBucket.stored(key))?.length).toBe(out.bytes);
       expect(taskGets(route) - before.gets).toBe(1);
@@ -146,7 +131,7 @@ describe('an output URL that no longer serves the clip', () => {
 
   it('a fresh URL that still answers 404 fails for good, saying what was tried', async () => {
     const { input, key } = await finishedTask('kling', [{ kind: 'download_404' }]);
-    const failure = await failureOf(run(deps(), input));
+    const failure = await failureOf(runUploadToS3(deps(), input));
     expect(failure.type).toBe(failureTypes.downloadFailed);
     expect(failure.nonRetryable).toBe(true);
     expect(failure.message).toBe(
@@ -159,7 +144,7 @@ describe('an output URL that no longer serves the clip', () => {
   it('a task the provider no longer knows fails for good with the provider answer', async () => {
     const { input } = await finishedTask('runway', [{ kind: 'download_404' }]);
     await runway(sandbox).delete(input.taskId);
-    const failure = await failureOf(run(deps(), input));
+    const failure = await failureOf(runUploadToS3(deps(), input));
     expect(failure.nonRetryable).toBe(true);
     expect(failure.message).toMatch(
       new RegExp(
@@ -170,7 +155,7 @@ describe('an output URL that no longer serves the clip', () => {
 
   it('without a client to ask, the failure says so', async () => {
     const { input } = await finishedTask('kling', [{ kind: 'download_404' }]);
-    const failure = await failureOf(run(deps({}, false), input));
+    const failure = await failureOf(runUploadToS3(deps({}, false), input));
     expect(failure.nonRetryable).toBe(true);
     expect(failure.message).toBe(
       `kling task ${input.taskId}: the video URL answered HTTP 404, and this worker has no kling client to ask for a fresh URL`,

@@ -1,18 +1,18 @@
 import { CreateMultipartUploadCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ActivityDeps } from '../../src/activities';
-import type { UploadToS3Input, UploadToS3Output } from '../../src/activities/contracts';
-import { createUploadToS3, s3KeyFor, uploadPartSize } from '../../src/activities/upload-to-s3';
+import type { UploadToS3Input } from '../../src/activities/contracts';
+import { s3KeyFor, uploadPartSize } from '../../src/activities/upload-to-s3';
 import { defaultCatalogue } from '../../src/config/catalogue';
 import { startSandbox, type Sandbox, type ScenarioInput } from '../../src/sandbox';
 import { failureTypes } from '../../src/workflows/definitions';
 import { MiB, sha256, useTestBucket } from './test-bucket';
 import { waitFor } from '../helpers/wait-for';
 import { klingBody, piapi } from '../sandbox/http';
+import { failureOf, runUploadToS3 } from './run-upload';
 
 const prefix = 'test-upload';
 const testBucket = useTestBucket();
@@ -61,29 +61,15 @@ async function sandboxVideo(opts: { videoBytes?: number; faults?: Faults } = {})
   return { input, key: s3KeyFor(prefix, input) };
 }
 
-function run(d: ActivityDeps, input: UploadToS3Input, env = new MockActivityEnvironment()): Promise<UploadToS3Output> {
-  const uploadToS3 = createUploadToS3(d);
-  return env.run<[UploadToS3Input], UploadToS3Output, typeof uploadToS3>(uploadToS3, input);
-}
-
 async function served(url: string): Promise<Buffer> {
   return Buffer.from(await (await fetch(url)).arrayBuffer());
-}
-
-async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApplicationFailure);
-  return err as ApplicationFailure;
 }
 
 describe('uploadToS3 on the real S3 server', () => {
   it('streams a 20 MiB video in several parts, byte for byte, with its metadata', async () => {
     expect(20 * MiB).toBeGreaterThan(2 * uploadPartSize);
     const { input, key } = await sandboxVideo({ videoBytes: 20 * MiB });
-    const out = await run(deps(), input);
+    const out = await runUploadToS3(deps(), input);
     expect(out).toEqual({ s3Key: key, s3Url: `s3://${testBucket.name}/${key}`, bytes: 20 * MiB });
     const head = await testBucket.s3.send(new HeadObjectCommand({ Bucket: testBucket.name, Key: key }));
     expect(head.ContentLength).toBe(20 * MiB);
@@ -100,7 +86,7 @@ describe('uploadToS3 on the real S3 server', () => {
     const clip = await served(input.videoUrl);
     expect(clip.length).toBeGreaterThan(0);
     expect(clip.length).toBeLessThan(uploadPartSize);
-    const out = await run(deps(), input);
+    const out = await runUploadToS3(deps(), input);
     expect(out.bytes).toBe(clip.length);
     expect(sha256((await stored(key))!)).toBe(sha256(clip));
   });
@@ -110,7 +96,7 @@ describe('uploadToS3 on the real S3 server', () => {
       videoBytes: 20 * MiB,
       faults: [{ kind: 'download_truncated', fraction: 0.8 }],
     });
-    const failure = await failureOf(run(deps(), input));
+    const failure = await failureOf(runUploadToS3(deps(), input));
     expect(failure.type).toBe(failureTypes.downloadFailed);
     expect(failure.nonRetryable).toBe(false);
     expect(await stored(key)).toBeUndefined();
@@ -126,7 +112,7 @@ describe('uploadToS3 on the real S3 server', () => {
       await testBucket.s3.send(
         new PutObjectCommand({ Bucket: testBucket.name, Key: key, Body: 'the clip stored first' }),
       );
-      const failure = await failureOf(run(deps(), input));
+      const failure = await failureOf(runUploadToS3(deps(), input));
       expect(failure.message).toMatch(/received \d+ of \d+ bytes|closed early/);
       expect((await stored(key))?.toString()).toBe('the clip stored first');
       expect(await unfinishedUploads(key)).toBe(0);
@@ -139,7 +125,7 @@ describe('uploadToS3 on the real S3 server', () => {
       faults: [{ kind: 'download_slow', bytesPerSec: 4 * MiB }],
     });
     const env = new MockActivityEnvironment();
-    const running = run(deps(), input, env);
+    const running = runUploadToS3(deps(), input, env);
     // Once the first part is up, the multipart upload exists.
     await waitFor(async () => ((await unfinishedUploads(key)) > 0 ? true : undefined), 20_000, 50);
     env.cancel();
@@ -152,14 +138,14 @@ describe('uploadToS3 on the real S3 server', () => {
     const { input, key } = await sandboxVideo();
     await testBucket.s3.send(new CreateMultipartUploadCommand({ Bucket: testBucket.name, Key: key }));
     expect(await unfinishedUploads(key)).toBe(1);
-    await run(deps(), input, new MockActivityEnvironment({ attempt: 2 }));
+    await runUploadToS3(deps(), input, new MockActivityEnvironment({ attempt: 2 }));
     expect(await unfinishedUploads(key)).toBe(0);
     expect(await stored(key)).toBeDefined();
   });
 
   it('a missing bucket is a permanent storage failure', async () => {
     const { input } = await sandboxVideo();
-    const failure = await failureOf(run(deps({ bucket: 'no-such-bucket-upload-test' }), input));
+    const failure = await failureOf(runUploadToS3(deps({ bucket: 'no-such-bucket-upload-test' }), input));
     expect(failure.type).toBe(failureTypes.storageUnavailable);
     expect(failure.nonRetryable).toBe(true);
   });
@@ -200,7 +186,7 @@ describe('uploadToS3 size limit, on a download without Content-Length', () => {
     };
     const key = s3KeyFor(prefix, input);
     const limited = deps({ download: { sandboxOrigin: origin, maxBytes: 14 * MiB } });
-    const failure = await failureOf(run(limited, input));
+    const failure = await failureOf(runUploadToS3(limited, input));
     expect(failure.type).toBe(failureTypes.downloadFailed);
     expect(failure.nonRetryable).toBe(true);
     expect(failure.message).toMatch(/exceeds the 14680064-byte limit/);

@@ -1,14 +1,8 @@
-import { mkdirSync, rmSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'vitest';
-import { resolveTool } from '../../src/stack/provision';
-import { startS3Server, type S3Server } from '../../src/stack/s3-server';
 import { expectClean } from './expect-clean';
 import { globalChaosStack } from './global-stack';
 import { passed, printFigures } from './lib/report';
-import { restartS3Server } from './lib/s3-restart';
+import { withPrivateS3 } from './lib/private-s3';
 import { storageOutage } from './scenarios/storage-outage';
 import { targetedKills } from './scenarios/targeted-kills';
 import { workerKills } from './scenarios/worker-kills';
@@ -37,23 +31,7 @@ describe.concurrent('crashes and outages', () => {
 
   it('a short S3 outage mid-upload: uploads retry and succeed, and nothing half-written remains', async () => {
     // Its own S3 server: the global one is shared by every test file and must stay up.
-    const dir = await mkdtemp(join(tmpdir(), 'chaos-s3-'));
-    const logDir = join(dir, 'logs');
-    mkdirSync(logDir);
-    let server: S3Server = await startS3Server({
-      binary: await resolveTool('versitygw', () => undefined),
-      dataDir: join(dir, 's3'),
-      bucket: 'chaos-outage',
-      logDir,
-    });
-    try {
-      const storage = {
-        endpoint: () => server,
-        stop: () => server.stop(),
-        start: async () => {
-          server = await restartS3Server(server, logDir);
-        },
-      };
+    await withPrivateS3('chaos-outage', async (storage) => {
       expectClean(
         await storageOutage(globalChaosStack(), storage, {
           scenes: 2,
@@ -62,9 +40,6 @@ describe.concurrent('crashes and outages', () => {
           bytesPerSec: 3 * 1024 * 1024,
         }),
       );
-    } finally {
-      await server.stop();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   }, 240_000);
 });

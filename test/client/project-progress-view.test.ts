@@ -24,6 +24,19 @@ const live = (sceneId: string, phase: SceneProgress['phase'], totalCostUsd: numb
   costByProvider: {},
 });
 
+/** Project progress 'p' as the project workflow records it: `counts` names the phases with scenes, the others are 0. */
+const projectOf = (
+  scenes: ProjectSceneStatus[],
+  totalCostUsd: number,
+  counts: Partial<ProjectProgress['counts']>,
+): ProjectProgress => ({
+  projectId: 'p',
+  maxConcurrentScenes: 2,
+  scenes,
+  totalCostUsd,
+  counts: { pending: 0, running: 0, succeeded: 0, unstored: 0, failed: 0, cancelled: 0, skipped: 0, ...counts },
+});
+
 /** A client whose queries answer the given project progress and scene progress, as the server would. */
 function fakeClient(project: ProjectProgress, scenes: Record<string, SceneProgress>): Client {
   const getHandle = (workflowId: string) => ({
@@ -37,13 +50,7 @@ describe('project progress view (10d)', () => {
   it('a scene that has ended before the project recorded it: the counts agree with the rows', async () => {
     // The moment between a child's end and the project's next workflow task: the project still says running.
     const scenes = [scene('a', 'succeeded', 0.1), scene('b', 'running'), scene('c', 'running'), scene('d', 'pending')];
-    const project: ProjectProgress = {
-      projectId: 'p',
-      maxConcurrentScenes: 2,
-      scenes,
-      totalCostUsd: 0.1,
-      counts: { pending: 1, running: 2, succeeded: 1, unstored: 0, failed: 0, cancelled: 0, skipped: 0 },
-    };
+    const project = projectOf(scenes, 0.1, { pending: 1, running: 2, succeeded: 1 });
     const client = fakeClient(project, {
       'scene-video-p-b': live('b', 'failed', 0.15),
       'scene-video-p-c': live('c', 'generating', 0.25),
@@ -59,13 +66,7 @@ describe('project progress view (10d)', () => {
 
   it('leaves a consistent view alone', async () => {
     const scenes = [scene('a', 'succeeded', 0.1), scene('b', 'running')];
-    const project: ProjectProgress = {
-      projectId: 'p',
-      maxConcurrentScenes: 2,
-      scenes,
-      totalCostUsd: 0.1,
-      counts: { pending: 0, running: 1, succeeded: 1, unstored: 0, failed: 0, cancelled: 0, skipped: 0 },
-    };
+    const project = projectOf(scenes, 0.1, { running: 1, succeeded: 1 });
     const view = await getProjectProgress(
       fakeClient(project, { 'scene-video-p-b': live('b', 'uploading', 0.2) }),
       'project-video-p',

@@ -82,6 +82,15 @@ describe('provider replies that are too big to read', () => {
       (e: unknown) => e as ProviderError,
     );
 
+  /** Both adapters, with a 1 MiB reply cap, talking to the hostile server set to answer an endless or a 60 MB body. */
+  const adaptersFacing = (kind: 'endless' | 'sized') => {
+    hostile.set(kind === 'endless' ? { body: 'endless' } : { body: 'sized', bytes: 60_000_000, announce: false });
+    return {
+      piapi: createPiapiClient({ baseUrl: hostile.baseUrl, apiKey: 'k', maxReplyBytes: MiB }),
+      runway: createRunwayClient({ baseUrl: hostile.baseUrl, apiKey: 'k', maxReplyBytes: MiB }),
+    };
+  };
+
   it.each([
     ['endless', { body: 'endless' }],
     ['60 MB, chunked', { body: 'sized', bytes: 60_000_000, announce: false }],
@@ -137,9 +146,7 @@ describe('provider replies that are too big to read', () => {
   it.each(['endless', 'sized'] as const)(
     'at create (%s body) both adapters fail with a sent-request protocol error: an ambiguous create',
     async (kind) => {
-      hostile.set(kind === 'endless' ? { body: 'endless' } : { body: 'sized', bytes: 60_000_000, announce: false });
-      const piapi = createPiapiClient({ baseUrl: hostile.baseUrl, apiKey: 'k', maxReplyBytes: MiB });
-      const runway = createRunwayClient({ baseUrl: hostile.baseUrl, apiKey: 'k', maxReplyBytes: MiB });
+      const { piapi, runway } = adaptersFacing(kind);
       const errors = [
         await failureOf(piapi.createTask(request, { timeoutMs: 20_000 })),
         await failureOf(
@@ -162,9 +169,7 @@ describe('provider replies that are too big to read', () => {
   it.each(['endless', 'sized'] as const)(
     'at status (%s body) both adapters fail with a protocol error a poll can retry',
     async (kind) => {
-      hostile.set(kind === 'endless' ? { body: 'endless' } : { body: 'sized', bytes: 60_000_000, announce: false });
-      const piapi = createPiapiClient({ baseUrl: hostile.baseUrl, apiKey: 'k', maxReplyBytes: MiB });
-      const runway = createRunwayClient({ baseUrl: hostile.baseUrl, apiKey: 'k', maxReplyBytes: MiB });
+      const { piapi, runway } = adaptersFacing(kind);
       for (const err of [
         await failureOf(piapi.getTask('t1', { timeoutMs: 20_000 })),
         await failureOf(runway.getTask('t1', { timeoutMs: 20_000 })),

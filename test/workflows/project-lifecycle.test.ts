@@ -147,27 +147,34 @@ describe('a scene with the same id as a project scene', () => {
     aspectRatio: '16:9' as const,
     allowedProviders: ['kling'],
   });
-
-  it('failing while the project waits on it: the project records it failed with its cost, and finishes', async () => {
+  /** A fresh sandbox where Kling fails every task at the end of a `renderMs` render. */
+  const klingFailsAfter = (renderMs: number) => {
     h.sandbox.reset();
     h.sandbox.setScenario({
       default: { queueMs: 100, renderMs: 500 },
       models: {
         [sandboxKey('kling')]: {
           queueMs: 100,
-          renderMs: 3_000,
+          renderMs,
           faults: [{ kind: 'task_failed', message: 'render crashed' }],
         },
       },
     });
-    const projectId = `pstale-${uid()}`;
-    const scene = failing('stale');
-    // An earlier run (or a pipeline) started this scene; it is still running when the project starts.
-    const sceneHandle = await h.client.workflow.start(generateSceneVideo, {
+  };
+  /** The scene as an earlier run (or a pipeline) started it, under the id the project gives it. */
+  const startEarlierScene = (scene: ReturnType<typeof failing>, projectId: string) =>
+    h.client.workflow.start(generateSceneVideo, {
       taskQueue: h.taskQueue,
       workflowId: sceneWorkflowId(scene.sceneId, projectId),
       args: [{ ...scene, projectId, polling }],
     });
+
+  it('failing while the project waits on it: the project records it failed with its cost, and finishes', async () => {
+    klingFailsAfter(3_000);
+    const projectId = `pstale-${uid()}`;
+    const scene = failing('stale');
+    // An earlier run (or a pipeline) started this scene; it is still running when the project starts.
+    const sceneHandle = await startEarlierScene(scene, projectId);
     const t0 = Date.now();
     const { workflowId } = await startProjectVideos(
       h.client,
@@ -193,24 +200,10 @@ describe('a scene with the same id as a project scene', () => {
   }, 90_000);
 
   it('already failed before the project started: the project starts it afresh and finishes', async () => {
-    h.sandbox.reset();
-    h.sandbox.setScenario({
-      default: { queueMs: 100, renderMs: 500 },
-      models: {
-        [sandboxKey('kling')]: {
-          queueMs: 100,
-          renderMs: 300,
-          faults: [{ kind: 'task_failed', message: 'render crashed' }],
-        },
-      },
-    });
+    klingFailsAfter(300);
     const projectId = `pfailed-${uid()}`;
     const scene = failing('old');
-    const sceneHandle = await h.client.workflow.start(generateSceneVideo, {
-      taskQueue: h.taskQueue,
-      workflowId: sceneWorkflowId(scene.sceneId, projectId),
-      args: [{ ...scene, projectId, polling }],
-    });
+    const sceneHandle = await startEarlierScene(scene, projectId);
     await expect(sceneHandle.result()).rejects.toThrow();
     const firstRun = (await sceneHandle.describe()).runId;
     h.sandbox.setScenario({ default: { queueMs: 100, renderMs: 300 } });

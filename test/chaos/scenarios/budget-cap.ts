@@ -65,6 +65,16 @@ const polling = { intervalMs: 200, providerDeadlineMs: 60_000 };
 export async function runBudgetCase(stack: ChaosStack, client: Client, c: BudgetCase): Promise<BudgetCaseResult> {
   const lane = await startLane(stack, { scenario: scenario(c.billing) });
   const tag = runTag('bc');
+  /** The case's result once its run has ended: what the sandbox billed, against what the workflow reports. */
+  const ended = async (
+    reportedUsd: number,
+    run: Omit<BudgetCaseResult, 'case' | 'billedUsd' | 'reportedUsd'>,
+  ): Promise<BudgetCaseResult> => ({
+    case: c,
+    billedUsd: await sandboxBilledUsd(lane.sandbox),
+    reportedUsd,
+    ...run,
+  });
   try {
     if (c.project) {
       const project = {
@@ -76,34 +86,18 @@ export async function runBudgetCase(stack: ChaosStack, client: Client, c: Budget
       };
       const { workflowId } = await startProjectVideos(client, project, { taskQueue: lane.taskQueue });
       const result = await waitForProjectVideos(client, workflowId);
-      return {
-        case: c,
-        billedUsd: await sandboxBilledUsd(lane.sandbox),
-        reportedUsd: result.totalCostUsd,
-        project: result,
-      };
+      return await ended(result.totalCostUsd, { project: result });
     }
     const scene = { ...hookScene(`${tag}-solo`, c.prompt), projectId: tag, maxCostUsd: c.budgetUsd, polling };
     const { workflowId } = await startSceneVideo(client, scene, { taskQueue: lane.taskQueue });
     try {
       const result = await waitForSceneVideo(client, workflowId);
-      return {
-        case: c,
-        billedUsd: await sandboxBilledUsd(lane.sandbox),
-        reportedUsd: result.totalCostUsd,
-        scene: result,
-      };
+      return await ended(result.totalCostUsd, { scene: result });
     } catch (err) {
       const cause = err instanceof WorkflowFailedError ? err.cause : undefined;
       if (!(cause instanceof ApplicationFailure)) throw err;
       const progress = cause.details?.[0] as SceneProgress | undefined;
-      return {
-        case: c,
-        billedUsd: await sandboxBilledUsd(lane.sandbox),
-        reportedUsd: progress?.totalCostUsd ?? 0,
-        sceneFailure: cause,
-        sceneProgress: progress,
-      };
+      return await ended(progress?.totalCostUsd ?? 0, { sceneFailure: cause, sceneProgress: progress });
     }
   } finally {
     await lane.close();
