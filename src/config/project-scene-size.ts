@@ -1,23 +1,19 @@
+import { childSceneInput } from '../workflows/child-scene-input';
 import type { ValidProjectInput } from '../workflows/project-input';
+import type { SceneInput } from '../workflows/scene-input';
 import { inputTooLarge } from './payload-limits';
 
 type ValidScene = ValidProjectInput['scenes'][number];
 
 /**
- * A scene of a project as its child workflow's start will carry it: the validated scene (defaults applied) with the
- * fields the project adds, as `runScene` in `generate-project-videos.ts` builds its args. `maxCostUsd` is the
- * allowance the project grants at that moment, rounded to the micro-dollar and never above the scene's own cap or the
- * project's budget: the longest such number stands in for it.
+ * A scene of a project as its child workflow's start will carry it. `maxCostUsd` is the allowance the project grants at
+ * that moment, rounded to the micro-dollar and never above the scene's own cap or the project's budget: the longest
+ * such number stands in for it.
  */
-export function childSceneInputBound(project: ValidProjectInput, scene: ValidScene): Record<string, unknown> {
+export function childSceneInputBound(project: ValidProjectInput, scene: ValidScene): SceneInput {
   const caps = [scene.maxCostUsd, project.budgetUsd].filter((v): v is number => v !== undefined);
   const cap = caps.length > 0 ? Math.min(...caps) : undefined;
-  return {
-    ...scene,
-    projectId: project.projectId,
-    polling: project.polling ?? scene.polling,
-    maxCostUsd: cap === undefined ? undefined : Math.floor(cap) + 0.999999,
-  };
+  return childSceneInput(project, scene, cap === undefined ? undefined : Math.floor(cap) + 0.999999);
 }
 
 /** How many oversized scenes a message names; the count says how many more there are. */

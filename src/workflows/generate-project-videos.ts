@@ -27,6 +27,7 @@ import { clipSceneError } from '../config/payload-limits';
 import { estimateCostUsd, roundUsd, worstCaseCostUsd } from '../config/pricing';
 import { ProjectBudget, type AttachedRun, type SceneNeed } from './budget';
 import { failureTypes, resultPhase, type SceneProgress, type SceneVideoResult } from './definitions';
+import { childSceneInput } from './child-scene-input';
 import { generateSceneVideo } from './generate-scene-video';
 import {
   getProjectProgress,
@@ -323,7 +324,7 @@ async function runScene(
   try {
     return await executeChild(generateSceneVideo, {
       workflowId,
-      args: [{ ...scene, projectId: project.projectId, polling: project.polling ?? scene.polling, maxCostUsd }],
+      args: [childSceneInput(project, scene, maxCostUsd)],
       typedSearchAttributes: sceneStartAttributes({ ...scene, projectId: project.projectId }),
       ...(identity ? { memo: { [sceneIdentityMemoKey]: identity } } : {}),
       // A scene that already succeeded (in an earlier run) is never generated and paid for again.
