@@ -4,6 +4,7 @@ import { roundUsd } from '../config/pricing';
 import { generateProjectVideos } from '../workflows';
 import { sceneTaskQueueDefault, type SceneProgress } from '../workflows/definitions';
 import {
+  endedScenePhases,
   getProjectProgress as projectProgressQuery,
   type ProjectProgress,
   type ProjectResult,
@@ -57,8 +58,6 @@ export async function getProjectProgress(client: Client, workflowId: string): Pr
   return withLiveEndings(progress, live);
 }
 
-const liveEndings = new Set<string>(['succeeded', 'unstored', 'failed', 'cancelled']);
-
 /**
  * A scene can finish a moment before its project records it. The view takes the scene's own ending for such a scene,
  * so each row's phase and cost and the counts and total (recomputed from the rows) always agree.
@@ -66,7 +65,7 @@ const liveEndings = new Set<string>(['succeeded', 'unstored', 'failed', 'cancell
 export function withLiveEndings(progress: ProjectProgress, live: Record<string, SceneProgress>): LiveProjectProgress {
   const scenes = progress.scenes.map((s) => {
     const now = live[s.sceneId];
-    if (s.phase !== 'running' || !now || !liveEndings.has(now.phase)) return s;
+    if (s.phase !== 'running' || !now || !endedScenePhases.has(now.phase)) return s;
     return { ...s, phase: now.phase as ProjectScenePhase, costUsd: now.totalCostUsd, provider: now.result?.provider };
   });
   const counts = Object.fromEntries(Object.keys(progress.counts).map((k) => [k, 0])) as ProjectProgress['counts'];

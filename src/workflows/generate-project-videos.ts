@@ -186,7 +186,7 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
     },
   });
   setHandler(getProjectProgress, progress, { description: 'Each scene: phase, provider, cost; and the totals' });
-  // Every patch is decided before the first local activity: a marker written after it can land in a later workflow
+  // Patches are decided before the first local activity: a marker written after it can land in a later workflow
   // task, which a replay reaches only after it has resolved the local activity, and then reads the patch as absent.
   cancelScenes = patched(cancelScenesPatch);
   // Runs started before ids became unambiguous keep their children's old ids (and replay), new runs use the new ones

@@ -114,7 +114,7 @@ export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVid
     description: 'Phase, provider ranking, attempts and money spent so far',
   });
   setHandler(providerProgress, (update) => state.applyProgress(update));
-  // Decided before the first local activity, as every patch must be: a marker written after it can land in a later
+  // Decided before the first local activity, as every patch that precedes it must be: a marker written after it can land in a later
   // workflow task, which a replay reaches only after resolving the local activity, and then reads the patch as absent.
   // The budget holds against what is billed: each attempt must fit at its worst case, and an unknown charge counts at
   // its worst case. Runs started before this check replay the estimate-based one below.
@@ -199,7 +199,7 @@ async function tryWithinBudget(run: SceneRun, order: ProviderConfig[]): Promise<
 async function tryProvider(
   run: SceneRun,
   provider: ProviderConfig,
-  estimate: number,
+  worstCaseUsd: number,
 ): Promise<SceneVideoResult | undefined> {
   const { input, state, attributes } = run;
   log.info(`Trying ${provider.displayName}…`);
@@ -211,7 +211,7 @@ async function tryProvider(
 
   let generated: PollStatusOutput & { durationSec: number };
   try {
-    generated = await generate(input, provider, attempt, estimate);
+    generated = await generate(input, provider, attempt, worstCaseUsd);
   } catch (err) {
     const workflowCancelled = isCancellation(err);
     const outcome: AttemptOutcome =
@@ -229,7 +229,7 @@ async function tryProvider(
     state.endAttempt(attempt, {
       state: workflowCancelled ? 'cancelled' : 'failed',
       error,
-      costUsd: billedCostUsd(provider.billing, estimate, outcome, attempt.state),
+      costUsd: billedCostUsd(provider.billing, worstCaseUsd, outcome, attempt.state),
     });
     if (workflowCancelled) {
       state.phase = 'cancelled';
@@ -243,7 +243,7 @@ async function tryProvider(
     return undefined;
   }
 
-  const cost = billedCostUsd(provider.billing, estimate, {
+  const cost = billedCostUsd(provider.billing, worstCaseUsd, {
     kind: 'succeeded',
     reportedCostUsd: generated.snapshot.costUsd,
   });
@@ -307,7 +307,7 @@ async function generate(
   input: ValidSceneInput,
   provider: ProviderConfig,
   attempt: AttemptProgress,
-  estimate: number,
+  worstCaseUsd: number,
 ): Promise<PollStatusOutput & { durationSec: number }> {
   const attemptStartedAt = Date.now();
   let created: CreateTaskOutput;
@@ -333,7 +333,7 @@ async function generate(
   attempt.taskId = created.taskId;
   attempt.state = 'queued';
   // From here the provider holds the money for this task (PiAPI freezes it at submission).
-  attempt.costUsd = estimate;
+  attempt.costUsd = worstCaseUsd;
   const deadlinePassed = new AttemptFailed(
     `no result within ${input.polling.providerDeadlineMs} ms; remote task cancelled`,
     { kind: 'abandoned' },

@@ -4,14 +4,14 @@ import type { ProjectBudgetSummary } from './budget';
 /** `unstored`: generated (and paid for) but not stored in S3; only `providerVideoUrl` holds the clip, until it expires. */
 export type ProjectScenePhase = 'pending' | 'running' | 'succeeded' | 'unstored' | 'failed' | 'cancelled' | 'skipped';
 
-/** Scene phases a project scene can no longer leave. */
-export const endedScenePhases: readonly ProjectScenePhase[] = [
+/** Phases a project's scene can no longer leave (a scene's own progress ends in one of them too, never `skipped`). */
+export const endedScenePhases: ReadonlySet<string> = new Set<ProjectScenePhase>([
   'succeeded',
   'unstored',
   'failed',
   'cancelled',
   'skipped',
-];
+]);
 
 /**
  * How a scene the project waited on ended without a clip (the `awaitSceneResult` activity's non-retryable failure

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { roundUsd } from '../../config/pricing';
 import type { SceneProgress } from '../../workflows/definitions';
+import { endedScenePhases } from '../../workflows/project-definitions';
 import { clock, elapsedMs, percent, percentAmount, seconds, secondsAmount, usd, usdAmount } from './format';
 import { stripAnsi, table, visibleWidth, type Output } from './output';
 import { paintState } from './progress-tables';
@@ -18,7 +19,6 @@ interface LiveRow {
   costUsd: number;
 }
 
-const finalPhases = new Set(['succeeded', 'unstored', 'failed', 'cancelled', 'skipped']);
 const barWidth = 24;
 
 /** The provider at work, or the one that delivered once the scene is done. */
@@ -43,7 +43,7 @@ class SceneClock {
     const first = live?.attempts[0]?.startedAt;
     if (first && !this.started.has(sceneId)) this.started.set(sceneId, new Date(first).getTime());
     if (phase !== 'pending' && !this.started.has(sceneId)) this.started.set(sceneId, Date.now());
-    if (finalPhases.has(phase) && !this.ended.has(sceneId)) this.ended.set(sceneId, Date.now());
+    if (endedScenePhases.has(phase) && !this.ended.has(sceneId)) this.ended.set(sceneId, Date.now());
     const start = this.started.get(sceneId);
     return start === undefined ? undefined : (this.ended.get(sceneId) ?? Date.now()) - start;
   }
@@ -55,7 +55,7 @@ function rows(view: WorkflowView, clocks: SceneClock): LiveRow[] {
     if (!p) return [];
     const first = p.attempts[0]?.startedAt ?? view.startTime;
     const last = p.attempts.at(-1);
-    const end = finalPhases.has(p.phase) ? (last?.endedAt ?? view.closeTime) : undefined;
+    const end = endedScenePhases.has(p.phase) ? (last?.endedAt ?? view.closeTime) : undefined;
     return [
       {
         sceneId: p.sceneId,
