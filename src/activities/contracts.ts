@@ -81,6 +81,8 @@ export interface UploadToS3Output {
   s3Key: string;
   s3Url: string;
   bytes: number;
+  /** The provider URL the clip was read from: a fresh one when `videoUrl` no longer served it (403/404/410). */
+  videoUrl?: string;
 }
 
 /** Carried in ApplicationFailure details so the workflow can bill and explain a failed attempt. */
@@ -88,4 +90,9 @@ export interface AttemptFailureDetails {
   contentPolicy?: boolean;
   costUsd?: number;
   code?: string;
+  /**
+   * A storage failure's: the provider URL the clip was read from, a fresh one when the given URL no longer served it,
+   * so an unstored scene points at a URL that works.
+   */
+  videoUrl?: string;
 }

@@ -1,14 +1,14 @@
 import { Context } from '@temporalio/activity';
-import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
-import { fromPayloadsAtIndex } from '@temporalio/common';
-import { runSceneIdentity } from '../client/scene-identity-check';
+import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
+import { legacySceneRun, runSceneIdentity, runStart } from '../client/scene-identity-check';
+import { attachable } from '../client/start-or-attach';
 import type { ProviderConfig } from '../config/catalogue';
 import { roundUsd, worstCaseCostUsd } from '../config/pricing';
 import { getProgress, type SceneProgress, type SceneVideoResult } from '../workflows/definitions';
 import { planProviders, PlanError } from '../workflows/provider-plan';
 import { identityMismatchMessage, sameScene, type SceneIdentity } from '../workflows/scene-identity';
-import { sceneInputSchema, type ValidSceneInput } from '../workflows/scene-input';
-import { legacySceneWorkflowId, sceneWorkflowId } from '../workflows/workflow-ids';
+import type { ValidSceneInput } from '../workflows/scene-input';
+import { sceneWorkflowId } from '../workflows/workflow-ids';
 import { configuredProviders, type ActivityDeps } from './dependencies';
 
 export interface FindSceneRunsInput {
@@ -42,6 +42,8 @@ export type FoundSceneRun =
     };
 
 const queryTimeoutMs = 20_000;
+/** The patch a scene run records when it holds its maxCostUsd as a hard cap (src/workflows/generate-scene-video.ts). */
+export const sceneBudgetCapPatch = 'scene-budget-worst-case';
 const parallel = 8;
 
 /**
@@ -83,31 +85,18 @@ async function findSceneRun(
     if (!existing || !sameScene(existing, identity)) return;
     return describeRun(client, deps, identity.sceneId, current);
   }
-  const legacy = await attachable(client, legacySceneWorkflowId(identity.sceneId, identity.projectId));
+  // Under the old id a run of the other scene of a colliding pair is not ours (this scene gets its own run), and one of
+  // this scene with other content is refused.
+  const legacy = await legacySceneRun(client, identity);
   if (!legacy) return undefined;
-  const existing = await runSceneIdentity(client, legacy);
-  // The old id of a colliding pair may hold the other scene: that run is not ours, this scene gets its own.
-  if (existing?.sceneId !== identity.sceneId || (existing.projectId ?? null) !== (identity.projectId ?? null)) return;
-  if (existing.inputHash !== identity.inputHash)
+  if (!legacy.sameContent)
     return {
       sceneId: identity.sceneId,
       kind: 'refused',
       workflowId: legacy.workflowId,
-      message: identityMismatchMessage(legacy.workflowId, identity, existing),
+      message: identityMismatchMessage(legacy.workflowId, identity, legacy.existing),
     };
-  return describeRun(client, deps, identity.sceneId, legacy);
-}
-
-/** A run that must not be repeated: still running, or already succeeded. */
-async function attachable(client: Client, workflowId: string): Promise<WorkflowExecutionDescription | undefined> {
-  try {
-    const description = await client.workflow.getHandle(workflowId).describe();
-    const { name } = description.status;
-    return name === 'RUNNING' || name === 'COMPLETED' ? description : undefined;
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return undefined;
-    throw err;
-  }
+  return describeRun(client, deps, identity.sceneId, legacy.description);
 }
 
 async function describeRun(
@@ -123,26 +112,13 @@ async function describeRun(
     const spentUsd = result.totalCostUsd;
     return { sceneId, kind: 'succeeded', workflowId, spentUsd, exposureUsd: spentUsd, basis: 'succeeded' };
   }
-  const input = await runInput(client, description);
+  const { input, patches } = await runStart(client, description);
   const snapshot = await client
     .withDeadline(Date.now() + queryTimeoutMs, () => handle.query(getProgress))
     .catch(() => undefined);
   const order = input ? planOrder(deps, input) : [];
-  const exposure = runExposure(input, order, snapshot);
+  const exposure = runExposure(input, order, snapshot, patches.has(sceneBudgetCapPatch));
   return { sceneId, kind: 'running', workflowId, ...exposure };
-}
-
-/** The validated input the run started with (its first history event), or undefined when it cannot be read. */
-async function runInput(
-  client: Client,
-  description: WorkflowExecutionDescription,
-): Promise<ValidSceneInput | undefined> {
-  const history = await client.workflow.getHandle(description.workflowId, description.runId).fetchHistory();
-  const payloads = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
-  const parsed = sceneInputSchema.safeParse(
-    fromPayloadsAtIndex(client.workflow.options.loadedDataConverter.payloadConverter, 0, payloads),
-  );
-  return parsed.success ? parsed.data : undefined;
 }
 
 /** The providers the run tries, in order, as it planned them (this worker's catalogue and keys). */
@@ -158,13 +134,17 @@ function planOrder(deps: ActivityDeps, input: ValidSceneInput): ProviderConfig[]
 /**
  * What a running scene may end up costing: what its ended attempts cost, each attempt in flight at its worst case (or
  * what it already reports, if more), and every provider it has not reached yet at its worst case, as it may fall back
- * to each of them. Its own `maxCostUsd` bounds that, as the scene holds each attempt to it. Without its input (an
- * unreadable run) nothing bounds it: the exposure is unknown and such a run is never attached under a budget.
+ * to each of them. Its own `maxCostUsd` bounds that only when the run holds it as a cap (`budgetIsCap`: its history
+ * carries the `scene-budget-worst-case` marker, so each attempt must fit at its worst case): a run started by older
+ * code checked maxCostUsd against estimates only and can bill past it, so it counts at its plan's worst case. Without
+ * its input (an unreadable run) nothing bounds it: the exposure is unknown and such a run is never attached under a
+ * budget.
  */
 export function runExposure(
   input: Pick<ValidSceneInput, 'durationSec' | 'maxCostUsd'> | undefined,
   order: ProviderConfig[],
   snapshot: Pick<SceneProgress, 'attempts' | 'totalCostUsd'> | undefined,
+  budgetIsCap: boolean,
 ): { spentUsd: number; exposureUsd?: number; basis: string } {
   const spentUsd = snapshot?.totalCostUsd ?? 0;
   if (!input) return { spentUsd, basis: 'its input cannot be read' };
@@ -180,7 +160,7 @@ export function runExposure(
   const ahead = order.filter((p) => !tried.has(p.key));
   const planUsd = roundUsd([...attempted, ...ahead.map((p) => worstCase(p.key))].reduce((a, b) => a + b, 0));
   const planBasis = `the worst case of its plan${ahead.length > 0 ? ` (${ahead.map((p) => p.key).join(', ')} still ahead)` : ''}`;
-  if (input.maxCostUsd !== undefined && input.maxCostUsd < planUsd)
+  if (budgetIsCap && input.maxCostUsd !== undefined && input.maxCostUsd < planUsd)
     return {
       spentUsd,
       exposureUsd: Math.max(spentUsd, input.maxCostUsd),

@@ -8,14 +8,14 @@ import { openVideoDownload, urlNoLongerServes, type VideoDownload, type VideoDow
 /**
  * The task's output URL answered 403/404/410: signed links expire (Runway's within 24–48 h) and a CDN may drop a
  * file before its task record does. The clip is paid for, so before the attempt gives it up the task is fetched again
- * for a fresh URL, once, and that one is opened. Every outcome that is not a download names what was tried.
+ * for a fresh URL, once, and that one is opened (and returned with the download). Every outcome that is not a download names what was tried.
  */
 export async function openWithFreshUrl(
   deps: ActivityDeps,
   input: UploadToS3Input,
   gone: VideoDownloadError,
   signal: AbortSignal,
-): Promise<VideoDownload> {
+): Promise<VideoDownload & { videoUrl: string }> {
   const what = `${input.provider} task ${input.taskId}: the video URL answered HTTP ${gone.httpStatus}`;
   const route = deps.catalogue.find((p) => p.key === input.provider)?.route;
   const client = route === undefined ? undefined : deps.providers[route];
@@ -45,7 +45,7 @@ export async function openWithFreshUrl(
     );
   }
   try {
-    return await openVideoDownload(videoUrl, deps.download, signal);
+    return { ...(await openVideoDownload(videoUrl, deps.download, signal)), videoUrl };
   } catch (err) {
     if (urlNoLongerServes(err)) {
       throw refused(

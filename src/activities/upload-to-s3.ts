@@ -2,7 +2,7 @@ import { AbortMultipartUploadCommand, ListMultipartUploadsCommand } from '@aws-s
 import { activityInfo, ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
 import { Transform, type TransformCallback } from 'node:stream';
 import { failureTypes } from '../workflows/definitions';
-import type { UploadToS3Input, UploadToS3Output } from './contracts';
+import type { AttemptFailureDetails, UploadToS3Input, UploadToS3Output } from './contracts';
 import type { ActivityDeps } from './dependencies';
 import { partSizeFor, uploadStream } from './multipart-upload';
 import { openWithFreshUrl } from './fresh-video-url';
@@ -85,12 +85,15 @@ async function transfer(
   const ctx = Context.current();
   const key = s3KeyFor(deps.storage.prefix, input);
   let download;
+  // The URL the clip is read from: reported back, as the given one may be dead.
+  let videoUrl = input.videoUrl;
   try {
     download = await openVideoDownload(input.videoUrl, deps.download, ctx.cancellationSignal);
   } catch (err) {
     if (!urlNoLongerServes(err)) throw downloadFailure(err, input);
     try {
       download = await openWithFreshUrl(deps, input, err, ctx.cancellationSignal);
+      videoUrl = download.videoUrl;
     } catch (retry) {
       throw retry instanceof ApplicationFailure ? retry : downloadFailure(retry, input);
     }
@@ -136,6 +139,7 @@ async function transfer(
     throw ApplicationFailure.create({
       message: `storing ${key} failed: ${(err as Error).message}`,
       type: failureTypes.storageUnavailable,
+      details: [{ videoUrl } satisfies AttemptFailureDetails],
       // A missing bucket or denied access will not fix itself by retrying; an outage or throttling might.
       nonRetryable: isPermanentS3Error(err),
     });
@@ -146,7 +150,7 @@ async function transfer(
   // No HeadObject to confirm the size: S3 checks every request's length and CRC32, so what it acknowledged is exactly
   // the bytes counted here.
   if (activityInfo().attempt > 1) await abortUnfinishedUploads(deps, key);
-  return { s3Key: key, s3Url: `s3://${deps.storage.bucket}/${key}`, bytes: counter.bytes };
+  return { s3Key: key, s3Url: `s3://${deps.storage.bucket}/${key}`, bytes: counter.bytes, videoUrl };
 }
 
 function downloadFailure(err: unknown, input: UploadToS3Input): ApplicationFailure {

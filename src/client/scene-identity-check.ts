@@ -1,6 +1,9 @@
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
-import { fromPayloadsAtIndex } from '@temporalio/common';
-import { sceneInputSchema } from '../workflows/scene-input';
+import { fromPayloadsAtIndex, type PayloadConverter } from '@temporalio/common';
+import type { temporal } from '@temporalio/proto';
+import { sceneInputSchema, type ValidSceneInput } from '../workflows/scene-input';
+import { legacySceneWorkflowId } from '../workflows/workflow-ids';
+import { attachable } from './start-or-attach';
 import {
   identityMismatchMessage,
   sameScene,
@@ -41,12 +44,63 @@ export async function runSceneIdentity(
   if (description.type !== 'generateSceneVideo') return undefined;
   const memo = description.memo?.[sceneIdentityMemoKey];
   if (isIdentity(memo)) return memo;
+  const { input } = await runStart(client, description);
+  return input ? sceneIdentity(input) : undefined;
+}
+
+/** What a run's history says about how it started. */
+export interface RunStart {
+  /** The validated input the run started with (its first event); undefined when it cannot be read as a scene's. */
+  input?: ValidSceneInput;
+  /** The ids of the `patched()` markers in its history: which code paths the run took (and replays). */
+  patches: Set<string>;
+}
+
+/** Reads a run's history once: the input it started with and the patch markers it wrote. */
+export async function runStart(client: Client, description: WorkflowExecutionDescription): Promise<RunStart> {
   const history = await client.workflow.getHandle(description.workflowId, description.runId).fetchHistory();
+  const converter = client.workflow.options.loadedDataConverter.payloadConverter;
   const payloads = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
-  const parsed = sceneInputSchema.safeParse(
-    fromPayloadsAtIndex(client.workflow.options.loadedDataConverter.payloadConverter, 0, payloads),
-  );
-  return parsed.success ? sceneIdentity(parsed.data) : undefined;
+  const parsed = sceneInputSchema.safeParse(fromPayloadsAtIndex(converter, 0, payloads));
+  return { input: parsed.success ? parsed.data : undefined, patches: historyPatches(history, converter) };
+}
+
+/** The ids of the patch markers (`core_patch`) a history holds; an unreadable marker is skipped. */
+export function historyPatches(history: temporal.api.history.v1.IHistory, converter: PayloadConverter): Set<string> {
+  const patches = new Set<string>();
+  for (const event of history.events ?? []) {
+    const marker = event.markerRecordedEventAttributes;
+    if (marker?.markerName !== 'core_patch') continue;
+    try {
+      const patch = fromPayloadsAtIndex(converter, 0, marker.details?.['patch-data']?.payloads) as { id?: unknown };
+      if (typeof patch?.id === 'string') patches.add(patch.id);
+    } catch {
+      // Not a marker this SDK wrote: it names no patch.
+    }
+  }
+  return patches;
+}
+
+/**
+ * The run of this scene under its old-format id (`scene-video-{projectId}-{sceneId}`, before ids became unambiguous),
+ * if one is running or succeeded. The old id may equally belong to the other scene of a colliding pair (project `acme`
+ * scene `summer-hook` vs project `acme-summer` scene `hook`): such a run is not this scene's, and undefined is returned.
+ * `sameContent` false means this scene id ran there with other content: a caller refuses it, as under the new id.
+ */
+export async function legacySceneRun(
+  client: Client,
+  identity: SceneIdentity,
+): Promise<
+  | { workflowId: string; description: WorkflowExecutionDescription; existing: SceneIdentity; sameContent: boolean }
+  | undefined
+> {
+  const workflowId = legacySceneWorkflowId(identity.sceneId, identity.projectId);
+  const description = await attachable(client, workflowId);
+  if (!description) return undefined;
+  const existing = await runSceneIdentity(client, description);
+  if (existing?.sceneId !== identity.sceneId || (existing.projectId ?? null) !== (identity.projectId ?? null))
+    return undefined;
+  return { workflowId, description, existing, sameContent: existing.inputHash === identity.inputHash };
 }
 
 /** Throws `SceneIdentityMismatchError` unless the described run holds the requested scene. */

@@ -2,13 +2,13 @@ import type { Client } from '@temporalio/client';
 import type { Catalogue } from '../config/catalogue';
 import { generateSceneVideo } from '../workflows';
 import { sceneTaskQueueDefault, type SceneVideoResult } from '../workflows/definitions';
-import { legacySceneWorkflowId, sceneWorkflowId } from '../workflows/workflow-ids';
-import type { SceneInput, ValidSceneInput } from '../workflows/scene-input';
+import { sceneWorkflowId } from '../workflows/workflow-ids';
+import type { SceneInput } from '../workflows/scene-input';
 import { sceneIdentity, sceneIdentityMemoKey, type SceneIdentity } from '../workflows/scene-identity';
 import { sceneStartAttributes } from '../workflows/search-attributes';
 import { validateSceneInput } from './input-validation';
-import { runSceneIdentity, SceneIdentityMismatchError, verifySceneIdentity } from './scene-identity-check';
-import { attachable, startOrAttach, type Started } from './start-or-attach';
+import { legacySceneRun, SceneIdentityMismatchError, verifySceneIdentity } from './scene-identity-check';
+import { startOrAttach, type Started } from './start-or-attach';
 
 export interface StartOptions {
   taskQueue?: string;
@@ -48,30 +48,21 @@ export async function startSceneVideo(
     },
     {
       verify: (description) => verifySceneIdentity(client, description, identity),
-      fallback: options.workflowId === undefined ? () => attachLegacy(client, input, identity) : undefined,
+      fallback: options.workflowId === undefined ? () => attachLegacy(client, identity) : undefined,
     },
   );
 }
 
 /**
- * A run of this scene started under its old-format id (`scene-video-{projectId}-{sceneId}`, before ids became
- * unambiguous) that is still running, or succeeded: attach to it rather than pay for the scene again under the new id.
- * The old id may equally belong to the other scene of a colliding pair (project `acme` scene `summer-hook` vs project
- * `acme-summer` scene `hook`): that run is left alone and this scene gets its own run. A run of this same scene id with
- * different content is refused, as it would be under the new id.
+ * A run of this scene started under its old-format id that is still running, or succeeded: attach to it rather than
+ * pay for the scene again under the new id. A run of the other scene of a colliding pair is left alone (this scene gets
+ * its own run); a run of this same scene id with different content is refused, as it would be under the new id.
  */
-async function attachLegacy(
-  client: Client,
-  input: ValidSceneInput,
-  identity: SceneIdentity,
-): Promise<StartedScene | undefined> {
-  const workflowId = legacySceneWorkflowId(input.sceneId, input.projectId);
-  const description = await attachable(client, workflowId);
-  if (!description) return undefined;
-  const existing = await runSceneIdentity(client, description);
-  if (existing?.sceneId !== identity.sceneId || (existing.projectId ?? null) !== (identity.projectId ?? null))
-    return undefined;
-  if (existing.inputHash !== identity.inputHash) throw new SceneIdentityMismatchError(workflowId, identity, existing);
+async function attachLegacy(client: Client, identity: SceneIdentity): Promise<StartedScene | undefined> {
+  const legacy = await legacySceneRun(client, identity);
+  if (!legacy) return undefined;
+  const { workflowId, existing } = legacy;
+  if (!legacy.sameContent) throw new SceneIdentityMismatchError(workflowId, identity, existing);
   return { workflowId, started: false, handle: client.workflow.getHandle<typeof generateSceneVideo>(workflowId) };
 }
 

@@ -194,7 +194,35 @@ function errorDetail(err: unknown, code: string | undefined): string {
 }
 
 function mask(text: string, secret: string | undefined): string {
-  return secret ? text.split(secret).join('[redacted]') : text;
+  return secret ? text.replace(secretPattern(secret), '[redacted]') : text;
+}
+
+const patterns = new Map<string, RegExp>();
+
+/**
+ * The secret in any of the forms a reply may echo it in, character by character and mixed: literal; \uXXXX escaped
+ * once or more (a JSON string inside JSON, or a non-JSON body quoting escapes); preceded by escaping backslashes (`\/`);
+ * percent-encoded once or more (`%73`, `%2573`, UTF-8 byte by byte); or as an HTML character reference.
+ */
+function secretPattern(secret: string): RegExp {
+  let pattern = patterns.get(secret);
+  if (!pattern) {
+    const hex = (n: number, digits: number) =>
+      [...n.toString(16).padStart(digits, '0')].map((d) => (/[a-f]/.test(d) ? `[${d}${d.toUpperCase()}]` : d)).join('');
+    const forms = [...secret].map((c) => {
+      const code = c.codePointAt(0)!;
+      const alternatives = [`\\\\*${c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')}`];
+      if (code < 0x10000) alternatives.push(`\\\\+[uU]${hex(code, 4)}`);
+      const bytes = [...Buffer.from(c, 'utf8')].map((b) => `%(?:25)*${hex(b, 2)}`).join('');
+      alternatives.push(bytes, `&#0*${code};`, `&#[xX]0*${hex(code, 1)};`);
+      return `(?:${alternatives.join('|')})`;
+    });
+    pattern = new RegExp(forms.join(''), 'g');
+    if (patterns.size > 16) patterns.clear();
+    patterns.set(secret, pattern);
+  }
+  pattern.lastIndex = 0;
+  return pattern;
 }
 
 /**

@@ -269,7 +269,8 @@ async function tryProvider(
     s3Key: stored.upload?.s3Key,
     s3Url: stored.upload?.s3Url,
     bytes: stored.upload?.bytes,
-    providerVideoUrl: generated.videoUrl,
+    // The URL the upload read (a fresh one when the task's had expired), not one known to be dead.
+    providerVideoUrl: stored.videoUrl ?? generated.videoUrl,
     stored: stored.upload !== undefined,
     warning: stored.warning,
     ...(stored.cancelRequested
@@ -367,7 +368,7 @@ async function generate(
 }
 
 type StoreOutcome = (
-  | { ok: true; upload?: { s3Key: string; s3Url: string; bytes: number }; warning?: string }
+  | { ok: true; upload?: { s3Key: string; s3Url: string; bytes: number }; warning?: string; videoUrl?: string }
   | { ok: false; error: string }
 ) & { cancelRequested?: boolean };
 
@@ -417,7 +418,7 @@ async function store(
       projectId: input.projectId,
       sceneType: input.sceneType,
     });
-    return { ok: true, upload, cancelRequested: cancelRequested() };
+    return { ok: true, upload, videoUrl: upload.videoUrl, cancelRequested: cancelRequested() };
   } catch (err) {
     if (isCancellation(err)) throw err;
     if (failureType(err) !== failureTypes.storageUnavailable)
@@ -430,7 +431,7 @@ async function store(
     }
     const warning = `generated but not stored: ${unavailable}; only the provider URL holds the clip, and it expires: download it now`;
     log.warn(warning);
-    return { ok: true, warning, cancelRequested: cancelRequested() };
+    return { ok: true, warning, videoUrl: failureDetails(err)?.videoUrl, cancelRequested: cancelRequested() };
   }
 }
 

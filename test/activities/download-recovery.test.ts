@@ -129,6 +129,29 @@ describe('an output URL that no longer serves the clip', () => {
     },
   );
 
+  it('reports the URL it read the clip from: the fresh one, stored or not, never the dead one', async () => {
+    const { input } = await finishedTask('runway');
+    const dead = input.videoUrl.replace(/_jwt=[^&]+/, '_jwt=expired');
+    const out = await runUploadToS3(deps(), { ...input, videoUrl: dead });
+    expect(out.videoUrl).toMatch(/_jwt=/);
+    expect(out.videoUrl).not.toBe(dead);
+    expect((await fetch(out.videoUrl!)).status).toBe(200);
+    // Storage down: the failure the workflow turns into "generated but not stored" names the URL that works.
+    const unstored = {
+      ...deps(),
+      storage: { bucket: 'no-such-bucket-recovery', prefix, failureMode: 'fail' as const },
+    };
+    const failure = await failureOf(runUploadToS3(unstored, { ...input, videoUrl: dead }));
+    expect(failure.type).toBe(failureTypes.storageUnavailable);
+    const reported = (failure.details?.[0] as { videoUrl?: string } | undefined)?.videoUrl;
+    expect(reported).toMatch(/_jwt=/);
+    expect(reported).not.toBe(dead);
+    expect((await fetch(dead)).status).toBe(403);
+    expect((await fetch(reported!)).status).toBe(200);
+    // A URL that served needs no refresh and is the one reported.
+    expect((await runUploadToS3(deps(), input)).videoUrl).toBe(input.videoUrl);
+  });
+
   it('a fresh URL that still answers 404 fails for good, saying what was tried', async () => {
     const { input, key } = await finishedTask('kling', [{ kind: 'download_404' }]);
     const failure = await failureOf(runUploadToS3(deps(), input));

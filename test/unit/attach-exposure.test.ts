@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { runExposure } from '../../src/activities/find-scene-runs';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runExposure, sceneBudgetCapPatch } from '../../src/activities/find-scene-runs';
+import { historyPatches } from '../../src/client/scene-identity-check';
 import { defaultCatalogue, type ProviderConfig } from '../../src/config/catalogue';
 import { ProjectBudget, type AttachedRun, type SceneNeed } from '../../src/workflows/budget';
 import type { AttemptProgress } from '../../src/workflows/definitions';
 
+const histories = join(__dirname, '../replay/histories');
 const provider = (key: string): ProviderConfig => defaultCatalogue.find((p) => p.key === key)!;
 const order = ['runway', 'luma', 'hunyuan'].map(provider); // worst cases at 10 s: $1.20, $0.20, $0.09
 const at = '2026-01-01T00:00:00.000Z';
@@ -17,32 +23,51 @@ const attempt = (p: string, costUsd: number, ended: boolean): AttemptProgress =>
 
 describe("an attached run's exposure (what it spent plus what it may still bill)", () => {
   it('before its first attempt: the worst case of its whole plan, each fallback included', () => {
-    expect(runExposure({ durationSec: 10 }, order, undefined)).toMatchObject({ spentUsd: 0, exposureUsd: 1.49 });
+    expect(runExposure({ durationSec: 10 }, order, undefined, true)).toMatchObject({ spentUsd: 0, exposureUsd: 1.49 });
   });
 
   it('in flight: ended attempts at their cost, the current one at its worst case, the providers ahead at theirs', () => {
     const snapshot = { attempts: [attempt('runway', 1.2, true), attempt('luma', 0, false)], totalCostUsd: 1.2 };
-    const e = runExposure({ durationSec: 10 }, order, snapshot);
+    const e = runExposure({ durationSec: 10 }, order, snapshot, true);
     expect(e).toMatchObject({ spentUsd: 1.2, exposureUsd: 1.49 });
     expect(e.basis).toContain('hunyuan still ahead');
     // A refunded failure frees its worst case.
     const refunded = { attempts: [attempt('runway', 0, true), attempt('luma', 0.2, false)], totalCostUsd: 0.2 };
-    expect(runExposure({ durationSec: 10 }, order, refunded).exposureUsd).toBe(0.29);
+    expect(runExposure({ durationSec: 10 }, order, refunded, true).exposureUsd).toBe(0.29);
   });
 
-  it('bounded by its own maxCostUsd, never below what it spent', () => {
-    expect(runExposure({ durationSec: 10, maxCostUsd: 0.5 }, order, undefined)).toMatchObject({
+  it('bounded by its own maxCostUsd when it holds that as a cap, never below what it spent', () => {
+    expect(runExposure({ durationSec: 10, maxCostUsd: 0.5 }, order, undefined, true)).toMatchObject({
       exposureUsd: 0.5,
       basis: 'its maxCostUsd $0.5',
     });
     expect(
-      runExposure({ durationSec: 10, maxCostUsd: 0.5 }, order, { attempts: [], totalCostUsd: 0.6 }).exposureUsd,
+      runExposure({ durationSec: 10, maxCostUsd: 0.5 }, order, { attempts: [], totalCostUsd: 0.6 }, true).exposureUsd,
     ).toBe(0.6);
-    expect(runExposure({ durationSec: 10, maxCostUsd: 5 }, order, undefined).exposureUsd).toBe(1.49);
+    expect(runExposure({ durationSec: 10, maxCostUsd: 5 }, order, undefined, true).exposureUsd).toBe(1.49);
+  });
+
+  it('a run started before the scene budget became a cap (no marker): its maxCostUsd bounds nothing', () => {
+    // Such a run checked maxCostUsd against estimates only, so it may bill every provider of its plan at worst case.
+    const old = runExposure({ durationSec: 10, maxCostUsd: 0.5 }, order, undefined, false);
+    expect(old).toMatchObject({ spentUsd: 0, exposureUsd: 1.49 });
+    expect(old.basis).toMatch(/^the worst case of its plan/);
+    const inFlight = { attempts: [attempt('runway', 1.2, true), attempt('luma', 0, false)], totalCostUsd: 1.2 };
+    expect(runExposure({ durationSec: 10, maxCostUsd: 0.5 }, order, inFlight, false).exposureUsd).toBe(1.49);
+    // The same run with the marker is held to its maxCostUsd.
+    expect(runExposure({ durationSec: 10, maxCostUsd: 0.5 }, order, undefined, true).exposureUsd).toBe(0.5);
+  });
+
+  it('reads the marker from the history: present in a run of the capped scene budget, absent in an older run', () => {
+    const patches = (file: string) =>
+      historyPatches(historyFromJSON(JSON.parse(readFileSync(join(histories, file), 'utf8'))), defaultPayloadConverter);
+    expect(patches('scene-budget-and-prompt-limits.json').has(sceneBudgetCapPatch)).toBe(true);
+    expect(patches('scene-fallback-after-failure.json').has(sceneBudgetCapPatch)).toBe(false);
+    expect(patches('scene-cancel-during-upload.json')).toContain('upload-survives-cancel');
   });
 
   it('unknown (undefined) when its input cannot be read', () => {
-    expect(runExposure(undefined, order, undefined).exposureUsd).toBeUndefined();
+    expect(runExposure(undefined, order, undefined, true).exposureUsd).toBeUndefined();
   });
 });
 
