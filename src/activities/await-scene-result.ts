@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import { WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
 import { SceneIdentityMismatchError, verifySceneIdentity } from '../client/scene-identity-check';
@@ -61,7 +61,17 @@ async function sceneEnded(client: Client, workflowId: string, err: WorkflowFaile
         : cause instanceof TimeoutFailure
           ? [sceneEndedTypes.timedOut, 'timed out']
           : [sceneEndedTypes.failed, `failed: ${cause?.message ?? err.message}`];
-  const snapshot = await lastSnapshot(client, workflowId);
+  const phase = cause instanceof CancelledFailure ? 'cancelled' : 'failed';
+  const known = await lastSnapshot(client, workflowId, phase);
+  if ('unknownBecause' in known)
+    // No snapshot, so no charge: the project's ledger keeps the scene's whole allowance as spent.
+    return ApplicationFailure.create({
+      type,
+      nonRetryable: true,
+      message: `scene workflow ${workflowId} ${how}; what it committed is unknown (${known.unknownBecause})`,
+      category: 'BENIGN',
+    });
+  const { snapshot } = known;
   return ApplicationFailure.create({
     type,
     nonRetryable: true,
@@ -71,17 +81,38 @@ async function sceneEnded(client: Client, workflowId: string, err: WorkflowFaile
   });
 }
 
-/** What a closed scene had spent: its progress query (a worker replays it), else its CostUsd search attribute. */
-async function lastSnapshot(client: Client, workflowId: string): Promise<SceneProgress> {
+/**
+ * What a closed scene had spent: its progress query (a worker replays it), else its CostUsd search attribute, which a
+ * scene sets only when it finishes. Neither: the cost is unknown (never $0), with why, which is logged.
+ */
+async function lastSnapshot(
+  client: Client,
+  workflowId: string,
+  phase: 'cancelled' | 'failed',
+): Promise<{ snapshot: SceneProgress } | { unknownBecause: string }> {
   const handle = client.workflow.getHandle(workflowId);
+  let queryError: unknown;
   try {
-    return await client.withDeadline(Date.now() + queryTimeoutMs, () => handle.query(getProgress));
-  } catch {
-    const description = await handle.describe();
-    const costUsd = description.typedSearchAttributes.get(searchAttributes.costUsd) ?? 0;
-    const sceneId = description.typedSearchAttributes.get(searchAttributes.sceneId) ?? '';
-    return { sceneId, phase: 'cancelled', ranking: [], attempts: [], totalCostUsd: costUsd, costByProvider: {} };
+    return { snapshot: await client.withDeadline(Date.now() + queryTimeoutMs, () => handle.query(getProgress)) };
+  } catch (err) {
+    queryError = err;
   }
+  const why = `its progress query failed: ${errorText(queryError)}`;
+  const description = await handle.describe();
+  const costUsd = description.typedSearchAttributes.get(searchAttributes.costUsd);
+  const sceneId = description.typedSearchAttributes.get(searchAttributes.sceneId) ?? '';
+  if (costUsd === undefined) {
+    const unknownBecause = `${why}, and it set no CostUsd search attribute`;
+    log.warn(`Scene workflow ${workflowId}: cost unknown, ${unknownBecause}`);
+    return { unknownBecause };
+  }
+  log.warn(`Scene workflow ${workflowId}: ${why}; cost read from its CostUsd search attribute ($${costUsd})`);
+  return { snapshot: { sceneId, phase, ranking: [], attempts: [], totalCostUsd: costUsd, costByProvider: {} } };
+}
+
+function errorText(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  return err.cause instanceof Error ? `${err.message} (${err.cause.message})` : err.message;
 }
 
 async function verifyChild(client: Context['client'], workflowId: string, expected: SceneIdentity): Promise<void> {

@@ -270,7 +270,7 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
     children.push(
       (existing
         ? attachScene(existing.workflowId, identity)
-        : runScene(project, scene, status.workflowId, maxCostUsd, identity)
+        : runScene(project, scene, status, maxCostUsd, identity, ledger)
       )
         .then((result) => {
           charged = result.totalCostUsd;
@@ -284,6 +284,11 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
           });
         })
         .catch((err: unknown) => {
+          // Left alone (a run started after the lookup, not attached) or never started: it charged this project nothing.
+          if (err instanceof NotRun) {
+            charged = 0;
+            return;
+          }
           const record = (failure: unknown) => {
             Object.assign(status, failedSceneFields(failure, status.workflowId));
             // A scene refused for identity started nothing: it settles at $0, not at its whole allowance.
@@ -317,10 +322,12 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
 async function runScene(
   project: ValidProjectInput,
   scene: ValidScene,
-  workflowId: string,
+  status: ProjectSceneStatus,
   maxCostUsd?: number,
   identity?: SceneIdentity,
+  ledger?: ProjectBudget,
 ): Promise<SceneVideoResult> {
+  const { workflowId } = status;
   try {
     return await executeChild(generateSceneVideo, {
       workflowId,
@@ -337,10 +344,62 @@ async function runScene(
       }),
     });
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return attachScene(workflowId, identity);
-    if (isCancellation(err) && cancelScenes) return settleCancelledScene(workflowId);
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      // Started after the project's lookup (on its own, or by another run): decided again against the ledger, as a
+      // run found by the lookup is (runs of the lookup's release only).
+      if (ledger && identity && cancelScenes) return attachLateRun(project, scene, identity, ledger, status);
+      return attachScene(workflowId, identity);
+    }
+    if (isCancellation(err) && cancelScenes) {
+      // Cancelled before the child started (the start itself was cancelled, not a started child): nothing ran under
+      // this project, and whatever the id held before is not this run's. Runs of the new-ids release (with identity).
+      if (identity && err instanceof CancelledFailure) throw new NotRun('cancelled', status);
+      return settleCancelledScene(workflowId);
+    }
     throw err;
   }
+}
+
+/** A scene this project run did not run: cancelled before its child started, or a run of it left alone (skipped). */
+class NotRun extends Error {
+  constructor(how: 'cancelled' | 'skipped', status: ProjectSceneStatus, reason?: string) {
+    super(reason ?? 'not started: the project was cancelled');
+    if (how === 'cancelled') Object.assign(status, { phase: 'cancelled', costUsd: 0, error: this.message });
+  }
+}
+
+/**
+ * The child start met a run of the scene that the project's lookup did not see (started since, on its own or by another
+ * run of the project). Its exposure is not the allowance this project granted: look that one scene up with the same
+ * activity and decide again, as for a run found by the lookup. A run that already succeeded counts at its cost (never
+ * as an overrun); a running one is attached only once its exposure is reserved, and otherwise left alone (skipped).
+ */
+async function attachLateRun(
+  project: ValidProjectInput,
+  scene: ValidScene,
+  identity: SceneIdentity,
+  ledger: ProjectBudget,
+  status: ProjectSceneStatus,
+): Promise<SceneVideoResult> {
+  const lookup = { projectId: project.projectId, scenes: [{ sceneId: scene.sceneId, inputHash: identity.inputHash }] };
+  const [run] = await findSceneRuns(lookup);
+  // Another scene's run under the id (the attach refuses it, at $0), or one that closed in between: as before.
+  if (!run) return attachScene(status.workflowId, identity);
+  status.workflowId = run.workflowId;
+  if (run.kind === 'refused') throw ApplicationFailure.nonRetryable(run.message, identityMismatchType);
+  delete status.allowanceUsd;
+  if (run.kind === 'succeeded') {
+    ledger.holdPrior(scene.sceneId, run.spentUsd);
+    return attachScene(run.workflowId, identity);
+  }
+  ledger.reserve(scene.sceneId, 0); // the child this allowance was granted to never started
+  const allowance = await allowanceFor(ledger, attachNeed(scene, run), status);
+  if (allowance === 'skipped') throw new NotRun('skipped', status);
+  if (allowance === 'cancelled')
+    throw new NotRun('cancelled', status, `not attached to ${run.workflowId}: the project was cancelled`);
+  ledger.reserve(scene.sceneId, allowance);
+  status.allowanceUsd = allowance;
+  return attachScene(run.workflowId, identity);
 }
 
 function failureOf(err: unknown): ApplicationFailure | undefined {
@@ -417,6 +476,8 @@ function projectCancelled(scenes: ProjectSceneStatus[], progress: () => ProjectP
   return new CancelledFailure(message);
 }
 
+const endedUnknownTypes: string[] = [sceneEndedTypes.terminated, sceneEndedTypes.timedOut, sceneEndedTypes.cancelled];
+
 /** A child that was terminated or timed out: its failure carries no snapshot of what it committed. */
 function endedWithoutReport(err: unknown): boolean {
   return (
@@ -434,7 +495,9 @@ async function endedSceneReport(err: unknown, workflowId: string): Promise<unkno
   try {
     await CancellationScope.nonCancellable(() => awaitSceneResult(workflowId));
   } catch (report) {
-    if (reportedCharge(report) !== undefined) return report;
+    // Its snapshot, or (when no cost can be read) its ending with why the cost is unknown: no charge, so the ledger
+    // keeps the whole allowance.
+    if (reportedCharge(report) !== undefined || endedUnknownTypes.includes(failureTypeOf(report) ?? '')) return report;
   }
   return err;
 }
