@@ -4,6 +4,7 @@ import { legacySceneRun, runSceneIdentity, runStart } from '../client/scene-iden
 import { attachable } from '../client/start-or-attach';
 import type { ProviderConfig } from '../config/catalogue';
 import { roundUsd, worstCaseCostUsd } from '../config/pricing';
+import { sceneBudgetCapPatch } from '../workflows/budget';
 import { getProgress, type SceneProgress, type SceneVideoResult } from '../workflows/definitions';
 import { planProviders, PlanError } from '../workflows/provider-plan';
 import { identityMismatchMessage, sameScene, type SceneIdentity } from '../workflows/scene-identity';
@@ -42,8 +43,6 @@ export type FoundSceneRun =
     };
 
 const queryTimeoutMs = 20_000;
-/** The patch a scene run records when it holds its maxCostUsd as a hard cap (src/workflows/generate-scene-video.ts). */
-export const sceneBudgetCapPatch = 'scene-budget-worst-case';
 const parallel = 8;
 
 /**

@@ -24,7 +24,7 @@ import type {
 } from '../activities/contracts';
 import type { ProviderConfig } from '../config/catalogue';
 import { estimateCostUsd, worstCaseCostUsd } from '../config/pricing';
-import { attemptSkipReason, overrunNote } from './budget';
+import { attemptSkipReason, overrunNote, sceneBudgetCapPatch } from './budget';
 import {
   failureTypes,
   getProgress,
@@ -119,7 +119,7 @@ export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVid
   // The budget holds against what is billed: each attempt must fit at its worst case, and an unknown charge counts at
   // its worst case. Runs started before this check replay the estimate-based one below.
   const budgetIsCap =
-    (rawInput as Partial<SceneInput> | null)?.maxCostUsd !== undefined && patched('scene-budget-worst-case');
+    (rawInput as Partial<SceneInput> | null)?.maxCostUsd !== undefined && patched(sceneBudgetCapPatch);
   const { input, setup } = await prepared(prepareScene(rawInput));
   state.sceneId = input.sceneId;
   state.projectId = input.projectId;
