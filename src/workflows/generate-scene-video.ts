@@ -114,9 +114,8 @@ export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVid
     description: 'Phase, provider ranking, attempts and money spent so far',
   });
   setHandler(providerProgress, (update) => state.applyProgress(update));
-  // Decided before the first local activity, as every patch that precedes it must be: a marker written after it can land in a later
-  // workflow task, which a replay reaches only after resolving the local activity, and then reads the patch as absent.
-  // The budget holds against what is billed: each attempt must fit at its worst case, and an unknown charge counts at
+  // Decided before the local activity: a marker written after it can land in a later workflow task, which a replay
+  // reaches only after resolving the local activity, and then reads the patch as absent. The budget holds against what is billed: each attempt must fit at its worst case, and an unknown charge counts at
   // its worst case. Runs started before this check replay the estimate-based one below.
   const budgetIsCap =
     (rawInput as Partial<SceneInput> | null)?.maxCostUsd !== undefined && patched(sceneBudgetCapPatch);
@@ -150,12 +149,16 @@ export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVid
     if (result) return result;
   }
 
-  const reasons = state.attempts.map((a, i) => `${i + 1}. ${a.provider}: ${a.error ?? a.state}`).join('; ');
-  return finishFailed(
-    run,
-    failureTypes.allProvidersFailed,
-    `every provider failed for scene ${input.sceneId}: ${reasons}`,
-  );
+  return everyProviderFailed(run);
+}
+
+function attemptReasons(state: SceneState): string {
+  return state.attempts.map((a, i) => `${i + 1}. ${a.provider}: ${a.error ?? a.state}`).join('; ');
+}
+
+function everyProviderFailed(run: SceneRun): never {
+  const message = `every provider failed for scene ${run.input.sceneId}: ${attemptReasons(run.state)}`;
+  return finishFailed(run, failureTypes.allProvidersFailed, message);
 }
 
 /** Skips with the reason any provider whose worst case does not fit; stops after a charge above the worst case. */
@@ -181,19 +184,10 @@ async function tryWithinBudget(run: SceneRun, order: ProviderConfig[]): Promise<
     }
     if (result) return result;
   }
-  const reasons = state.attempts.map((a, i) => `${i + 1}. ${a.provider}: ${a.error ?? a.state}`).join('; ');
   const forBudget = state.attempts.some((a) => a.state === 'skipped' && a.error?.startsWith('budget:'));
-  return forBudget
-    ? finishFailed(
-        run,
-        failureTypes.budgetExhausted,
-        `scene ${input.sceneId} stopped for budget ($${maxCostUsd}, $${state.totalCostUsd} spent): ${reasons}`,
-      )
-    : finishFailed(
-        run,
-        failureTypes.allProvidersFailed,
-        `every provider failed for scene ${input.sceneId}: ${reasons}`,
-      );
+  if (!forBudget) return everyProviderFailed(run);
+  const message = `scene ${input.sceneId} stopped for budget ($${maxCostUsd}, $${state.totalCostUsd} spent): ${attemptReasons(state)}`;
+  return finishFailed(run, failureTypes.budgetExhausted, message);
 }
 
 async function tryProvider(
