@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startProjectVideos, startSceneVideo, waitForProjectVideos, waitForSceneVideo } from '../../src/client';
+import { fastPolling, hookProject, hookScene, sceneRows } from '../helpers/budget-project';
 import { sandboxBilledUsd } from '../helpers/sandbox-billing';
 import { sandboxKey, startSceneHarness, type SceneHarness } from '../helpers/scene-harness';
 import { randomUUID } from 'node:crypto';
@@ -26,35 +27,24 @@ afterAll(async () => {
   await h?.close();
 });
 
-const polling = { intervalMs: 200, providerDeadlineMs: 60_000 };
-const hook = (sceneId: string) => ({
-  sceneId,
-  sceneType: 'hook',
-  prompt: 'Opening shot over a city skyline at dawn',
-  durationSec: 10,
-  aspectRatio: '16:9' as const,
-});
-const project = (projectId: string, budgetUsd = 1) => ({
-  projectId,
-  budgetUsd,
-  maxConcurrentScenes: 5,
-  polling,
-  scenes: Array.from({ length: 5 }, (_, i) => hook(`s${i}`)),
-});
-const rows = (result: Awaited<ReturnType<typeof waitForProjectVideos>>) =>
-  result.scenes.map((s) => `${s.sceneId}:${s.phase}:${s.provider ?? '-'}:$${s.costUsd}:${s.allowanceUsd ?? '-'}`);
+const project = (projectId: string, budgetUsd = 1) =>
+  hookProject(projectId, ['s0', 's1', 's2', 's3', 's4'], { budgetUsd, maxConcurrentScenes: 5 });
 
 it('a scene running on its own with no maxCostUsd (Runway, $1.20) does not fit a $1 budget: left alone, not counted, the project stays within $1', async () => {
   h.sandbox.reset();
   const projectId = `attach-${randomUUID().slice(0, 8)}`;
   // The pipeline previews scene s0 on its own: no maxCostUsd, so Runway (ranked first for a hook, $1.20 for 10 s) runs.
-  const solo = await startSceneVideo(h.client, { ...hook('s0'), projectId, polling }, { taskQueue: h.taskQueue });
+  const solo = await startSceneVideo(
+    h.client,
+    { ...hookScene('s0'), projectId, polling: fastPolling },
+    { taskQueue: h.taskQueue },
+  );
   await new Promise((r) => setTimeout(r, 500));
   const { workflowId } = await startProjectVideos(h.client, project(projectId), { taskQueue: h.taskQueue });
   const result = await waitForProjectVideos(h.client, workflowId);
   const soloCost = (await waitForSceneVideo(h.client, solo.workflowId)).totalCostUsd;
   const billed = await sandboxBilledUsd(h.sandbox);
-  console.log(`billed $${billed} (standalone s0 $${soloCost}), project $${result.totalCostUsd}`, rows(result));
+  console.log(`billed $${billed} (standalone s0 $${soloCost}), project $${result.totalCostUsd}`, sceneRows(result));
   // What the project itself reports it spent stays within its budget (the money s0 bills is not the project's).
   expect(result.totalCostUsd).toBeLessThanOrEqual(1);
   // Everything billed except the run the project did not start and did not attach to.
@@ -72,7 +62,7 @@ it('a scene running on its own with a larger maxCostUsd (Veo, up to $0.96) is at
   const projectId = `attach-${randomUUID().slice(0, 8)}`;
   const solo = await startSceneVideo(
     h.client,
-    { ...hook('s0'), projectId, polling, preferredProvider: 'veo', maxCostUsd: 0.96 },
+    { ...hookScene('s0'), projectId, polling: fastPolling, preferredProvider: 'veo', maxCostUsd: 0.96 },
     { taskQueue: h.taskQueue },
   );
   await new Promise((r) => setTimeout(r, 500));
@@ -81,7 +71,7 @@ it('a scene running on its own with a larger maxCostUsd (Veo, up to $0.96) is at
   const billed = await sandboxBilledUsd(h.sandbox);
   console.log(
     `billed $${billed}, project $${result.totalCostUsd}, budget ${JSON.stringify(result.budget)}`,
-    rows(result),
+    sceneRows(result),
   );
   const s0 = result.scenes[0]!;
   expect(s0).toMatchObject({ phase: 'succeeded', provider: 'veo', workflowId: solo.workflowId, allowanceUsd: 0.96 });
@@ -98,7 +88,7 @@ it('a scene that succeeded before the project run (Veo, $0.96) counts at what it
   // The scene succeeded on its own on Veo (more than the $0.20 a project would grant it) before the project starts.
   const solo = await startSceneVideo(
     h.client,
-    { ...hook('s0'), projectId, polling, preferredProvider: 'veo', maxCostUsd: 0.96 },
+    { ...hookScene('s0'), projectId, polling: fastPolling, preferredProvider: 'veo', maxCostUsd: 0.96 },
     { taskQueue: h.taskQueue },
   );
   const earlier = await waitForSceneVideo(h.client, solo.workflowId);
@@ -106,7 +96,10 @@ it('a scene that succeeded before the project run (Veo, $0.96) counts at what it
   const { workflowId } = await startProjectVideos(h.client, project(projectId, 2), { taskQueue: h.taskQueue });
   const result = await waitForProjectVideos(h.client, workflowId);
   const billed = await sandboxBilledUsd(h.sandbox);
-  console.log(`earlier $${earlier.totalCostUsd}; billed $${billed}, project $${result.totalCostUsd}`, rows(result));
+  console.log(
+    `earlier $${earlier.totalCostUsd}; billed $${billed}, project $${result.totalCostUsd}`,
+    sceneRows(result),
+  );
   expect(earlier.totalCostUsd).toBeGreaterThan(0.2);
   const s0 = result.scenes[0]!;
   expect(s0).toMatchObject({ phase: 'succeeded', costUsd: earlier.totalCostUsd, workflowId: solo.workflowId });

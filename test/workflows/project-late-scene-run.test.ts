@@ -9,6 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { startProjectVideos, startSceneVideo, waitForProjectVideos, waitForSceneVideo } from '../../src/client';
 import { getProjectProgress } from '../../src/workflows/project-definitions';
+import { fastPolling, hookProject, hookScene, sceneRows } from '../helpers/budget-project';
 import { sandboxBilledUsd } from '../helpers/sandbox-billing';
 import { sandboxKey, startSceneHarness, type SceneHarness } from '../helpers/scene-harness';
 import { waitFor } from '../helpers/wait-for';
@@ -27,23 +28,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-const polling = { intervalMs: 200, providerDeadlineMs: 60_000 };
-const hook = (sceneId: string) => ({
-  sceneId,
-  sceneType: 'hook',
-  prompt: 'Opening shot over a city skyline at dawn',
-  durationSec: 10,
-  aspectRatio: '16:9' as const,
-});
-const project = (projectId: string) => ({
-  projectId,
-  budgetUsd: 1,
-  maxConcurrentScenes: 1,
-  polling,
-  scenes: ['s0', 's1', 's2'].map(hook),
-});
-const rows = (result: Awaited<ReturnType<typeof waitForProjectVideos>>) =>
-  result.scenes.map((s) => `${s.sceneId}:${s.phase}:${s.provider ?? '-'}:$${s.costUsd}:${s.allowanceUsd ?? '-'}`);
+const project = (projectId: string) =>
+  hookProject(projectId, ['s0', 's1', 's2'], { budgetUsd: 1, maxConcurrentScenes: 1 });
 
 /** Starts the project and waits until its lookup is behind it (its first scene runs) and s1 still waits. */
 async function projectPastLookup(projectId: string) {
@@ -60,11 +46,15 @@ it('a run with no maxCostUsd (Runway, $1.20) started after the lookup is left al
   h.sandbox.reset();
   const projectId = `late-${randomUUID().slice(0, 8)}`;
   const { workflowId } = await projectPastLookup(projectId);
-  const solo = await startSceneVideo(h.client, { ...hook('s1'), projectId, polling }, { taskQueue: h.taskQueue });
+  const solo = await startSceneVideo(
+    h.client,
+    { ...hookScene('s1'), projectId, polling: fastPolling },
+    { taskQueue: h.taskQueue },
+  );
   const result = await waitForProjectVideos(h.client, workflowId);
   const soloCost = (await waitForSceneVideo(h.client, solo.workflowId)).totalCostUsd;
   const billed = await sandboxBilledUsd(h.sandbox);
-  console.log(`billed $${billed} (standalone s1 $${soloCost}), project $${result.totalCostUsd}`, rows(result));
+  console.log(`billed $${billed} (standalone s1 $${soloCost}), project $${result.totalCostUsd}`, sceneRows(result));
   expect(soloCost).toBeGreaterThan(1);
   expect(result.totalCostUsd).toBeLessThanOrEqual(1);
   expect(billed - soloCost).toBeLessThanOrEqual(1);
@@ -81,7 +71,7 @@ it('a run that succeeded after the lookup (Veo, above a project allowance) count
   const { workflowId, handle } = await projectPastLookup(projectId);
   const solo = await startSceneVideo(
     h.client,
-    { ...hook('s1'), projectId, polling, preferredProvider: 'veo', maxCostUsd: 0.96 },
+    { ...hookScene('s1'), projectId, polling: fastPolling, preferredProvider: 'veo', maxCostUsd: 0.96 },
     { taskQueue: h.taskQueue },
   );
   const earlier = await waitForSceneVideo(h.client, solo.workflowId);
@@ -91,7 +81,7 @@ it('a run that succeeded after the lookup (Veo, above a project allowance) count
   const billed = await sandboxBilledUsd(h.sandbox);
   console.log(
     `earlier $${earlier.totalCostUsd}; billed $${billed}, project $${result.totalCostUsd}, budget ${JSON.stringify(result.budget)}`,
-    rows(result),
+    sceneRows(result),
   );
   expect(earlier.totalCostUsd).toBeGreaterThan(0.2);
   const s1 = result.scenes[1]!;
