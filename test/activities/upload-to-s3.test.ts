@@ -70,7 +70,13 @@ describe('uploadToS3 on the real S3 server', () => {
     expect(20 * MiB).toBeGreaterThan(2 * uploadPartSize);
     const { input, key } = await sandboxVideo({ videoBytes: 20 * MiB });
     const out = await runUploadToS3(deps(), input);
-    expect(out).toEqual({ s3Key: key, s3Url: `s3://${testBucket.name}/${key}`, bytes: 20 * MiB });
+    // The URL it read the clip from: the one given, as it answered (a refreshed one when it had expired).
+    expect(out).toEqual({
+      s3Key: key,
+      s3Url: `s3://${testBucket.name}/${key}`,
+      bytes: 20 * MiB,
+      videoUrl: input.videoUrl,
+    });
     const head = await testBucket.s3.send(new HeadObjectCommand({ Bucket: testBucket.name, Key: key }));
     expect(head.ContentLength).toBe(20 * MiB);
     expect(head.ContentType).toBe('video/mp4');
