@@ -1,13 +1,13 @@
 import { roundUsd } from '../config/pricing';
 
-/** The patch a scene run records when it holds its `maxCostUsd` as a hard cap on worst cases. */
-export const sceneBudgetCapPatch = 'scene-budget-worst-case';
-
 /**
  * Budgets as hard caps, against what providers bill. Every paid attempt is bounded by its worst case (the catalogue's
  * `maxCostPerSecondUsd` at the duration asked for); an attempt starts only when that worst case fits in what is left
  * after everything already charged and every running attempt's worst case. Pure: runs in workflow code.
  */
+
+/** The patch a scene run records when it holds its `maxCostUsd` as a hard cap on worst cases. */
+export const sceneBudgetCapPatch = 'scene-budget-worst-case';
 
 const usd = (n: number) => `$${n.toFixed(4)}`;
 
