@@ -55,13 +55,12 @@ export async function startOrAttach<T extends Workflow>(
     await attach.verify?.(description);
     return { workflowId, started: false, handle: client.workflow.getHandle<T>(workflowId) };
   };
-  const existing = await attachable(client, workflowId);
-  if (existing) return attachTo(existing);
   const elsewhere = await attach.fallback?.();
   if (elsewhere) return elsewhere;
-  // A concurrent starter may win between the look above and the start: the FAIL conflict policy makes the server
-  // answer every caller but one "already started", so exactly one is told `started: true` (USE_EXISTING answered all
-  // of them as if they had started it). A run that fails in between frees the id again, hence the few rounds.
+  // No look before the start: the server decides. The reuse policy refuses an id whose run is running or succeeded,
+  // and the FAIL conflict policy answers every concurrent caller but one "already started", so exactly one is told
+  // `started: true` (USE_EXISTING answered all of them as if they had started it); the others attach to the run found.
+  // A run that fails between the refusal and the look frees the id again, hence the few rounds.
   for (let round = 0; ; round++) {
     try {
       const handle = await client.workflow.start(workflow, {
