@@ -2,37 +2,65 @@ import js from '@eslint/js';
 import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
 
-// Workflow code runs in a deterministic sandbox: no I/O modules, and activities only as types.
+// Folders of src/ and what each may import (other than itself). Nothing in src/ imports dev/; contract and domain are
+// workflow-safe, so they import no Node built-ins, and the workflow bundle sees zod schemas only as types.
+const folders = ['contract', 'domain', 'workflows', 'activities', 'providers', 'config', 'worker', 'client', 'cli'];
+const mayImport = {
+  contract: [],
+  domain: ['contract'],
+  workflows: ['contract', 'domain'],
+  providers: ['contract', 'domain'],
+  config: ['contract', 'domain', 'providers'],
+  client: ['contract', 'domain', 'config'],
+  activities: ['contract', 'domain', 'providers', 'config', 'client'],
+  worker: ['contract', 'domain', 'providers', 'config', 'activities', 'workflows'],
+  cli: ['contract', 'domain', 'providers', 'config', 'client', 'worker'],
+};
+const folderImport = (names) => `^(\\.\\./)+(${names.join('|')})(/|$)`;
 const builtins = builtinModules.flatMap((m) => [m, `node:${m}`]).filter((m) => !['assert', 'node:assert'].includes(m));
-const deterministic = [
-  {
-    group: ['**/activities', '**/activities/*', '**/activities/**'],
-    allowTypeImports: true,
-    message: 'Import activities as types only; workflows call them through proxyActivities.',
-  },
-  {
-    group: [
-      '**/providers/*',
-      '**/sandbox/*',
-      '**/stack/*',
-      '**/client/*',
-      '@aws-sdk/*',
-      '@temporalio/worker',
-      '@temporalio/client',
-      '@temporalio/activity',
-    ],
-    allowTypeImports: true,
-    message: 'Workflow code must stay deterministic: no I/O modules.',
-  },
-];
+const fromDev = { regex: '^(\\.\\./)+dev/', message: 'The product never depends on development tooling (dev/).' };
+// Type-only imports of another folder: workflows call activities through proxyActivities, clients start workflows by
+// name.
+const typesOnly = { workflows: ['activities'], activities: ['workflows'], client: ['workflows'], cli: ['workflows'] };
+const ioModules = {
+  group: ['@aws-sdk/*', '@temporalio/worker', '@temporalio/client', '@temporalio/activity'],
+  allowTypeImports: true,
+  message: 'Workflow-safe code must stay deterministic: no I/O modules.',
+};
 const noSchemas = {
-  group: ['zod', '**/scene-input', '**/project-input', '**/config/catalogue', '**/config/providers'],
+  regex: '^(zod|(\\.\\./)+contract/(scene-input|project-input|catalogue))$',
   allowTypeImports: true,
   message:
-    'Keep zod out of workflow code: the SDK evaluates workflow modules afresh for every run, and building ' +
+    'Keep zod out of the workflow bundle: the SDK evaluates workflow modules afresh for every run, and building ' +
     'schemas there is the costliest thing a scene does. Validation runs in the prepare activities.',
 };
-const workflowInputSchemas = ['src/workflows/scene-input.ts', 'src/workflows/project-input.ts'];
+const folderRules = folders.map((folder) => {
+  const banned = folders.filter((f) => f !== folder && !mayImport[folder].includes(f));
+  const typeOnly = typesOnly[folder] ?? [];
+  const workflowSafe = ['contract', 'domain', 'workflows'].includes(folder);
+  const patterns = [
+    fromDev,
+    {
+      regex: folderImport(banned.filter((f) => !typeOnly.includes(f))),
+      message: `src/${folder} may import only ${mayImport[folder].map((f) => `src/${f}`).join(', ') || 'itself'}.`,
+    },
+    ...(typeOnly.length > 0
+      ? [
+          {
+            regex: folderImport(typeOnly),
+            allowTypeImports: true,
+            message: `src/${folder} may import ${typeOnly.join(', ')} only as types.`,
+          },
+        ]
+      : []),
+    ...(workflowSafe ? [ioModules] : []),
+    ...(folder === 'domain' || folder === 'workflows' ? [noSchemas] : []),
+  ];
+  return {
+    files: [`src/${folder}/**/*.ts`],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: workflowSafe ? builtins : [], patterns }] },
+  };
+});
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'lib/**', '.data/**', 'bench/results/**', 'bin/**', 'coverage/**'] },
@@ -60,18 +88,9 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    files: ['src/workflows/**/*.ts', 'test/fixtures/**/workflows*.ts'],
-    ignores: workflowInputSchemas,
-    rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        { paths: builtins, patterns: [...deterministic, noSchemas] },
-      ],
-    },
+    // Test workflows follow the workflow rules: deterministic, no I/O.
+    files: ['test/fixtures/**/workflows*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: builtins, patterns: [ioModules] }] },
   },
-  {
-    // The workflows' input contracts: zod schemas imported by the client and the prepare activities, never by workflows.
-    files: workflowInputSchemas,
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: builtins, patterns: deterministic }] },
-  },
+  ...folderRules,
 );

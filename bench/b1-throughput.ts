@@ -10,7 +10,7 @@ import { step } from './lib/progress';
 import { withRig, type Rig } from './lib/rig';
 import { benchScene, startScenes } from './lib/scenes';
 import { round } from './lib/stats';
-import { persistenceRequests } from '../src/stack/server-metrics';
+import { persistenceRequests } from '../dev/stack/server-metrics';
 import { spawnWorker } from './lib/worker-process';
 
 interface Batch {

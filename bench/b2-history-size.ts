@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { startSandbox, type Sandbox, type ScenarioInput } from '../src/sandbox';
-import type { SceneVideoResult } from '../src/workflows/definitions';
+import { startSandbox, type Sandbox, type ScenarioInput } from '../dev/sandbox';
+import type { SceneVideoResult } from '../src/contract/scene-workflow';
 import { awaitResults } from './lib/await-results';
 import type { Benchmark } from './lib/benchmark';
 import { figure, medianFigure, type Figure } from './lib/figures';

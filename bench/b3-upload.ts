@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { uploadPartSize, uploadPartsInFlight } from '../src/activities/upload-to-s3';
 import { defaultCatalogue } from '../src/config/catalogue';
 import { createPiapiClient } from '../src/providers/piapi';
-import { s3ClientFor } from '../src/stack/s3-server';
+import { s3ClientFor } from '../dev/stack/s3-server';
 import type { Benchmark } from './lib/benchmark';
 import { sleep } from './lib/concurrency';
 import { medianFigure, type Figure } from './lib/figures';

@@ -2,4 +2,4 @@
 'use strict';
 // Runs the TypeScript sources directly, so a clone works without a build step.
 require('tsx/cjs');
-require('../src/client/cli/main.ts').runCli();
+require('../src/cli/main.ts').runCli();

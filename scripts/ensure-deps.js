@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs before `npm test` / `npm run demo` on a fresh clone: installs npm dependencies when missing. Node built-ins only,
-// because nothing else is installed yet. The Go-built servers are provisioned by the stack itself (src/stack/provision.ts).
+// because nothing else is installed yet. The Go-built servers are provisioned by the stack itself (dev/stack/provision.ts).
 'use strict';
 const { existsSync, statSync } = require('node:fs');
 const { spawnSync } = require('node:child_process');

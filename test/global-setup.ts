@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startStack, type Stack } from '../src/stack/stack';
+import { startStack, type Stack } from '../dev/stack/stack';
 import type { StackInfo } from './helpers/stack-info';
 
 let stack: Stack | undefined;

@@ -1,5 +1,5 @@
 import { cpus, release, totalmem } from 'node:os';
-import { tools } from '../../src/stack/tool-versions';
+import { tools } from '../../dev/stack/tool-versions';
 
 export interface Machine {
   cores: number;

@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
-import { startSandbox, type Sandbox, type ScenarioInput } from '../../src/sandbox';
-import { startStack, type Stack } from '../../src/stack/stack';
+import { startSandbox, type Sandbox, type ScenarioInput } from '../../dev/sandbox';
+import { startStack, type Stack } from '../../dev/stack/stack';
 import { step } from './progress';
 
 /** A fresh stack (Temporal dev server + S3 server) and sandbox per benchmark, so no benchmark inherits another's load. */

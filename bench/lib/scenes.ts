@@ -2,9 +2,9 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { defaultCatalogue } from '../../src/config/catalogue';
 import type { generateSceneVideo } from '../../src/workflows';
-import { planProviders } from '../../src/workflows/provider-plan';
-import { sceneInputSchema, type SceneInput } from '../../src/workflows/scene-input';
-import { sceneStartAttributes } from '../../src/workflows/search-attributes';
+import { planProviders } from '../../src/domain/planning';
+import { sceneInputSchema, type SceneInput } from '../../src/contract/scene-input';
+import { sceneStartAttributes } from '../../src/contract/search-attributes';
 import { mapLimit } from './concurrency';
 
 export type SceneHandle = WorkflowHandle<typeof generateSceneVideo>;

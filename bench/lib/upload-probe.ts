@@ -3,11 +3,11 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createReadStream, writeFileSync } from 'node:fs';
 import { createActivities } from '../../src/activities';
-import type { UploadToS3Input, UploadToS3Output } from '../../src/activities/contracts';
+import type { UploadToS3Input, UploadToS3Output } from '../../src/contract/activities';
 import { uploadPartSize, uploadPartsInFlight } from '../../src/activities/upload-to-s3';
 import { openVideoDownload } from '../../src/activities/video-download';
 import { defaultCatalogue } from '../../src/config/catalogue';
-import { s3ClientFor, type S3Endpoint } from '../../src/stack/s3-server';
+import { s3ClientFor, type S3Endpoint } from '../../dev/stack/s3-server';
 import { statusKb } from './proc';
 
 export type ProbeMode = 'stream' | 'buffered' | 'sdk-file';

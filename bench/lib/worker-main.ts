@@ -7,7 +7,7 @@ import {
   createSceneWorker,
   workerOptionsFor,
   workerTuningFromEnv,
-} from '../../src/create-worker';
+} from '../../src/worker/create-worker';
 import { createBaselineActivities } from '../../test/fixtures/bench/activities';
 
 const baselineWorkflows = join(__dirname, '..', '..', 'test', 'fixtures', 'bench', 'workflows.ts');

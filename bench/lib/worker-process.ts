@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { Sandbox } from '../../src/sandbox';
-import type { Stack } from '../../src/stack/stack';
+import type { Sandbox } from '../../dev/sandbox';
+import type { Stack } from '../../dev/stack/stack';
 import { workerEnv } from '../../test/helpers/worker-env';
 
 const root = join(__dirname, '..', '..');
@@ -24,7 +24,7 @@ export interface WorkerProcess {
 }
 
 /**
- * A worker in its own process, configured through the same environment as `src/worker.ts`, so its CPU and RSS can be
+ * A worker in its own process, configured through the same environment as `src/worker/main.ts`, so its CPU and RSS can be
  * read from /proc apart from the sandbox and the load generator. The IPC channel ends it if the bench dies.
  */
 export async function spawnWorker(opts: WorkerProcessOptions): Promise<WorkerProcess> {

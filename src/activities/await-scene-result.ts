@@ -2,10 +2,10 @@ import { Context, log } from '@temporalio/activity';
 import { WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
 import { SceneIdentityMismatchError, verifySceneIdentity } from '../client/scene-identity-check';
-import { getProgress, type SceneProgress, type SceneVideoResult } from '../workflows/definitions';
-import { sceneEndedTypes } from '../workflows/project-definitions';
-import { identityMismatchType, type SceneIdentity } from '../workflows/scene-identity';
-import { searchAttributes } from '../workflows/search-attributes';
+import { getProgress, type SceneProgress, type SceneVideoResult } from '../contract/scene-workflow';
+import { sceneEndedTypes } from '../contract/project-workflow';
+import { identityMismatchType, type SceneIdentity } from '../domain/scene-identity';
+import { searchAttributes } from '../contract/search-attributes';
 
 const queryTimeoutMs = 20_000;
 

@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import type { CancelTaskInput } from './contracts';
+import type { CancelTaskInput } from '../contract/activities';
 import { clientFor, type ActivityDeps } from './dependencies';
 
 /** Best effort: stops paying for a task nobody will wait for. */

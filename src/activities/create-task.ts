@@ -1,8 +1,8 @@
 import { activityInfo, ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
-import { pickDuration } from '../providers/mapping';
+import { fitDuration } from '../domain/duration';
 import { ProviderError } from '../providers/types';
-import { failureTypes } from '../workflows/definitions';
-import type { CreateTaskInput, CreateTaskOutput } from './contracts';
+import { failureTypes } from '../contract/scene-workflow';
+import type { CreateTaskInput, CreateTaskOutput } from '../contract/activities';
 import { clientFor, type ActivityDeps } from './dependencies';
 import { nonRetryableProviderFailure } from './provider-failure';
 
@@ -51,7 +51,7 @@ export function createCreateTask(deps: ActivityDeps) {
               prompt: input.prompt,
               negativePrompt: input.negativePrompt,
               // The catalogue's limits come first (e.g. Luma capped at 5 s); the adapter then fits the model's values.
-              durationSec: pickDuration(input.durationSec, input.allowedDurationsSec),
+              durationSec: fitDuration(input.durationSec, input.allowedDurationsSec),
               aspectRatio: input.aspectRatio,
               imageUrl: input.imageUrl,
               model: input.model,

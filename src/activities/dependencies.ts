@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Catalogue } from '../config/catalogue';
+import type { Catalogue } from '../contract/catalogue';
 import type { VideoProviderClient } from '../providers/types';
 import type { DownloadPolicy } from './video-download';
 

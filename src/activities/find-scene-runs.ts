@@ -2,14 +2,14 @@ import { Context } from '@temporalio/activity';
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import { legacySceneRun, runSceneIdentity, runStart } from '../client/scene-identity-check';
 import { attachable } from '../client/start-or-attach';
-import type { ProviderConfig } from '../config/catalogue';
-import { roundUsd, worstCaseCostUsd } from '../config/pricing';
-import { sceneBudgetCapPatch } from '../workflows/budget';
-import { getProgress, type SceneProgress, type SceneVideoResult } from '../workflows/definitions';
-import { planProviders, PlanError } from '../workflows/provider-plan';
-import { identityMismatchMessage, sameScene, type SceneIdentity } from '../workflows/scene-identity';
-import type { ValidSceneInput } from '../workflows/scene-input';
-import { sceneWorkflowId } from '../workflows/workflow-ids';
+import type { ProviderConfig } from '../contract/catalogue';
+import { roundUsd, worstCaseCostUsd } from '../domain/pricing';
+import { sceneBudgetCapPatch } from '../domain/budget';
+import { getProgress, type SceneProgress, type SceneVideoResult } from '../contract/scene-workflow';
+import { planProviders, PlanError } from '../domain/planning';
+import { identityMismatchMessage, sameScene, type SceneIdentity } from '../domain/scene-identity';
+import type { ValidSceneInput } from '../contract/scene-input';
+import { sceneWorkflowId } from '../contract/workflow-ids';
 import { configuredProviders, type ActivityDeps } from './dependencies';
 
 export interface FindSceneRunsInput {

@@ -1,7 +1,7 @@
 import { activityInfo, ApplicationFailure, Context, heartbeat, log } from '@temporalio/activity';
 import { ProviderError, type ProviderTaskSnapshot } from '../providers/types';
-import { failureTypes, providerProgress, type ProviderProgressUpdate } from '../workflows/definitions';
-import type { AttemptFailureDetails, PollHeartbeat, PollStatusInput, PollStatusOutput } from './contracts';
+import { failureTypes, providerProgress, type ProviderProgressUpdate } from '../contract/scene-workflow';
+import type { AttemptFailureDetails, PollHeartbeat, PollStatusInput, PollStatusOutput } from '../contract/activities';
 import { clientFor, type ActivityDeps } from './dependencies';
 
 const maxConsecutiveErrors = 6;

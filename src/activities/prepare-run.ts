@@ -1,12 +1,12 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { formatZodError } from '../config/format-zod-error';
-import { inputTooLarge } from '../config/payload-limits';
-import { projectScenesTooLarge } from '../config/project-scene-size';
-import { failureTypes } from '../workflows/definitions';
-import { withoutEchoedFields } from '../workflows/project-echo';
-import { projectInputSchema, type ProjectInput } from '../workflows/project-input';
-import { sceneInputSchema, type SceneInput } from '../workflows/scene-input';
-import type { PreparedProject, PreparedScene, ProviderSetup } from './contracts';
+import { formatZodError } from '../contract/format-zod-error';
+import { inputTooLarge } from '../contract/payload-limits';
+import { projectScenesTooLarge } from '../domain/project-scene-size';
+import { failureTypes } from '../contract/scene-workflow';
+import { withoutEchoedFields } from '../domain/project-echo';
+import { projectInputSchema, type ProjectInput } from '../contract/project-input';
+import { sceneInputSchema, type SceneInput } from '../contract/scene-input';
+import type { PreparedProject, PreparedScene, ProviderSetup } from '../contract/activities';
 import { configuredProviders, type ActivityDeps } from './dependencies';
 
 /**

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { ProviderError } from '../providers/types';
-import { failureTypes } from '../workflows/definitions';
+import { failureTypes } from '../contract/scene-workflow';
 
 /** Turns an adapter error into the failure the workflow reasons about; never retried by Temporal once classified. */
 export function nonRetryableProviderFailure(err: unknown, during: string): ApplicationFailure {

@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { formatZodError } from '../config/format-zod-error';
+import { formatZodError } from '../contract/format-zod-error';
 
 /** Client connection settings in the Temporal convention; works for a local dev server and for Temporal Cloud. */
 const clientEnvSchema = z.object({

@@ -3,7 +3,7 @@ export { InputTooLargeError, InvalidInputError, validateProjectInput, validateSc
 export { cancelProjectVideos, getProjectProgress, startProjectVideos, waitForProjectVideos } from './project-videos';
 export { SceneIdentityMismatchError } from './scene-identity-check';
 export { cancelSceneVideo, getSceneProgress, startSceneVideo, waitForSceneVideo } from './scene-video';
-export type { SceneInput } from '../workflows/scene-input';
-export type { ProjectInput } from '../workflows/project-input';
-export type { SceneProgress, SceneVideoResult } from '../workflows/definitions';
-export type { ProjectProgress, ProjectResult } from '../workflows/project-definitions';
+export type { SceneInput } from '../contract/scene-input';
+export type { ProjectInput } from '../contract/project-input';
+export type { SceneProgress, SceneVideoResult } from '../contract/scene-workflow';
+export type { ProjectProgress, ProjectResult } from '../contract/project-workflow';

@@ -1,10 +1,11 @@
 import type { z } from 'zod';
-import { formatZodError } from '../config/format-zod-error';
-import { projectInputSchema, type ProjectInput, type ValidProjectInput } from '../workflows/project-input';
-import { sceneInputSchema, type SceneInput, type ValidSceneInput } from '../workflows/scene-input';
-import { defaultCatalogue, type Catalogue } from '../config/catalogue';
-import { inputTooLarge } from '../config/payload-limits';
-import { projectScenesTooLarge } from '../config/project-scene-size';
+import { formatZodError } from '../contract/format-zod-error';
+import { projectInputSchema, type ProjectInput, type ValidProjectInput } from '../contract/project-input';
+import { sceneInputSchema, type SceneInput, type ValidSceneInput } from '../contract/scene-input';
+import { type Catalogue } from '../contract/catalogue';
+import { defaultCatalogue } from '../config/catalogue';
+import { inputTooLarge } from '../contract/payload-limits';
+import { projectScenesTooLarge } from '../domain/project-scene-size';
 
 /** Bad input caught before anything is started; the message names every offending field. */
 export class InvalidInputError extends Error {

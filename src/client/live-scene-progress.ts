@@ -1,6 +1,6 @@
 import { defaultPayloadConverter, type Client } from '@temporalio/client';
-import type { PollHeartbeat } from '../activities/contracts';
-import { getProgress, type SceneProgress } from '../workflows/definitions';
+import type { PollHeartbeat } from '../contract/activities';
+import { getProgress, type SceneProgress } from '../contract/scene-workflow';
 
 /**
  * The workflow's progress, with the running attempt's state and progress refreshed from pollStatus's latest heartbeat.

@@ -1,18 +1,19 @@
 import type { Client } from '@temporalio/client';
-import type { Catalogue } from '../config/catalogue';
-import { roundUsd } from '../config/pricing';
-import { generateProjectVideos } from '../workflows';
-import { sceneTaskQueueDefault, type SceneProgress } from '../workflows/definitions';
+import type { Catalogue } from '../contract/catalogue';
+import { roundUsd } from '../domain/pricing';
+import type { generateProjectVideos } from '../workflows';
+import { sceneTaskQueueDefault, type SceneProgress } from '../contract/scene-workflow';
 import {
   endedScenePhases,
   getProjectProgress as projectProgressQuery,
   type ProjectProgress,
   type ProjectResult,
   type ProjectScenePhase,
-} from '../workflows/project-definitions';
-import type { ProjectInput } from '../workflows/project-input';
-import { projectWorkflowId } from '../workflows/workflow-ids';
-import { searchAttributes } from '../workflows/search-attributes';
+  projectWorkflowType,
+} from '../contract/project-workflow';
+import type { ProjectInput } from '../contract/project-input';
+import { projectWorkflowId } from '../contract/workflow-ids';
+import { searchAttributes } from '../contract/search-attributes';
 import { validateProjectInput } from './input-validation';
 import { liveSceneProgress } from './live-scene-progress';
 import { startOrAttach, type Started } from './start-or-attach';
@@ -26,7 +27,7 @@ export async function startProjectVideos(
   options: { taskQueue?: string; workflowId?: string; catalogue?: Catalogue } = {},
 ): Promise<StartedProject> {
   const input = validateProjectInput(project, options.catalogue);
-  return startOrAttach(client, generateProjectVideos, {
+  return startOrAttach<typeof generateProjectVideos>(client, projectWorkflowType, {
     taskQueue: options.taskQueue ?? sceneTaskQueueDefault,
     workflowId: options.workflowId ?? projectWorkflowId(input.projectId),
     args: [project],

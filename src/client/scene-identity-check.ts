@@ -1,8 +1,9 @@
+import { sceneWorkflowType } from '../contract/scene-workflow';
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import { fromPayloadsAtIndex, type PayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
-import { sceneInputSchema, type ValidSceneInput } from '../workflows/scene-input';
-import { legacySceneWorkflowId } from '../workflows/workflow-ids';
+import { sceneInputSchema, type ValidSceneInput } from '../contract/scene-input';
+import { legacySceneWorkflowId } from '../contract/workflow-ids';
 import { attachable } from './start-or-attach';
 import {
   identityMismatchMessage,
@@ -10,7 +11,7 @@ import {
   sceneIdentity,
   sceneIdentityMemoKey,
   type SceneIdentity,
-} from '../workflows/scene-identity';
+} from '../domain/scene-identity';
 
 /**
  * A start found another scene's run under the workflow id it would use, and refused to attach to it: attaching would
@@ -41,7 +42,7 @@ export async function runSceneIdentity(
   client: Client,
   description: WorkflowExecutionDescription,
 ): Promise<SceneIdentity | undefined> {
-  if (description.type !== 'generateSceneVideo') return undefined;
+  if (description.type !== sceneWorkflowType) return undefined;
   const memo = description.memo?.[sceneIdentityMemoKey];
   if (isIdentity(memo)) return memo;
   const { input } = await runStart(client, description);

@@ -1,11 +1,11 @@
 import type { Client } from '@temporalio/client';
-import type { Catalogue } from '../config/catalogue';
-import { generateSceneVideo } from '../workflows';
-import { sceneTaskQueueDefault, type SceneVideoResult } from '../workflows/definitions';
-import { sceneWorkflowId } from '../workflows/workflow-ids';
-import type { SceneInput } from '../workflows/scene-input';
-import { sceneIdentity, sceneIdentityMemoKey, type SceneIdentity } from '../workflows/scene-identity';
-import { sceneStartAttributes } from '../workflows/search-attributes';
+import type { Catalogue } from '../contract/catalogue';
+import type { generateSceneVideo } from '../workflows';
+import { sceneTaskQueueDefault, sceneWorkflowType, type SceneVideoResult } from '../contract/scene-workflow';
+import { sceneWorkflowId } from '../contract/workflow-ids';
+import type { SceneInput } from '../contract/scene-input';
+import { sceneIdentity, sceneIdentityMemoKey, type SceneIdentity } from '../domain/scene-identity';
+import { sceneStartAttributes } from '../contract/search-attributes';
 import { validateSceneInput } from './input-validation';
 import { legacySceneRun, SceneIdentityMismatchError, verifySceneIdentity } from './scene-identity-check';
 import { startOrAttach, type Started } from './start-or-attach';
@@ -35,9 +35,9 @@ export async function startSceneVideo(
 ): Promise<StartedScene> {
   const input = validateSceneInput(scene, options.catalogue);
   const identity = sceneIdentity(input);
-  return startOrAttach(
+  return startOrAttach<typeof generateSceneVideo>(
     client,
-    generateSceneVideo,
+    sceneWorkflowType,
     {
       taskQueue: options.taskQueue ?? sceneTaskQueueDefault,
       workflowId: options.workflowId ?? sceneWorkflowId(input.sceneId, input.projectId),

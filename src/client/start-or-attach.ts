@@ -46,7 +46,7 @@ export async function attachable(
  */
 export async function startOrAttach<T extends Workflow>(
   client: Client,
-  workflow: T,
+  workflow: T | string,
   options: WorkflowStartOptions<T>,
   attach: AttachOptions<T> = {},
 ): Promise<Started<T>> {
@@ -63,7 +63,7 @@ export async function startOrAttach<T extends Workflow>(
   // A run that fails between the refusal and the look frees the id again, hence the few rounds.
   for (let round = 0; ; round++) {
     try {
-      const handle = await client.workflow.start(workflow, {
+      const handle = await client.workflow.start<T>(workflow, {
         ...options,
         workflowIdConflictPolicy: 'FAIL',
         workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatZodError } from './format-zod-error';
+import { formatZodError } from '../contract/format-zod-error';
 
 const optionalString = z
   .string()

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { catalogueSchema, defaultCatalogue, providerConfigSchema, type Catalogue } from './catalogue';
-import { formatZodError } from './format-zod-error';
+import { catalogueSchema, providerConfigSchema, type Catalogue } from '../contract/catalogue';
+import { defaultCatalogue } from './catalogue';
+import { formatZodError } from '../contract/format-zod-error';
 
 /**
  * A catalogue file is either a complete JSON array of providers (replaces the defaults) or

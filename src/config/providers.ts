@@ -1,5 +1,5 @@
-import { defaultCatalogue } from './catalogue';
-import { rankProvidersForScene } from './ranking';
+import { defaultCatalogue } from '../config/catalogue';
+import { rankProvidersForScene } from '../domain/ranking';
 
 /** The original design's ranking over the default catalogue: provider keys, best first, configured ones only. */
 export function selectProvidersForScene(

@@ -1,3 +1,4 @@
+import { fitDuration } from '../domain/duration';
 import { ProviderError, type GenerationRequest } from './types';
 
 export type AspectRatio = GenerationRequest['aspectRatio'];
@@ -7,15 +8,12 @@ export function invalidRequest(message: string): ProviderError {
   return new ProviderError('validation', message, { requestSent: false });
 }
 
-// Rule: the largest allowed duration ≤ the requested one; if none is ≤ it, the smallest allowed.
+/** `fitDuration`, refusing a duration no provider could take before anything is sent. */
 export function pickDuration(requestedSec: number, allowedSec: readonly number[]): number {
   if (!Number.isFinite(requestedSec) || requestedSec <= 0) {
     throw invalidRequest(`duration must be a positive number of seconds, got ${requestedSec}`);
   }
-  const sorted = [...allowedSec].sort((a, b) => a - b);
-  const smallest = sorted[0];
-  if (smallest === undefined) throw new Error('pickDuration needs at least one allowed duration');
-  return sorted.filter((d) => d <= requestedSec).pop() ?? smallest;
+  return fitDuration(requestedSec, allowedSec);
 }
 
 /** Translates a generic aspect ratio to the model's own value, refusing ratios the model cannot render. */

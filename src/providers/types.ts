@@ -1,19 +1,7 @@
-/**
- * The contract every provider adapter speaks. Names and shapes are relied on outside the test suite.
- */
-export type TaskState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+import type { ProviderModelSettings, ProviderTaskSnapshot, TaskState } from '../contract/provider-task';
 
-export interface ProviderTaskSnapshot {
-  taskId: string;
-  state: TaskState;
-  /** 0..1, when the provider reports it */
-  progress?: number;
-  /** when succeeded */
-  videoUrl?: string;
-  /** when the provider reports the actual charge */
-  costUsd?: number;
-  failure?: { code?: string; message: string; retryable: boolean; contentPolicy: boolean };
-}
+/** The adapters' contract; the task shapes are the workflows' too, so they live in the contract. */
+export type { ProviderModelSettings, ProviderTaskSnapshot, TaskState };
 
 export const providerErrorKinds = [
   'auth',
@@ -66,17 +54,6 @@ export interface GenerationRequest {
   imageUrl?: string;
   /** Catalogue model settings for this provider (e.g. kling version/mode, veo task type). */
   model: ProviderModelSettings;
-}
-
-export interface ProviderModelSettings {
-  /** API route: runway direct, or PiAPI's unified task API. */
-  route: 'runway' | 'piapi';
-  /** PiAPI `model` or Runway `model`. */
-  model: string;
-  /** PiAPI `task_type` (ignored by Runway). */
-  taskType?: string;
-  /** Model-specific extras, e.g. kling `version`/`mode`, hailuo `input.model`. */
-  options?: Record<string, string | number | boolean>;
 }
 
 export interface CreatedTask {

@@ -21,13 +21,13 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { SceneActivities } from '../activities';
-import type { ProviderSetup } from '../activities/contracts';
+import type { ProviderSetup } from '../contract/activities';
 import type { FoundSceneRun } from '../activities/find-scene-runs';
-import { clipSceneError } from '../config/payload-limits';
-import { estimateCostUsd, roundUsd, worstCaseCostUsd } from '../config/pricing';
-import { ProjectBudget, type AttachedRun, type SceneNeed } from './budget';
-import { failureTypes, resultPhase, type SceneProgress, type SceneVideoResult } from './definitions';
-import { childSceneInput } from './child-scene-input';
+import { clipSceneError } from '../contract/payload-limits';
+import { estimateCostUsd, roundUsd, worstCaseCostUsd } from '../domain/pricing';
+import { ProjectBudget, type AttachedRun, type SceneNeed } from '../domain/budget';
+import { failureTypes, resultPhase, type SceneProgress, type SceneVideoResult } from '../contract/scene-workflow';
+import { childSceneInput } from '../domain/child-scene-input';
 import { generateSceneVideo } from './generate-scene-video';
 import {
   getProjectProgress,
@@ -35,14 +35,19 @@ import {
   type ProjectProgress,
   type ProjectResult,
   type ProjectSceneStatus,
-} from './project-definitions';
+} from '../contract/project-workflow';
 import { prepared } from './prepared';
-import { withEchoedFields } from './project-echo';
-import type { ProjectInput, ValidProjectInput } from './project-input';
-import { planProviders, PlanError } from './provider-plan';
-import { sceneStartAttributes, searchAttributes } from './search-attributes';
-import { identityMismatchType, sceneIdentity, sceneIdentityMemoKey, type SceneIdentity } from './scene-identity';
-import { legacySceneWorkflowId, sceneWorkflowId } from './workflow-ids';
+import { withEchoedFields } from '../domain/project-echo';
+import type { ProjectInput, ValidProjectInput } from '../contract/project-input';
+import { planProviders, PlanError } from '../domain/planning';
+import { sceneStartAttributes, searchAttributes } from '../contract/search-attributes';
+import {
+  identityMismatchType,
+  sceneIdentity,
+  sceneIdentityMemoKey,
+  type SceneIdentity,
+} from '../domain/scene-identity';
+import { legacySceneWorkflowId, sceneWorkflowId } from '../contract/workflow-ids';
 
 const { prepareProject } = proxyLocalActivities<SceneActivities>({
   startToCloseTimeout: '10 seconds',

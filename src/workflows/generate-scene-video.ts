@@ -21,10 +21,10 @@ import type {
   ProviderSetup,
   UploadToS3Input,
   UploadToS3Output,
-} from '../activities/contracts';
-import type { ProviderConfig } from '../config/catalogue';
-import { estimateCostUsd, worstCaseCostUsd } from '../config/pricing';
-import { attemptSkipReason, overrunNote, sceneBudgetCapPatch } from './budget';
+} from '../contract/activities';
+import type { ProviderConfig } from '../contract/catalogue';
+import { estimateCostUsd, worstCaseCostUsd } from '../domain/pricing';
+import { attemptSkipReason, overrunNote, sceneBudgetCapPatch } from '../domain/budget';
 import {
   failureTypes,
   getProgress,
@@ -32,13 +32,13 @@ import {
   resultPhase,
   type AttemptProgress,
   type SceneVideoResult,
-} from './definitions';
+} from '../contract/scene-workflow';
 import { prepared } from './prepared';
-import { planProviders, PlanError } from './provider-plan';
+import { planProviders, PlanError } from '../domain/planning';
 import { SceneAttributes } from './scene-attributes';
-import type { SceneInput, ValidSceneInput } from './scene-input';
+import type { SceneInput, ValidSceneInput } from '../contract/scene-input';
 import { billedCostUsd, SceneState, type AttemptOutcome } from './scene-state';
-import { searchAttributes } from './search-attributes';
+import { searchAttributes } from '../contract/search-attributes';
 
 const nonRetryableTypes = Object.values(failureTypes);
 

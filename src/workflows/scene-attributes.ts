@@ -1,7 +1,7 @@
 import type { SearchAttributePair, SearchAttributeUpdatePair } from '@temporalio/common';
 import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { sceneStartAttributes } from './search-attributes';
-import type { ValidSceneInput } from './scene-input';
+import { sceneStartAttributes } from '../contract/search-attributes';
+import type { ValidSceneInput } from '../contract/scene-input';
 
 /**
  * The scene's search attributes as the Web UI lists them. Each upsert is a history event and a visibility write, so the

@@ -1,13 +1,13 @@
-import type { BillingRule } from '../config/catalogue';
-import { roundUsd } from '../config/pricing';
-import type { ProviderRanking } from '../config/ranking';
+import type { BillingRule } from '../contract/catalogue';
+import { roundUsd } from '../domain/pricing';
 import type {
   AttemptProgress,
+  ProviderRanking,
   ProviderProgressUpdate,
   SceneProgress,
   ScenePhase,
   SceneVideoResult,
-} from './definitions';
+} from '../contract/scene-workflow';
 
 /** How an attempt ended, for billing: what the provider can charge depends on how far the task got. */
 export type AttemptOutcome =

@@ -10,7 +10,7 @@ import { ApplicationFailure, type Client } from '@temporalio/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { awaitSceneResult } from '../../src/activities/await-scene-result';
-import { sceneEndedTypes } from '../../src/workflows/project-definitions';
+import { sceneEndedTypes } from '../../src/contract/project-workflow';
 import { connectClient, uniqueTaskQueue } from '../helpers/temporal';
 
 let client: Client;

@@ -2,11 +2,11 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActivityDeps } from '../../src/activities';
-import type { CreateTaskInput, CreateTaskOutput } from '../../src/activities/contracts';
+import type { CreateTaskInput, CreateTaskOutput } from '../../src/contract/activities';
 import { createCreateTask } from '../../src/activities/create-task';
 import { defaultCatalogue } from '../../src/config/catalogue';
-import { startSandbox, type Sandbox } from '../../src/sandbox';
-import { failureTypes } from '../../src/workflows/definitions';
+import { startSandbox, type Sandbox } from '../../dev/sandbox';
+import { failureTypes } from '../../src/contract/scene-workflow';
 import { sandboxActivityDeps } from '../helpers/sandbox-deps';
 import { stackInfo } from '../helpers/stack-info';
 

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActivityDeps } from '../../src/activities';
-import type { UploadToS3Input } from '../../src/activities/contracts';
+import type { UploadToS3Input } from '../../src/contract/activities';
 import { s3KeyFor } from '../../src/activities/upload-to-s3';
 import { defaultCatalogue } from '../../src/config/catalogue';
 import { createPiapiClient } from '../../src/providers/piapi';
 import { createRunwayClient } from '../../src/providers/runway';
-import { startSandbox, type Sandbox, type ScenarioInput } from '../../src/sandbox';
-import { failureTypes } from '../../src/workflows/definitions';
+import { startSandbox, type Sandbox, type ScenarioInput } from '../../dev/sandbox';
+import { failureTypes } from '../../src/contract/scene-workflow';
 import { gen45Body, klingBody, piapi, runway } from '../sandbox/http';
 import { failureOf, runUploadToS3 } from './run-upload';
 import { sha256, useTestBucket } from './test-bucket';

@@ -9,7 +9,7 @@ import {
   uploadStream,
   type StreamUploadOptions,
 } from '../../src/activities/multipart-upload';
-import { s3ClientFor } from '../../src/stack/s3-server';
+import { s3ClientFor } from '../../dev/stack/s3-server';
 import { stackInfo } from '../helpers/stack-info';
 import { MiB, sha256, useTestBucket } from './test-bucket';
 

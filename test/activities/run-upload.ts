@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { expect } from 'vitest';
 import type { ActivityDeps } from '../../src/activities';
-import type { UploadToS3Input, UploadToS3Output } from '../../src/activities/contracts';
+import type { UploadToS3Input, UploadToS3Output } from '../../src/contract/activities';
 import { createUploadToS3 } from '../../src/activities/upload-to-s3';
 
 /** Runs the uploadToS3 activity with `d` on `input`, as a worker would, in `env` (a first attempt unless told). */

@@ -1,7 +1,7 @@
 import { GetObjectCommand, ListMultipartUploadsCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
-import { s3ClientFor } from '../../src/stack/s3-server';
+import { s3ClientFor } from '../../dev/stack/s3-server';
 import { stackInfo } from '../helpers/stack-info';
 
 export const MiB = 1024 * 1024;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { projectJsonSchema, projectSchemaPath } from '../../src/client/cli/project-schema';
+import { projectJsonSchema, projectSchemaPath } from '../../src/cli/project-schema';
 import { defaultCatalogue } from '../../src/config/catalogue';
 import { jsonOf, runCli } from './cli/run-cli';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sceneWorkflowId } from '../../src/workflows/workflow-ids';
+import { sceneWorkflowId } from '../../src/contract/workflow-ids';
 import { startSceneHarness, type SceneHarness } from '../helpers/scene-harness';
 import { generateFlags, jsonOf, runCli, stackEnv } from './cli/run-cli';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox';
+import { startSandbox, type Sandbox } from '../../dev/sandbox';
 import { stackInfo } from '../helpers/stack-info';
 import { workerEnv } from '../helpers/worker-env';
 import { uniqueTaskQueue } from '../helpers/temporal';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { getProjectProgress, startProjectVideos } from '../../src/client';
-import type { ProjectInput } from '../../src/workflows/project-input';
+import type { ProjectInput } from '../../src/contract/project-input';
 import { countsAndRows, countsAndRowsOfText } from '../helpers/project-view-check';
 import { sandboxKey, startSceneHarness, type SceneHarness } from '../helpers/scene-harness';
 import { runCli, stackEnv } from './cli/run-cli';

@@ -1,8 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { getProjectProgress } from '../../src/client';
-import type { SceneProgress } from '../../src/workflows/definitions';
-import type { ProjectProgress, ProjectSceneStatus } from '../../src/workflows/project-definitions';
+import type { SceneProgress } from '../../src/contract/scene-workflow';
+import type { ProjectProgress, ProjectSceneStatus } from '../../src/contract/project-workflow';
 import { countsAndRows } from '../helpers/project-view-check';
 
 // Runs without a stack: SVW_NO_STACK=1 npx vitest run test/client/project-progress-view.test.ts

@@ -11,11 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { InputTooLargeError, startProjectVideos, waitForProjectVideos } from '../../src/client';
 import { validateProjectInput } from '../../src/client/input-validation';
-import { encodedJsonBytes, inputTooLarge, payloadLimits } from '../../src/config/payload-limits';
-import { childSceneInputBound } from '../../src/config/project-scene-size';
+import { encodedJsonBytes, inputTooLarge, payloadLimits } from '../../src/contract/payload-limits';
+import { childSceneInputBound } from '../../src/domain/project-scene-size';
 import { generateProjectVideos } from '../../src/workflows';
-import { projectInputSchema } from '../../src/workflows/project-input';
-import { sceneWorkflowId } from '../../src/workflows/workflow-ids';
+import { projectInputSchema } from '../../src/contract/project-input';
+import { sceneWorkflowId } from '../../src/contract/workflow-ids';
 import { sandboxBilledUsd } from '../helpers/sandbox-billing';
 import { startSceneHarness, type SceneHarness } from '../helpers/scene-harness';
 

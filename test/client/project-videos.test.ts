@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getProjectProgress, startProjectVideos, waitForProjectVideos } from '../../src/client';
-import type { ProjectInput } from '../../src/workflows/project-input';
+import type { ProjectInput } from '../../src/contract/project-input';
 import { sandboxKey, startSceneHarness, type SceneHarness } from '../helpers/scene-harness';
 import { waitFor } from '../helpers/wait-for';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox';
-import { freePort } from '../../src/stack/free-port';
+import { startSandbox, type Sandbox } from '../../dev/sandbox';
+import { freePort } from '../../dev/stack/free-port';
 import { stackInfo } from '../helpers/stack-info';
 import { uniqueTaskQueue } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait-for';

@@ -2,9 +2,9 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SceneIdentityMismatchError, startSceneVideo, waitForSceneVideo } from '../../src/client';
 import { generateSceneVideo } from '../../src/workflows';
-import type { SceneInput } from '../../src/workflows/scene-input';
-import { sceneStartAttributes } from '../../src/workflows/search-attributes';
-import { legacySceneWorkflowId, sceneWorkflowId } from '../../src/workflows/workflow-ids';
+import type { SceneInput } from '../../src/contract/scene-input';
+import { sceneStartAttributes } from '../../src/contract/search-attributes';
+import { legacySceneWorkflowId, sceneWorkflowId } from '../../src/contract/workflow-ids';
 import { startSceneHarness, type SceneHarness } from '../helpers/scene-harness';
 
 let h: SceneHarness;

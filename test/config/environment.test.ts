@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadWorkerEnv } from '../../src/config/environment';
-import { activityDepsFromEnv, workerOptionsFor, workerTuningFromEnv } from '../../src/create-worker';
+import { activityDepsFromEnv, workerOptionsFor, workerTuningFromEnv } from '../../src/worker/create-worker';
 import { defaultCatalogue } from '../../src/config/catalogue';
 
 describe('worker environment', () => {

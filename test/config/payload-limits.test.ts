@@ -1,16 +1,16 @@
 import { ServiceError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { InputTooLargeError, validateProjectInput, validateSceneInput } from '../../src/client';
-import { serverAnswered } from '../../src/client/cli/session';
+import { serverAnswered } from '../../src/cli/session';
 import {
   clipSceneError,
   encodedJsonBytes,
   inputTooLarge,
   payloadLimits,
   projectSceneErrorChars,
-} from '../../src/config/payload-limits';
-import { withEchoedFields, withoutEchoedFields } from '../../src/workflows/project-echo';
-import { projectInputSchema } from '../../src/workflows/project-input';
+} from '../../src/contract/payload-limits';
+import { withEchoedFields, withoutEchoedFields } from '../../src/domain/project-echo';
+import { projectInputSchema } from '../../src/contract/project-input';
 import { largestSchemaProject, markerOverflowProject, projectAtLimit } from '../chaos/cases/large-projects';
 
 describe('payload limits (pure)', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../../src/config/catalogue';
 import { selectProvidersForScene } from '../../src/config/providers';
-import { rankProvidersForScene } from '../../src/config/ranking';
+import { rankProvidersForScene } from '../../src/domain/ranking';
 
 const all = ['runway', 'kling', 'luma', 'hailuo', 'hunyuan', 'veo'];
 

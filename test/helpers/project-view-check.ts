@@ -1,5 +1,5 @@
 import type { LiveProjectProgress } from '../../src/client/project-videos';
-import { renderView } from '../../src/client/cli/progress-tables';
+import { renderView } from '../../src/cli/progress-tables';
 
 const plain = { bold: String, dim: String, green: String, red: String, yellow: String };
 const runningPhases = new Set(['running', 'ranking', 'generating', 'uploading']);

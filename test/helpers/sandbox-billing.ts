@@ -1,4 +1,4 @@
-import type { Sandbox } from '../../src/sandbox';
+import type { Sandbox } from '../../dev/sandbox';
 
 /** What the sandbox's two accounts have been billed since it started (or since its last reset), in USD. */
 export async function sandboxBilledUsd(sandbox: Sandbox): Promise<number> {

@@ -1,9 +1,10 @@
 import type { ActivityDeps } from '../../src/activities';
-import { defaultCatalogue, type Catalogue } from '../../src/config/catalogue';
+import { type Catalogue } from '../../src/contract/catalogue';
+import { defaultCatalogue } from '../../src/config/catalogue';
 import { createPiapiClient } from '../../src/providers/piapi';
 import { createRunwayClient } from '../../src/providers/runway';
-import type { Sandbox } from '../../src/sandbox';
-import { s3ClientFor, type S3Endpoint } from '../../src/stack/s3-server';
+import type { Sandbox } from '../../dev/sandbox';
+import { s3ClientFor, type S3Endpoint } from '../../dev/stack/s3-server';
 
 export interface SandboxDepsOptions {
   routes?: ('piapi' | 'runway')[];

@@ -1,7 +1,7 @@
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { ActivityDeps } from '../../src/activities';
-import { createSceneWorker } from '../../src/create-worker';
-import type { Sandbox } from '../../src/sandbox';
+import { createSceneWorker } from '../../src/worker/create-worker';
+import type { Sandbox } from '../../dev/sandbox';
 
 export interface SandboxWorkerOptions {
   connection: NativeConnection;

@@ -1,5 +1,5 @@
 import { inject } from 'vitest';
-import type { S3Endpoint } from '../../src/stack/s3-server';
+import type { S3Endpoint } from '../../dev/stack/s3-server';
 
 export interface StackInfo {
   temporalAddress: string;

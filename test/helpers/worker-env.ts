@@ -1,5 +1,5 @@
-import type { Sandbox } from '../../src/sandbox';
-import type { S3Endpoint } from '../../src/stack/s3-server';
+import type { Sandbox } from '../../dev/sandbox';
+import type { S3Endpoint } from '../../dev/stack/s3-server';
 
 /** The Temporal server and the S3 server a worker process is pointed at. */
 export interface WorkerStack {
@@ -16,7 +16,7 @@ export interface WorkerEnvOptions {
 }
 
 /**
- * The whole environment of a worker process (`src/worker.ts`, `scene-video worker`, the bench's worker) for this stack
+ * The whole environment of a worker process (`src/worker/main.ts`, `scene-video worker`, the bench's worker) for this stack
  * and this sandbox: nothing else leaks in from the parent but PATH and HOME.
  */
 export function workerEnv(stack: WorkerStack, sandbox: Sandbox, opts: WorkerEnvOptions = {}): NodeJS.ProcessEnv {

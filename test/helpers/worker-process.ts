@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { Sandbox } from '../../src/sandbox';
+import type { Sandbox } from '../../dev/sandbox';
 import { stackInfo } from './stack-info';
 import { workerEnv } from './worker-env';
 
 const root = join(__dirname, '..', '..');
 
-/** The real `src/worker.ts` entry in its own process, configured only through its environment, so it can be SIGKILLed. */
+/** The real `src/worker/main.ts` entry in its own process, configured only through its environment, so it can be SIGKILLed. */
 export function spawnWorkerProcess(opts: {
   taskQueue: string;
   sandbox: Sandbox;
@@ -15,7 +15,7 @@ export function spawnWorkerProcess(opts: {
   output: () => string;
 } {
   let output = '';
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(root, 'src', 'worker.ts')], {
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(root, 'src', 'worker', 'main.ts')], {
     cwd: root,
     env: { ...workerEnv(stackInfo(), opts.sandbox, { taskQueue: opts.taskQueue }), ...opts.extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],

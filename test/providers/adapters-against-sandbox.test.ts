@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultCatalogue, type ProviderConfig } from '../../src/config/catalogue';
+import { type ProviderConfig } from '../../src/contract/catalogue';
+import { defaultCatalogue } from '../../src/config/catalogue';
 import { createPiapiClient } from '../../src/providers/piapi';
 import { createRunwayClient } from '../../src/providers/runway';
 import type { GenerationRequest, ProviderTaskSnapshot, VideoProviderClient } from '../../src/providers/types';
-import { startSandbox, type Sandbox } from '../../src/sandbox';
-import { inspectMp4 } from '../../src/sandbox/mp4-inspect';
+import { startSandbox, type Sandbox } from '../../dev/sandbox';
+import { inspectMp4 } from '../../dev/sandbox/mp4-inspect';
 
 let sandbox: Sandbox;
 let clients: Record<'piapi' | 'runway', VideoProviderClient>;

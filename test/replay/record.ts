@@ -4,12 +4,12 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSceneVideo } from '../../src/client';
-import { createSceneWorker } from '../../src/create-worker';
-import { startSandbox, type ScenarioInput } from '../../src/sandbox';
-import { startStack } from '../../src/stack/stack';
+import { createSceneWorker } from '../../src/worker/create-worker';
+import { startSandbox, type ScenarioInput } from '../../dev/sandbox';
+import { startStack } from '../../dev/stack/stack';
 import { generateProjectVideos, generateSceneVideo } from '../../src/workflows';
-import { getProgress } from '../../src/workflows/definitions';
-import { getProjectProgress } from '../../src/workflows/project-definitions';
+import { getProgress } from '../../src/contract/scene-workflow';
+import { getProjectProgress } from '../../src/contract/project-workflow';
 import { sandboxActivityDeps } from '../helpers/sandbox-deps';
 
 const historiesDir = join(__dirname, 'histories');

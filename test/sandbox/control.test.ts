@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { type Sandbox, type ScenarioInput, startSandbox } from '../../src/sandbox';
+import { type Sandbox, type ScenarioInput, startSandbox } from '../../dev/sandbox';
 import { call, fast, gen45Body, klingBody, piapi, runway } from './http';
 import { useSandbox } from './use-sandbox';
 

@@ -1,4 +1,4 @@
-import type { Sandbox } from '../../src/sandbox';
+import type { Sandbox } from '../../dev/sandbox';
 import { waitFor } from '../helpers/wait-for';
 
 export interface ApiResponse {

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import type { Sandbox } from '../../src/sandbox';
+import type { Sandbox } from '../../dev/sandbox';
 import { fast, gen45Body, klingBody, runway } from './http';
 import { useSandbox } from './use-sandbox';
 

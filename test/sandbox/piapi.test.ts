@@ -1,7 +1,7 @@
 import { type IncomingMessage, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import type { Sandbox } from '../../src/sandbox';
+import type { Sandbox } from '../../dev/sandbox';
 import { waitFor } from '../helpers/wait-for';
 import { call, fast, klingBody, piapi } from './http';
 import { useSandbox } from './use-sandbox';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Sandbox } from '../../src/sandbox';
+import type { Sandbox } from '../../dev/sandbox';
 import { waitFor } from '../helpers/wait-for';
 import { call, fast, gen45Body, runway } from './http';
 import { useSandbox } from './use-sandbox';

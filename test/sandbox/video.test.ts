@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import type { Sandbox } from '../../src/sandbox';
-import { inspectMp4 } from '../../src/sandbox/mp4-inspect';
+import type { Sandbox } from '../../dev/sandbox';
+import { inspectMp4 } from '../../dev/sandbox/mp4-inspect';
 import { call, fast, gen45Body, klingBody, piapi, runway } from './http';
 import { useSandbox } from './use-sandbox';
 

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { resolveTool } from '../../src/stack/provision';
-import { s3ClientFor, startS3Server, type S3Server } from '../../src/stack/s3-server';
+import { resolveTool } from '../../dev/stack/provision';
+import { s3ClientFor, startS3Server, type S3Server } from '../../dev/stack/s3-server';
 
 describe('the S3 server restarted on the same data directory', () => {
   const dir = mkdtempSync(join(tmpdir(), 's3-restart-'));

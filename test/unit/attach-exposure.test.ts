@@ -4,11 +4,12 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runExposure } from '../../src/activities/find-scene-runs';
-import { sceneBudgetCapPatch } from '../../src/workflows/budget';
+import { sceneBudgetCapPatch } from '../../src/domain/budget';
 import { historyPatches } from '../../src/client/scene-identity-check';
-import { defaultCatalogue, type ProviderConfig } from '../../src/config/catalogue';
-import { ProjectBudget, type AttachedRun, type SceneNeed } from '../../src/workflows/budget';
-import type { AttemptProgress } from '../../src/workflows/definitions';
+import { type ProviderConfig } from '../../src/contract/catalogue';
+import { defaultCatalogue } from '../../src/config/catalogue';
+import { ProjectBudget, type AttachedRun, type SceneNeed } from '../../src/domain/budget';
+import type { AttemptProgress } from '../../src/contract/scene-workflow';
 
 const histories = join(__dirname, '../replay/histories');
 const provider = (key: string): ProviderConfig => defaultCatalogue.find((p) => p.key === key)!;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { defaultCatalogue, providerConfigSchema, type ProviderConfig } from '../../src/config/catalogue';
-import { estimateCostUsd, worstCaseCostUsd } from '../../src/config/pricing';
-import { attemptSkipReason, overrunNote, ProjectBudget, type SceneNeed } from '../../src/workflows/budget';
+import { providerConfigSchema, type ProviderConfig } from '../../src/contract/catalogue';
+import { defaultCatalogue } from '../../src/config/catalogue';
+import { estimateCostUsd, worstCaseCostUsd } from '../../src/domain/pricing';
+import { attemptSkipReason, overrunNote, ProjectBudget, type SceneNeed } from '../../src/domain/budget';
 import { billedCostUsd } from '../../src/workflows/scene-state';
 
 const provider = (key: string): ProviderConfig => defaultCatalogue.find((p) => p.key === key)!;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../../src/config/catalogue';
-import { planProviders, PlanError, promptLimitReason } from '../../src/workflows/provider-plan';
-import type { ValidSceneInput } from '../../src/workflows/scene-input';
+import { planProviders, PlanError, promptLimitReason } from '../../src/domain/planning';
+import type { ValidSceneInput } from '../../src/contract/scene-input';
 
 const all = defaultCatalogue.map((p) => p.key);
 const scene = (prompt: string, extra: Partial<ValidSceneInput> = {}): ValidSceneInput => ({

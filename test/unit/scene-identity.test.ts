@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { validateSceneInput } from '../../src/client';
-import { identityMismatchMessage, sameScene, sceneIdentity, sceneInputHash } from '../../src/workflows/scene-identity';
-import { sha256Hex } from '../../src/workflows/sha256';
-import { legacySceneWorkflowId, sceneWorkflowId } from '../../src/workflows/workflow-ids';
+import { identityMismatchMessage, sameScene, sceneIdentity, sceneInputHash } from '../../src/domain/scene-identity';
+import { sha256Hex } from '../../src/domain/sha256';
+import { legacySceneWorkflowId, sceneWorkflowId } from '../../src/contract/workflow-ids';
 
 const base = {
   projectId: 'acme',

@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { budgetCases, budgetProblems, describeBudgetCase, runBudgetCase } from '../chaos/scenarios/budget-cap';
 import { globalChaosStack } from '../chaos/global-stack';
-import { getProgress } from '../../src/workflows/definitions';
+import { getProgress } from '../../src/contract/scene-workflow';
 import { sandboxKey, startSceneHarness, type SceneHarness } from '../helpers/scene-harness';
 
 let connection: Connection;

@@ -3,8 +3,8 @@ import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSceneVideo } from '../../src/workflows';
-import { getProgress, type SceneProgress } from '../../src/workflows/definitions';
-import { searchAttributes } from '../../src/workflows/search-attributes';
+import { getProgress, type SceneProgress } from '../../src/contract/scene-workflow';
+import { searchAttributes } from '../../src/contract/search-attributes';
 import { startSceneHarness, type SceneHarness } from '../helpers/scene-harness';
 import { waitFor } from '../helpers/wait-for';
 

@@ -2,10 +2,10 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../../src/config/catalogue';
-import { estimateCostUsd, worstCaseCostUsd } from '../../src/config/pricing';
-import type { Fault } from '../../src/sandbox/scenario';
+import { estimateCostUsd, worstCaseCostUsd } from '../../src/domain/pricing';
+import type { Fault } from '../../dev/sandbox/scenario';
 import { generateSceneVideo } from '../../src/workflows';
-import { getProgress } from '../../src/workflows/definitions';
+import { getProgress } from '../../src/contract/scene-workflow';
 import { sandboxKey, startSceneHarness, type SceneHarness } from '../helpers/scene-harness';
 
 let h: SceneHarness;

@@ -2,10 +2,10 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../../src/config/catalogue';
-import { worstCaseCostUsd } from '../../src/config/pricing';
+import { worstCaseCostUsd } from '../../src/domain/pricing';
 import { getSceneProgress } from '../../src/client';
 import { generateSceneVideo } from '../../src/workflows';
-import { getProgress, type SceneProgress } from '../../src/workflows/definitions';
+import { getProgress, type SceneProgress } from '../../src/contract/scene-workflow';
 import { sandboxKey, startSceneHarness, type SceneHarness } from '../helpers/scene-harness';
 import { waitFor } from '../helpers/wait-for';
 

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { startProjectVideos, startSceneVideo, waitForProjectVideos, waitForSceneVideo } from '../../src/client';
-import { getProjectProgress } from '../../src/workflows/project-definitions';
+import { getProjectProgress } from '../../src/contract/project-workflow';
 import { fastPolling, hookProject, hookScene, sceneRows } from '../helpers/budget-project';
 import { sandboxBilledUsd } from '../helpers/sandbox-billing';
 import { sandboxKey, startSceneHarness, type SceneHarness } from '../helpers/scene-harness';

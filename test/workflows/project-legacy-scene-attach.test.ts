@@ -9,8 +9,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { startProjectVideos, startSceneVideo, waitForProjectVideos } from '../../src/client';
 import { generateSceneVideo } from '../../src/workflows';
-import { sceneStartAttributes } from '../../src/workflows/search-attributes';
-import { legacySceneWorkflowId } from '../../src/workflows/workflow-ids';
+import { sceneStartAttributes } from '../../src/contract/search-attributes';
+import { legacySceneWorkflowId } from '../../src/contract/workflow-ids';
 import { startSceneHarness, type SceneHarness } from '../helpers/scene-harness';
 
 let h: SceneHarness;

@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { startProjectVideos, startSceneVideo, waitForProjectVideos, waitForSceneVideo } from '../../src/client';
-import { getProgress } from '../../src/workflows/definitions';
+import { getProgress } from '../../src/contract/scene-workflow';
 import { sandboxBilledUsd } from '../helpers/sandbox-billing';
 import { startSceneHarness, type SceneHarness } from '../helpers/scene-harness';
 import { waitFor } from '../helpers/wait-for';

@@ -6,9 +6,9 @@
  * patch marker encountered for change unambiguous-scene-ids") and the project was stuck for good.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox';
+import { startSandbox, type Sandbox } from '../../dev/sandbox';
 import { startProjectVideos, waitForProjectVideos } from '../../src/client';
-import { getProjectProgress } from '../../src/workflows/project-definitions';
+import { getProjectProgress } from '../../src/contract/project-workflow';
 import { sandboxBilledUsd } from '../helpers/sandbox-billing';
 import { connectClient, uniqueTaskQueue } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait-for';

@@ -6,9 +6,9 @@
  */
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { sceneWorkflowBundle } from '../../src/create-worker';
+import { sceneWorkflowBundle } from '../../src/worker/create-worker';
 import { generateSceneVideo } from '../../src/workflows';
-import { getProgress } from '../../src/workflows/definitions';
+import { getProgress } from '../../src/contract/scene-workflow';
 import { startSceneHarness, type SceneHarness } from '../helpers/scene-harness';
 
 let h: SceneHarness;

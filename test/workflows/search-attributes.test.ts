@@ -2,7 +2,7 @@ import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSceneVideo } from '../../src/client';
 import { generateProjectVideos, generateSceneVideo } from '../../src/workflows';
-import { searchAttributes } from '../../src/workflows/search-attributes';
+import { searchAttributes } from '../../src/contract/search-attributes';
 import { startSceneHarness, type SceneHarness } from '../helpers/scene-harness';
 
 const { EventType } = temporal.api.enums.v1;

@@ -2,8 +2,8 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateSceneVideo } from '../../src/workflows';
-import { getProgress } from '../../src/workflows/definitions';
-import { searchAttributes } from '../../src/workflows/search-attributes';
+import { getProgress } from '../../src/contract/scene-workflow';
+import { searchAttributes } from '../../src/contract/search-attributes';
 import { startSceneHarness, type SceneHarness } from '../helpers/scene-harness';
 
 let h: SceneHarness | undefined;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox';
+import { startSandbox, type Sandbox } from '../../dev/sandbox';
 import { generateSceneVideo } from '../../src/workflows';
-import { getProgress } from '../../src/workflows/definitions';
+import { getProgress } from '../../src/contract/scene-workflow';
 import { sandboxKey } from '../helpers/scene-harness';
 import { connectClient, uniqueTaskQueue } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait-for';

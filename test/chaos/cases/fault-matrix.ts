@@ -1,4 +1,4 @@
-import type { SandboxStats } from '../../../src/sandbox';
+import type { SandboxStats } from '../../../dev/sandbox';
 import type { FaultInput } from '../lib/fault-input';
 import type { SceneOutcome } from '../lib/outcomes';
 

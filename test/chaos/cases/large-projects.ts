@@ -1,5 +1,5 @@
-import { encodedJsonBytes, payloadLimits } from '../../../src/config/payload-limits';
-import type { ProjectInput } from '../../../src/workflows/project-input';
+import { encodedJsonBytes, payloadLimits } from '../../../src/contract/payload-limits';
+import type { ProjectInput } from '../../../src/contract/project-input';
 
 /** Temporal's default `limit.blobSize.error`: the most one payload (a start's input, a marker) may carry. */
 export const serverBlobLimitBytes = 2 * 1024 * 1024;

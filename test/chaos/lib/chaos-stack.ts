@@ -1,4 +1,4 @@
-import type { S3Endpoint } from '../../../src/stack/s3-server';
+import type { S3Endpoint } from '../../../dev/stack/s3-server';
 
 /** What a chaos scenario runs on: the global test stack under vitest, or the runner's own restartable stack. */
 export interface ChaosStack {

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
-import type { Sandbox } from '../../../src/sandbox';
-import { s3ClientFor, type S3Endpoint } from '../../../src/stack/s3-server';
+import type { Sandbox } from '../../../dev/sandbox';
+import { s3ClientFor, type S3Endpoint } from '../../../dev/stack/s3-server';
 import { terminateStuck, type SceneOutcome } from './outcomes';
 import { auditPayments } from './payment-audit';
 import { addAudits, type ScenarioReport } from './report';

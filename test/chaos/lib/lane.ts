@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
-import { startSandbox, type Sandbox, type ScenarioInput } from '../../../src/sandbox';
+import { startSandbox, type Sandbox, type ScenarioInput } from '../../../dev/sandbox';
 import { sandboxActivityDeps } from '../../helpers/sandbox-deps';
 import { runSandboxWorker } from '../../helpers/sandbox-worker';
 import type { ChaosStack } from './chaos-stack';

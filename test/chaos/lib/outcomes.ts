@@ -1,6 +1,6 @@
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { AttemptProgress, SceneProgress, SceneVideoResult } from '../../../src/workflows/definitions';
+import type { AttemptProgress, SceneProgress, SceneVideoResult } from '../../../src/contract/scene-workflow';
 
 /** How one scene workflow ended, with the attempts it recorded (from its result, or from its failure's details). */
 export interface SceneOutcome {

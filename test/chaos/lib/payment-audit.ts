@@ -1,6 +1,7 @@
-import { defaultCatalogue, type Catalogue } from '../../../src/config/catalogue';
-import type { SandboxStats } from '../../../src/sandbox';
-import { failureTypes } from '../../../src/workflows/definitions';
+import { type Catalogue } from '../../../src/contract/catalogue';
+import { defaultCatalogue } from '../../../src/config/catalogue';
+import type { SandboxStats } from '../../../dev/sandbox';
+import { failureTypes } from '../../../src/contract/scene-workflow';
 import { promptTag, type SceneOutcome } from './outcomes';
 
 export interface PaymentAudit {

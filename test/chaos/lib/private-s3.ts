@@ -2,8 +2,8 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveTool } from '../../../src/stack/provision';
-import { startS3Server, type S3Server } from '../../../src/stack/s3-server';
+import { resolveTool } from '../../../dev/stack/provision';
+import { startS3Server, type S3Server } from '../../../dev/stack/s3-server';
 import { restartS3Server } from './s3-restart';
 import type { StorageControl } from './storage-control';
 

@@ -2,11 +2,11 @@ import { rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveTool } from '../../../src/stack/provision';
-import type { S3Server } from '../../../src/stack/s3-server';
-import { startStack } from '../../../src/stack/stack';
-import { startTemporalDevServer, type TemporalDevServer } from '../../../src/stack/temporal-dev-server';
-import { allSearchAttributeKeys } from '../../../src/workflows/search-attributes';
+import { resolveTool } from '../../../dev/stack/provision';
+import type { S3Server } from '../../../dev/stack/s3-server';
+import { startStack } from '../../../dev/stack/stack';
+import { startTemporalDevServer, type TemporalDevServer } from '../../../dev/stack/temporal-dev-server';
+import { allSearchAttributeKeys } from '../../../src/contract/search-attributes';
 import type { ChaosStack } from './chaos-stack';
 import { restartS3Server } from './s3-restart';
 

@@ -1,5 +1,5 @@
-import { resolveTool } from '../../../src/stack/provision';
-import { startS3Server, type S3Server } from '../../../src/stack/s3-server';
+import { resolveTool } from '../../../dev/stack/provision';
+import { startS3Server, type S3Server } from '../../../dev/stack/s3-server';
 
 /**
  * Brings a stopped S3 server back on the same port, data directory and bucket, as a storage outage ends. The root

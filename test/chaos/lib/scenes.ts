@@ -1,4 +1,4 @@
-import type { SceneInput } from '../../../src/workflows/scene-input';
+import type { SceneInput } from '../../../src/contract/scene-input';
 import { promptTag } from './outcomes';
 
 /** A spread of scene types and shapes, so every provider gets ranked first by some scene. */

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import type { S3Endpoint } from '../../../src/stack/s3-server';
+import type { S3Endpoint } from '../../../dev/stack/s3-server';
 
 export interface Secret {
   /** Printed in findings instead of the secret itself. */

@@ -1,4 +1,4 @@
-import type { S3Endpoint } from '../../../src/stack/s3-server';
+import type { S3Endpoint } from '../../../dev/stack/s3-server';
 
 /** An S3 server a scenario may take down and bring back (same port, data and credentials). */
 export interface StorageControl {

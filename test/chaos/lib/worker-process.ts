@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { Sandbox } from '../../../src/sandbox';
-import type { S3Endpoint } from '../../../src/stack/s3-server';
+import type { Sandbox } from '../../../dev/sandbox';
+import type { S3Endpoint } from '../../../dev/stack/s3-server';
 import { workerEnv } from '../../helpers/worker-env';
 import type { ChaosStack } from './chaos-stack';
 
@@ -20,7 +20,7 @@ export interface WorkerProcessOptions {
 }
 
 /**
- * The real `src/worker.ts`, one process at a time, configured only through its environment, so it can be SIGKILLed
+ * The real `src/worker/main.ts`, one process at a time, configured only through its environment, so it can be SIGKILLed
  * at any moment and replaced as a supervisor would. Every generation's stdout and stderr is kept for secret scans.
  */
 export class WorkerSupervisor {
@@ -44,7 +44,7 @@ export class WorkerSupervisor {
     const s3 = this.opts.s3 ?? stack.s3;
     this.spawnedAt = Date.now();
     this.frozen = false;
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(root, 'src', 'worker.ts')], {
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(root, 'src', 'worker', 'main.ts')], {
       cwd: root,
       env: {
         ...workerEnv({ temporalAddress: stack.temporalAddress, namespace: stack.namespace, s3 }, sandbox, {

@@ -1,10 +1,10 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { startSceneVideo } from '../../../src/client';
-import { startSandbox } from '../../../src/sandbox';
-import { s3ClientFor } from '../../../src/stack/s3-server';
-import { getProgress, type SceneProgress } from '../../../src/workflows/definitions';
-import { searchAttributes } from '../../../src/workflows/search-attributes';
+import { startSandbox } from '../../../dev/sandbox';
+import { s3ClientFor } from '../../../dev/stack/s3-server';
+import { getProgress, type SceneProgress } from '../../../src/contract/scene-workflow';
+import { searchAttributes } from '../../../src/contract/search-attributes';
 import type { ChaosStack } from '../lib/chaos-stack';
 import { concludeScenario } from '../lib/conclude';
 import { collectOutcomes, promptTag, waitForWorkflows } from '../lib/outcomes';

@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { startSceneVideo } from '../../../src/client';
-import type { ScenarioInput } from '../../../src/sandbox';
+import type { ScenarioInput } from '../../../dev/sandbox';
 import { faultCases, type FaultCase, type Route } from '../cases/fault-matrix';
 import type { ChaosStack } from '../lib/chaos-stack';
 import { startLane } from '../lib/lane';

@@ -1,8 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { readFileSync } from 'node:fs';
 import { startSceneVideo } from '../../../src/client';
-import { startSandbox, type ScenarioInput } from '../../../src/sandbox';
-import { sceneWorkflowId } from '../../../src/workflows/workflow-ids';
+import { startSandbox, type ScenarioInput } from '../../../dev/sandbox';
+import { sceneWorkflowId } from '../../../src/contract/workflow-ids';
 import type { ChaosStack } from '../lib/chaos-stack';
 import { concludeScenario } from '../lib/conclude';
 import { collectOutcomes, waitForWorkflows } from '../lib/outcomes';

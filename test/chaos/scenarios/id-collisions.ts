@@ -1,11 +1,11 @@
 import { Client, Connection } from '@temporalio/client';
 import { SceneIdentityMismatchError, startProjectVideos, startSceneVideo } from '../../../src/client';
-import { startSandbox } from '../../../src/sandbox';
+import { startSandbox } from '../../../dev/sandbox';
 import { generateSceneVideo } from '../../../src/workflows';
-import type { SceneInput } from '../../../src/workflows/scene-input';
-import { sceneStartAttributes } from '../../../src/workflows/search-attributes';
-import { legacySceneWorkflowId, projectWorkflowId, sceneWorkflowId } from '../../../src/workflows/workflow-ids';
-import type { ProjectResult } from '../../../src/workflows/project-definitions';
+import type { SceneInput } from '../../../src/contract/scene-input';
+import { sceneStartAttributes } from '../../../src/contract/search-attributes';
+import { legacySceneWorkflowId, projectWorkflowId, sceneWorkflowId } from '../../../src/contract/workflow-ids';
+import type { ProjectResult } from '../../../src/contract/project-workflow';
 import type { ChaosStack } from '../lib/chaos-stack';
 import { concludeScenario } from '../lib/conclude';
 import { collectOutcomes, promptTag, waitForWorkflows } from '../lib/outcomes';

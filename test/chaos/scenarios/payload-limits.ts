@@ -7,11 +7,11 @@ import {
   inputTooLarge,
   payloadLimits,
   projectSceneErrorChars,
-} from '../../../src/config/payload-limits';
-import { failureTypes } from '../../../src/workflows/definitions';
+} from '../../../src/contract/payload-limits';
+import { failureTypes } from '../../../src/contract/scene-workflow';
 import { generateProjectVideos } from '../../../src/workflows';
-import type { ProjectInput } from '../../../src/workflows/project-input';
-import { projectWorkflowId } from '../../../src/workflows/workflow-ids';
+import type { ProjectInput } from '../../../src/contract/project-input';
+import { projectWorkflowId } from '../../../src/contract/workflow-ids';
 import { largestSchemaProject, markerOverflowProject, projectAtLimit } from '../cases/large-projects';
 import type { ChaosStack } from '../lib/chaos-stack';
 import { startLane } from '../lib/lane';

@@ -1,9 +1,9 @@
 import { Client, Connection } from '@temporalio/client';
 import { startProjectVideos, waitForProjectVideos } from '../../../src/client';
 import { generateSceneVideo } from '../../../src/workflows';
-import { getProgress } from '../../../src/workflows/definitions';
-import type { ProjectProgress } from '../../../src/workflows/project-definitions';
-import { sceneWorkflowId } from '../../../src/workflows/workflow-ids';
+import { getProgress } from '../../../src/contract/scene-workflow';
+import type { ProjectProgress } from '../../../src/contract/project-workflow';
+import { sceneWorkflowId } from '../../../src/contract/workflow-ids';
 import type { ChaosStack } from '../lib/chaos-stack';
 import { startLane } from '../lib/lane';
 import { pool } from '../lib/pool';

@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { startProjectVideos, startSceneVideo } from '../../../src/client';
-import { startSandbox, type ScenarioInput } from '../../../src/sandbox';
-import { projectWorkflowId, sceneWorkflowId } from '../../../src/workflows/workflow-ids';
+import { startSandbox, type ScenarioInput } from '../../../dev/sandbox';
+import { projectWorkflowId, sceneWorkflowId } from '../../../src/contract/workflow-ids';
 import { concludeScenario } from '../lib/conclude';
 import { activitiesInFlight } from '../lib/in-flight';
 import { collectOutcomes, waitForWorkflows } from '../lib/outcomes';

@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { startSceneVideo } from '../../../src/client';
-import { startSandbox } from '../../../src/sandbox';
+import { startSandbox } from '../../../dev/sandbox';
 import type { ChaosStack } from '../lib/chaos-stack';
 import { concludeScenario } from '../lib/conclude';
 import { activitiesInFlight } from '../lib/in-flight';

@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { startSceneVideo } from '../../../src/client';
-import { startSandbox, type Sandbox, type ScenarioInput } from '../../../src/sandbox';
+import { startSandbox, type Sandbox, type ScenarioInput } from '../../../dev/sandbox';
 import type { ChaosStack } from '../lib/chaos-stack';
 import { killDuring } from '../lib/aimed-kill';
 import { concludeScenario } from '../lib/conclude';

@@ -2,9 +2,9 @@ import { Client, Connection } from '@temporalio/client';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { startSceneVideo } from '../../../src/client';
-import { startSandbox, type Sandbox } from '../../../src/sandbox';
-import { freePort } from '../../../src/stack/free-port';
-import { searchAttributes } from '../../../src/workflows/search-attributes';
+import { startSandbox, type Sandbox } from '../../../dev/sandbox';
+import { freePort } from '../../../dev/stack/free-port';
+import { searchAttributes } from '../../../src/contract/search-attributes';
 import { workerEnv } from '../../helpers/worker-env';
 import type { ChaosStack } from '../lib/chaos-stack';
 import { concludeScenario } from '../lib/conclude';
@@ -135,7 +135,7 @@ async function refusedStarts(
       ...overrides,
     };
     const started = Date.now();
-    const run = await runProcess(['--require', 'tsx/cjs', join(root, 'src', 'worker.ts')], env, 60_000);
+    const run = await runProcess(['--require', 'tsx/cjs', join(root, 'src', 'worker', 'main.ts')], env, 60_000);
     const lines = run.output.split('\n').filter((l) => l.startsWith('Storage check failed'));
     const ok =
       run.code === 1 && lines.length === 1 && expected.test(lines[0]!) && !run.output.includes(s3.secretAccessKey);

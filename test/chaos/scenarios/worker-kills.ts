@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { startProjectVideos, startSceneVideo } from '../../../src/client';
-import { startSandbox, type Fault, type ScenarioInput } from '../../../src/sandbox';
-import { projectWorkflowId, sceneWorkflowId } from '../../../src/workflows/workflow-ids';
+import { startSandbox, type Fault, type ScenarioInput } from '../../../dev/sandbox';
+import { projectWorkflowId, sceneWorkflowId } from '../../../src/contract/workflow-ids';
 import type { ChaosStack } from '../lib/chaos-stack';
 import { concludeScenario } from '../lib/conclude';
 import { killDuring, killNow, type KillReport } from '../lib/aimed-kill';

@@ -1,0 +1,163 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { connectFromEnv, loadClientEnv } from '../../src/client/connection';
+import { getProjectProgress, startProjectVideos, waitForProjectVideos } from '../../src/client/project-videos';
+import { waitForSceneVideo } from '../../src/client/scene-video';
+import { loadWorkerEnv } from '../../src/config/environment';
+import { loadCatalogue } from '../../src/config/load-catalogue';
+import { activityDepsFromEnv, createSceneWorker } from '../../src/worker/create-worker';
+import { inspectMp4 } from '../sandbox/mp4-inspect';
+import { s3ClientFor } from '../stack/s3-server';
+import { startStack, stopOnSignals } from '../stack/stack';
+import type { ProjectInput } from '../../src/contract/project-input';
+import { LiveView, progressLines } from './live-view';
+import { providerSource } from './provider-source';
+import { formatTable } from './table';
+
+const root = resolve(__dirname, '..', '..');
+const taskQueue = 'scene-video';
+
+/** The main job: the embedded stack, a worker, and the sample project, with live progress and a results table. */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      keep: { type: 'boolean', default: false },
+      project: { type: 'string', default: join(root, 'examples', 'launch-campaign.json') },
+      scenario: { type: 'string', default: join(root, 'examples', 'sandbox-scenario.json') },
+      'data-dir': { type: 'string', default: join(root, '.data') },
+      'random-ports': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(
+      'npm run demo [-- --keep] [-- --project file.json] [-- --scenario sandbox.json]\n  --keep  leave the stack running for inspection',
+    );
+    return;
+  }
+  // One short line per warning (a provider falling through); the live view shows everything else.
+  Runtime.install({
+    logger: new DefaultLogger('WARN', (entry) => console.log(`  ${entry.level.toLowerCase()}: ${entry.message}`)),
+  });
+  const started = Date.now();
+  const say = (line: string) => console.log(`[demo ${((Date.now() - started) / 1000).toFixed(1)} s] ${line}`);
+
+  say(`starting the embedded stack (Temporal dev server + S3 server; data under ${values['data-dir']})…`);
+  const fixedPorts = values['random-ports'] ? {} : { temporalPort: 7233, uiPort: 8233, s3Port: 7070 };
+  const stack = await startStack({ dataDir: values['data-dir'], ...fixedPorts, progress: (line) => say(line) });
+  let stopWorker = () => {};
+  stopOnSignals(stack, () => stopWorker());
+  try {
+    const env = loadWorkerEnv({
+      ...process.env,
+      TEMPORAL_ADDRESS: stack.temporal.address,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      S3_ENDPOINT: stack.s3.endpoint,
+      S3_BUCKET: stack.s3.bucket,
+      S3_ACCESS_KEY_ID: stack.s3.accessKeyId,
+      S3_SECRET_ACCESS_KEY: stack.s3.secretAccessKey,
+      S3_FORCE_PATH_STYLE: 'true',
+    });
+    const source = await providerSource(env, values.scenario);
+    say(source.description);
+
+    const deps = activityDepsFromEnv(
+      source.env,
+      loadCatalogue({ file: env.SCENE_VIDEO_CATALOGUE, disabled: env.SCENE_VIDEO_DISABLED_PROVIDERS }),
+    );
+    const worker = await createSceneWorker({
+      connection: await NativeConnection.connect({ address: stack.temporal.address }),
+      namespace: 'default',
+      taskQueue,
+      deps,
+    });
+    stopWorker = () => worker.shutdown();
+    const workerRun = worker.run();
+    say(`worker running on task queue "${taskQueue}"`);
+
+    const project = JSON.parse(readFileSync(values.project, 'utf8')) as ProjectInput;
+    // The emulators answer at once; real providers ask for polls no more often than every 5 s.
+    if (source.sandbox) project.polling ??= { intervalMs: 1_000, providerDeadlineMs: 10 * 60_000 };
+    const { client, close } = await connectFromEnv(
+      loadClientEnv({ ...process.env, TEMPORAL_ADDRESS: stack.temporal.address }),
+    );
+    const { workflowId, started: fresh } = await startProjectVideos(client, project, { taskQueue });
+    say(
+      fresh
+        ? `started project "${project.projectId}" (${project.scenes.length} scenes) as ${workflowId}`
+        : `project "${project.projectId}" already ran: attaching to ${workflowId} (finished scenes are not redone)`,
+    );
+
+    const view = new LiveView();
+    const done = waitForProjectVideos(client, workflowId);
+    let finished = false;
+    void done.finally(() => (finished = true));
+    while (!finished) {
+      view.render(progressLines(await getProjectProgress(client, workflowId), Date.now()));
+      await Promise.race([done.catch(() => undefined), new Promise((r) => setTimeout(r, 1_000))]);
+    }
+    const result = await done;
+    view.render(progressLines({ ...result, live: {} }, Date.now()));
+
+    const s3 = s3ClientFor(stack.s3);
+    const rows: string[][] = [];
+    for (const scene of result.scenes) {
+      const detail = scene.phase === 'succeeded' ? await waitForSceneVideo(client, scene.workflowId) : undefined;
+      let check = '';
+      if (detail?.s3Key) {
+        const body = await (
+          await s3.send(new GetObjectCommand({ Bucket: stack.s3.bucket, Key: detail.s3Key }))
+        ).Body!.transformToByteArray();
+        const mp4 = await inspectMp4(body);
+        const video = mp4.tracks.find((t) => t.handler === 'vide');
+        check = `✓ MP4 ${video?.width}x${video?.height} ${mp4.durationSec.toFixed(1)} s`;
+      }
+      rows.push([
+        scene.sceneId,
+        scene.phase,
+        scene.provider ?? '-',
+        detail ? `${detail.attempts.length} (${detail.attempts.map((a) => a.provider).join(' → ')})` : '-',
+        `$${scene.costUsd.toFixed(4)}`,
+        detail ? `${(detail.generationTimeMs / 1000).toFixed(1)} s` : '-',
+        scene.s3Key ?? scene.error ?? '-',
+        check,
+      ]);
+    }
+    s3.destroy();
+    console.log(
+      `\n${formatTable(['scene', 'outcome', 'provider', 'attempts', 'cost', 'time', 's3 key / reason', 'stored clip'], rows)}`,
+    );
+    console.log(
+      `\nTotal: $${result.totalCostUsd.toFixed(4)} for ${result.counts.succeeded} of ${result.scenes.length} scenes; wall time ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+    const query = encodeURIComponent(`ProjectId="${result.projectId}"`);
+    console.log(`\nWhere to look next:
+  Web UI:  ${stack.temporal.uiUrl}/namespaces/default/workflows?query=${query}${values.keep ? '' : '  (run with --keep to leave it up)'}
+  S3:      s3://${stack.s3.bucket}/ai-videos/${result.projectId}/ at ${stack.s3.endpoint} (files under ${join(values['data-dir'], 's3', 'objects')})
+  CLI:     TEMPORAL_ADDRESS=${stack.temporal.address} npx scene-video status ${workflowId}`);
+    await close();
+
+    if (values.keep) {
+      say('--keep: the stack and the worker stay up; press Ctrl-C to stop them.');
+      await workerRun;
+      return;
+    }
+    worker.shutdown();
+    await workerRun;
+    await source.sandbox?.close();
+    if (result.counts.succeeded !== result.scenes.length) process.exitCode = 1;
+  } finally {
+    if (!values.keep) {
+      say('stopping the stack…');
+      await stack.stop();
+    }
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,108 @@
+import { WorkflowFailedError } from '@temporalio/client';
+import { readFileSync } from 'node:fs';
+import type { ProjectInput } from '../../contract/project-input';
+import { InputTooLargeError, InvalidInputError, validateProjectInput } from '../../client/input-validation';
+import { startProjectVideos, waitForProjectVideos } from '../../client/project-videos';
+import type { Command } from '../command';
+import { knownCatalogue } from '../env-catalogue';
+import { describeWorkflowFailure, exitCodes, UsageError } from '../errors';
+import { renderProjectResult, renderView } from '../progress-tables';
+import { projectSchemaPath } from '../project-schema';
+import { withTemporal } from '../session';
+import { watchWorkflow } from '../watch';
+import { finishedExitCode, projectExitCode, unstoredWarning } from '../workflow-view';
+
+const formatHint = `The format is described by \`scene-video schema\` (${projectSchemaPath}).`;
+
+const sizeHint = 'Nothing was started. The limits and why they are what they are: README.md, "Limits".';
+
+/** Reads and validates the file completely before anything talks to Temporal, so bad input never starts work. */
+function readProject(file: string, env: NodeJS.ProcessEnv): ProjectInput {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read project file ${file}: ${(err as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${file} is not valid JSON: ${(err as Error).message}`, formatHint);
+  }
+  try {
+    validateProjectInput(json as ProjectInput, knownCatalogue(env));
+  } catch (err) {
+    if (err instanceof InputTooLargeError) throw new UsageError(`${file}: ${err.message}`, sizeHint);
+    if (err instanceof InvalidInputError) throw new UsageError(`${file}: ${err.message}`, formatHint);
+    throw err;
+  }
+  return json as ProjectInput;
+}
+
+export const projectCommand: Command = {
+  usage: {
+    positionals: [
+      { name: 'file.json', description: `Project file; see \`scene-video schema\` (${projectSchemaPath})` },
+    ],
+    options: {
+      wait: { type: 'boolean', description: 'Wait for every scene and print the project table' },
+      watch: { type: 'boolean', description: 'Show live progress per scene until the project finishes' },
+    },
+    details: [
+      'The file is validated completely first; an unreadable file, invalid JSON or an invalid project exits 2',
+      'naming the field, and nothing is started. Scenes run as child workflows, at most maxConcurrentScenes at once.',
+      'Exit codes: 0 started/attached (with --wait/--watch: every scene stored), 1 a scene failed or was skipped',
+      'for budget, or the project failed, 2 invalid file, 4 every other scene stored but some generated and not stored',
+      '(only the expiring provider URL holds their clips, shown in DETAIL).',
+    ],
+    examples: ['scene-video project launch.json --watch'],
+  },
+  async run(args, { out, env, onInterrupt }) {
+    const file = args.positional(0);
+    const project = readProject(file, env);
+
+    return withTemporal(env, async ({ client, taskQueue }) => {
+      const { workflowId, started, handle } = await startProjectVideos(client, project, {
+        taskQueue,
+        catalogue: knownCatalogue(env),
+      });
+      const status = started ? 'RUNNING' : (await handle.describe()).status.name;
+      const follow = `scene-video status ${workflowId} --watch`;
+      const summary = { workflowId, started, status, taskQueue, follow };
+      const intro = started
+        ? `Started project workflow ${out.paint.bold(workflowId)} (${project.scenes.length} scenes) on task queue ${taskQueue}.`
+        : `Attached to the existing project workflow ${out.paint.bold(workflowId)} (${status}); nothing new was started.`;
+      if (!args.flag('wait') && !args.flag('watch')) {
+        out.emit(summary, () => `${intro}\nFollow it:  ${follow}`);
+        return exitCodes.ok;
+      }
+
+      out.text(intro);
+      onInterrupt(`Stopped following; the project keeps going. Follow it:  ${follow}`);
+      if (args.flag('watch')) {
+        const view = await watchWorkflow(client, workflowId, out);
+        out.emit(
+          { ...summary, status: view.status, result: view.progress, error: view.note },
+          () => `\n${renderView(view, out.paint)}`,
+        );
+        if (view.kind === 'project' && view.progress?.counts.unstored)
+          out.warn(unstoredWarning(view.progress.counts.unstored));
+        return finishedExitCode(view);
+      }
+      try {
+        const result = await waitForProjectVideos(client, workflowId);
+        out.emit({ ...summary, status: 'COMPLETED', result }, () => `\n${renderProjectResult(result, out.paint)}`);
+        if (result.counts.unstored) out.warn(unstoredWarning(result.counts.unstored));
+        return projectExitCode(result);
+      } catch (err) {
+        if (!(err instanceof WorkflowFailedError)) throw err;
+        const message = describeWorkflowFailure(err);
+        out.emit({ ...summary, status: (await handle.describe()).status.name, error: message }, () =>
+          out.paint.red(message),
+        );
+        return exitCodes.failed;
+      }
+    });
+  },
+};

@@ -1,0 +1,67 @@
+import type { WorkflowFailedError } from '@temporalio/client';
+import { InvalidInputError } from '../client/input-validation';
+import { SceneIdentityMismatchError } from '../client/scene-identity-check';
+
+/** The exit-code contract scripts rely on; documented in `scene-video --help`. */
+export const exitCodes = {
+  ok: 0,
+  /** The workflow failed or was cancelled, or an operational error (server unreachable, I/O). */
+  failed: 1,
+  /** Bad flags, bad input or bad configuration: nothing was started. */
+  usage: 2,
+  notFound: 3,
+  /** Every clip was generated (and paid for) but at least one is not stored in S3: only its provider URL, which expires. */
+  notStored: 4,
+  interrupted: 130,
+} as const;
+export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];
+
+const codeNames: Record<ExitCode, string> = {
+  0: 'ok',
+  1: 'failed',
+  2: 'invalid_input',
+  3: 'not_found',
+  4: 'not_stored',
+  130: 'interrupted',
+};
+
+/** An error the CLI reports as-is: `message` says what went wrong, `hint` what to do about it. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+
+  get code(): string {
+    return codeNames[this.exitCode];
+  }
+}
+
+export class UsageError extends CliError {
+  constructor(message: string, hint?: string) {
+    super(message, exitCodes.usage, hint);
+  }
+}
+
+export function notFound(workflowId: string): CliError {
+  return new CliError(
+    `No workflow "${workflowId}" in this namespace.`,
+    exitCodes.notFound,
+    'Check the id (scene workflows are scene-video:<project or _>:<sceneId>, or scene-video-<project or _>-<sceneId> for older runs; projects project-video-<projectId>) and TEMPORAL_NAMESPACE.',
+  );
+}
+
+/** Maps whatever a command threw onto the exit-code contract (Temporal's own errors are mapped in session.ts). */
+export function toCliError(err: unknown): CliError {
+  if (err instanceof CliError) return err;
+  if (err instanceof InvalidInputError || err instanceof SceneIdentityMismatchError) return new UsageError(err.message);
+  return new CliError(err instanceof Error ? err.message : String(err), exitCodes.failed);
+}
+
+/** The cause is what a person needs ("every provider failed …"), not the wrapper's "Workflow execution failed". */
+export function describeWorkflowFailure(err: WorkflowFailedError): string {
+  return err.cause?.message ? `workflow failed: ${err.cause.message}` : err.message;
+}

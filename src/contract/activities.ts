@@ -1,0 +1,98 @@
+import type { Catalogue } from './catalogue';
+import type { ProviderModelSettings, ProviderTaskSnapshot, TaskState } from './provider-task';
+import type { SlimProject } from './project-input';
+import type { ValidSceneInput } from './scene-input';
+
+/** The worker's provider catalogue and credentials, as the workflow may see them (names only, never keys). */
+export interface ProviderSetup {
+  catalogue: Catalogue;
+  configured: string[];
+  storageFailureMode: 'provider-url' | 'fail';
+}
+
+export interface PreparedScene {
+  input: ValidSceneInput;
+  setup: ProviderSetup;
+}
+
+export interface PreparedProject {
+  /** The validated project; scene prompts equal to the raw input's are left out (`withEchoedFields` restores them). */
+  project: SlimProject;
+  setup: ProviderSetup;
+}
+
+export interface CreateTaskInput {
+  provider: string;
+  model: ProviderModelSettings;
+  allowedDurationsSec: number[];
+  prompt: string;
+  negativePrompt?: string;
+  durationSec: number;
+  aspectRatio: '16:9' | '9:16' | '1:1';
+  imageUrl?: string;
+}
+
+export interface CreateTaskOutput {
+  taskId: string;
+  durationSec: number;
+  /** True when a retried attempt found the task its crashed predecessor had created. */
+  recovered: boolean;
+}
+
+export interface PollStatusInput {
+  provider: string;
+  route: ProviderModelSettings['route'];
+  taskId: string;
+  intervalMs: number;
+}
+
+export interface PollStatusOutput {
+  snapshot: ProviderTaskSnapshot;
+  videoUrl: string;
+  polls: number;
+}
+
+/** pollStatus's heartbeat: lets a retry resume the same remote task, and lets clients read live progress. */
+export interface PollHeartbeat {
+  taskId: string;
+  polls: number;
+  state?: TaskState;
+  progress?: number;
+  /** Whether the workflow has been told that rendering started, so a resumed poller does not repeat it. */
+  signalled: boolean;
+}
+
+export interface CancelTaskInput {
+  provider: string;
+  route: ProviderModelSettings['route'];
+  taskId: string;
+}
+
+export interface UploadToS3Input {
+  provider: string;
+  taskId: string;
+  videoUrl: string;
+  sceneId: string;
+  projectId?: string;
+  sceneType: string;
+}
+
+export interface UploadToS3Output {
+  s3Key: string;
+  s3Url: string;
+  bytes: number;
+  /** The provider URL the clip was read from: a fresh one when `videoUrl` no longer served it (403/404/410). */
+  videoUrl?: string;
+}
+
+/** Carried in ApplicationFailure details so the workflow can bill and explain a failed attempt. */
+export interface AttemptFailureDetails {
+  contentPolicy?: boolean;
+  costUsd?: number;
+  code?: string;
+  /**
+   * A storage failure's: the provider URL the clip was read from, a fresh one when the given URL no longer served it,
+   * so an unstored scene points at a URL that works.
+   */
+  videoUrl?: string;
+}

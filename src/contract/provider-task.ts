@@ -1,0 +1,28 @@
+/** What workflows and activities know of a provider task: provider-neutral, as every adapter reports it. */
+/**
+ * The contract every provider adapter speaks. Names and shapes are relied on outside the test suite.
+ */
+export type TaskState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface ProviderTaskSnapshot {
+  taskId: string;
+  state: TaskState;
+  /** 0..1, when the provider reports it */
+  progress?: number;
+  /** when succeeded */
+  videoUrl?: string;
+  /** when the provider reports the actual charge */
+  costUsd?: number;
+  failure?: { code?: string; message: string; retryable: boolean; contentPolicy: boolean };
+}
+
+export interface ProviderModelSettings {
+  /** API route: runway direct, or PiAPI's unified task API. */
+  route: 'runway' | 'piapi';
+  /** PiAPI `model` or Runway `model`. */
+  model: string;
+  /** PiAPI `task_type` (ignored by Runway). */
+  taskType?: string;
+  /** Model-specific extras, e.g. kling `version`/`mode`, hailuo `input.model`. */
+  options?: Record<string, string | number | boolean>;
+}

@@ -1,0 +1,98 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { TaskState } from './provider-task';
+
+export const sceneTaskQueueDefault = 'scene-video';
+
+/** The scene workflow's type name, as clients start it and the Web UI filters on it (`WorkflowType=`). */
+export const sceneWorkflowType = 'generateSceneVideo';
+
+/**
+ * `unstored`: the clip was generated (and paid for) but S3 did not take it, so the result carries only the provider's
+ * URL, which expires. It is not a success: the CLI exits 4 and `VideoStatus` says `unstored`.
+ */
+export type ScenePhase = 'ranking' | 'generating' | 'uploading' | 'succeeded' | 'unstored' | 'failed' | 'cancelled';
+
+export interface AttemptProgress {
+  provider: string;
+  taskId?: string;
+  state: TaskState | 'creating' | 'uploading' | 'uploaded' | 'unstored' | 'skipped';
+  progress?: number;
+  startedAt: string;
+  endedAt?: string;
+  error?: string;
+  costUsd: number;
+  /** Set when the provider billed more than the worst case reserved for the attempt. */
+  budgetNote?: string;
+}
+
+export interface SceneVideoResult {
+  sceneId: string;
+  projectId?: string;
+  provider: string;
+  s3Key?: string;
+  s3Url?: string;
+  providerVideoUrl: string;
+  /** False when S3 did not take the clip (STORAGE_FAILURE_MODE=provider-url): only `providerVideoUrl` holds it. */
+  stored: boolean;
+  warning?: string;
+  /** Set when a cancel arrived after the provider had delivered (and billed) the clip: it was stored, not discarded. */
+  cancelNote?: string;
+  bytes?: number;
+  durationSec: number;
+  totalCostUsd: number;
+  costByProvider: Record<string, number>;
+  attempts: AttemptProgress[];
+  generationTimeMs: number;
+}
+
+/** How a finished scene ended, from its result: stored in S3, or generated but only at the provider's URL. */
+export function resultPhase(result: Pick<SceneVideoResult, 'stored'>): 'succeeded' | 'unstored' {
+  return result.stored ? 'succeeded' : 'unstored';
+}
+
+export interface SceneProgress {
+  sceneId: string;
+  projectId?: string;
+  phase: ScenePhase;
+  ranking: ProviderRanking[];
+  currentProvider?: string;
+  attempts: AttemptProgress[];
+  totalCostUsd: number;
+  costByProvider: Record<string, number>;
+  result?: SceneVideoResult;
+}
+
+/** Sent by pollStatus on a state change or a crossed progress quarter, so history stays bounded. */
+export interface ProviderProgressUpdate {
+  provider: string;
+  taskId: string;
+  state: TaskState;
+  progress?: number;
+}
+
+export const getProgress = defineQuery<SceneProgress>('getProgress');
+export const providerProgress = defineSignal<[ProviderProgressUpdate]>('providerProgress');
+
+/** ApplicationFailure types shared by activities and workflows. */
+export const failureTypes = {
+  invalidInput: 'InvalidSceneInput',
+  invalidProjectInput: 'InvalidProjectInput',
+  notConfigured: 'ProviderNotConfigured',
+  providerRejected: 'ProviderRejected',
+  ambiguousCreate: 'AmbiguousCreate',
+  taskFailed: 'ProviderTaskFailed',
+  contentPolicy: 'ContentPolicy',
+  taskCancelled: 'ProviderTaskCancelled',
+  pollFailed: 'ProviderPollFailed',
+  downloadFailed: 'VideoDownloadFailed',
+  unsafeUrl: 'UnsafeVideoUrl',
+  storageUnavailable: 'StorageUnavailable',
+  allProvidersFailed: 'AllProvidersFailed',
+  budgetExhausted: 'BudgetExhausted',
+} as const;
+
+export interface ProviderRanking {
+  provider: string;
+  score: number;
+  reasons: string[];
+}

@@ -1,0 +1,10 @@
+/**
+ * The duration a provider is asked for: the largest allowed duration ≤ the requested one, or the smallest allowed when
+ * none is ≤ it. Pure: the budget's estimate, the create request and the adapter all fit with this one rule.
+ */
+export function fitDuration(requestedSec: number, allowedSec: readonly number[]): number {
+  const sorted = [...allowedSec].sort((a, b) => a - b);
+  const smallest = sorted[0];
+  if (smallest === undefined) throw new RangeError('fitDuration needs at least one allowed duration');
+  return sorted.filter((d) => d <= requestedSec).pop() ?? smallest;
+}

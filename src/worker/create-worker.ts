@@ -1,0 +1,119 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import type { Duration } from '@temporalio/common';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  type NativeConnection,
+  Worker,
+  type WorkerOptions,
+  type WorkflowBundle,
+} from '@temporalio/worker';
+import { join } from 'node:path';
+import { createActivities, type ActivityDeps } from '../activities';
+import type { Catalogue } from '../contract/catalogue';
+import type { WorkerEnv } from '../config/environment';
+import { createPiapiClient } from '../providers/piapi';
+import { createRunwayClient } from '../providers/runway';
+
+export const workflowsPath = join(__dirname, '..', 'workflows', 'index.ts');
+
+let bundled: Promise<WorkflowBundle> | undefined;
+
+/** The workflow bundle is built once per process and shared by every worker it creates. */
+export function sceneWorkflowBundle(): Promise<WorkflowBundle> {
+  bundled ??= bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+  return bundled;
+}
+
+/** Wires activities to the real APIs (or the sandbox) and S3 from the validated environment. */
+export function activityDepsFromEnv(env: WorkerEnv, catalogue: Catalogue): ActivityDeps {
+  return {
+    catalogue,
+    providers: {
+      ...(env.PIAPI_API_KEY
+        ? {
+            piapi: createPiapiClient({
+              baseUrl: env.PIAPI_BASE_URL,
+              apiKey: env.PIAPI_API_KEY,
+              maxReplyBytes: env.PROVIDER_MAX_REPLY_BYTES,
+            }),
+          }
+        : {}),
+      ...(env.RUNWAY_API_KEY
+        ? {
+            runway: createRunwayClient({
+              baseUrl: env.RUNWAY_BASE_URL,
+              apiKey: env.RUNWAY_API_KEY,
+              maxReplyBytes: env.PROVIDER_MAX_REPLY_BYTES,
+            }),
+          }
+        : {}),
+    },
+    s3: new S3Client({
+      region: env.S3_REGION,
+      endpoint: env.S3_ENDPOINT,
+      forcePathStyle: env.S3_FORCE_PATH_STYLE ?? env.S3_ENDPOINT !== undefined,
+      ...(env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
+        ? { credentials: { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY } }
+        : {}),
+    }),
+    storage: { bucket: env.S3_BUCKET, prefix: env.S3_PREFIX, failureMode: env.STORAGE_FAILURE_MODE },
+    download: {
+      sandboxOrigin: env.SANDBOX_ORIGIN,
+      maxBytes: env.MAX_VIDEO_BYTES,
+      minBytesPerSec: env.DOWNLOAD_MIN_BYTES_PER_SEC,
+      throughputWindowMs: env.DOWNLOAD_THROUGHPUT_WINDOW_SEC * 1000,
+    },
+  };
+}
+
+/** The worker options this project tunes; everything else is the SDK's default. */
+export interface SceneWorkerTuning {
+  maxConcurrentActivityTaskExecutions: number;
+  maxCachedWorkflows?: number;
+}
+
+export function workerTuningFromEnv(env: WorkerEnv): SceneWorkerTuning {
+  return {
+    maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
+  };
+}
+
+export interface SceneWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  deps: ActivityDeps;
+  tuning?: Partial<SceneWorkerTuning>;
+  /** Heartbeats are throttled to at most this often; a cancel reaches a polling activity within about this time. */
+  maxHeartbeatThrottleInterval?: Duration;
+}
+
+/**
+ * One heartbeat per 10 s at most: every heartbeating activity has a 30 s heartbeat timeout, so a worker whose event loop
+ * is busy for up to 20 s is not mistaken for a lost one (B6).
+ */
+const defaultHeartbeatThrottle: Duration = '10 seconds';
+
+/** The SDK options for a tuning; shared with the benchmark's baseline worker so B1 compares workflows, not settings. */
+export function workerOptionsFor(tuning: Partial<SceneWorkerTuning> = {}) {
+  return {
+    maxHeartbeatThrottleInterval: defaultHeartbeatThrottle,
+    maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivityTaskExecutions ?? 200,
+    ...(tuning.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: tuning.maxCachedWorkflows } : {}),
+    shutdownGraceTime: '10 seconds',
+  } satisfies Partial<WorkerOptions>;
+}
+
+export async function createSceneWorker(opts: SceneWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    workflowBundle: await sceneWorkflowBundle(),
+    activities: createActivities(opts.deps),
+    ...workerOptionsFor(opts.tuning),
+    ...(opts.maxHeartbeatThrottleInterval ? { maxHeartbeatThrottleInterval: opts.maxHeartbeatThrottleInterval } : {}),
+  });
+}

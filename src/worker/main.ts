@@ -1,0 +1,61 @@
+import { NativeConnection } from '@temporalio/worker';
+import { readFileSync } from 'node:fs';
+import { configuredProviders } from '../activities/dependencies';
+import { loadWorkerEnv } from '../config/environment';
+import { loadCatalogue } from '../config/load-catalogue';
+import { activityDepsFromEnv, createSceneWorker, workerTuningFromEnv } from './create-worker';
+import { checkStorage } from './storage-check';
+
+/** `scene-video worker`: runs one worker from the environment until SIGINT/SIGTERM, then drains and exits. */
+export async function runWorker(env = loadWorkerEnv()): Promise<void> {
+  const catalogue = loadCatalogue({ file: env.SCENE_VIDEO_CATALOGUE, disabled: env.SCENE_VIDEO_DISABLED_PROVIDERS });
+  const deps = activityDepsFromEnv(env, catalogue);
+  const configured = configuredProviders(deps);
+  if (env.S3_STARTUP_CHECK) {
+    try {
+      await checkStorage(deps.s3, { bucket: env.S3_BUCKET, endpoint: env.S3_ENDPOINT, region: env.S3_REGION });
+    } catch (err) {
+      deps.s3.destroy();
+      throw err;
+    }
+  }
+  const connection = await NativeConnection.connect({
+    address: env.TEMPORAL_ADDRESS,
+    apiKey: env.TEMPORAL_API_KEY,
+    tls:
+      env.TEMPORAL_TLS_CERT_PATH && env.TEMPORAL_TLS_KEY_PATH
+        ? {
+            clientCertPair: {
+              crt: readFileSync(env.TEMPORAL_TLS_CERT_PATH),
+              key: readFileSync(env.TEMPORAL_TLS_KEY_PATH),
+            },
+          }
+        : (env.TEMPORAL_TLS ?? env.TEMPORAL_API_KEY !== undefined),
+  });
+  try {
+    const worker = await createSceneWorker({
+      connection,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      deps,
+      tuning: workerTuningFromEnv(env),
+    });
+    console.log(
+      `scene-video worker on ${env.TEMPORAL_ADDRESS} namespace ${env.TEMPORAL_NAMESPACE}, task queue ${env.TEMPORAL_TASK_QUEUE}; ` +
+        `providers configured: ${configured.join(', ') || 'none (set PIAPI_API_KEY and/or RUNWAY_API_KEY)'}; ` +
+        `${env.WORKER_MAX_CONCURRENT_ACTIVITIES} activity slots`,
+    );
+    // Worker.run() installs SIGINT/SIGTERM handlers that stop polling and let in-flight activities finish.
+    await worker.run();
+  } finally {
+    await connection.close();
+    deps.s3.destroy();
+  }
+}
+
+if (require.main === module) {
+  runWorker().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

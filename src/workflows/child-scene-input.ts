@@ -1,9 +1,0 @@
-import type { ValidProjectInput } from './project-input';
-import type { SceneInput } from './scene-input';
-
-type ValidScene = ValidProjectInput['scenes'][number];
-
-/** What a project's child scene workflow starts with: the validated scene and the fields the project adds. */
-export function childSceneInput(project: ValidProjectInput, scene: ValidScene, maxCostUsd?: number): SceneInput {
-  return { ...scene, projectId: project.projectId, polling: project.polling ?? scene.polling, maxCostUsd };
-}
