@@ -21,7 +21,7 @@ const builtins = builtinModules.flatMap((m) => [m, `node:${m}`]).filter((m) => !
 const fromDev = { regex: '^(\\.\\./)+dev/', message: 'The product never depends on development tooling (dev/).' };
 // Type-only imports of another folder: workflows call activities through proxyActivities, clients start workflows by
 // name.
-const typesOnly = { workflows: ['activities'], activities: ['workflows'], client: ['workflows'], cli: ['workflows'] };
+const typesOnly = { workflows: ['activities'], client: ['workflows'], cli: ['workflows'] };
 const ioModules = {
   group: ['@aws-sdk/*', '@temporalio/worker', '@temporalio/client', '@temporalio/activity'],
   allowTypeImports: true,
