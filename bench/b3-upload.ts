@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { uploadPartSize, uploadPartsInFlight } from '../src/activities/upload-to-s3';
+import { uploadPartSize, uploadPartsInFlight } from '../src/activities/upload/upload-to-s3';
 import { defaultCatalogue } from '../src/config/catalogue';
 import { createPiapiClient } from '../src/providers/piapi';
 import { s3ClientFor } from '../dev/stack/s3-server';

@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Catalogue } from '../contract/catalogue';
 import type { VideoProviderClient } from '../providers/types';
-import type { DownloadPolicy } from './video-download';
+import type { DownloadPolicy } from './upload/video-download';
 
 /** Everything activities touch, injected so tests and the demo wire real clients to the sandbox or the real APIs. */
 export interface ActivityDeps {

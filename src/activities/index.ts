@@ -5,7 +5,7 @@ import type { ActivityDeps } from './dependencies';
 import { createFindSceneRuns } from './find-scene-runs';
 import { createPollStatus } from './poll-status';
 import { createPrepareRun } from './prepare-run';
-import { createUploadToS3 } from './upload-to-s3';
+import { createUploadToS3 } from './upload/upload-to-s3';
 
 export type { ActivityDeps } from './dependencies';
 

@@ -1,4 +1,4 @@
-import { defaultCatalogue } from '../config/catalogue';
+import { defaultCatalogue } from './catalogue';
 import { rankProvidersForScene } from '../domain/ranking';
 
 /** The original design's ranking over the default catalogue: provider keys, best first, configured ones only. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActivityDeps } from '../../src/activities';
 import type { UploadToS3Input } from '../../src/contract/activities';
-import { s3KeyFor } from '../../src/activities/upload-to-s3';
+import { s3KeyFor } from '../../src/activities/upload/upload-to-s3';
 import { defaultCatalogue } from '../../src/config/catalogue';
 import { createPiapiClient } from '../../src/providers/piapi';
 import { createRunwayClient } from '../../src/providers/runway';

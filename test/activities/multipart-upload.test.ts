@@ -8,7 +8,7 @@ import {
   partSizeFor,
   uploadStream,
   type StreamUploadOptions,
-} from '../../src/activities/multipart-upload';
+} from '../../src/activities/upload/multipart-upload';
 import { s3ClientFor } from '../../dev/stack/s3-server';
 import { stackInfo } from '../helpers/stack-info';
 import { MiB, sha256, useTestBucket } from './test-bucket';

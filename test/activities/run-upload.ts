@@ -3,7 +3,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { expect } from 'vitest';
 import type { ActivityDeps } from '../../src/activities';
 import type { UploadToS3Input, UploadToS3Output } from '../../src/contract/activities';
-import { createUploadToS3 } from '../../src/activities/upload-to-s3';
+import { createUploadToS3 } from '../../src/activities/upload/upload-to-s3';
 
 /** Runs the uploadToS3 activity with `d` on `input`, as a worker would, in `env` (a first attempt unless told). */
 export function runUploadToS3(

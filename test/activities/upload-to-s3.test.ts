@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ActivityDeps } from '../../src/activities';
 import type { UploadToS3Input } from '../../src/contract/activities';
-import { s3KeyFor, uploadPartSize } from '../../src/activities/upload-to-s3';
+import { s3KeyFor, uploadPartSize } from '../../src/activities/upload/upload-to-s3';
 import { defaultCatalogue } from '../../src/config/catalogue';
 import { startSandbox, type Sandbox, type ScenarioInput } from '../../dev/sandbox';
 import { failureTypes } from '../../src/contract/scene-workflow';

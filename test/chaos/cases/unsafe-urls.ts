@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { hostname } from 'node:os';
-import { isPublicAddress } from '../../../src/activities/address-safety';
+import { isPublicAddress } from '../../../src/activities/upload/address-safety';
 import type { ConnectionTrap } from '../lib/connection-trap';
 
 export interface UnsafeUrl {

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { startSceneVideo } from '../../../src/client';
-import { openVideoDownload, UnsafeVideoUrlError } from '../../../src/activities/video-download';
+import { openVideoDownload, UnsafeVideoUrlError } from '../../../src/activities/upload/video-download';
 import { unsafeUrls, type UnsafeUrl } from '../cases/unsafe-urls';
 import type { ChaosStack } from '../lib/chaos-stack';
 import { startConnectionTrap, type ConnectionTrap } from '../lib/connection-trap';

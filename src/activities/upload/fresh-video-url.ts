@@ -1,8 +1,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { ProviderError } from '../providers/types';
-import { failureTypes } from '../contract/scene-workflow';
-import type { UploadToS3Input } from '../contract/activities';
-import type { ActivityDeps } from './dependencies';
+import { ProviderError } from '../../providers/types';
+import { failureTypes } from '../../contract/scene-workflow';
+import type { UploadToS3Input } from '../../contract/activities';
+import type { ActivityDeps } from '../dependencies';
 import { openVideoDownload, urlNoLongerServes, type VideoDownload, type VideoDownloadError } from './video-download';
 
 /**

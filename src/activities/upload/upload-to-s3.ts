@@ -1,9 +1,9 @@
 import { AbortMultipartUploadCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { activityInfo, ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
 import { Transform, type TransformCallback } from 'node:stream';
-import { failureTypes } from '../contract/scene-workflow';
-import type { AttemptFailureDetails, UploadToS3Input, UploadToS3Output } from '../contract/activities';
-import type { ActivityDeps } from './dependencies';
+import { failureTypes } from '../../contract/scene-workflow';
+import type { AttemptFailureDetails, UploadToS3Input, UploadToS3Output } from '../../contract/activities';
+import type { ActivityDeps } from '../dependencies';
 import { partSizeFor, uploadStream } from './multipart-upload';
 import { openWithFreshUrl } from './fresh-video-url';
 import { openVideoDownload, UnsafeVideoUrlError, urlNoLongerServes, VideoDownloadError } from './video-download';
