@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { validateSceneInput } from '../../src/client';
-import { identityMismatchMessage, sameScene, sceneIdentity, sceneInputHash } from '../../src/domain/scene-identity';
+import {
+  describeScene,
+  identityMismatchMessage,
+  sameScene,
+  sceneIdentity,
+  sceneInputHash,
+} from '../../src/domain/scene-identity';
 import { sha256Hex } from '../../src/domain/sha256';
 
 const base = {
@@ -93,6 +99,19 @@ describe('scene identity', () => {
     const { projectId: _p, ...solo } = base;
     expect(sameScene(id(solo), id(base))).toBe(false);
     expect(sceneInputHash(validateSceneInput(base))).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  it('hashes the fixed-order content array, so the identity recorded by runs in flight stays comparable', () => {
+    const scene = validateSceneInput({ ...base, imageUrl: 'https://example.com/car.png' });
+    const content = ['scene-v1', 'hook', 'Car on a coast road', scene.negativePrompt, 5, '16:9', scene.imageUrl];
+    expect(sceneInputHash(scene)).toBe(`sha256:${nodeSha256(JSON.stringify(content))}`);
+    const noImage = validateSceneInput(base);
+    expect(sceneInputHash(noImage)).toBe(`sha256:${nodeSha256(JSON.stringify([...content.slice(0, -1), null]))}`);
+  });
+
+  it('describes a scene without a project as such', () => {
+    const { projectId: _p, ...solo } = base;
+    expect(describeScene(id(solo))).toMatch(/^scene "summer-hook" without a project \(input sha256:[0-9a-f]{8}…\)$/);
   });
 
   it('explains a refusal: both scenes, and what to do', () => {
