@@ -9,7 +9,11 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
-          pool: 'threads',
+          // Forks, as fast here as threads (measured), and safe for the files that load the native Temporal worker.
+          pool: 'forks',
+          // One module cache per fork instead of per file halves the run (zod, the Temporal client and the catalogue
+          // load once); unit files keep no global state, mock nothing and stub no environment, so nothing leaks.
+          isolate: false,
         },
       },
       {
