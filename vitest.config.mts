@@ -5,7 +5,7 @@ export default defineConfig({
     reporters: ['default'],
     projects: [
       {
-        // The pure core: no stack, no server, no native worker. `npm test` runs it first and stops if it fails.
+        // The pure core: no stack, no server, no running worker. `npm test` runs it first and stops if it fails.
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
