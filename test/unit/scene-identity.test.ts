@@ -1,9 +1,14 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { validateSceneInput } from '../../src/client';
-import { identityMismatchMessage, sameScene, sceneIdentity, sceneInputHash } from '../../src/domain/scene-identity';
+import {
+  describeScene,
+  identityMismatchMessage,
+  sameScene,
+  sceneIdentity,
+  sceneInputHash,
+} from '../../src/domain/scene-identity';
 import { sha256Hex } from '../../src/domain/sha256';
-import { legacySceneWorkflowId, sceneWorkflowId } from '../../src/contract/workflow-ids';
 
 const base = {
   projectId: 'acme',
@@ -14,46 +19,54 @@ const base = {
   aspectRatio: '16:9' as const,
 };
 
-describe('scene workflow ids', () => {
-  it('give the pairs that shared an old-format id two different ids', () => {
-    const pairs: [string, string, string, string][] = [
-      ['acme', 'summer-hook', 'acme-summer', 'hook'],
-      ['a-b', 'c-d-e', 'a', 'b-c-d-e'],
-      ['x-1', '2', 'x', '1-2'],
-    ];
-    for (const [p1, s1, p2, s2] of pairs) {
-      expect(legacySceneWorkflowId(s1, p1)).toBe(legacySceneWorkflowId(s2, p2));
-      expect(sceneWorkflowId(s1, p1)).not.toBe(sceneWorkflowId(s2, p2));
-    }
-  });
+/** A seeded generator (mulberry32), so a failing input can be reproduced. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
 
-  it('map every (project, scene) of an exhaustive small alphabet to a distinct id, no-project included', () => {
-    const ids = ['a', 'b', 'a-b', 'b-a', 'a-', 'a_', 'a.b', '0', '_x'].filter((id) => /^[A-Za-z0-9]/.test(id));
-    const seen = new Map<string, string>();
-    for (const p of [undefined, ...ids])
-      for (const s of ids) {
-        const id = sceneWorkflowId(s, p);
-        expect(seen.get(id), `${p}/${s} vs ${seen.get(id)}`).toBeUndefined();
-        seen.set(id, `${p}/${s}`);
-      }
-    expect(sceneWorkflowId('hook')).toBe('scene-video:_:hook');
-    expect(sceneWorkflowId('hook', 'acme')).toBe('scene-video:acme:hook');
-  });
-});
+/** Code points from every UTF-8 length (1 to 4 bytes), and lone surrogate halves. */
+const ranges: [number, number][] = [
+  [0x00, 0x7f],
+  [0x80, 0x7ff],
+  [0x800, 0xd7ff],
+  [0xd800, 0xdfff],
+  [0xe000, 0xffff],
+  [0x10000, 0x10ffff],
+];
+
+function randomText(next: () => number, length: number): string {
+  let text = '';
+  for (let i = 0; i < length; i++) {
+    const [low, high] = ranges[Math.floor(next() * ranges.length)]!;
+    text += String.fromCodePoint(low + Math.floor(next() * (high - low + 1)));
+  }
+  return text;
+}
+
+const nodeSha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 
 describe('pure-JS SHA-256', () => {
-  it('matches node:crypto on block boundaries and non-ASCII text', () => {
+  it('matches node:crypto on every length across the first two block boundaries, and on non-ASCII text', () => {
     const inputs = [
-      '',
-      'abc',
-      'a'.repeat(55),
-      'a'.repeat(56),
-      'a'.repeat(64),
-      'x'.repeat(1000),
       'é 日本 😀 \u200b',
       '\ud800',
+      '\udc00x\ud83d',
+      ...Array.from({ length: 140 }, (_, n) => 'a'.repeat(n)),
     ];
-    for (const s of inputs) expect(sha256Hex(s)).toBe(createHash('sha256').update(s, 'utf8').digest('hex'));
+    for (const s of inputs) expect(sha256Hex(s), JSON.stringify(s)).toBe(nodeSha256(s));
+  });
+
+  it('matches node:crypto on 500 random strings of mixed scripts, emoji and lone surrogates', () => {
+    const next = random(13);
+    for (let i = 0; i < 500; i++) {
+      const s = randomText(next, Math.floor(next() * 300));
+      expect(sha256Hex(s), JSON.stringify(s)).toBe(nodeSha256(s));
+    }
   });
 });
 
@@ -86,6 +99,19 @@ describe('scene identity', () => {
     const { projectId: _p, ...solo } = base;
     expect(sameScene(id(solo), id(base))).toBe(false);
     expect(sceneInputHash(validateSceneInput(base))).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  it('hashes the fixed-order content array, so the identity recorded by runs in flight stays comparable', () => {
+    const scene = validateSceneInput({ ...base, imageUrl: 'https://example.com/car.png' });
+    const content = ['scene-v1', 'hook', 'Car on a coast road', scene.negativePrompt, 5, '16:9', scene.imageUrl];
+    expect(sceneInputHash(scene)).toBe(`sha256:${nodeSha256(JSON.stringify(content))}`);
+    const noImage = validateSceneInput(base);
+    expect(sceneInputHash(noImage)).toBe(`sha256:${nodeSha256(JSON.stringify([...content.slice(0, -1), null]))}`);
+  });
+
+  it('describes a scene without a project as such', () => {
+    const { projectId: _p, ...solo } = base;
+    expect(describeScene(id(solo))).toMatch(/^scene "summer-hook" without a project \(input sha256:[0-9a-f]{8}…\)$/);
   });
 
   it('explains a refusal: both scenes, and what to do', () => {

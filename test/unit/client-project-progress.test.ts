@@ -5,8 +5,6 @@ import type { SceneProgress } from '../../src/contract/scene-workflow';
 import type { ProjectProgress, ProjectSceneStatus } from '../../src/contract/project-workflow';
 import { countsAndRows } from '../helpers/project-view-check';
 
-// Runs without a stack: SVW_NO_STACK=1 npx vitest run test/client/project-progress-view.test.ts
-
 const scene = (sceneId: string, phase: ProjectSceneStatus['phase'], costUsd = 0): ProjectSceneStatus => ({
   sceneId,
   sceneType: 'broll',

@@ -18,6 +18,7 @@ describe('payload limits (pure)', () => {
     expect(encodedJsonBytes({ p: 'a' })).toBe(9);
     expect(encodedJsonBytes({ p: '語' })).toBe(11);
     expect(encodedJsonBytes({ p: '\ud800' })).toBe(14); // a lone surrogate is escaped: \ud800
+    expect(encodedJsonBytes(undefined)).toBe(0); // nothing is sent
   });
 
   it('the largest project the schema accepts is 4.5 MB and is refused, naming the limit and how to split it', () => {
@@ -51,6 +52,15 @@ describe('payload limits (pure)', () => {
     );
   });
 
+  it('tells a scene over its limit to shorten its prompts and lists, and a one-scene project only to shorten', () => {
+    const scene = { sceneId: 's', allowedProviders: Array(20_000).fill('kling') };
+    expect(inputTooLarge('scene', { sceneId: 's' })).toBeUndefined();
+    expect(inputTooLarge('scene', scene)).toMatch(/per scene: shorten the prompts and lists$/);
+    expect(inputTooLarge('project', { projectId: 'p', scenes: [{ ...scene, prompt: 'x'.repeat(2_000_000) }] })).toMatch(
+      /per project: shorten the prompts$/,
+    );
+  });
+
   it("prepareProject's marker leaves out the prompts the start holds; the workflow restores the validated project", () => {
     const raw = markerOverflowProject('m'); // no negativePrompt, no scene polling: defaults that must survive
     const valid = projectInputSchema.parse(raw);
@@ -74,6 +84,7 @@ describe('payload limits (pure)', () => {
 describe("a failed scene's error in the project result", () => {
   it('is clipped to 500 characters, naming where the whole message is', () => {
     expect(clipSceneError('short', 'scene-video-p-s1')).toBe('short');
+    expect(clipSceneError('x'.repeat(projectSceneErrorChars), 'w')).toBe('x'.repeat(projectSceneErrorChars));
     const clipped = clipSceneError('x'.repeat(5_000), 'scene-video-p-s1');
     expect(clipped.startsWith('x'.repeat(projectSceneErrorChars))).toBe(true);
     expect(clipped).toMatch(/^x{500}… \(the whole message: scene-video status scene-video-p-s1\)$/);
