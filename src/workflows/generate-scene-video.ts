@@ -37,7 +37,8 @@ import { prepared } from './prepared';
 import { planProviders, PlanError } from '../domain/planning';
 import { SceneAttributes } from './scene-attributes';
 import type { SceneInput, ValidSceneInput } from '../contract/scene-input';
-import { billedCostUsd, SceneState, type AttemptOutcome } from './scene-state';
+import { SceneState } from './scene-state';
+import { billedCostUsd, type AttemptOutcome } from '../domain/billing';
 import { searchAttributes } from '../contract/search-attributes';
 
 const nonRetryableTypes = Object.values(failureTypes);

@@ -1,4 +1,3 @@
-import type { BillingRule } from '../contract/catalogue';
 import { roundUsd } from '../domain/pricing';
 import type {
   AttemptProgress,
@@ -8,38 +7,6 @@ import type {
   ScenePhase,
   SceneVideoResult,
 } from '../contract/scene-workflow';
-
-/** How an attempt ended, for billing: what the provider can charge depends on how far the task got. */
-export type AttemptOutcome =
-  | { kind: 'succeeded'; reportedCostUsd?: number }
-  | { kind: 'not-created' }
-  | { kind: 'ambiguous' }
-  | { kind: 'task-failed'; contentPolicy: boolean; reportedCostUsd?: number }
-  | { kind: 'abandoned' };
-
-export function billedCostUsd(
-  rule: BillingRule,
-  estimateUsd: number,
-  outcome: AttemptOutcome,
-  lastState?: string,
-): number {
-  switch (outcome.kind) {
-    case 'succeeded':
-      return outcome.reportedCostUsd ?? estimateUsd;
-    case 'not-created':
-      return 0;
-    case 'ambiguous':
-      // The create may have made a task that nobody knows the id of, so nobody can cancel it: it renders and bills.
-      return estimateUsd;
-    case 'task-failed':
-      if (outcome.reportedCostUsd !== undefined) return outcome.reportedCostUsd;
-      if (rule === 'always' || (rule === 'success_or_moderated' && outcome.contentPolicy)) return estimateUsd;
-      return 0;
-    case 'abandoned':
-      // A task cancelled while still queued is never charged; one that was rendering may still finish and bill.
-      return lastState === 'queued' ? 0 : estimateUsd;
-  }
-}
 
 /** The workflow's durable view of one scene, returned as-is by the getProgress query. */
 export class SceneState {
