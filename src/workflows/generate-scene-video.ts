@@ -7,7 +7,7 @@ import {
   patched,
   setHandler,
 } from '@temporalio/workflow';
-import type { PollStatusOutput, ProviderSetup, UploadToS3Output } from '../contract/activities';
+import type { PollStatusOutput, ProviderSetup } from '../contract/activities';
 import type { ProviderConfig } from '../contract/catalogue';
 import type { SceneInput, ValidSceneInput } from '../contract/scene-input';
 import { failureTypes, getProgress, providerProgress, type SceneVideoResult } from '../contract/scene-workflow';
@@ -19,16 +19,9 @@ import { SceneBudget } from '../domain/scene-budget';
 import { SceneLedger } from '../domain/scene-ledger';
 import { prepared } from './prepared';
 import { cancelTask, createTask, pollStatusWithin, prepareScene } from './scene-activities';
-import {
-  createFailureOutcome,
-  describeFailure,
-  failureDetails,
-  isStorageUnavailable,
-  missedDeadline,
-  pollFailureOutcome,
-} from './scene-failures';
+import { createFailureOutcome, describeFailure, missedDeadline, pollFailureOutcome } from './scene-failures';
 import { publishViews, startedWith } from './scene-views';
-import { uploadToS3SurvivingCancel } from './upload-surviving-cancel';
+import { storeClip } from './store-clip';
 
 /** One scene's run: what every step needs, passed as one. */
 interface SceneRun {
@@ -112,8 +105,9 @@ function sceneFailure(ledger: SceneLedger, type: string, message: string): Appli
   return ApplicationFailure.create({ message, type, nonRetryable: true, details: [ledger.progress()] });
 }
 
+/** One provider's attempt: create and poll its task, then store the clip. */
 async function tryProvider(run: SceneRun, provider: ProviderConfig, worstCaseUsd: number): Promise<AttemptEnd> {
-  const { ledger } = run;
+  const { input, setup, ledger } = run;
   log.info(`Trying ${provider.displayName}…`);
   ledger.attemptStarted(provider, worstCaseUsd);
 
@@ -131,7 +125,17 @@ async function tryProvider(run: SceneRun, provider: ProviderConfig, worstCaseUsd
   }
 
   ledger.uploading(generation.snapshot.costUsd);
-  const stored = await store(run, provider, ledger.taskId!, generation.videoUrl);
+  const stored = await storeClip(
+    {
+      provider: provider.key,
+      taskId: ledger.taskId!,
+      videoUrl: generation.videoUrl,
+      sceneId: input.sceneId,
+      projectId: input.projectId,
+      sceneType: input.sceneType,
+    },
+    setup.storageFailureMode,
+  );
   if (!stored.ok) {
     ledger.uploadFailed(stored.error);
     if (stored.failsScene)
@@ -146,28 +150,10 @@ async function tryProvider(run: SceneRun, provider: ProviderConfig, worstCaseUsd
     return { kind: 'failed' };
   }
 
-  const result = ledger.delivered(
-    {
-      provider: provider.key,
-      s3Key: stored.upload?.s3Key,
-      s3Url: stored.upload?.s3Url,
-      bytes: stored.upload?.bytes,
-      // The URL the upload read (a fresh one when the task's had expired), not one known to be dead.
-      providerVideoUrl: stored.videoUrl ?? generation.videoUrl,
-      stored: stored.upload !== undefined,
-      warning: stored.warning,
-      ...(stored.cancelRequested
-        ? {
-            cancelNote:
-              'cancel requested after the provider delivered (and billed) the clip: it was kept, not discarded',
-          }
-        : {}),
-      durationSec: generation.durationSec,
-    },
-    Date.now() - run.startedAt,
-  );
+  const clip = { provider: provider.key, ...stored.clip, durationSec: generation.durationSec };
+  const result = ledger.delivered(clip, Date.now() - run.startedAt);
   if (result.stored) log.info(`✓ Success with ${provider.displayName}`);
-  else log.warn(`${provider.displayName} generated the clip but it is not stored: ${stored.warning}`);
+  else log.warn(`${provider.displayName} generated the clip but it is not stored: ${result.warning}`);
   return { kind: 'delivered', result };
 }
 
@@ -184,6 +170,7 @@ type Generation =
   | ({ ok: true; durationSec: number } & PollStatusOutput)
   | { ok: false; error: string; outcome: AttemptOutcome; cancellation?: unknown };
 
+/** Creates the provider's task and polls it to its end, within the provider's deadline. */
 async function generate({ input, ledger }: SceneRun, provider: ProviderConfig): Promise<Generation> {
   const attemptStartedAt = Date.now();
   let created;
@@ -227,43 +214,5 @@ async function generate({ input, ledger }: SceneRun, provider: ProviderConfig): 
     if (isCancellation(err)) return { ok: false, error, outcome: { kind: 'abandoned' }, cancellation: err };
     if (missedDeadline(err)) return deadlinePassed;
     return { ok: false, error, outcome: pollFailureOutcome(err) };
-  }
-}
-
-type StoreOutcome = { cancelRequested: boolean } & (
-  | { ok: true; upload?: UploadToS3Output; warning?: string; videoUrl?: string }
-  | { ok: false; error: string; failsScene?: boolean }
-);
-
-async function store(
-  { input, setup }: SceneRun,
-  provider: ProviderConfig,
-  taskId: string,
-  videoUrl: string,
-): Promise<StoreOutcome> {
-  const cancelRequested = () => CancellationScope.current().consideredCancelled;
-  try {
-    const upload = await uploadToS3SurvivingCancel({
-      provider: provider.key,
-      taskId,
-      videoUrl,
-      sceneId: input.sceneId,
-      projectId: input.projectId,
-      sceneType: input.sceneType,
-    });
-    return { ok: true, upload, videoUrl: upload.videoUrl, cancelRequested: cancelRequested() };
-  } catch (err) {
-    // Only runs from before upload-survives-cancel see the upload cut off: they end cancelled at once, as they did.
-    if (isCancellation(err)) throw err;
-    if (!isStorageUnavailable(err))
-      return { ok: false, error: describeFailure(err), cancelRequested: cancelRequested() };
-    const unavailable = `S3 storage unavailable after retries (${describeFailure(err)})`;
-    if (setup.storageFailureMode === 'fail') {
-      const error = `${unavailable}; the clip was generated (and paid for) but not stored`;
-      return { ok: false, error, failsScene: true, cancelRequested: cancelRequested() };
-    }
-    const warning = `generated but not stored: ${unavailable}; only the provider URL holds the clip, and it expires: download it now`;
-    log.warn(warning);
-    return { ok: true, warning, videoUrl: failureDetails(err)?.videoUrl, cancelRequested: cancelRequested() };
   }
 }
