@@ -5,7 +5,7 @@ import { failureTypes } from '../contract/scene-workflow';
 import type { AttemptOutcome } from '../domain/billing';
 
 /** The type of the ApplicationFailure an activity failed with. */
-export function failureType(err: unknown): string | undefined {
+function failureType(err: unknown): string | undefined {
   return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure
     ? (err.cause.type ?? undefined)
     : undefined;
@@ -33,7 +33,7 @@ export function missedDeadline(err: unknown): boolean {
 }
 
 /** The create may have made a task whose id nobody knows. */
-export function isAmbiguousCreate(err: unknown): boolean {
+function isAmbiguousCreate(err: unknown): boolean {
   return failureType(err) === failureTypes.ambiguousCreate;
 }
 
@@ -44,7 +44,7 @@ const taskEndedTypes = new Set<string>([
 ]);
 
 /** Only a failure the provider reported ends its task; when polling gave up, the task may still be rendering. */
-export function providerEndedTask(err: unknown): boolean {
+function providerEndedTask(err: unknown): boolean {
   return taskEndedTypes.has(failureType(err) ?? '');
 }
 
