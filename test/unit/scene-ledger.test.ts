@@ -177,6 +177,22 @@ describe('scene ledger: an attempt in flight', () => {
 });
 
 describe('scene ledger: how the scene ends', () => {
+  it('a first provider that succeeds costs three upserts: generating, uploading, succeeded with its memo', () => {
+    const { ledger, published } = recordedLedger(nothingAtStart);
+    ledger.attemptStarted(kling, 0.5);
+    ledger.taskCreated('t1');
+    ledger.providerProgress({ provider: 'kling', taskId: 't1', state: 'running', progress: 0.5 });
+    ledger.uploading(0.5);
+    ledger.delivered(clip(true), 1000);
+    expect(
+      published.map((v) => [v.searchAttributes.map((p) => p.key.name).join(','), Object.keys(v.memo ?? {})]),
+    ).toEqual([
+      ['SceneId,SceneType,ProjectId,VideoProvider,VideoStatus', []],
+      ['VideoStatus', []],
+      ['VideoStatus,CostUsd', ['result']],
+    ]);
+  });
+
   it('delivered and stored: succeeded, with its result in the query, the attributes and the memo', () => {
     const { ledger, published, attributes } = recordedLedger();
     ledger.attemptStarted(kling, 0.5);
