@@ -3,7 +3,7 @@ import { providerConfigSchema, type ProviderConfig } from '../../src/contract/ca
 import { defaultCatalogue } from '../../src/config/catalogue';
 import { estimateCostUsd, worstCaseCostUsd } from '../../src/domain/pricing';
 import { attemptSkipReason, overrunNote, ProjectBudget, type SceneNeed } from '../../src/domain/budget';
-import { billedCostUsd } from '../../src/workflows/scene-state';
+import { billedCostUsd } from '../../src/domain/billing';
 
 const provider = (key: string): ProviderConfig => defaultCatalogue.find((p) => p.key === key)!;
 

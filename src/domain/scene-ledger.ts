@@ -1,0 +1,245 @@
+import type { SearchAttributePair, SearchAttributeUpdatePair } from '@temporalio/common';
+import type { BillingRule } from '../contract/catalogue';
+import {
+  resultPhase,
+  type AttemptProgress,
+  type ProviderProgressUpdate,
+  type ProviderRanking,
+  type SceneProgress,
+  type ScenePhase,
+  type SceneVideoResult,
+} from '../contract/scene-workflow';
+import { sceneStartAttributes, searchAttributes } from '../contract/search-attributes';
+import { billedCostUsd, type AttemptOutcome } from './billing';
+import { roundUsd } from './pricing';
+
+/** What the workflow must publish after a transition: its search attributes (and memo) as one upsert each. */
+export interface SceneViews {
+  searchAttributes: SearchAttributeUpdatePair[];
+  memo?: Record<string, unknown>;
+}
+
+/** What the scene's result holds besides the ledger's own figures. */
+export type DeliveredClip = Omit<
+  SceneVideoResult,
+  'sceneId' | 'projectId' | 'totalCostUsd' | 'costByProvider' | 'attempts' | 'generationTimeMs'
+>;
+
+/**
+ * One scene's account of itself, kept in three views that must agree: the progress the getProgress query returns, the
+ * search attributes the Web UI lists, and the memo `describe` shows. Each transition changes all three at once and
+ * hands the views that changed to `publish`. Pure: the workflow publishes the views, a test records them.
+ */
+export class SceneLedger {
+  private phase: ScenePhase = 'ranking';
+  private ranking: ProviderRanking[] = [];
+  private readonly attempts: AttemptProgress[] = [];
+  private result?: SceneVideoResult;
+  private projectId?: string;
+  /** How the attempt in flight is billed when it ends. */
+  private charge?: { rule: BillingRule; worstCaseUsd: number };
+  /**
+   * Start attributes the starter left out. Each upsert is a history event and a visibility write, so they ride along
+   * with the first status change instead of costing one of their own.
+   */
+  private unsetStartAttributes: SearchAttributePair[] = [];
+
+  /** `sceneId` as the raw input gives it: a client may ask for progress before the input is validated. */
+  constructor(
+    private sceneId: string,
+    private readonly publish: (views: SceneViews) => void,
+  ) {}
+
+  identified(
+    scene: { sceneId: string; sceneType: string; projectId?: string },
+    startedWith: (pair: SearchAttributePair) => boolean,
+  ): void {
+    this.sceneId = scene.sceneId;
+    this.projectId = scene.projectId;
+    this.unsetStartAttributes = sceneStartAttributes(scene).filter((pair) => !startedWith(pair));
+  }
+
+  ranked(ranking: ProviderRanking[]): void {
+    this.ranking = ranking;
+  }
+
+  skipped(provider: string, reason: string): void {
+    const now = new Date().toISOString();
+    this.attempts.push({ provider, state: 'skipped', startedAt: now, endedAt: now, error: reason, costUsd: 0 });
+  }
+
+  attemptStarted(provider: { key: string; billing: BillingRule }, worstCaseUsd: number): void {
+    this.attempts.push({ provider: provider.key, state: 'creating', startedAt: new Date().toISOString(), costUsd: 0 });
+    this.charge = { rule: provider.billing, worstCaseUsd };
+    this.phase = 'generating';
+    this.publishStatus('generating', { key: searchAttributes.videoProvider, value: provider.key });
+  }
+
+  taskCreated(taskId: string): void {
+    const attempt = this.current!;
+    attempt.taskId = taskId;
+    attempt.state = 'queued';
+    // From here the provider holds the money for this task (PiAPI freezes it at submission).
+    attempt.costUsd = this.charge!.worstCaseUsd;
+  }
+
+  /** The task of the attempt in flight, once created. */
+  get taskId(): string | undefined {
+    return this.current?.taskId;
+  }
+
+  providerProgress(update: ProviderProgressUpdate): void {
+    const attempt = this.current;
+    if (!attempt || attempt.taskId !== update.taskId || attempt.state === 'uploading') return;
+    attempt.state = update.state;
+    if (update.progress !== undefined) attempt.progress = update.progress;
+  }
+
+  /** The attempt ended before a clip, billed for how far its task got. */
+  attemptFailed(error: string, outcome: AttemptOutcome): void {
+    this.endBilled('failed', error, outcome);
+  }
+
+  /** The scene was cancelled while its attempt was generating; the scene itself ends with `sceneCancelled`. */
+  attemptCancelled(error: string, outcome: AttemptOutcome): void {
+    this.endBilled('cancelled', error, outcome);
+  }
+
+  uploading(reportedCostUsd: number | undefined): void {
+    const attempt = this.current!;
+    attempt.costUsd = this.bill({ kind: 'succeeded', reportedCostUsd });
+    attempt.state = 'uploading';
+    this.phase = 'uploading';
+    this.publishStatus('uploading');
+  }
+
+  /** The clip was delivered (and paid for) but the upload failed: the attempt keeps its cost. */
+  uploadFailed(error: string): void {
+    this.end(this.current!, { state: 'failed', error });
+  }
+
+  /** The scene ends with its clip: `succeeded` when stored, `unstored` when only the provider's URL holds it. */
+  delivered(clip: DeliveredClip, generationTimeMs: number): SceneVideoResult {
+    const phase = resultPhase(clip);
+    this.end(this.current!, { state: phase, progress: 1 });
+    const result: SceneVideoResult = {
+      sceneId: this.sceneId,
+      projectId: this.projectId,
+      ...clip,
+      totalCostUsd: this.totalCostUsd,
+      costByProvider: this.costByProvider,
+      attempts: this.attempts,
+      generationTimeMs,
+    };
+    this.result = result;
+    this.phase = phase;
+    this.publish({
+      searchAttributes: this.withUnsetStartAttributes([
+        { key: searchAttributes.videoStatus, value: phase },
+        { key: searchAttributes.costUsd, value: result.totalCostUsd },
+      ]),
+      memo: {
+        result: {
+          provider: result.provider,
+          s3Key: result.s3Key,
+          stored: result.stored,
+          totalCostUsd: result.totalCostUsd,
+          attempts: this.attempts.length,
+        },
+      },
+    });
+    return result;
+  }
+
+  /** The last attempt billed more than the worst case reserved for it. */
+  budgetOverrun(note: string): void {
+    this.attempts[this.attempts.length - 1]!.budgetNote = note;
+  }
+
+  sceneFailed(message: string): void {
+    this.phase = 'failed';
+    this.publish({
+      searchAttributes: this.withUnsetStartAttributes(this.finalStatus('failed')),
+      memo: { failure: { message, totalCostUsd: this.totalCostUsd, attempts: this.attempts.length } },
+    });
+  }
+
+  sceneCancelled(): void {
+    this.phase = 'cancelled';
+    this.publish({ searchAttributes: this.withUnsetStartAttributes(this.finalStatus('cancelled')) });
+  }
+
+  get lastAttemptCostUsd(): number {
+    return this.attempts[this.attempts.length - 1]?.costUsd ?? 0;
+  }
+
+  /** Every attempt's provider and how it ended, numbered: the reasons a failed scene gives. */
+  attemptSummary(): string {
+    return this.attempts.map((a, i) => `${i + 1}. ${a.provider}: ${a.error ?? a.state}`).join('; ');
+  }
+
+  get costByProvider(): Record<string, number> {
+    const totals: Record<string, number> = {};
+    for (const a of this.attempts) {
+      if (a.costUsd > 0) totals[a.provider] = roundUsd((totals[a.provider] ?? 0) + a.costUsd);
+    }
+    return totals;
+  }
+
+  get totalCostUsd(): number {
+    return roundUsd(this.attempts.reduce((sum, a) => sum + a.costUsd, 0));
+  }
+
+  /** The getProgress answer; its attempts are the ledger's own, so a caller sees them change. */
+  progress(): SceneProgress {
+    return {
+      sceneId: this.sceneId,
+      projectId: this.projectId,
+      phase: this.phase,
+      ranking: this.ranking,
+      currentProvider: this.current?.provider,
+      attempts: this.attempts,
+      totalCostUsd: this.totalCostUsd,
+      costByProvider: this.costByProvider,
+      result: this.result,
+    };
+  }
+
+  private get current(): AttemptProgress | undefined {
+    const last = this.attempts[this.attempts.length - 1];
+    return last && last.endedAt === undefined ? last : undefined;
+  }
+
+  private bill(outcome: AttemptOutcome): number {
+    const { rule, worstCaseUsd } = this.charge!;
+    return billedCostUsd(rule, worstCaseUsd, outcome, this.current?.state);
+  }
+
+  private endBilled(state: 'failed' | 'cancelled', error: string, outcome: AttemptOutcome): void {
+    this.end(this.current!, { state, error, costUsd: this.bill(outcome) });
+  }
+
+  private end(attempt: AttemptProgress, fields: Partial<AttemptProgress>): void {
+    Object.assign(attempt, fields, { endedAt: new Date().toISOString() });
+    attempt.costUsd = roundUsd(attempt.costUsd);
+  }
+
+  private finalStatus(status: 'failed' | 'cancelled'): SearchAttributeUpdatePair[] {
+    return [
+      { key: searchAttributes.videoStatus, value: status },
+      { key: searchAttributes.costUsd, value: this.totalCostUsd },
+    ];
+  }
+
+  private publishStatus(status: 'generating' | 'uploading', ...more: SearchAttributeUpdatePair[]): void {
+    this.publish({
+      searchAttributes: this.withUnsetStartAttributes([...more, { key: searchAttributes.videoStatus, value: status }]),
+    });
+  }
+
+  private withUnsetStartAttributes(pairs: SearchAttributeUpdatePair[]): SearchAttributeUpdatePair[] {
+    const unset = this.unsetStartAttributes.filter((m) => !pairs.some((p) => p.key.name === m.key.name));
+    this.unsetStartAttributes = [];
+    return [...unset, ...pairs];
+  }
+}

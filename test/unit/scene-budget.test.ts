@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import type { ProviderConfig } from '../../src/contract/catalogue';
+import { defaultCatalogue } from '../../src/config/catalogue';
+import { SceneBudget } from '../../src/domain/scene-budget';
+
+const provider = (key: string): ProviderConfig => defaultCatalogue.find((p) => p.key === key)!;
+// At 10 s Kling's estimate is $1.00 and its worst case $2.00 ($0.10/s and $0.20/s); Luma's are both $0.20.
+const kling = provider('kling');
+const luma = provider('luma');
+
+describe('a scene budget held as a cap (runs with scene-budget-worst-case)', () => {
+  it('skips a provider whose worst case does not fit in what is left, and says the scene stopped for budget', () => {
+    const budget = new SceneBudget(1.5, true);
+    expect(budget.skipReason(kling, 10, 0)).toBe(
+      'budget: worst case $2.0000 would exceed the budget ($1.5 with $0 spent)',
+    );
+    expect(budget.skippedForCap).toBe(true);
+    expect(budget.skipReason(luma, 10, 0)).toBeUndefined();
+  });
+
+  it('lets an attempt that fits exactly start', () => {
+    const budget = new SceneBudget(2.2, true);
+    expect(budget.skipReason(luma, 10, 2)).toBeUndefined();
+    expect(budget.skippedForCap).toBe(false);
+  });
+
+  it('after a charge above the worst case, notes it and tries no other provider, however cheap', () => {
+    const budget = new SceneBudget(10, true);
+    expect(budget.overrun('luma', 0.2, 0.2)).toBeUndefined();
+    expect(budget.overrun('luma', 0.3, 0.2)).toMatch(/^budget: billed \$0\.3000, above the worst case \$0\.2000/);
+    expect(budget.skipReason(provider('hunyuan'), 10, 0.3)).toMatch(
+      /^budget: not tried, the scene stopped after luma billed \$0\.3000, above the worst case \$0\.2000/,
+    );
+    expect(budget.skippedForCap).toBe(true);
+  });
+});
+
+describe('a scene budget from before the cap (replayed as it decided then)', () => {
+  it('checks the estimate, not the worst case, and never counts as stopped for budget', () => {
+    const budget = new SceneBudget(1.5, false);
+    expect(budget.skipReason(kling, 10, 0)).toBeUndefined();
+    expect(budget.skipReason(kling, 10, 0.6)).toBe('estimated $1.0000 would exceed the budget ($1.5 with $0.6 spent)');
+    expect(budget.skippedForCap).toBe(false);
+  });
+
+  it('lets a charge above the worst case pass without a note or a stop', () => {
+    const budget = new SceneBudget(10, false);
+    expect(budget.overrun('luma', 0.3, 0.2)).toBeUndefined();
+    expect(budget.skipReason(luma, 10, 0.3)).toBeUndefined();
+  });
+});
+
+describe('a scene without maxCostUsd', () => {
+  it('skips nothing and stops for nothing, whichever code started it', () => {
+    for (const heldAsCap of [true, false]) {
+      const budget = new SceneBudget(undefined, heldAsCap);
+      expect(budget.skipReason(kling, 10, 100)).toBeUndefined();
+      expect(budget.overrun('kling', 5, 2)).toBeUndefined();
+      expect(budget.skippedForCap).toBe(false);
+    }
+  });
+});

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { ActivityFailure, ApplicationFailure, CancelledFailure, RetryState, TimeoutFailure } from '@temporalio/common';
+import { failureTypes } from '../../src/contract/scene-workflow';
+import {
+  createFailureOutcome,
+  describeFailure,
+  failureDetails,
+  isStorageUnavailable,
+  missedDeadline,
+  pollFailureOutcome,
+} from '../../src/workflows/scene-failures';
+
+const activityFailed = (cause: Error, retryState: RetryState = RetryState.NON_RETRYABLE_FAILURE) =>
+  new ActivityFailure('Activity task failed', 'pollStatus', '3', retryState, 'worker', cause);
+const application = (type: string, message: string, details?: unknown[]) =>
+  activityFailed(ApplicationFailure.create({ type, message, details, nonRetryable: true }));
+
+describe('decoding a failed create', () => {
+  it('an ambiguous create may have made a task; any other refusal made none', () => {
+    expect(createFailureOutcome(application(failureTypes.ambiguousCreate, 'sent, no reply'))).toEqual({
+      kind: 'ambiguous',
+    });
+    expect(createFailureOutcome(application(failureTypes.providerRejected, 'HTTP 400'))).toEqual({
+      kind: 'not-created',
+    });
+    expect(createFailureOutcome(new Error('lost'))).toEqual({ kind: 'not-created' });
+  });
+});
+
+describe('decoding a failed poll', () => {
+  it('a failure the provider reported ended the task: billed by its rule, its report and moderation', () => {
+    const failed = application(failureTypes.taskFailed, 'GPU on fire', [{ costUsd: 0.3 }]);
+    expect(pollFailureOutcome(failed)).toEqual({ kind: 'task-failed', contentPolicy: false, reportedCostUsd: 0.3 });
+    const moderated = application(failureTypes.contentPolicy, 'flagged', [{ contentPolicy: true }]);
+    expect(pollFailureOutcome(moderated)).toEqual({
+      kind: 'task-failed',
+      contentPolicy: true,
+      reportedCostUsd: undefined,
+    });
+    expect(pollFailureOutcome(application(failureTypes.taskCancelled, 'cancelled upstream'))).toMatchObject({
+      kind: 'task-failed',
+    });
+  });
+
+  it('polling that gave up leaves the task possibly rendering: abandoned', () => {
+    expect(pollFailureOutcome(application(failureTypes.pollFailed, '6 consecutive errors'))).toEqual({
+      kind: 'abandoned',
+    });
+  });
+
+  it('knows a missed provider deadline from the schedule-to-close timeout or the retry state', () => {
+    expect(missedDeadline(activityFailed(new TimeoutFailure('timed out', undefined, 'SCHEDULE_TO_CLOSE')))).toBe(true);
+    expect(missedDeadline(application(failureTypes.pollFailed, 'x'))).toBe(false);
+    expect(missedDeadline(activityFailed(new Error('x'), RetryState.TIMEOUT))).toBe(true);
+    expect(missedDeadline(activityFailed(new TimeoutFailure('silent', undefined, 'HEARTBEAT')))).toBe(false);
+    expect(missedDeadline(new Error('not an activity'))).toBe(false);
+  });
+});
+
+describe('describing and reading failures', () => {
+  it('names the failure type, or the cause, then the message', () => {
+    expect(describeFailure(application(failureTypes.downloadFailed, 'HTTP 404'))).toBe('VideoDownloadFailed: HTTP 404');
+    expect(describeFailure(activityFailed(new CancelledFailure('Activity cancelled')))).toBe(
+      'CancelledFailure: Activity cancelled',
+    );
+    expect(describeFailure(new Error('plain'))).toBe('plain');
+    expect(describeFailure('text')).toBe('text');
+  });
+
+  it('reads the details an activity attached, wrapped or not', () => {
+    const details = { costUsd: 0.2, videoUrl: 'https://cdn.example/t.mp4' };
+    expect(failureDetails(application(failureTypes.storageUnavailable, 'down', [details]))).toEqual(details);
+    expect(failureDetails(ApplicationFailure.create({ message: 'bare', details: [details] }))).toEqual(details);
+    expect(failureDetails(new Error('none'))).toBeUndefined();
+  });
+
+  it('tells a storage outage from another upload failure', () => {
+    expect(isStorageUnavailable(application(failureTypes.storageUnavailable, 'down'))).toBe(true);
+    expect(isStorageUnavailable(application(failureTypes.downloadFailed, '404'))).toBe(false);
+  });
+});

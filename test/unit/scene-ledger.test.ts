@@ -1,0 +1,283 @@
+import { describe, expect, it } from 'vitest';
+import type { SearchAttributePair } from '@temporalio/common';
+import { SceneLedger, type DeliveredClip, type SceneViews } from '../../src/domain/scene-ledger';
+
+const kling = { key: 'kling', billing: 'success_only' } as const;
+const runway = { key: 'runway', billing: 'success_or_moderated' } as const;
+const scene = { sceneId: 'hook', sceneType: 'hook', projectId: 'acme' };
+const nothingAtStart = () => false;
+const everythingAtStart = () => true;
+
+/** A ledger whose published views are kept, each as its attribute names and values (and memo). */
+function recordedLedger(startedWith: (pair: SearchAttributePair) => boolean = everythingAtStart) {
+  const published: SceneViews[] = [];
+  const ledger = new SceneLedger('hook', (views) => published.push(views));
+  ledger.identified(scene, startedWith);
+  const attributes = (i: number) =>
+    Object.fromEntries(published[i]!.searchAttributes.map((p) => [p.key.name, p.value]));
+  return { ledger, published, attributes };
+}
+
+const clip = (stored: boolean): DeliveredClip => ({
+  provider: 'kling',
+  s3Key: stored ? 'ai-videos/acme/hook/kling-t1.mp4' : undefined,
+  providerVideoUrl: 'https://cdn.example/t1.mp4',
+  stored,
+  durationSec: 5,
+});
+
+describe('scene ledger: before and around the first attempt', () => {
+  it('answers progress with the raw scene id before the input is validated, and publishes nothing', () => {
+    const published: SceneViews[] = [];
+    const ledger = new SceneLedger('raw-id', (views) => published.push(views));
+    expect(ledger.progress()).toEqual({
+      sceneId: 'raw-id',
+      projectId: undefined,
+      phase: 'ranking',
+      ranking: [],
+      currentProvider: undefined,
+      attempts: [],
+      totalCostUsd: 0,
+      costByProvider: {},
+      result: undefined,
+    });
+    ledger.identified(scene, nothingAtStart);
+    ledger.ranked([{ provider: 'kling', score: 9, reasons: ['hook'] }]);
+    expect(ledger.progress()).toMatchObject({ sceneId: 'hook', projectId: 'acme', ranking: [{ provider: 'kling' }] });
+    expect(published).toEqual([]);
+  });
+
+  it('attempt started: generating with its provider; start attributes the starter left out ride along once', () => {
+    const { ledger, published, attributes } = recordedLedger(nothingAtStart);
+    ledger.attemptStarted(kling, 0.5);
+    expect(published).toHaveLength(1);
+    // The start's VideoStatus (ranking) gives way to the new one.
+    expect(attributes(0)).toEqual({
+      SceneId: 'hook',
+      SceneType: 'hook',
+      ProjectId: 'acme',
+      VideoProvider: 'kling',
+      VideoStatus: 'generating',
+    });
+    expect(ledger.progress()).toMatchObject({ phase: 'generating', currentProvider: 'kling' });
+    expect(ledger.progress().attempts).toEqual([
+      { provider: 'kling', state: 'creating', startedAt: expect.any(String), costUsd: 0 },
+    ]);
+    ledger.taskCreated('t1');
+    ledger.uploading(undefined);
+    expect(attributes(1)).toEqual({ VideoStatus: 'uploading' });
+  });
+
+  it('sends only what changes when the run was started with its attributes', () => {
+    const { ledger, attributes } = recordedLedger(everythingAtStart);
+    ledger.attemptStarted(kling, 0.5);
+    expect(attributes(0)).toEqual({ VideoProvider: 'kling', VideoStatus: 'generating' });
+  });
+
+  it('skipped: an ended attempt at no cost with its reason, and no upsert', () => {
+    const { ledger, published } = recordedLedger();
+    ledger.skipped('runway', 'budget: worst case $1.2000 would exceed the budget ($1 with $0 spent)');
+    const [attempt] = ledger.progress().attempts;
+    expect(attempt).toMatchObject({ provider: 'runway', state: 'skipped', costUsd: 0 });
+    expect(attempt!.endedAt).toBe(attempt!.startedAt);
+    expect(ledger.progress().currentProvider).toBeUndefined();
+    expect(published).toEqual([]);
+  });
+});
+
+describe('scene ledger: an attempt in flight', () => {
+  it('task created: queued under its task id, the worst case held as spent', () => {
+    const { ledger, published } = recordedLedger();
+    ledger.attemptStarted(kling, 0.5);
+    ledger.taskCreated('t1');
+    expect(ledger.taskId).toBe('t1');
+    expect(ledger.progress().attempts[0]).toMatchObject({ taskId: 't1', state: 'queued', costUsd: 0.5 });
+    expect(ledger.totalCostUsd).toBe(0.5);
+    expect(published).toHaveLength(1);
+  });
+
+  it('takes the provider progress of its own task only, and none once uploading', () => {
+    const { ledger } = recordedLedger();
+    ledger.attemptStarted(kling, 0.5);
+    ledger.taskCreated('t1');
+    ledger.providerProgress({ provider: 'kling', taskId: 'other', state: 'running', progress: 0.9 });
+    expect(ledger.progress().attempts[0]).toMatchObject({ state: 'queued' });
+    ledger.providerProgress({ provider: 'kling', taskId: 't1', state: 'running', progress: 0.25 });
+    expect(ledger.progress().attempts[0]).toMatchObject({ state: 'running', progress: 0.25 });
+    ledger.uploading(undefined);
+    ledger.providerProgress({ provider: 'kling', taskId: 't1', state: 'succeeded', progress: 1 });
+    expect(ledger.progress().attempts[0]).toMatchObject({ state: 'uploading', progress: 0.25 });
+  });
+
+  it('attempt failed: billed by how far the task got, the worst case no longer held for a queued task', () => {
+    const { ledger, published } = recordedLedger();
+    ledger.attemptStarted(kling, 0.5);
+    ledger.taskCreated('t1');
+    ledger.attemptFailed('no result within 60000 ms; remote task cancelled', { kind: 'abandoned' });
+    expect(ledger.progress().attempts[0]).toMatchObject({
+      state: 'failed',
+      error: 'no result within 60000 ms; remote task cancelled',
+      costUsd: 0,
+      endedAt: expect.any(String),
+    });
+    expect(ledger.progress().currentProvider).toBeUndefined();
+    expect(ledger.taskId).toBeUndefined();
+
+    // The next provider's task was rendering when it was given up: it may finish and bill.
+    ledger.attemptStarted(runway, 1.2);
+    ledger.taskCreated('t2');
+    ledger.providerProgress({ provider: 'runway', taskId: 't2', state: 'running' });
+    ledger.attemptFailed('ProviderPollFailed: gave up', { kind: 'abandoned' });
+    expect(ledger.progress().attempts[1]).toMatchObject({ state: 'failed', costUsd: 1.2 });
+    // A moderated failure is billed under Runway's rule.
+    ledger.attemptStarted(runway, 1.2);
+    ledger.taskCreated('t3');
+    ledger.attemptFailed('ContentPolicy: refused', { kind: 'task-failed', contentPolicy: true });
+    expect(ledger.totalCostUsd).toBe(2.4);
+    expect(ledger.progress().costByProvider).toEqual({ runway: 2.4 });
+    expect(ledger.attemptSummary()).toBe(
+      '1. kling: no result within 60000 ms; remote task cancelled; 2. runway: ProviderPollFailed: gave up; ' +
+        '3. runway: ContentPolicy: refused',
+    );
+    // Only the three attempt starts were published: a failed attempt leaves the scene going.
+    expect(published).toHaveLength(3);
+  });
+
+  it('uploading: the clip is billed at what the provider reported, or its worst case', () => {
+    const { ledger } = recordedLedger();
+    ledger.attemptStarted(kling, 0.5);
+    ledger.taskCreated('t1');
+    ledger.uploading(0.42);
+    expect(ledger.progress()).toMatchObject({ phase: 'uploading', totalCostUsd: 0.42 });
+    expect(ledger.progress().attempts[0]).toMatchObject({ state: 'uploading', costUsd: 0.42 });
+  });
+
+  it('upload failed: the attempt ends failed and keeps what the clip cost', () => {
+    const { ledger } = recordedLedger();
+    ledger.attemptStarted(kling, 0.5);
+    ledger.taskCreated('t1');
+    ledger.uploading(undefined);
+    ledger.uploadFailed('VideoDownloadFailed: 404');
+    expect(ledger.progress().attempts[0]).toMatchObject({
+      state: 'failed',
+      error: 'VideoDownloadFailed: 404',
+      costUsd: 0.5,
+    });
+  });
+
+  it('budget overrun: the note goes on the attempt that overran', () => {
+    const { ledger } = recordedLedger();
+    ledger.attemptStarted(kling, 0.5);
+    ledger.taskCreated('t1');
+    ledger.attemptFailed('ProviderTaskFailed: x', { kind: 'task-failed', contentPolicy: false, reportedCostUsd: 0.7 });
+    expect(ledger.lastAttemptCostUsd).toBe(0.7);
+    ledger.budgetOverrun('budget: billed $0.7000, above the worst case $0.5000');
+    expect(ledger.progress().attempts[0]!.budgetNote).toBe('budget: billed $0.7000, above the worst case $0.5000');
+  });
+});
+
+describe('scene ledger: how the scene ends', () => {
+  it('a first provider that succeeds costs three upserts: generating, uploading, succeeded with its memo', () => {
+    const { ledger, published } = recordedLedger(nothingAtStart);
+    ledger.attemptStarted(kling, 0.5);
+    ledger.taskCreated('t1');
+    ledger.providerProgress({ provider: 'kling', taskId: 't1', state: 'running', progress: 0.5 });
+    ledger.uploading(0.5);
+    ledger.delivered(clip(true), 1000);
+    expect(
+      published.map((v) => [v.searchAttributes.map((p) => p.key.name).join(','), Object.keys(v.memo ?? {})]),
+    ).toEqual([
+      ['SceneId,SceneType,ProjectId,VideoProvider,VideoStatus', []],
+      ['VideoStatus', []],
+      ['VideoStatus,CostUsd', ['result']],
+    ]);
+  });
+
+  it('delivered and stored: succeeded, with its result in the query, the attributes and the memo', () => {
+    const { ledger, published, attributes } = recordedLedger();
+    ledger.attemptStarted(kling, 0.5);
+    ledger.taskCreated('t1');
+    ledger.uploading(0.1234567);
+    const result = ledger.delivered(clip(true), 4200);
+    expect(result).toEqual({
+      sceneId: 'hook',
+      projectId: 'acme',
+      ...clip(true),
+      totalCostUsd: 0.123457,
+      costByProvider: { kling: 0.123457 },
+      attempts: [expect.objectContaining({ state: 'succeeded', progress: 1, costUsd: 0.123457 })],
+      generationTimeMs: 4200,
+    });
+    expect(ledger.progress()).toMatchObject({ phase: 'succeeded', result, currentProvider: undefined });
+    expect(attributes(2)).toEqual({ VideoStatus: 'succeeded', CostUsd: 0.123457 });
+    expect(published[2]!.memo).toEqual({
+      result: {
+        provider: 'kling',
+        s3Key: 'ai-videos/acme/hook/kling-t1.mp4',
+        stored: true,
+        totalCostUsd: 0.123457,
+        attempts: 1,
+      },
+    });
+  });
+
+  it('delivered but not stored: unstored, not succeeded', () => {
+    const { ledger, published, attributes } = recordedLedger();
+    ledger.attemptStarted(kling, 0.5);
+    ledger.taskCreated('t1');
+    ledger.uploading(undefined);
+    const result = ledger.delivered(clip(false), 10);
+    expect(result.stored).toBe(false);
+    expect(ledger.progress().phase).toBe('unstored');
+    expect(ledger.progress().attempts[0]!.state).toBe('unstored');
+    expect(attributes(2)).toEqual({ VideoStatus: 'unstored', CostUsd: 0.5 });
+    expect(published[2]!.memo).toMatchObject({ result: { stored: false, s3Key: undefined } });
+  });
+
+  it('failed: status and cost in the attributes, the message and money in the memo', () => {
+    const { ledger, published, attributes } = recordedLedger();
+    ledger.attemptStarted(kling, 0.5);
+    ledger.taskCreated('t1');
+    ledger.providerProgress({ provider: 'kling', taskId: 't1', state: 'running' });
+    ledger.attemptFailed('ProviderPollFailed: down', { kind: 'abandoned' });
+    ledger.sceneFailed('every provider failed for scene hook: 1. kling: ProviderPollFailed: down');
+    expect(ledger.progress().phase).toBe('failed');
+    expect(attributes(1)).toEqual({ VideoStatus: 'failed', CostUsd: 0.5 });
+    expect(published[1]!.memo).toEqual({
+      failure: {
+        message: 'every provider failed for scene hook: 1. kling: ProviderPollFailed: down',
+        totalCostUsd: 0.5,
+        attempts: 1,
+      },
+    });
+  });
+
+  it('failed before any attempt: the start attributes the starter left out still reach the Web UI', () => {
+    const { ledger, attributes } = recordedLedger(nothingAtStart);
+    ledger.sceneFailed('cannot plan providers: nothing configured');
+    expect(attributes(0)).toEqual({
+      SceneId: 'hook',
+      SceneType: 'hook',
+      ProjectId: 'acme',
+      VideoStatus: 'failed',
+      CostUsd: 0,
+    });
+  });
+
+  it('cancelled while generating: the attempt is billed and marked cancelled, the scene cancelled, no memo', () => {
+    const { ledger, published, attributes } = recordedLedger();
+    ledger.attemptStarted(runway, 1.2);
+    ledger.taskCreated('t1');
+    ledger.providerProgress({ provider: 'runway', taskId: 't1', state: 'running', progress: 0.5 });
+    ledger.attemptCancelled('CancelledFailure: Activity cancelled', { kind: 'abandoned' });
+    ledger.sceneCancelled();
+    expect(ledger.progress().attempts[0]).toMatchObject({
+      state: 'cancelled',
+      error: 'CancelledFailure: Activity cancelled',
+      costUsd: 1.2,
+    });
+    expect(ledger.progress().phase).toBe('cancelled');
+    expect(published[1]).toEqual({ searchAttributes: expect.any(Array) });
+    expect(attributes(1)).toEqual({ VideoStatus: 'cancelled', CostUsd: 1.2 });
+  });
+});
