@@ -43,6 +43,9 @@ export function createCreateTask(deps: ActivityDeps) {
     // one that must not wait is the task id below (a worker lost before it reaches the server leaves a paid task that
     // nobody recorded). Only a create slower than the liveness interval heartbeats before it.
     const liveness = setInterval(() => heartbeat(), livenessIntervalMs);
+    // Fitted here, as the budget priced it, because the input carries the requested duration: an input recorded before
+    // a deploy must keep meaning what it meant. The adapter sends this duration or refuses it; it never fits again.
+    const durationSec = fitDuration(input.durationSec, input.allowedDurationsSec);
     try {
       for (let retry = 0; ; retry++) {
         try {
@@ -50,20 +53,15 @@ export function createCreateTask(deps: ActivityDeps) {
             {
               prompt: input.prompt,
               negativePrompt: input.negativePrompt,
-              // The catalogue's limits come first (e.g. Luma capped at 5 s); the adapter then fits the model's values.
-              durationSec: fitDuration(input.durationSec, input.allowedDurationsSec),
+              durationSec,
               aspectRatio: input.aspectRatio,
               imageUrl: input.imageUrl,
               model: input.model,
             },
             { signal: ctx.cancellationSignal, timeoutMs: requestTimeoutMs },
           );
-          heartbeat({
-            phase: 'created',
-            taskId: created.taskId,
-            durationSec: created.durationSec,
-          } satisfies CreateHeartbeat);
-          return { taskId: created.taskId, durationSec: created.durationSec, recovered: false };
+          heartbeat({ phase: 'created', taskId: created.taskId, durationSec } satisfies CreateHeartbeat);
+          return { taskId: created.taskId, durationSec, recovered: false };
         } catch (err) {
           if (ctx.cancellationSignal.aborted) throw err;
           if (!(err instanceof ProviderError)) throw nonRetryableProviderFailure(err, `${input.provider} create`);

@@ -1,5 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Catalogue } from '../contract/catalogue';
+import type { ProviderRoute } from '../contract/provider-task';
+import { routeRegistry } from '../providers/routes';
 import type { VideoProviderClient } from '../providers/types';
 import type { DownloadPolicy } from './upload/video-download';
 
@@ -7,7 +9,7 @@ import type { DownloadPolicy } from './upload/video-download';
 export interface ActivityDeps {
   catalogue: Catalogue;
   /** One client per configured API route; a provider is configured when its route has a client. */
-  providers: Partial<Record<'runway' | 'piapi', VideoProviderClient>>;
+  providers: Partial<Record<ProviderRoute, VideoProviderClient>>;
   s3: S3Client;
   storage: { bucket: string; prefix: string; failureMode: 'provider-url' | 'fail' };
   download: DownloadPolicy;
@@ -19,11 +21,8 @@ export function configuredProviders(deps: Pick<ActivityDeps, 'catalogue' | 'prov
   return deps.catalogue.filter((p) => deps.providers[p.route] !== undefined).map((p) => p.key);
 }
 
-export function clientFor(deps: Pick<ActivityDeps, 'providers'>, route: 'runway' | 'piapi'): VideoProviderClient {
+export function clientFor(deps: Pick<ActivityDeps, 'providers'>, route: ProviderRoute): VideoProviderClient {
   const client = deps.providers[route];
-  if (!client)
-    throw new Error(
-      `no ${route} client configured on this worker (missing ${route === 'runway' ? 'RUNWAY_API_KEY' : 'PIAPI_API_KEY'})`,
-    );
+  if (!client) throw new Error(`no ${route} client configured on this worker (missing ${routeRegistry[route].keyEnv})`);
   return client;
 }

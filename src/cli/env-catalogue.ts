@@ -1,12 +1,13 @@
 import type { Catalogue, ProviderConfig } from '../contract/catalogue';
+import type { ProviderRoute } from '../contract/provider-task';
 import { loadCatalogue } from '../config/load-catalogue';
+import { routeKey, routeRegistry } from '../providers/routes';
 import { UsageError } from './errors';
 
 /** The worker treats a provider as configured when its API route has a key; the CLI reads the same variables. */
-export const routeKeyEnv: Record<ProviderConfig['route'], string> = {
-  piapi: 'PIAPI_API_KEY',
-  runway: 'RUNWAY_API_KEY',
-};
+export const routeKeyEnv = Object.fromEntries(
+  Object.entries(routeRegistry).map(([route, r]) => [route, r.keyEnv]),
+) as Record<ProviderRoute, string>;
 
 function load(env: NodeJS.ProcessEnv, disabled: string | undefined): Catalogue {
   try {
@@ -30,5 +31,5 @@ export function knownCatalogue(env: NodeJS.ProcessEnv): Catalogue {
 }
 
 export function isConfigured(provider: ProviderConfig, env: NodeJS.ProcessEnv): boolean {
-  return (env[routeKeyEnv[provider.route]]?.trim() ?? '') !== '';
+  return routeKey(provider.route, env) !== undefined;
 }

@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import { catalogueSchema, type Catalogue } from '../contract/catalogue';
+import { catalogueEntrySchema, type CatalogueEntry } from './catalogue-entry';
 
 const personWords = ['person', 'woman', 'man', 'face', 'expression', 'talking', 'smiling', 'people'];
 const cinematicWords = ['cinematic', 'dramatic', 'camera', 'slow motion', 'sweeping', 'epic'];
@@ -9,24 +11,19 @@ const natureWords = ['nature', 'forest', 'sky', 'abstract', 'background', 'envir
  * The six providers of the original design, with its priorities, limits and strengths. Prices are the published PAYG
  * prices of the request each entry sends, with their sources (`/work/shared/reference/*.md` collects them): the
  * estimate is the price of that exact request, the worst case (`maxCostPerSecondUsd`) the dearest documented price
- * the provider could bill it at.
+ * the provider could bill it at. Durations, aspect ratios and prompt limits are the models' (src/providers/<route>/).
  */
-export const defaultCatalogue: Catalogue = catalogueSchema.parse([
+export const defaultEntries: readonly CatalogueEntry[] = [
   {
     key: 'runway',
     displayName: 'Runway Gen-4.5',
     route: 'runway',
     model: 'gen4.5',
-    maxDurationSec: 10,
-    allowedDurationsSec: [2, 3, 4, 5, 6, 7, 8, 9, 10],
-    aspectRatios: ['16:9', '9:16'],
     // gen4.5: 12 credits per second of output at $0.01 per credit, flat (runway-api.md §8, from runwayml/skills
     // c5674fd and docs.dev.runwayml.com/guides/pricing). Was $0.05, the gen4_turbo rate: a 10 s clip billed $1.20
     // against an estimate of $0.50.
     costPerSecondUsd: 0.12,
     maxCostPerSecondUsd: 0.12,
-    // promptText: "up to 1000 characters (measured in UTF-16 code units)" (official SDK, runway-api.md §4.3).
-    maxPromptChars: 1000,
     billing: 'success_or_moderated',
     strengths: ['hook', 'cta', 'cinematic', 'dramatic', 'emotional'],
     promptBoosts: [{ keywords: cinematicWords, points: 30 }],
@@ -39,16 +36,11 @@ export const defaultCatalogue: Catalogue = catalogueSchema.parse([
     model: 'kling',
     taskType: 'video_generation',
     options: { version: '2.6', mode: 'std' },
-    maxDurationSec: 10,
-    allowedDurationsSec: [5, 10],
-    aspectRatios: ['16:9', '9:16', '1:1'],
     // No published price for v2.6 std; $0.10/s is Kling's std (720p) price without audio, the nearest published
     // figure, and $0.20/s its dearest per-second price (1080p with audio); piapi.ai/docs/kling-api/kling-3-api
     // (2026-02), piapi-api.md §9. Was $0.03.
     costPerSecondUsd: 0.1,
     maxCostPerSecondUsd: 0.2,
-    // prompt: maxLength 2500 (Kling create-task OpenAPI export, piapi-api.md §6.1).
-    maxPromptChars: 2500,
     billing: 'success_only',
     strengths: ['testimonial', 'lifestyle', 'human', 'expressions', 'story', 'face'],
     promptBoosts: [{ keywords: personWords, points: 30 }],
@@ -60,9 +52,8 @@ export const defaultCatalogue: Catalogue = catalogueSchema.parse([
     route: 'piapi',
     model: 'luma',
     taskType: 'video_generation',
-    maxDurationSec: 5,
+    // The original design's limit, narrower than the model's 5 and 10 s: the price below is known for 5 s only.
     allowedDurationsSec: [5],
-    aspectRatios: ['16:9', '9:16', '1:1'],
     // No published figure: a documented 5 s ray-v2 task froze 2,000,000 units ≈ $0.20 (piapi.ai/docs/dream-machine,
     // 2026-01-07; piapi-api.md §9, inferred). Unchanged.
     costPerSecondUsd: 0.04,
@@ -78,15 +69,10 @@ export const defaultCatalogue: Catalogue = catalogueSchema.parse([
     route: 'piapi',
     model: 'hailuo',
     taskType: 'video_generation',
-    maxDurationSec: 6,
-    allowedDurationsSec: [6],
-    aspectRatios: ['16:9'],
     // t2v-01 / i2v-01: $0.20 per generation, a 6 s clip (piapi.ai/docs/hailuo-api/generate-video; piapi-api.md §9).
     // Was $0.02/s ($0.12 a clip).
     costPerSecondUsd: 0.2 / 6,
     maxCostPerSecondUsd: 0.2 / 6,
-    // prompt ≤ 2000 characters (piapi.ai/docs/hailuo-api/generate-video; piapi-api.md §6.3).
-    maxPromptChars: 2000,
     billing: 'success_only',
     strengths: ['broll', 'nature', 'abstract', 'supplementary', 'explanation'],
     promptBoosts: [{ keywords: natureWords, points: 20 }],
@@ -98,15 +84,10 @@ export const defaultCatalogue: Catalogue = catalogueSchema.parse([
     route: 'piapi',
     model: 'Qubico/hunyuan',
     taskType: 'txt2video',
-    maxDurationSec: 5,
-    allowedDurationsSec: [5],
-    aspectRatios: ['16:9', '9:16', '1:1'],
     // txt2video and img2video-concat: $0.09 per video, a 5 s clip (third-party, citing GoAPI docs; piapi-api.md §9).
     // Was $0.025/s ($0.125 a clip).
     costPerSecondUsd: 0.09 / 5,
     maxCostPerSecondUsd: 0.09 / 5,
-    // prompt ≤ 1000 characters (qubico.ai docs, piapi-api.md §6.4).
-    maxPromptChars: 1000,
     billing: 'success_only',
     strengths: ['broll', 'nature', 'abstract'],
     promptBoosts: [{ keywords: natureWords, points: 20 }],
@@ -118,9 +99,6 @@ export const defaultCatalogue: Catalogue = catalogueSchema.parse([
     route: 'piapi',
     model: 'veo3.1',
     taskType: 'veo3.1-video-fast',
-    maxDurationSec: 8,
-    allowedDurationsSec: [4, 6, 8],
-    aspectRatios: ['16:9', '9:16'],
     // veo3.1-video-fast without audio (we send generate_audio: false): $0.06/s; the worst case is $0.12/s, the
     // no-audio price of veo3.1-video, in case the variant is billed as the full model
     // (piapi.ai/docs/veo31-api/text-to-video; piapi-api.md §9).
@@ -131,4 +109,7 @@ export const defaultCatalogue: Catalogue = catalogueSchema.parse([
     promptBoosts: [{ keywords: cinematicWords, points: 30 }],
     priority: 2,
   },
-]);
+];
+
+/** The default entries with their models' capabilities merged in: the catalogue a worker uses without a file. */
+export const defaultCatalogue: Catalogue = catalogueSchema.parse(z.array(catalogueEntrySchema).parse(defaultEntries));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { formatZodError } from '../contract/format-zod-error';
+import { routeRegistry, type RouteBaseUrlEnv, type RouteKeyEnv } from '../providers/routes';
 
 const optionalString = z
   .string()
@@ -9,6 +10,14 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0'])
   .optional()
   .transform((v) => (v === undefined ? undefined : v === 'true' || v === '1'));
+
+/** Each provider route's key and base URL, named once in the route registry. */
+const routeVariables = Object.fromEntries(
+  Object.values(routeRegistry).flatMap((r) => [
+    [r.keyEnv, optionalString],
+    [r.baseUrlEnv, z.url().default(r.defaultBaseUrl)],
+  ]),
+) as Record<RouteKeyEnv, typeof optionalString> & Record<RouteBaseUrlEnv, z.ZodDefault<z.ZodURL>>;
 
 /** Everything the worker reads from its environment. Secrets stay in this object, in the worker's memory only. */
 export const workerEnvSchema = z.object({
@@ -20,10 +29,7 @@ export const workerEnvSchema = z.object({
   TEMPORAL_TLS_CERT_PATH: optionalString,
   TEMPORAL_TLS_KEY_PATH: optionalString,
 
-  PIAPI_API_KEY: optionalString,
-  PIAPI_BASE_URL: z.url().default('https://api.piapi.ai'),
-  RUNWAY_API_KEY: optionalString,
-  RUNWAY_BASE_URL: z.url().default('https://api.dev.runwayml.com'),
+  ...routeVariables,
   /** The local emulator's origin: the only plain-http, loopback origin downloads may use. */
   SANDBOX_ORIGIN: optionalString.pipe(z.url().optional()),
 

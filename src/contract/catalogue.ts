@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { providerRoutes } from './provider-task';
 
 export const aspectRatios = ['16:9', '9:16', '1:1'] as const;
 export const aspectRatioSchema = z.enum(aspectRatios);
@@ -17,11 +18,15 @@ export const promptBoostSchema = z.object({
   points: z.number(),
 });
 
-export const providerConfigSchema = z
+/**
+ * A provider as the workflows see it, recorded in history with each run's setup: the catalogue entry's business fields
+ * with its model's capabilities (durations, aspect ratios, prompt limit) merged in by the worker.
+ */
+export const providerFieldsSchema = z
   .object({
     key: providerKeySchema,
     displayName: z.string().min(1),
-    route: z.enum(['runway', 'piapi']),
+    route: z.enum(providerRoutes),
     model: z.string().min(1),
     taskType: z.string().min(1).optional(),
     options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
@@ -46,7 +51,9 @@ export const providerConfigSchema = z
     promptBoosts: z.array(promptBoostSchema).default([]),
     priority: z.number().int().min(0),
   })
-  .strict()
+  .strict();
+
+export const providerConfigSchema = providerFieldsSchema
   .refine((p) => p.allowedDurationsSec.every((d) => d <= p.maxDurationSec), {
     message: 'every allowed duration must be ≤ maxDurationSec',
     path: ['allowedDurationsSec'],

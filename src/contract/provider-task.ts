@@ -1,6 +1,6 @@
-/** What workflows and activities know of a provider task: provider-neutral, as every adapter reports it. */
 /**
- * The contract every provider adapter speaks. Names and shapes are relied on outside the test suite.
+ * What workflows and activities know of a provider task: provider-neutral, as every adapter reports it. Names and
+ * shapes are relied on outside the test suite.
  */
 export type TaskState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -16,9 +16,12 @@ export interface ProviderTaskSnapshot {
   failure?: { code?: string; message: string; retryable: boolean; contentPolicy: boolean };
 }
 
+/** The provider APIs a worker talks to: Runway directly, every other model through PiAPI's unified task API. */
+export const providerRoutes = ['runway', 'piapi'] as const;
+export type ProviderRoute = (typeof providerRoutes)[number];
+
 export interface ProviderModelSettings {
-  /** API route: runway direct, or PiAPI's unified task API. */
-  route: 'runway' | 'piapi';
+  route: ProviderRoute;
   /** PiAPI `model` or Runway `model`. */
   model: string;
   /** PiAPI `task_type` (ignored by Runway). */

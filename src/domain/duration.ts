@@ -1,6 +1,7 @@
 /**
  * The duration a provider is asked for: the largest allowed duration ≤ the requested one, or the smallest allowed when
- * none is ≤ it. Pure: the budget's estimate, the create request and the adapter all fit with this one rule.
+ * none is ≤ it. Pure, and the only fit: the budget prices this duration, createTask asks for it, and the adapter
+ * sends it or refuses it, never fitting again.
  */
 export function fitDuration(requestedSec: number, allowedSec: readonly number[]): number {
   const sorted = [...allowedSec].sort((a, b) => a - b);

@@ -1,3 +1,4 @@
+import type { AspectRatio } from '../contract/catalogue';
 import type { ProviderModelSettings, ProviderTaskSnapshot, TaskState } from '../contract/provider-task';
 
 /** The adapters' contract; the task shapes are the workflows' too, so they live in the contract. */
@@ -45,12 +46,13 @@ export class ProviderError extends Error {
   }
 }
 
-/** What the workflow asks a provider to make. Durations in seconds. */
+/** What the workflow asks a provider to make. */
 export interface GenerationRequest {
   prompt: string;
   negativePrompt?: string;
+  /** Decided before the request (fitted to the catalogue's durations): the adapter sends it or refuses it. */
   durationSec: number;
-  aspectRatio: '16:9' | '9:16' | '1:1';
+  aspectRatio: AspectRatio;
   imageUrl?: string;
   /** Catalogue model settings for this provider (e.g. kling version/mode, veo task type). */
   model: ProviderModelSettings;
@@ -58,8 +60,6 @@ export interface GenerationRequest {
 
 export interface CreatedTask {
   taskId: string;
-  /** The duration the provider was actually asked for, after mapping to its allowed values. */
-  durationSec: number;
   snapshot?: ProviderTaskSnapshot;
 }
 

@@ -12,8 +12,7 @@ import { join } from 'node:path';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { Catalogue } from '../contract/catalogue';
 import type { WorkerEnv } from '../config/environment';
-import { createPiapiClient } from '../providers/piapi';
-import { createRunwayClient } from '../providers/runway';
+import { routeClients } from '../providers/routes';
 
 export const workflowsPath = join(__dirname, '..', 'workflows', 'index.ts');
 
@@ -29,26 +28,7 @@ export function sceneWorkflowBundle(): Promise<WorkflowBundle> {
 export function activityDepsFromEnv(env: WorkerEnv, catalogue: Catalogue): ActivityDeps {
   return {
     catalogue,
-    providers: {
-      ...(env.PIAPI_API_KEY
-        ? {
-            piapi: createPiapiClient({
-              baseUrl: env.PIAPI_BASE_URL,
-              apiKey: env.PIAPI_API_KEY,
-              maxReplyBytes: env.PROVIDER_MAX_REPLY_BYTES,
-            }),
-          }
-        : {}),
-      ...(env.RUNWAY_API_KEY
-        ? {
-            runway: createRunwayClient({
-              baseUrl: env.RUNWAY_BASE_URL,
-              apiKey: env.RUNWAY_API_KEY,
-              maxReplyBytes: env.PROVIDER_MAX_REPLY_BYTES,
-            }),
-          }
-        : {}),
-    },
+    providers: routeClients(env, { maxReplyBytes: env.PROVIDER_MAX_REPLY_BYTES }),
     s3: new S3Client({
       region: env.S3_REGION,
       endpoint: env.S3_ENDPOINT,

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { configuredProviders } from '../activities/dependencies';
 import { loadWorkerEnv } from '../config/environment';
 import { loadCatalogue } from '../config/load-catalogue';
+import { anyRouteKeyHint } from '../providers/routes';
 import { activityDepsFromEnv, createSceneWorker, workerTuningFromEnv } from './create-worker';
 import { checkStorage } from './storage-check';
 
@@ -42,7 +43,7 @@ export async function runWorker(env = loadWorkerEnv()): Promise<void> {
     });
     console.log(
       `scene-video worker on ${env.TEMPORAL_ADDRESS} namespace ${env.TEMPORAL_NAMESPACE}, task queue ${env.TEMPORAL_TASK_QUEUE}; ` +
-        `providers configured: ${configured.join(', ') || 'none (set PIAPI_API_KEY and/or RUNWAY_API_KEY)'}; ` +
+        `providers configured: ${configured.join(', ') || `none (set ${anyRouteKeyHint})`}; ` +
         `${env.WORKER_MAX_CONCURRENT_ACTIVITIES} activity slots`,
     );
     // Worker.run() installs SIGINT/SIGTERM handlers that stop polling and let in-flight activities finish.

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createProviderClients } from '../../src/providers';
 import { buildPiapiTaskRequest, createPiapiClient, type PiapiTaskRequest } from '../../src/providers/piapi';
 import { createRunwayClient } from '../../src/providers/runway';
 import type { GenerationRequest } from '../../src/providers/types';
@@ -41,7 +40,6 @@ describe('PiAPI client over HTTP', () => {
 
     expect(created).toStrictEqual({
       taskId: '98aad4db-41a1-42ca-b06a-aa77714b4ff8',
-      durationSec: 5,
       snapshot: { taskId: '98aad4db-41a1-42ca-b06a-aa77714b4ff8', state: 'queued' },
     });
     const sent = lastRequest();
@@ -57,7 +55,7 @@ describe('PiAPI client over HTTP', () => {
   it('sends no config when neither webhook nor service mode is configured', async () => {
     stub.reply({ status: 200, body: fixture('piapi/create-kling-classic.json').body });
     await createPiapiClient({ baseUrl: stub.baseUrl, apiKey }).createTask(kling30);
-    expect(JSON.parse(lastRequest().body)).toStrictEqual(buildPiapiTaskRequest(kling30).body);
+    expect(JSON.parse(lastRequest().body)).toStrictEqual(buildPiapiTaskRequest(kling30));
   });
 
   it('sends only the service mode when that is all that is configured', async () => {
@@ -126,7 +124,7 @@ describe('Runway client over HTTP', () => {
     stub.reply({ status: 200, body: fixture('runway/create-estimated-cost.json').body });
     const created = await createRunwayClient({ baseUrl: stub.baseUrl, apiKey: runwayKey }).createTask(gen45);
 
-    expect(created).toStrictEqual({ taskId: '3d957031-9a2a-45e2-9dc7-bc8513059c50', durationSec: 6 });
+    expect(created).toStrictEqual({ taskId: '3d957031-9a2a-45e2-9dc7-bc8513059c50' });
     const sent = lastRequest();
     expect(sent).toMatchObject({ method: 'POST', url: '/v1/text_to_video' });
     expect(sent.headers.authorization).toBe(`Bearer ${runwayKey}`);
@@ -145,6 +143,7 @@ describe('Runway client over HTTP', () => {
     stub.reply({ status: 200, body: fixture('runway/create.json').body });
     await createRunwayClient({ baseUrl: stub.baseUrl, apiKey: runwayKey }).createTask({
       ...gen45,
+      durationSec: 5,
       imageUrl: 'https://example.com/assets/bunny.jpg',
       model: { route: 'runway', model: 'gen4_turbo' },
     });
@@ -152,6 +151,7 @@ describe('Runway client over HTTP', () => {
     expect(JSON.parse(lastRequest().body)).toMatchObject({
       model: 'gen4_turbo',
       promptImage: 'https://example.com/assets/bunny.jpg',
+      duration: 5,
     });
   });
 
@@ -214,15 +214,5 @@ describe('Runway client over HTTP', () => {
       .getTask('t', { signal: AbortSignal.abort() })
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: 'network', requestSent: false });
-  });
-});
-
-describe('createProviderClients', () => {
-  it('returns one client per route', () => {
-    const clients = createProviderClients({
-      piapi: { baseUrl: stub.baseUrl, apiKey },
-      runway: { baseUrl: stub.baseUrl, apiKey: runwayKey },
-    });
-    expect(Object.keys(clients).sort()).toEqual(['piapi', 'runway']);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parsePiapiTask } from '../../src/providers/piapi';
-import type { ProviderTaskSnapshot } from '../../src/providers/types';
-import { fixture } from './stub-server';
+import { parsePiapiTask } from '../../../src/providers/piapi';
+import type { ProviderTaskSnapshot } from '../../../src/providers/types';
+import { fixture } from '../../providers/stub-server';
 
 function parseFixture(name: string): ProviderTaskSnapshot {
   return parsePiapiTask(fixture(`piapi/${name}`).body);

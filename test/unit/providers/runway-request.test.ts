@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { thrown } from './thrown';
-import { buildRunwayTaskRequest, type BuiltRunwayTask } from '../../src/providers/runway';
-import type { GenerationRequest, ProviderModelSettings } from '../../src/providers/types';
-import { fox, generationRequest, image } from '../helpers/generation-request';
-import { fixture } from './stub-server';
+import { thrown } from '../../providers/thrown';
+import { acceptedDurations } from './accepted-durations';
+import { buildRunwayTaskRequest, type BuiltRunwayTask } from '../../../src/providers/runway';
+import type { GenerationRequest, ProviderModelSettings } from '../../../src/providers/types';
+import { fox, generationRequest, image } from '../../helpers/generation-request';
+import { fixture } from '../../providers/stub-server';
 
 const request = (model: Omit<ProviderModelSettings, 'route'>, overrides?: Partial<GenerationRequest>) =>
   generationRequest('runway', model, overrides);
@@ -15,34 +16,33 @@ describe('buildRunwayTaskRequest: exact bodies', () => {
       request({ model: 'gen4.5', options: { seed: 42 } }),
       {
         path: '/v1/text_to_video',
-        durationSec: 8,
         body: { model: 'gen4.5', promptText: fox, ratio: '1280:720', duration: 8, seed: 42 },
       },
     ],
     [
       'gen4.5 image-to-video, square',
-      request({ model: 'gen4.5' }, { aspectRatio: '1:1', imageUrl: image, durationSec: 7.5 }),
+      request({ model: 'gen4.5' }, { aspectRatio: '1:1', imageUrl: image, durationSec: 7 }),
       {
         path: '/v1/image_to_video',
-        durationSec: 7,
         body: { model: 'gen4.5', promptText: fox, promptImage: image, ratio: '960:960', duration: 7 },
       },
     ],
     [
       'gen4_turbo image-to-video, portrait, prompt-less',
-      request({ model: 'gen4_turbo', options: { seed: 7 } }, { prompt: '', aspectRatio: '9:16', imageUrl: image }),
+      request(
+        { model: 'gen4_turbo', options: { seed: 7 } },
+        { prompt: '', aspectRatio: '9:16', imageUrl: image, durationSec: 5 },
+      ),
       {
         path: '/v1/image_to_video',
-        durationSec: 5,
         body: { model: 'gen4_turbo', promptImage: image, ratio: '720:1280', duration: 5, seed: 7 },
       },
     ],
     [
       'veo3.1 text-to-video: negativePrompt and audio:false, never a seed',
-      request({ model: 'veo3.1', options: { seed: 42 } }, { aspectRatio: '9:16', durationSec: 7 }),
+      request({ model: 'veo3.1', options: { seed: 42 } }, { aspectRatio: '9:16', durationSec: 6 }),
       {
         path: '/v1/text_to_video',
-        durationSec: 6,
         body: {
           model: 'veo3.1',
           promptText: fox,
@@ -58,7 +58,6 @@ describe('buildRunwayTaskRequest: exact bodies', () => {
       request({ model: 'veo3.1_fast' }, { imageUrl: image, durationSec: 4, negativePrompt: undefined }),
       {
         path: '/v1/image_to_video',
-        durationSec: 4,
         body: {
           model: 'veo3.1_fast',
           promptText: fox,
@@ -70,11 +69,10 @@ describe('buildRunwayTaskRequest: exact bodies', () => {
       },
     ],
     [
-      'veo3 is always 8 s and has no audio flag',
-      request({ model: 'veo3' }, { durationSec: 5 }),
+      'veo3 renders 8 s and has no audio flag',
+      request({ model: 'veo3' }),
       {
         path: '/v1/text_to_video',
-        durationSec: 8,
         body: { model: 'veo3', promptText: fox, ratio: '1280:720', duration: 8, negativePrompt: 'blurry' },
       },
     ],
@@ -91,23 +89,31 @@ describe('buildRunwayTaskRequest: exact bodies', () => {
       imageUrl: example.promptImage,
       model: { route: 'runway', model: 'gen4_turbo' },
     });
-    expect(built).toStrictEqual({ path: '/v1/image_to_video', durationSec: 5, body: { ...example, duration: 5 } });
+    expect(built).toStrictEqual({ path: '/v1/image_to_video', body: { ...example, duration: 5 } });
   });
 });
 
-describe('buildRunwayTaskRequest: duration mapping per model', () => {
-  const requested = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12];
+describe('buildRunwayTaskRequest: the decided duration, sent as is or refused', () => {
+  const offered = [1, 2, 3, 4, 5, 6, 7, 7.5, 8, 9, 10, 12];
   it.each<[string, number[]]>([
-    ['gen4.5', [2, 2, 3, 4, 5, 6, 7, 8, 9, 10, 10]],
-    ['gen4_turbo', [5, 5, 5, 5, 5, 5, 5, 5, 5, 10, 10]],
-    ['veo3.1', [4, 4, 4, 4, 4, 6, 6, 8, 8, 8, 8]],
-    ['veo3.1_fast', [4, 4, 4, 4, 4, 6, 6, 8, 8, 8, 8]],
-    ['veo3', [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8]],
-  ])('%s', (model, expected) => {
-    const picked = requested.map(
-      (durationSec) => buildRunwayTaskRequest(request({ model }, { durationSec, imageUrl: image })).durationSec,
-    );
-    expect(picked).toEqual(expected);
+    ['gen4.5', [2, 3, 4, 5, 6, 7, 8, 9, 10]],
+    ['gen4_turbo', [5, 10]],
+    ['veo3.1', [4, 6, 8]],
+    ['veo3.1_fast', [4, 6, 8]],
+    ['veo3', [8]],
+  ])('%s renders exactly %j of them', (model, accepted) => {
+    const build = (durationSec: number) => {
+      expect(buildRunwayTaskRequest(request({ model }, { durationSec, imageUrl: image })).body.duration).toBe(
+        durationSec,
+      );
+    };
+    expect(acceptedDurations(offered, build)).toEqual(accepted);
+  });
+
+  it('names the model and its durations when it refuses', () => {
+    expect(thrown(() => buildRunwayTaskRequest(request({ model: 'veo3' }, { durationSec: 5 })))).toMatchObject({
+      message: 'Runway veo3 cannot render 5 s (allowed: 8 s)',
+    });
   });
 });
 

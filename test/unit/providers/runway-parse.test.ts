@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseRunwayTask } from '../../src/providers/runway';
-import type { ProviderTaskSnapshot } from '../../src/providers/types';
-import { fixture } from './stub-server';
+import { parseRunwayTask } from '../../../src/providers/runway';
+import type { ProviderTaskSnapshot } from '../../../src/providers/types';
+import { fixture } from '../../providers/stub-server';
 
 const taskId = 'd2e3d1f4-1b3c-4b5c-8d46-1c1d7ee86892';
 

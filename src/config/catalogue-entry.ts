@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { providerFieldsSchema } from '../contract/catalogue';
+import { modelCapabilities, routeRegistry } from '../providers/routes';
+
+/**
+ * A catalogue entry as written: the business fields (names, prices, billing, strengths, boosts, priority) and the model
+ * to ask for. What the model renders comes from its route's capabilities; the entry may only narrow it (e.g. a
+ * business cap on duration), never widen it. Parsing merges the capabilities in; `providerConfigSchema` then checks
+ * the result as the workflows will see it.
+ */
+export const catalogueEntrySchema = providerFieldsSchema
+  .partial({ maxDurationSec: true, allowedDurationsSec: true, aspectRatios: true, maxPromptChars: true })
+  .transform((entry, ctx) => {
+    const model = modelCapabilities(entry.route, entry.model);
+    if (!model) {
+      const known = Object.keys(routeRegistry[entry.route].models).join(', ');
+      ctx.addIssue({
+        code: 'custom',
+        path: ['model'],
+        message: `the ${entry.route} route has no model "${entry.model}" (it has ${known})`,
+      });
+      return z.NEVER;
+    }
+    const narrowing = (field: string, what: string) =>
+      ctx.addIssue({
+        code: 'custom',
+        path: [field],
+        message:
+          `${entry.route} ${entry.model} ${what}; a catalogue may narrow a model's capabilities, not widen them ` +
+          `(they are stated in src/providers/${entry.route}/models.ts)`,
+      });
+    const longest = Math.max(...model.durationsSec);
+    if (entry.allowedDurationsSec?.some((d) => !model.durationsSec.includes(d)))
+      narrowing('allowedDurationsSec', `renders only ${model.durationsSec.join(', ')} s`);
+    if (entry.maxDurationSec !== undefined && entry.maxDurationSec > longest)
+      narrowing('maxDurationSec', `renders at most ${longest} s`);
+    if (entry.aspectRatios?.some((r) => !model.aspectRatios.includes(r)))
+      narrowing('aspectRatios', `renders only ${model.aspectRatios.join(', ')} whatever the inputs`);
+    if (entry.maxPromptChars !== undefined && entry.maxPromptChars > (model.maxPromptChars ?? Infinity))
+      narrowing('maxPromptChars', `accepts prompts of at most ${model.maxPromptChars} characters`);
+
+    const cap = entry.maxDurationSec ?? Infinity;
+    const allowedDurationsSec = entry.allowedDurationsSec ?? model.durationsSec.filter((d) => d <= cap);
+    if (allowedDurationsSec.length === 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxDurationSec'],
+        message: `${entry.route} ${entry.model} renders nothing that short (${model.durationsSec.join(', ')} s)`,
+      });
+    const maxPromptChars = entry.maxPromptChars ?? model.maxPromptChars;
+    return {
+      ...entry,
+      maxDurationSec: entry.maxDurationSec ?? Math.max(...allowedDurationsSec),
+      allowedDurationsSec: [...allowedDurationsSec],
+      aspectRatios: [...(entry.aspectRatios ?? model.aspectRatios)],
+      ...(maxPromptChars === undefined ? {} : { maxPromptChars }),
+    };
+  });
+export type CatalogueEntry = z.input<typeof catalogueEntrySchema>;

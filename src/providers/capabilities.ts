@@ -1,0 +1,33 @@
+import type { AspectRatio } from '../contract/catalogue';
+
+/**
+ * What one model renders, as its API documents it: the adapter refuses anything else before sending, and the worker
+ * merges these into the catalogue the workflows plan with.
+ */
+export interface ModelCapabilities {
+  /** Every duration it renders, in seconds. */
+  durationsSec: readonly number[];
+  /** The durations it renders from an input image, where they differ. */
+  imageDurationsSec?: readonly number[];
+  /** The aspect ratios it renders whatever the inputs: the ones planning can count on. */
+  aspectRatios: readonly AspectRatio[];
+  /** The aspect ratios it renders from an input image, where they differ. */
+  imageAspectRatios?: readonly AspectRatio[];
+  /** It renders only from an input image (no text-to-video). */
+  needsImage?: boolean;
+  /** The longest prompt it accepts, in UTF-16 code units (JavaScript string length), where documented. */
+  maxPromptChars?: number;
+}
+
+/** The durations and aspect ratios that apply to one request: with or without an input image. */
+export function forRequest(
+  model: ModelCapabilities,
+  imageUrl: string | undefined,
+): { durationsSec: readonly number[]; aspectRatios: readonly AspectRatio[] } {
+  return imageUrl
+    ? {
+        durationsSec: model.imageDurationsSec ?? model.durationsSec,
+        aspectRatios: model.imageAspectRatios ?? model.aspectRatios,
+      }
+    : { durationsSec: model.durationsSec, aspectRatios: model.aspectRatios };
+}

@@ -1,0 +1,95 @@
+import { excerpt, retryAfterMs, sendJson } from '../http';
+import { at } from '../json';
+import { ProviderError, type CallOptions, type VideoProviderClient } from '../types';
+import { piapiErrorKind, replyMessage } from './errors';
+import { buildPiapiTaskRequest, type PiapiTaskRequest } from './request';
+import { parsePiapiTask } from './task';
+
+export interface PiapiClientOptions {
+  baseUrl?: string;
+  apiKey: string;
+  webhook?: { endpoint: string; secret: string };
+  serviceMode?: 'public' | 'private';
+  /** Per-call timeout when the caller gives none. */
+  timeoutMs?: number;
+  /** The largest reply body read; a longer one fails the call as a protocol error (default 4 MiB). */
+  maxReplyBytes?: number;
+}
+
+export const piapiDefaultBaseUrl = 'https://api.piapi.ai';
+const defaultTimeoutMs = 30_000;
+
+export function createPiapiClient(options: PiapiClientOptions): VideoProviderClient {
+  const baseUrl = (options.baseUrl ?? piapiDefaultBaseUrl).replace(/\/+$/, '');
+  const config: PiapiTaskRequest['config'] = {};
+  if (options.webhook) config.webhook_config = { endpoint: options.webhook.endpoint, secret: options.webhook.secret };
+  if (options.serviceMode) config.service_mode = options.serviceMode;
+
+  /** Sends one call and returns the JSON body of a successful reply, or throws the classified failure. */
+  async function call(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    label: string,
+    body: unknown,
+    opts: CallOptions | undefined,
+    taskLookup: boolean,
+  ): Promise<unknown> {
+    const fullLabel = `PiAPI ${method} ${label}`;
+    const reply = await sendJson({
+      method,
+      url: `${baseUrl}${path}`,
+      headers: { 'x-api-key': options.apiKey },
+      secret: options.apiKey,
+      body,
+      label: fullLabel,
+      timeoutMs: opts?.timeoutMs ?? options.timeoutMs ?? defaultTimeoutMs,
+      signal: opts?.signal,
+      maxReplyBytes: options.maxReplyBytes,
+    });
+    const ok = reply.status >= 200 && reply.status <= 299;
+    if (ok && reply.json === undefined) {
+      throw new ProviderError(
+        'protocol',
+        `${fullLabel}: HTTP ${reply.status} without a JSON body: ${excerpt(reply.text)}`,
+        {
+          httpStatus: reply.status,
+        },
+      );
+    }
+    const envelopeCode = at(reply.json, 'code');
+    const code = ok ? (envelopeCode === undefined ? 200 : Number(envelopeCode)) : reply.status;
+    if (code === 200) return reply.json;
+    const message = replyMessage(reply);
+    const where = ok ? `envelope code ${String(envelopeCode)}` : `HTTP ${reply.status}`;
+    throw new ProviderError(piapiErrorKind(code, message, taskLookup), `${fullLabel}: ${where}: ${message}`, {
+      httpStatus: reply.status,
+      retryAfterMs: retryAfterMs(reply.headers),
+    });
+  }
+
+  return {
+    async createTask(request, opts) {
+      const built = buildPiapiTaskRequest(request);
+      const body: PiapiTaskRequest = Object.keys(config).length > 0 ? { ...built, config } : built;
+      const reply = await call('POST', '/api/v1/task', '/api/v1/task', body, opts, false);
+      const snapshot = parsePiapiTask(reply);
+      return { taskId: snapshot.taskId, snapshot };
+    },
+
+    async getTask(taskId, opts) {
+      const path = `/api/v1/task/${encodeURIComponent(taskId)}`;
+      return parsePiapiTask(await call('GET', path, '/api/v1/task/{id}', undefined, opts, true));
+    },
+
+    async cancelTask(taskId, opts) {
+      const path = `/api/v1/task/${encodeURIComponent(taskId)}`;
+      try {
+        await call('DELETE', path, '/api/v1/task/{id}', undefined, opts, true);
+      } catch (err) {
+        // Only pending tasks can be cancelled and the refusal for the others is undocumented: best effort.
+        if (err instanceof ProviderError && err.kind !== 'network' && err.kind !== 'auth') return;
+        throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,92 @@
+import { providerRoutes, type ProviderRoute } from '../contract/provider-task';
+import type { ModelCapabilities } from './capabilities';
+import { createPiapiClient, piapiDefaultBaseUrl, piapiModels } from './piapi';
+import { createRunwayClient, runwayDefaultBaseUrl, runwayModels } from './runway';
+import type { VideoProviderClient } from './types';
+
+/** What every route's client is built from. */
+export interface RouteAccess {
+  apiKey: string;
+  baseUrl: string;
+  /** The largest reply body read (`PROVIDER_MAX_REPLY_BYTES`). */
+  maxReplyBytes?: number;
+}
+
+export interface RouteDefinition {
+  /** How people name the API, e.g. in "using the real PiAPI APIs". */
+  label: string;
+  /** The variable holding the API key: a provider is configured when its route's key is set. */
+  keyEnv: string;
+  /** The variable that points the route elsewhere (the sandbox), and where it points by default. */
+  baseUrlEnv: string;
+  defaultBaseUrl: string;
+  createClient(access: RouteAccess): VideoProviderClient;
+  /** The models this route's client can ask for, and what each renders. */
+  models: Readonly<Record<string, ModelCapabilities>>;
+}
+
+/** Every provider route: the worker, the CLI and the demo all read keys, base URLs and clients from here. */
+export const routeRegistry = {
+  piapi: {
+    label: 'PiAPI',
+    keyEnv: 'PIAPI_API_KEY',
+    baseUrlEnv: 'PIAPI_BASE_URL',
+    defaultBaseUrl: piapiDefaultBaseUrl,
+    createClient: createPiapiClient,
+    models: piapiModels,
+  },
+  runway: {
+    label: 'Runway',
+    keyEnv: 'RUNWAY_API_KEY',
+    baseUrlEnv: 'RUNWAY_BASE_URL',
+    defaultBaseUrl: runwayDefaultBaseUrl,
+    createClient: createRunwayClient,
+    models: runwayModels,
+  },
+} as const satisfies Record<ProviderRoute, RouteDefinition>;
+
+export type RouteKeyEnv = (typeof routeRegistry)[ProviderRoute]['keyEnv'];
+export type RouteBaseUrlEnv = (typeof routeRegistry)[ProviderRoute]['baseUrlEnv'];
+
+/** An environment: `process.env`, or the worker's validated one. */
+export type EnvVariables = Readonly<Record<string, unknown>>;
+
+function variable(env: EnvVariables, name: string): string | undefined {
+  const value = env[name];
+  return typeof value === 'string' ? value.trim() || undefined : undefined;
+}
+
+/** The API key `env` sets for `route`, trimmed; undefined when unset or blank. */
+export function routeKey(route: ProviderRoute, env: EnvVariables): string | undefined {
+  return variable(env, routeRegistry[route].keyEnv);
+}
+
+/** The routes whose key `env` sets. */
+export function configuredRoutes(env: EnvVariables): ProviderRoute[] {
+  return providerRoutes.filter((route) => routeKey(route, env) !== undefined);
+}
+
+/** "PIAPI_API_KEY and/or RUNWAY_API_KEY": what to set when no route is configured. */
+export const anyRouteKeyHint = Object.values(routeRegistry)
+  .map((r) => r.keyEnv)
+  .join(' and/or ');
+
+/** A client for every route whose key `env` sets, at the route's base URL from `env` or its default. */
+export function routeClients(
+  env: EnvVariables,
+  opts: { maxReplyBytes?: number } = {},
+): Partial<Record<ProviderRoute, VideoProviderClient>> {
+  return Object.fromEntries(
+    configuredRoutes(env).map((route) => {
+      const { createClient, baseUrlEnv, defaultBaseUrl } = routeRegistry[route];
+      const access = { apiKey: routeKey(route, env)!, baseUrl: variable(env, baseUrlEnv) ?? defaultBaseUrl, ...opts };
+      return [route, createClient(access)];
+    }),
+  );
+}
+
+/** The capabilities of `model` on `route`; undefined when the route's client does not know the model. */
+export function modelCapabilities(route: ProviderRoute, model: string): ModelCapabilities | undefined {
+  const models: Readonly<Record<string, ModelCapabilities>> = routeRegistry[route].models;
+  return Object.hasOwn(models, model) ? models[model] : undefined;
+}

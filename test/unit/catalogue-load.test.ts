@@ -1,0 +1,110 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { defaultCatalogue } from '../../src/config/catalogue';
+import { loadCatalogue } from '../../src/config/load-catalogue';
+
+const dir = mkdtempSync(join(tmpdir(), 'catalogue-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let files = 0;
+function load(content: unknown) {
+  const file = join(dir, `catalogue-${++files}.json`);
+  writeFileSync(file, JSON.stringify(content));
+  return { file, load: () => loadCatalogue({ file }) };
+}
+
+const byKey = (key: string) => structuredClone(defaultCatalogue.find((p) => p.key === key)!);
+const { maxDurationSec: _max, allowedDurationsSec: _allowed, aspectRatios: _ratios, ...klingBusiness } = byKey('kling');
+const provider = (catalogue: ReturnType<typeof loadCatalogue>, key: string) => catalogue.find((p) => p.key === key)!;
+
+describe('a custom catalogue file: capabilities come from the model, and an entry may only narrow them', () => {
+  it('accepts a full list written with the capability fields as they were, unchanged', () => {
+    expect(load(defaultCatalogue).load()).toStrictEqual(defaultCatalogue);
+  });
+
+  it('fills in the capabilities of an entry that leaves them out', () => {
+    const [kling] = load([klingBusiness]).load();
+    expect(kling).toStrictEqual(byKey('kling'));
+  });
+
+  it('takes a narrower duration list, or a cap on duration, as a business choice', () => {
+    const catalogue = load({
+      overrides: {
+        kling: { allowedDurationsSec: [5] },
+        runway: { maxDurationSec: 6 },
+        luma: { allowedDurationsSec: [5, 10] },
+      },
+    }).load();
+    expect(provider(catalogue, 'kling')).toMatchObject({ allowedDurationsSec: [5], maxDurationSec: 5 });
+    expect(provider(catalogue, 'runway')).toMatchObject({ allowedDurationsSec: [2, 3, 4, 5, 6], maxDurationSec: 6 });
+    // The default Luma entry caps the model's 5 and 10 s at 5 s; an override may lift that cap up to the model's.
+    expect(provider(catalogue, 'luma')).toMatchObject({ allowedDurationsSec: [5, 10], maxDurationSec: 10 });
+    expect(provider(catalogue, 'veo')).toStrictEqual(byKey('veo'));
+  });
+
+  it('takes fewer aspect ratios and a shorter prompt limit, and a prompt limit where the model documents none', () => {
+    const catalogue = load({
+      overrides: { kling: { aspectRatios: ['16:9'], maxPromptChars: 500 }, veo: { maxPromptChars: 800 } },
+    }).load();
+    expect(provider(catalogue, 'kling')).toMatchObject({ aspectRatios: ['16:9'], maxPromptChars: 500 });
+    expect(provider(catalogue, 'veo').maxPromptChars).toBe(800);
+  });
+
+  it.each<[string, unknown, string]>([
+    [
+      'a duration the model does not render',
+      { overrides: { kling: { allowedDurationsSec: [5, 7, 10] } } },
+      "overrides.kling.allowedDurationsSec: piapi kling renders only 5, 10 s; a catalogue may narrow a model's capabilities, not widen them (they are stated in src/providers/piapi/models.ts)",
+    ],
+    [
+      'a cap above the longest duration',
+      [{ ...klingBusiness, maxDurationSec: 15 }],
+      'providers[0].maxDurationSec: piapi kling renders at most 10 s;',
+    ],
+    [
+      'a cap below the shortest duration',
+      [{ ...klingBusiness, maxDurationSec: 3 }],
+      'providers[0].maxDurationSec: piapi kling renders nothing that short (5, 10 s)',
+    ],
+    [
+      'an aspect ratio the model cannot render in every mode',
+      { overrides: { runway: { aspectRatios: ['16:9', '9:16', '1:1'] } } },
+      'overrides.runway.aspectRatios: runway gen4.5 renders only 16:9, 9:16 whatever the inputs;',
+    ],
+    [
+      'a prompt limit above the documented one',
+      { overrides: { hunyuan: { maxPromptChars: 2000 } } },
+      'overrides.hunyuan.maxPromptChars: piapi Qubico/hunyuan accepts prompts of at most 1000 characters;',
+    ],
+    [
+      'a model the route has no client for',
+      { add: [{ ...klingBusiness, key: 'seedance', model: 'seedance' }] },
+      'add[0].model: the piapi route has no model "seedance" (it has kling, luma, hailuo, Qubico/hunyuan, veo3.1)',
+    ],
+    ['an unknown field', [{ ...klingBusiness, maxFps: 30 }], 'providers[0]: Unrecognized key: "maxFps"'],
+    [
+      'an allowed duration over the entry’s own cap',
+      [{ ...klingBusiness, allowedDurationsSec: [5, 10], maxDurationSec: 5 }],
+      'providers[0].allowedDurationsSec: every allowed duration must be ≤ maxDurationSec',
+    ],
+  ])('refuses %s, naming the field', (_name, content, message) => {
+    const { file, load: run } = load(content);
+    expect(run).toThrow(`Invalid provider catalogue ${file}: ${message}`);
+  });
+});
+
+describe('SCENE_VIDEO_DISABLED_PROVIDERS', () => {
+  it('leaves the named providers out, and refuses a name the catalogue does not have', () => {
+    expect(loadCatalogue({ disabled: 'runway, veo' }).map((p) => p.key)).toEqual([
+      'kling',
+      'luma',
+      'hailuo',
+      'hunyuan',
+    ]);
+    expect(() => loadCatalogue({ disabled: 'kling,sora' })).toThrow(
+      'SCENE_VIDEO_DISABLED_PROVIDERS names unknown providers: sora',
+    );
+  });
+});
