@@ -3,8 +3,8 @@ import { providerConfigSchema, type ProviderConfig } from '../../src/contract/ca
 import { defaultCatalogue } from '../../src/config/catalogue';
 import { estimateCostUsd, worstCaseCostUsd } from '../../src/domain/pricing';
 import { attachNeed, attemptSkipReason, overrunNote, ProjectBudget, type SceneNeed } from '../../src/domain/budget';
-import type { ValidProjectInput } from '../../src/contract/project-input';
 import { planProjectScenes } from '../../src/domain/project-plan';
+import { projectScene, validProject, type ProjectScene } from './project-fixture';
 import { billedCostUsd } from '../../src/workflows/scene-state';
 
 const provider = (key: string): ProviderConfig => defaultCatalogue.find((p) => p.key === key)!;
@@ -166,23 +166,11 @@ describe('the project ledger', () => {
   });
 });
 
-type Scene = ValidProjectInput['scenes'][number];
-const planned = (scenes: Partial<Scene>[], budgetUsd?: number): SceneNeed[] => {
-  const project: ValidProjectInput = {
-    projectId: 'p',
-    maxConcurrentScenes: 4,
-    budgetUsd,
-    scenes: scenes.map((extra, i) => ({
-      sceneId: `s${i}`,
-      sceneType: 'hook',
-      prompt: 'A bold opening shot',
-      negativePrompt: 'blurry',
-      durationSec: 5,
-      aspectRatio: '16:9',
-      polling: { intervalMs: 5_000, providerDeadlineMs: 600_000 },
-      ...extra,
-    })),
-  };
+const planned = (scenes: Partial<ProjectScene>[], budgetUsd?: number): SceneNeed[] => {
+  const project = validProject(
+    scenes.map((extra, i) => projectScene(`s${i}`, extra)),
+    { maxConcurrentScenes: 4, budgetUsd },
+  );
   const plan = planProjectScenes(
     project,
     defaultCatalogue,

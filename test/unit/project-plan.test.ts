@@ -1,31 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../../src/config/catalogue';
-import type { ValidProjectInput } from '../../src/contract/project-input';
 import { planProjectScenes, type ScenePlan } from '../../src/domain/project-plan';
-
-type Scene = ValidProjectInput['scenes'][number];
+import { projectScene, validProject, type ProjectScene as Scene } from './project-fixture';
 
 const all = defaultCatalogue.map((p) => p.key);
-const scene = (sceneId: string, extra: Partial<Scene> = {}): Scene => ({
-  sceneId,
-  sceneType: 'hook',
-  prompt: 'A bold opening shot',
-  negativePrompt: 'blurry',
-  durationSec: 5,
-  aspectRatio: '16:9',
-  polling: { intervalMs: 5_000, providerDeadlineMs: 600_000 },
-  ...extra,
-});
-const project = (scenes: Scene[]): ValidProjectInput => ({ projectId: 'p', maxConcurrentScenes: 2, scenes });
 const plansOf = (scenes: Scene[], configured = all): ScenePlan[] => {
-  const planned = planProjectScenes(project(scenes), defaultCatalogue, configured);
+  const planned = planProjectScenes(validProject(scenes), defaultCatalogue, configured);
   if ('problem' in planned) throw new Error(planned.problem);
   return planned.plans;
 };
 
 describe("a project's plan of its scenes", () => {
   it("gives the ledger each provider of the scene's plan, in plan order, at its worst case", () => {
-    const [plan] = plansOf([scene('a')]);
+    const [plan] = plansOf([projectScene('a')]);
     expect(plan!.need).toEqual({
       sceneId: 'a',
       capUsd: undefined,
@@ -43,13 +30,15 @@ describe("a project's plan of its scenes", () => {
 
   it('takes the cheapest estimate from the plan: a provider the prompt is too long for is not counted', () => {
     // Hunyuan ($0.09) and Runway accept at most 1,000 characters; the cheapest left are Luma and Hailuo at $0.20.
-    const [plan] = plansOf([scene('long', { prompt: 'a'.repeat(1_500) })]);
+    const [plan] = plansOf([projectScene('long', { prompt: 'a'.repeat(1_500) })]);
     expect(plan!.need.options.map((o) => o.provider)).toEqual(['kling', 'luma', 'veo', 'hailuo']);
     expect(plan!.cheapestEstimateUsd).toBe(0.2);
   });
 
   it("keeps to the scene's allowed providers and aspect ratio, and carries its maxCostUsd", () => {
-    const [plan] = plansOf([scene('c', { aspectRatio: '9:16', allowedProviders: ['kling', 'veo'], maxCostUsd: 0.6 })]);
+    const [plan] = plansOf([
+      projectScene('c', { aspectRatio: '9:16', allowedProviders: ['kling', 'veo'], maxCostUsd: 0.6 }),
+    ]);
     expect(plan!.need).toEqual({
       sceneId: 'c',
       capUsd: 0.6,
@@ -63,16 +52,20 @@ describe("a project's plan of its scenes", () => {
   });
 
   it('plans every scene, in project order', () => {
-    expect(plansOf([scene('a'), scene('b'), scene('c')]).map((p) => p.need.sceneId)).toEqual(['a', 'b', 'c']);
+    expect(plansOf([projectScene('a'), projectScene('b'), projectScene('c')]).map((p) => p.need.sceneId)).toEqual([
+      'a',
+      'b',
+      'c',
+    ]);
   });
 
   it('names every scene that cannot be planned, in one message, and plans none', () => {
     const planned = planProjectScenes(
-      project([
-        scene('a'),
-        scene('b', { preferredProvider: 'nope' as Scene['preferredProvider'] }),
-        scene('c', { aspectRatio: '1:1', allowedProviders: ['runway'] }),
-        scene('d', { preferredProvider: 'veo' }),
+      validProject([
+        projectScene('a'),
+        projectScene('b', { preferredProvider: 'nope' as Scene['preferredProvider'] }),
+        projectScene('c', { aspectRatio: '1:1', allowedProviders: ['runway'] }),
+        projectScene('d', { preferredProvider: 'veo' }),
       ]),
       defaultCatalogue,
       ['runway', 'kling', 'luma', 'hailuo', 'hunyuan'],

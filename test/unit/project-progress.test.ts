@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ProjectInput, ValidProjectInput } from '../../src/contract/project-input';
+import type { ProjectInput } from '../../src/contract/project-input';
 import type { ProjectSceneStatus } from '../../src/contract/project-workflow';
 import type { SceneVideoResult } from '../../src/contract/scene-workflow';
 import { legacySceneWorkflowId, sceneWorkflowId } from '../../src/contract/workflow-ids';
@@ -12,23 +12,13 @@ import {
   rawProjectHeader,
   sceneRows,
 } from '../../src/domain/project-progress';
+import { projectScene, validProject } from './project-fixture';
 
-type Scene = ValidProjectInput['scenes'][number];
-const scene = (sceneId: string, sceneType = 'hook'): Scene => ({
-  sceneId,
-  sceneType,
-  prompt: 'A bold opening shot',
-  negativePrompt: 'blurry',
-  durationSec: 5,
-  aspectRatio: '16:9',
-  polling: { intervalMs: 5_000, providerDeadlineMs: 600_000 },
-});
-const project: ValidProjectInput = {
+const project = validProject([projectScene('s1'), projectScene('s2', { sceneType: 'product' })], {
   projectId: 'launch',
   maxConcurrentScenes: 3,
   budgetUsd: 2,
-  scenes: [scene('s1'), scene('s2', 'product')],
-};
+});
 const row = (sceneId: string, phase: ProjectSceneStatus['phase'], costUsd = 0): ProjectSceneStatus => ({
   sceneId,
   sceneType: 'hook',
