@@ -29,7 +29,8 @@ import { prepareProject } from './project-activities';
 import { sceneAdmissions } from './project-budget';
 import { projectCancelled, waitUnlessCancelled } from './project-cancel';
 import { decideRelease } from './project-release';
-import { findExistingRuns, playScene } from './project-scene';
+import { findExistingRuns } from './project-existing-runs';
+import { playScene } from './project-scene';
 
 /** Runs the scenes of one video as child scene workflows, at most N at once, within an optional budget. */
 export async function generateProjectVideos(rawInput: ProjectInput): Promise<ProjectResult> {

@@ -10,11 +10,11 @@ import type { ProjectRelease } from './project-release';
 
 type ValidScene = ValidProjectInput['scenes'][number];
 
-/**
- * Whether a scene starts: with its child's `maxCostUsd` (none: uncapped, or attached to a run that had already
- * succeeded); 'skipped' for budget (its row says why); 'cancelled' when the project was cancelled while it waited.
- */
-export type Admission = { maxCostUsd?: number } | 'skipped' | 'cancelled';
+/** What a scene starts with: its child's `maxCostUsd` (none: uncapped, or attached to a run that had succeeded). */
+export type Allowance = { maxCostUsd?: number };
+
+/** 'skipped' for budget (the scene's row says why); 'cancelled' when the project was cancelled while it waited. */
+export type Admission = Allowance | 'skipped' | 'cancelled';
 
 /** How a project's budget admits its scenes and takes back what each set aside when it ends. */
 export interface SceneAdmissions {
@@ -31,12 +31,20 @@ export interface SceneAdmissions {
   start(
     scene: ValidScene,
     plan: ScenePlan,
-    allowance: { maxCostUsd?: number },
+    allowance: Allowance,
     status: ProjectSceneStatus,
   ): (chargedUsd: number | undefined) => void;
 }
 
-export function sceneAdmissions(project: ValidProjectInput, release: ProjectRelease, costUsd: () => number) {
+/**
+ * A hard cap on what is billed, in runs since `project-budget-worst-case` with a budget; cheapest estimates in older
+ * runs and in projects without a budget. `costUsd` is what the project's scenes cost so far.
+ */
+export function sceneAdmissions(
+  project: ValidProjectInput,
+  release: ProjectRelease,
+  costUsd: () => number,
+): SceneAdmissions {
   return project.budgetUsd !== undefined && release.budgetIsCap
     ? hardCap(new ProjectBudget(project.budgetUsd), release)
     : cheapestEstimates(new EstimateReservations(project.budgetUsd), costUsd);
