@@ -56,17 +56,13 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
   const admissions = sceneAdmissions(project, release, () => progress().totalCostUsd);
   const { ledger } = admissions;
   known.ledger = ledger;
-  const identityOf = (scene: (typeof project.scenes)[number]) =>
-    release.unambiguousIds ? sceneIdentity({ ...scene, projectId: project.projectId }) : undefined;
+  const identities = release.unambiguousIds
+    ? project.scenes.map((s) => sceneIdentity({ ...s, projectId: project.projectId }))
+    : undefined;
 
   // Runs of the same release as the cancel patch and the new ids only: older runs replay without the lookup.
   const found =
-    release.unambiguousIds && release.cancelScenes
-      ? await findExistingRuns(
-          project,
-          project.scenes.map((s) => identityOf(s)!),
-        )
-      : new Map<string, FoundSceneRun>();
+    identities && release.cancelScenes ? await findExistingRuns(project, identities) : new Map<string, FoundSceneRun>();
   for (const run of found.values()) if (run.kind === 'succeeded') ledger?.holdPrior(run.sceneId, run.spentUsd);
 
   const run = { project, release, ledger };
@@ -91,7 +87,7 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
     running++;
     const settle = admissions.start(scene, plan, allowance, row);
     row.phase = 'running';
-    const start = { existing, maxCostUsd: allowance.maxCostUsd, identity: identityOf(scene) };
+    const start = { existing, maxCostUsd: allowance.maxCostUsd, identity: identities?.[i] };
     children.push(
       playScene(run, scene, row, start, (chargedUsd) => {
         running--;
