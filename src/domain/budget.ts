@@ -45,6 +45,11 @@ export interface AttachedRun {
   basis: string;
 }
 
+/** A scene that already runs: the ledger must hold what that run may still bill, not this project's plan for it. */
+export function attachNeed(scene: { sceneId: string; maxCostUsd?: number }, run: AttachedRun): SceneNeed {
+  return { sceneId: scene.sceneId, capUsd: scene.maxCostUsd, options: [], attached: run };
+}
+
 export type BudgetDecision =
   | { kind: 'start'; grantUsd: number; provider: string }
   | { kind: 'wait'; reason: string }

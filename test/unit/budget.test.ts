@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { providerConfigSchema, type ProviderConfig } from '../../src/contract/catalogue';
 import { defaultCatalogue } from '../../src/config/catalogue';
 import { estimateCostUsd, worstCaseCostUsd } from '../../src/domain/pricing';
-import { attemptSkipReason, overrunNote, ProjectBudget, type SceneNeed } from '../../src/domain/budget';
+import { attachNeed, attemptSkipReason, overrunNote, ProjectBudget, type SceneNeed } from '../../src/domain/budget';
+import { planProjectScenes } from '../../src/domain/project-plan';
+import { projectScene, validProject, type ProjectScene } from './project-fixture';
 import { billedCostUsd } from '../../src/domain/billing';
 
 const provider = (key: string): ProviderConfig => defaultCatalogue.find((p) => p.key === key)!;
@@ -161,5 +163,78 @@ describe('the project ledger', () => {
         expect(b.summary().spentUsd + b.reservedUsd).toBeLessThanOrEqual(budget + 1e-9);
       }
     }
+  });
+});
+
+const planned = (scenes: Partial<ProjectScene>[], budgetUsd?: number): SceneNeed[] => {
+  const project = validProject(
+    scenes.map((extra, i) => projectScene(`s${i}`, extra)),
+    { maxConcurrentScenes: 4, budgetUsd },
+  );
+  const plan = planProjectScenes(
+    project,
+    defaultCatalogue,
+    defaultCatalogue.map((p) => p.key),
+  );
+  if ('problem' in plan) throw new Error(plan.problem);
+  return plan.plans.map((p) => p.need);
+};
+
+describe("a project's planned scenes against its budget", () => {
+  it('starts scenes while their worst cases fit, makes the next wait for running ones, then skips it with the reason', () => {
+    // 5 s hooks: Luma ($0.20) is the best-ranked fit under $0.50; the third has a prompt Hunyuan cannot take.
+    const [a, b, c] = planned([{}, {}, { prompt: 'a'.repeat(1_500) }], 0.5);
+    const ledger = new ProjectBudget(0.5);
+    expect(ledger.decide(a!)).toEqual({ kind: 'start', grantUsd: 0.2, provider: 'luma' });
+    ledger.reserve('s0', 0.2);
+    expect(ledger.decide(b!)).toEqual({ kind: 'start', grantUsd: 0.2, provider: 'luma' });
+    ledger.reserve('s1', 0.2);
+    expect(ledger.decide(c!)).toEqual({
+      kind: 'wait',
+      reason: 'budget: $0.1000 left with $0.4000 reserved by running scenes; waiting for them to cover $0.2000 (luma)',
+    });
+    ledger.settle('s0', 0.2);
+    expect(ledger.decide(c!).kind).toBe('wait');
+    ledger.settle('s1', 0.2);
+    expect(ledger.decide(c!)).toEqual({
+      kind: 'skip',
+      reason: 'budget: $0.1000 left cannot cover the cheapest worst case, $0.2000 (luma)',
+    });
+  });
+
+  it('grants a cheaper fallback when the best-ranked provider does not fit', () => {
+    // $0.10 covers only Hunyuan ($0.09) of the plan; Runway ($0.60) ranks first.
+    const [a] = planned([{}], 0.1);
+    expect(a!.options[0]).toEqual({ provider: 'runway', worstCaseUsd: 0.6 });
+    expect(new ProjectBudget(0.1).decide(a!)).toEqual({ kind: 'start', grantUsd: 0.09, provider: 'hunyuan' });
+  });
+
+  it("skips a scene whose own maxCostUsd is below its plan's cheapest worst case, however much is left", () => {
+    const [a] = planned([{ aspectRatio: '9:16', allowedProviders: ['kling', 'veo'], maxCostUsd: 0.4 }], 10);
+    expect(new ProjectBudget(10).decide(a!)).toEqual({
+      kind: 'skip',
+      reason: "budget: the scene's maxCostUsd $0.4 is below the cheapest worst case, $0.4800 (veo)",
+    });
+  });
+
+  it('skips every scene after one was billed above its allowance, naming it', () => {
+    const [a, b] = planned([{}, {}], 5);
+    const ledger = new ProjectBudget(5);
+    const grant = ledger.decide(a!);
+    expect(grant).toEqual({ kind: 'start', grantUsd: 0.6, provider: 'runway' });
+    ledger.reserve('s0', 0.6);
+    ledger.settle('s0', 0.9);
+    expect(ledger.decide(b!)).toEqual({
+      kind: 'skip',
+      reason: 'budget: not started, scene s0 was billed $0.9000, above its allowance $0.6000',
+    });
+  });
+
+  it("decides a scene already running by that run's exposure, not by the project's plan for it", () => {
+    const run = { workflowId: 'scene-video:p:s0', spentUsd: 0.1, exposureUsd: 0.7, basis: 'its plan' };
+    const need = attachNeed({ sceneId: 's0', maxCostUsd: 1 }, run);
+    expect(need).toEqual({ sceneId: 's0', capUsd: 1, options: [], attached: run });
+    expect(new ProjectBudget(1).decide(need)).toEqual({ kind: 'start', grantUsd: 0.7, provider: 'scene-video:p:s0' });
+    expect(new ProjectBudget(0.5).decide(need)).toMatchObject({ kind: 'skip' });
   });
 });

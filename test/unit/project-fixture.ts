@@ -1,0 +1,22 @@
+import type { ValidProjectInput } from '../../src/contract/project-input';
+
+export type ProjectScene = ValidProjectInput['scenes'][number];
+
+/** A validated 5 s, 16:9 hook scene of a project. */
+export const projectScene = (sceneId: string, extra: Partial<ProjectScene> = {}): ProjectScene => ({
+  sceneId,
+  sceneType: 'hook',
+  prompt: 'A bold opening shot',
+  negativePrompt: 'blurry',
+  durationSec: 5,
+  aspectRatio: '16:9',
+  polling: { intervalMs: 5_000, providerDeadlineMs: 600_000 },
+  ...extra,
+});
+
+export const validProject = (scenes: ProjectScene[], extra: Partial<ValidProjectInput> = {}): ValidProjectInput => ({
+  projectId: 'p',
+  maxConcurrentScenes: 2,
+  scenes,
+  ...extra,
+});
