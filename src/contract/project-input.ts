@@ -39,12 +39,13 @@ export const projectInputSchema = z
 export type ProjectInput = z.input<typeof projectInputSchema>;
 export type ValidProjectInput = z.infer<typeof projectInputSchema>;
 
-type ValidScene = ValidProjectInput['scenes'][number];
+/** One scene of a validated project. */
+export type ValidProjectScene = ValidProjectInput['scenes'][number];
 
 /** The scene fields that make a project large and that validation passes through unchanged. */
 export type EchoedField = 'prompt' | 'negativePrompt' | 'imageUrl';
 
 /** A validated project without the scene fields that equal the raw input's (`withEchoedFields` restores them). */
-export type SlimScene = Omit<ValidScene, EchoedField> & Partial<Pick<ValidScene, EchoedField>>;
+export type SlimScene = Omit<ValidProjectScene, EchoedField> & Partial<Pick<ValidProjectScene, EchoedField>>;
 
 export type SlimProject = Omit<ValidProjectInput, 'scenes'> & { scenes: SlimScene[] };

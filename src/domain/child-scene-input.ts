@@ -1,9 +1,7 @@
-import type { ValidProjectInput } from '../contract/project-input';
+import type { ValidProjectInput, ValidProjectScene } from '../contract/project-input';
 import type { SceneInput } from '../contract/scene-input';
 
-type ValidScene = ValidProjectInput['scenes'][number];
-
 /** What a project's child scene workflow starts with: the validated scene and the fields the project adds. */
-export function childSceneInput(project: ValidProjectInput, scene: ValidScene, maxCostUsd?: number): SceneInput {
+export function childSceneInput(project: ValidProjectInput, scene: ValidProjectScene, maxCostUsd?: number): SceneInput {
   return { ...scene, projectId: project.projectId, polling: project.polling ?? scene.polling, maxCostUsd };
 }

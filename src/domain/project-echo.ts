@@ -1,6 +1,11 @@
-import type { EchoedField, ProjectInput, SlimProject, SlimScene, ValidProjectInput } from '../contract/project-input';
-
-type ValidScene = ValidProjectInput['scenes'][number];
+import type {
+  EchoedField,
+  ProjectInput,
+  SlimProject,
+  SlimScene,
+  ValidProjectInput,
+  ValidProjectScene,
+} from '../contract/project-input';
 
 const echoedFields: readonly EchoedField[] = ['prompt', 'negativePrompt', 'imageUrl'];
 
@@ -29,7 +34,7 @@ export function withEchoedFields(project: SlimProject, raw: ProjectInput): Valid
       const from = raw.scenes[i] as Partial<Record<EchoedField, string>> | undefined;
       const whole = { ...scene };
       for (const f of echoedFields) if (whole[f] === undefined && from?.[f] !== undefined) whole[f] = from[f];
-      return whole as ValidScene;
+      return whole as ValidProjectScene;
     }),
   };
 }

@@ -1,16 +1,14 @@
 import { childSceneInput } from './child-scene-input';
-import type { ValidProjectInput } from '../contract/project-input';
+import type { ValidProjectInput, ValidProjectScene } from '../contract/project-input';
 import type { SceneInput } from '../contract/scene-input';
 import { inputTooLarge } from '../contract/payload-limits';
-
-type ValidScene = ValidProjectInput['scenes'][number];
 
 /**
  * A scene of a project as its child workflow's start will carry it. `maxCostUsd` is the allowance the project grants at
  * that moment, rounded to the micro-dollar and never above the scene's own cap or the project's budget: the longest
  * such number stands in for it.
  */
-export function childSceneInputBound(project: ValidProjectInput, scene: ValidScene): SceneInput {
+export function childSceneInputBound(project: ValidProjectInput, scene: ValidProjectScene): SceneInput {
   const caps = [scene.maxCostUsd, project.budgetUsd].filter((v): v is number => v !== undefined);
   const cap = caps.length > 0 ? Math.min(...caps) : undefined;
   return childSceneInput(project, scene, cap === undefined ? undefined : Math.floor(cap) + 0.999999);

@@ -1,5 +1,5 @@
 import { log } from '@temporalio/workflow';
-import type { ValidProjectInput } from '../contract/project-input';
+import type { ValidProjectInput, ValidProjectScene } from '../contract/project-input';
 import type { ProjectSceneStatus } from '../contract/project-workflow';
 import { attachNeed, ProjectBudget, type SceneNeed } from '../domain/budget';
 import { EstimateReservations } from '../domain/project-budget-estimates';
@@ -7,8 +7,6 @@ import type { ScenePlan } from '../domain/project-plan';
 import type { FoundSceneRun } from '../activities/find-scene-runs';
 import { waitUnlessCancelled } from './project-cancel';
 import type { ProjectRelease } from './project-release';
-
-type ValidScene = ValidProjectInput['scenes'][number];
 
 /** What a scene starts with: its child's `maxCostUsd` (none: uncapped, or attached to a run that had succeeded). */
 export type Allowance = { maxCostUsd?: number };
@@ -22,14 +20,14 @@ export interface SceneAdmissions {
   ledger?: ProjectBudget;
   /** A promise only when the scene may have to wait for money. */
   admit(
-    scene: ValidScene,
+    scene: ValidProjectScene,
     plan: ScenePlan,
     existing: FoundSceneRun | undefined,
     status: ProjectSceneStatus,
   ): Admission | Promise<Admission>;
   /** The scene starts: its allowance is set aside; the function returned takes its charge when it ends. */
   start(
-    scene: ValidScene,
+    scene: ValidProjectScene,
     plan: ScenePlan,
     allowance: Allowance,
     status: ProjectSceneStatus,

@@ -1,6 +1,6 @@
 import { ApplicationFailure, isCancellation } from '@temporalio/workflow';
 import type { FoundSceneRun } from '../activities/find-scene-runs';
-import type { ValidProjectInput } from '../contract/project-input';
+import type { ValidProjectInput, ValidProjectScene } from '../contract/project-input';
 import type { ProjectSceneStatus } from '../contract/project-workflow';
 import type { SceneVideoResult } from '../contract/scene-workflow';
 import { attachNeed, type ProjectBudget } from '../domain/budget';
@@ -9,8 +9,6 @@ import { awaitSceneResult, findSceneRuns } from './project-activities';
 import { allowanceFor } from './project-budget';
 import { NotRun, settleCancelledScene } from './project-cancel';
 import type { ProjectRelease } from './project-release';
-
-type ValidScene = ValidProjectInput['scenes'][number];
 
 /**
  * Scenes already going or done (under their id or their old-format one, started on their own or by an earlier run)
@@ -51,7 +49,7 @@ export async function attachScene(
 export async function attachLateRun(
   { project, release }: { project: ValidProjectInput; release: ProjectRelease },
   ledger: ProjectBudget,
-  scene: ValidScene,
+  scene: ValidProjectScene,
   identity: SceneIdentity,
   status: ProjectSceneStatus,
 ): Promise<SceneVideoResult> {

@@ -1,7 +1,7 @@
 import { CancellationScope, CancelledFailure, executeChild, isCancellation } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { FoundSceneRun } from '../activities/find-scene-runs';
-import type { ValidProjectInput } from '../contract/project-input';
+import type { ValidProjectInput, ValidProjectScene } from '../contract/project-input';
 import type { ProjectSceneStatus } from '../contract/project-workflow';
 import { failureTypes, type SceneVideoResult } from '../contract/scene-workflow';
 import { sceneStartAttributes } from '../contract/search-attributes';
@@ -22,8 +22,6 @@ import {
   reportedCharge,
 } from './project-scene-failure';
 
-type ValidScene = ValidProjectInput['scenes'][number];
-
 /** What every scene of one project run shares. */
 export interface ProjectRun {
   project: ValidProjectInput;
@@ -38,7 +36,7 @@ export interface ProjectRun {
  */
 export function playScene(
   run: ProjectRun,
-  scene: ValidScene,
+  scene: ValidProjectScene,
   status: ProjectSceneStatus,
   start: { existing?: FoundSceneRun; maxCostUsd?: number; identity?: SceneIdentity },
   settled: (chargedUsd: number | undefined) => void,
@@ -76,7 +74,7 @@ export function playScene(
 
 async function runScene(
   run: ProjectRun,
-  scene: ValidScene,
+  scene: ValidProjectScene,
   status: ProjectSceneStatus,
   maxCostUsd?: number,
   identity?: SceneIdentity,

@@ -4,7 +4,8 @@ import { defaultCatalogue } from '../../src/config/catalogue';
 import { estimateCostUsd, worstCaseCostUsd } from '../../src/domain/pricing';
 import { attachNeed, attemptSkipReason, overrunNote, ProjectBudget, type SceneNeed } from '../../src/domain/budget';
 import { planProjectScenes } from '../../src/domain/project-plan';
-import { projectScene, validProject, type ProjectScene } from './project-fixture';
+import type { ValidProjectScene } from '../../src/contract/project-input';
+import { projectScene, validProject } from './project-fixture';
 import { billedCostUsd } from '../../src/domain/billing';
 
 const provider = (key: string): ProviderConfig => defaultCatalogue.find((p) => p.key === key)!;
@@ -166,7 +167,7 @@ describe('the project ledger', () => {
   });
 });
 
-const planned = (scenes: Partial<ProjectScene>[], budgetUsd?: number): SceneNeed[] => {
+const planned = (scenes: Partial<ValidProjectScene>[], budgetUsd?: number): SceneNeed[] => {
   const project = validProject(
     scenes.map((extra, i) => projectScene(`s${i}`, extra)),
     { maxConcurrentScenes: 4, budgetUsd },

@@ -1,6 +1,4 @@
-import type { ValidProjectInput } from '../../src/contract/project-input';
-
-export type ProjectScene = ValidProjectInput['scenes'][number];
+import type { ValidProjectInput, ValidProjectScene } from '../../src/contract/project-input';
 
 /** A validated 5 s, 16:9 hook scene of a project. */
 export const projectScene = (sceneId: string, extra: Partial<ProjectScene> = {}): ProjectScene => ({

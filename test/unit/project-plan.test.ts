@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../../src/config/catalogue';
 import { planProjectScenes, type ScenePlan } from '../../src/domain/project-plan';
-import { projectScene, validProject, type ProjectScene as Scene } from './project-fixture';
+import type { ValidProjectScene as Scene } from '../../src/contract/project-input';
+import { projectScene, validProject } from './project-fixture';
 
 const all = defaultCatalogue.map((p) => p.key);
 const plansOf = (scenes: Scene[], configured = all): ScenePlan[] => {
