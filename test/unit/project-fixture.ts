@@ -1,7 +1,7 @@
 import type { ValidProjectInput, ValidProjectScene } from '../../src/contract/project-input';
 
 /** A validated 5 s, 16:9 hook scene of a project. */
-export const projectScene = (sceneId: string, extra: Partial<ProjectScene> = {}): ProjectScene => ({
+export const projectScene = (sceneId: string, extra: Partial<ValidProjectScene> = {}): ValidProjectScene => ({
   sceneId,
   sceneType: 'hook',
   prompt: 'A bold opening shot',
@@ -12,7 +12,10 @@ export const projectScene = (sceneId: string, extra: Partial<ProjectScene> = {})
   ...extra,
 });
 
-export const validProject = (scenes: ProjectScene[], extra: Partial<ValidProjectInput> = {}): ValidProjectInput => ({
+export const validProject = (
+  scenes: ValidProjectScene[],
+  extra: Partial<ValidProjectInput> = {},
+): ValidProjectInput => ({
   projectId: 'p',
   maxConcurrentScenes: 2,
   scenes,
