@@ -9,7 +9,7 @@ import { waitForSceneVideo } from '../../src/client/scene-video';
 import { loadWorkerEnv } from '../../src/config/environment';
 import { loadCatalogue } from '../../src/config/load-catalogue';
 import { activityDepsFromEnv, createSceneWorker } from '../../src/worker/create-worker';
-import { inspectMp4 } from '../sandbox/mp4-inspect';
+import { inspectMp4 } from '../sandbox';
 import { s3ClientFor } from '../stack/s3-server';
 import { startStack, stopOnSignals } from '../stack/stack';
 import type { ProjectInput } from '../../src/contract/project-input';

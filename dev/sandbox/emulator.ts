@@ -1,10 +1,10 @@
 import type { ServerResponse } from 'node:http';
-import { sendJson, sendText } from './http-util';
-import type { ScenarioRuntime } from './scenario-runtime';
-import type { StatsRecorder } from './stats';
-import { sleep } from './time';
-import type { ClipLibrary } from './video-files';
-import type { WebhookSender } from './webhooks';
+import { sendJson, sendText } from './core/http';
+import type { ScenarioRuntime } from './core/scenario-runtime';
+import type { StatsRecorder } from './core/stats';
+import { sleep } from './core/time';
+import type { ClipLibrary } from './video/clip-library';
+import type { WebhookSender } from './core/webhooks';
 
 /** What both API emulators share. */
 export interface EmulatorDeps {

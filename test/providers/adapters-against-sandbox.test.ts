@@ -5,7 +5,7 @@ import { createPiapiClient } from '../../src/providers/piapi';
 import { createRunwayClient } from '../../src/providers/runway';
 import type { GenerationRequest, ProviderTaskSnapshot, VideoProviderClient } from '../../src/providers/types';
 import { startSandbox, type Sandbox } from '../../dev/sandbox';
-import { inspectMp4 } from '../../dev/sandbox/mp4-inspect';
+import { inspectMp4 } from '../../dev/sandbox';
 
 let sandbox: Sandbox;
 let clients: Record<'piapi' | 'runway', VideoProviderClient>;

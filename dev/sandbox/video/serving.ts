@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendText } from './http-util';
+import { sendText } from '../core/http';
 import { paddedMp4 } from './mp4-padding';
-import type { ScenarioRuntime } from './scenario-runtime';
-import type { StatsRecorder } from './stats';
-import type { Aspect } from './task-store';
-import { sleep } from './time';
-import type { ClipLibrary } from './video-files';
+import type { ScenarioRuntime } from '../core/scenario-runtime';
+import type { StatsRecorder } from '../core/stats';
+import type { Aspect } from '../core/task-store';
+import { sleep } from '../core/time';
+import type { ClipLibrary } from './clip-library';
 
 export interface VideoTarget {
   taskId: string;

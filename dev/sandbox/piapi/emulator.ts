@@ -1,21 +1,21 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
-import { type EmulatorDeps, reply, replyMalformed, replyOversized } from './emulator';
-import { type Route, type RouteContext, header, parseJson, readBody } from './http-util';
-import { type PiapiModel, piapiModels } from './piapi-models';
-import { priceOf } from './scenario';
-import { type SandboxTaskRecord, taskRecord } from './stats';
+import { type EmulatorDeps, reply, replyMalformed, replyOversized } from '../emulator';
+import { type Route, type RouteContext, header, parseJson, readBody } from '../core/http';
+import { type PiapiModel, piapiModels } from './models';
+import { priceOf } from '../core/scenario';
+import { type SandboxTaskRecord, taskRecord } from '../core/stats';
 import {
   type CreateFault,
   drawCreateFault,
   drawTaskFate,
   spoilsReplyOnly,
   type SpoiledCreateFault,
-} from './task-faults';
-import { type Phase, type SandboxTask, TaskStore } from './task-store';
-import { rfc3339Nano } from './time';
-import { clipSizes } from './video-files';
-import { serveVideo } from './video-serving';
+} from '../core/task-faults';
+import { type Phase, type SandboxTask, TaskStore } from '../core/task-store';
+import { rfc3339Nano } from '../core/time';
+import { clipSizes } from '../video/clip-library';
+import { serveVideo } from '../video/serving';
 
 interface PiapiDetails {
   spec: PiapiModel;

@@ -1,27 +1,21 @@
 import type { ServerResponse } from 'node:http';
 import type { z } from 'zod';
-import { type EmulatorDeps, reply, replyMalformed, replyOversized } from './emulator';
-import { type Route, type RouteContext, header, parseJson, readBody, sendText } from './http-util';
-import {
-  type RunwayCreateBody,
-  defaultDuration,
-  imageToVideoBody,
-  runwayModels,
-  textToVideoBody,
-} from './runway-schemas';
-import { priceOf } from './scenario';
+import { type EmulatorDeps, reply, replyMalformed, replyOversized } from '../emulator';
+import { type Route, type RouteContext, header, parseJson, readBody, sendText } from '../core/http';
+import { type RunwayCreateBody, defaultDuration, imageToVideoBody, runwayModels, textToVideoBody } from './schemas';
+import { priceOf } from '../core/scenario';
 import { UrlSigner } from './signed-urls';
-import { type SandboxTaskRecord, taskRecord } from './stats';
+import { type SandboxTaskRecord, taskRecord } from '../core/stats';
 import {
   type CreateFault,
   drawCreateFault,
   drawTaskFate,
   spoilsReplyOnly,
   type SpoiledCreateFault,
-} from './task-faults';
-import { type Phase, type SandboxTask, TaskStore, isTerminal } from './task-store';
-import { nearestAspect } from './video-files';
-import { serveVideo } from './video-serving';
+} from '../core/task-faults';
+import { type Phase, type SandboxTask, TaskStore, isTerminal } from '../core/task-store';
+import { nearestAspect } from '../video/clip-library';
+import { serveVideo } from '../video/serving';
 
 type RunwayTask = SandboxTask<null>;
 
