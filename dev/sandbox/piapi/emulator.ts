@@ -230,12 +230,7 @@ export class PiapiEmulator {
     const task = this.store.byFileId(params[0] ?? '');
     if (!task || task.phase !== 'succeeded')
       return reply(this.deps, res, 'piapi', 404, { code: 404, message: 'not found' });
-    return serveVideo(
-      req,
-      res,
-      { taskId: task.id, key: task.key, aspect: task.aspect, durationSec: task.durationSec },
-      this.deps,
-    );
+    return serveVideo(req, res, task, this.deps);
   }
 
   private render(task: PiapiTask): Record<string, unknown> {

@@ -179,12 +179,7 @@ export class RunwayEmulator {
     // Deleted tasks lose their output too; a bad or expired signature gets CloudFront's 403.
     if (!task || task.deleted || task.phase !== 'succeeded') return sendText(res, 404, 'Not Found');
     if (!this.signer.verify(url.searchParams.get('_jwt'), fileId)) return sendText(res, 403, 'AccessDenied');
-    return serveVideo(
-      req,
-      res,
-      { taskId: task.id, key: task.key, aspect: task.aspect, durationSec: task.durationSec },
-      this.deps,
-    );
+    return serveVideo(req, res, task, this.deps);
   }
 
   private render(task: RunwayTask): Record<string, unknown> {
