@@ -54,6 +54,7 @@ export function spawnWorkerProcess(opts: WorkerProcessOptions): WorkerProcess {
   if (child.pid === undefined) throw new Error(`could not start ${entry.path}`);
   const unwatch = killWithParent(child.pid);
   let log = '';
+  let isReady = false;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   void exited.then(unwatch);
   const { readyTimeoutMs } = opts;
@@ -67,7 +68,9 @@ export function spawnWorkerProcess(opts: WorkerProcessOptions): WorkerProcess {
           }, readyTimeoutMs);
     const onData = (d: Buffer) => {
       log += d.toString();
-      if (log.includes(entry.readyLine)) {
+      // Checked until it is seen, not on every line of a long run's log.
+      if (!isReady && log.includes(entry.readyLine)) {
+        isReady = true;
         clearTimeout(timer);
         resolve();
       }
