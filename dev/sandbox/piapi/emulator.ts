@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
-import { type EmulatorDeps, reply, replyMalformed, replyOversized } from '../emulator';
+import { type EmulatorDeps, reply, replyOk } from '../emulator';
 import { type Route, type RouteContext, header, parseJson, readBody } from '../core/http';
 import { type PiapiModel, piapiModels } from './models';
 import { priceOf } from '../core/scenario';
@@ -8,6 +8,7 @@ import { type SandboxTaskRecord, taskRecord } from '../core/stats';
 import {
   type CreateFault,
   drawCreateFault,
+  drawGetFault,
   drawTaskFate,
   spoilsReplyOnly,
   type SpoiledCreateFault,
@@ -157,9 +158,7 @@ export class PiapiEmulator {
     });
     this.notify(task);
     const envelope = { code: 200, data: this.render(task), message: 'success' };
-    if (fault?.kind === 'oversized_create') return replyOversized(this.deps, res, key, envelope, fault.bytes);
-    if (fault) return replyMalformed(this.deps, res, key, envelope);
-    return reply(this.deps, res, key, 200, envelope);
+    return replyOk(this.deps, res, key, envelope, fault);
   }
 
   private async get({ req, res, params }: RouteContext): Promise<void> {
@@ -167,13 +166,8 @@ export class PiapiEmulator {
     const task = this.store.get(params[0] ?? '');
     if (!task) return this.notFound(res);
     const envelope = { code: 200, data: this.render(task), message: 'success' };
-    const fault = this.deps.runtime.draw(this.deps.runtime.behaviour(task.key).faults, [
-      'malformed_get',
-      'oversized_get',
-    ]);
-    if (fault?.kind === 'oversized_get') return replyOversized(this.deps, res, task.key, envelope, fault.bytes);
-    if (fault) return replyMalformed(this.deps, res, task.key, envelope);
-    return reply(this.deps, res, task.key, 200, envelope);
+    const fault = drawGetFault(this.deps.runtime, this.deps.runtime.behaviour(task.key));
+    return replyOk(this.deps, res, task.key, envelope, fault);
   }
 
   private async cancel({ req, res, params }: RouteContext): Promise<void> {
