@@ -1,10 +1,13 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { Sandbox } from '../../dev/sandbox';
+import { workerEnv, workerStackOf } from '../../dev/harness/worker-env';
+import { startWorkerProcess, type WorkerEntry, type WorkerProcess } from '../../dev/harness/worker-process';
 import type { Stack } from '../../dev/stack/stack';
-import { workerEnv } from '../../test/helpers/worker-env';
 
-const root = join(__dirname, '..', '..');
+export type { WorkerProcess };
+
+/** The scene worker and/or the baseline worker of B1, on one connection. */
+const benchWorker: WorkerEntry = { path: join(__dirname, 'worker-main.ts'), readyLine: 'bench worker ready' };
 
 export interface WorkerProcessOptions {
   stack: Stack;
@@ -18,58 +21,21 @@ export interface WorkerProcessOptions {
   maxConcurrentActivityTaskExecutions?: number;
 }
 
-export interface WorkerProcess {
-  pid: number;
-  stop(): Promise<void>;
-}
-
 /**
  * A worker in its own process, configured through the same environment as `src/worker/main.ts`, so its CPU and RSS can be
- * read from /proc apart from the sandbox and the load generator. The IPC channel ends it if the bench dies.
+ * read from /proc apart from the sandbox and the load generator.
  */
-export async function spawnWorker(opts: WorkerProcessOptions): Promise<WorkerProcess> {
-  const { stack, sandbox } = opts;
-  let output = '';
-  const child: ChildProcess = fork(join(__dirname, 'worker-main.ts'), [], {
-    cwd: root,
-    execArgv: ['--require', 'tsx/cjs'],
+export function spawnWorker(opts: WorkerProcessOptions): Promise<WorkerProcess> {
+  return startWorkerProcess({
+    entry: benchWorker,
     env: {
-      ...workerEnv({ temporalAddress: stack.temporal.address, namespace: stack.temporal.namespace, s3: stack.s3 }, sandbox),
+      ...workerEnv(workerStackOf(opts.stack), opts.sandbox),
       BENCH_SCENE_QUEUE: opts.sceneQueue ?? '',
       BENCH_BASELINE_QUEUE: opts.baselineQueue ?? '',
       ...(opts.maxConcurrentActivityTaskExecutions
         ? { WORKER_MAX_CONCURRENT_ACTIVITIES: String(opts.maxConcurrentActivityTaskExecutions) }
         : {}),
     },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    readyTimeoutMs: 180_000,
   });
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`worker not ready within 180 s:\n${output.slice(-2000)}`)),
-      180_000,
-    );
-    child.once('message', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`worker exited (${code}) before it was ready:\n${output.slice(-2000)}`));
-    });
-  });
-
-  return {
-    pid: child.pid!,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
 }

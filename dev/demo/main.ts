@@ -4,18 +4,20 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { connectFromEnv, loadClientEnv } from '../../src/client/connection';
-import { getProjectProgress, startProjectVideos, waitForProjectVideos } from '../../src/client/project-videos';
+import { startProjectVideos, waitForProjectVideos } from '../../src/client/project-videos';
 import { waitForSceneVideo } from '../../src/client/scene-video';
+import { seconds, usd } from '../../src/cli/format';
+import { Output } from '../../src/cli/output';
+import { watchWorkflow } from '../../src/cli/watch';
 import { loadWorkerEnv } from '../../src/config/environment';
 import { loadCatalogue } from '../../src/config/load-catalogue';
 import { activityDepsFromEnv, createSceneWorker } from '../../src/worker/create-worker';
-import { inspectMp4 } from '../sandbox/mp4-inspect';
+import { inspectMp4 } from '../sandbox';
 import { s3ClientFor } from '../stack/s3-server';
 import { startStack, stopOnSignals } from '../stack/stack';
 import type { ProjectInput } from '../../src/contract/project-input';
-import { LiveView, progressLines } from './live-view';
 import { providerSource } from './provider-source';
-import { formatTable } from './table';
+import { resultsTable, type SceneOutcome } from './results';
 
 const root = resolve(__dirname, '..', '..');
 const taskQueue = 'scene-video';
@@ -91,47 +93,24 @@ async function main(): Promise<void> {
         : `project "${project.projectId}" already ran: attaching to ${workflowId} (finished scenes are not redone)`,
     );
 
-    const view = new LiveView();
-    const done = waitForProjectVideos(client, workflowId);
-    let finished = false;
-    void done.finally(() => (finished = true));
-    while (!finished) {
-      view.render(progressLines(await getProjectProgress(client, workflowId), Date.now()));
-      await Promise.race([done.catch(() => undefined), new Promise((r) => setTimeout(r, 1_000))]);
-    }
-    const result = await done;
-    view.render(progressLines({ ...result, live: {} }, Date.now()));
+    const out = new Output(false);
+    await watchWorkflow(client, workflowId, out, 1_000);
+    const result = await waitForProjectVideos(client, workflowId);
 
     const s3 = s3ClientFor(stack.s3);
-    const rows: string[][] = [];
+    const outcomes: SceneOutcome[] = [];
     for (const scene of result.scenes) {
       const detail = scene.phase === 'succeeded' ? await waitForSceneVideo(client, scene.workflowId) : undefined;
-      let check = '';
-      if (detail?.s3Key) {
-        const body = await (
-          await s3.send(new GetObjectCommand({ Bucket: stack.s3.bucket, Key: detail.s3Key }))
-        ).Body!.transformToByteArray();
-        const mp4 = await inspectMp4(body);
-        const video = mp4.tracks.find((t) => t.handler === 'vide');
-        check = `✓ MP4 ${video?.width}x${video?.height} ${mp4.durationSec.toFixed(1)} s`;
-      }
-      rows.push([
-        scene.sceneId,
-        scene.phase,
-        scene.provider ?? '-',
-        detail ? `${detail.attempts.length} (${detail.attempts.map((a) => a.provider).join(' → ')})` : '-',
-        `$${scene.costUsd.toFixed(4)}`,
-        detail ? `${(detail.generationTimeMs / 1000).toFixed(1)} s` : '-',
-        scene.s3Key ?? scene.error ?? '-',
-        check,
-      ]);
+      const stored = detail?.s3Key
+        ? await s3.send(new GetObjectCommand({ Bucket: stack.s3.bucket, Key: detail.s3Key }))
+        : undefined;
+      const clip = stored ? await inspectMp4(await stored.Body!.transformToByteArray()) : undefined;
+      outcomes.push({ scene, detail, clip });
     }
     s3.destroy();
-    console.log(
-      `\n${formatTable(['scene', 'outcome', 'provider', 'attempts', 'cost', 'time', 's3 key / reason', 'stored clip'], rows)}`,
-    );
-    console.log(
-      `\nTotal: $${result.totalCostUsd.toFixed(4)} for ${result.counts.succeeded} of ${result.scenes.length} scenes; wall time ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    out.text(`\n${resultsTable(outcomes, out.paint)}`);
+    out.text(
+      `\nTotal: ${usd(result.totalCostUsd)} for ${result.counts.succeeded} of ${result.scenes.length} scenes; wall time ${seconds(Date.now() - started)}`,
     );
     const query = encodeURIComponent(`ProjectId="${result.projectId}"`);
     console.log(`\nWhere to look next:

@@ -1,10 +1,11 @@
 import type { ServerResponse } from 'node:http';
-import { sendJson, sendText } from './http-util';
-import type { ScenarioRuntime } from './scenario-runtime';
-import type { StatsRecorder } from './stats';
-import { sleep } from './time';
-import type { ClipLibrary } from './video-files';
-import type { WebhookSender } from './webhooks';
+import { sendJson, sendText } from './core/http';
+import type { ScenarioRuntime } from './core/scenario-runtime';
+import type { StatsRecorder } from './core/stats';
+import type { SpoiledReplyFault } from './core/task-faults';
+import { sleep } from './core/time';
+import type { ClipLibrary } from './video/clip-library';
+import type { WebhookSender } from './core/webhooks';
 
 /** What both API emulators share. */
 export interface EmulatorDeps {
@@ -29,13 +30,22 @@ export async function reply(
   sendJson(res, status, body, headers);
 }
 
-/** A 200 whose JSON is cut off mid-way, as a broken gateway or proxy might deliver it. */
-export async function replyMalformed(
+/** The 200 reply with `body`, spoiled as `fault` says when one was drawn. */
+export function replyOk(
   deps: EmulatorDeps,
   res: ServerResponse,
   key: string,
   body: unknown,
+  fault: SpoiledReplyFault | undefined,
 ): Promise<void> {
+  if (fault === undefined) return reply(deps, res, key, 200, body);
+  if (fault.kind === 'oversized_create' || fault.kind === 'oversized_get')
+    return replyOversized(deps, res, key, body, fault.bytes);
+  return replyMalformed(deps, res, key, body);
+}
+
+/** A 200 whose JSON is cut off mid-way, as a broken gateway or proxy might deliver it. */
+async function replyMalformed(deps: EmulatorDeps, res: ServerResponse, key: string, body: unknown): Promise<void> {
   await sleep(deps.runtime.behaviour(key).latencyMs);
   const json = JSON.stringify(body);
   sendText(res, 200, json.slice(0, Math.floor(json.length / 2)), { 'content-type': 'application/json; charset=utf-8' });
@@ -45,7 +55,7 @@ export async function replyMalformed(
  * A 200 whose JSON body is `bytes` long, or never ends: a broken gateway looping, or a file served in place of the API.
  * Written with back-pressure, so the sandbox itself stays small whatever the client does.
  */
-export async function replyOversized(
+async function replyOversized(
   deps: EmulatorDeps,
   res: ServerResponse,
   key: string,

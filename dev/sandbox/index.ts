@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { ScenarioInput } from './scenario';
+import type { ScenarioInput } from './core/scenario';
 import { SandboxServer } from './server';
-import type { SandboxStats } from './stats';
+import type { SandboxStats } from './core/stats';
 
-export type { Fault, ScenarioInput } from './scenario';
-export { scenarioSchema } from './scenario';
-export type { SandboxStats, SandboxTaskRecord } from './stats';
+export type { Fault, ScenarioInput } from './core/scenario';
+export { scenarioSchema } from './core/scenario';
+export type { SandboxStats, SandboxTaskRecord } from './core/stats';
+export { inspectMp4, type Mp4Info } from './video/mp4-inspect';
 
 export interface SandboxOptions {
   /** 0 (the default) picks a free port. */

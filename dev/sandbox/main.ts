@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { startSandbox } from './index';
-import type { ScenarioInput } from './scenario';
+import { startSandbox, type ScenarioInput } from './index';
 
 /** `npm run sandbox [-- --port 4010] [--host 127.0.0.1] [--scenario file.json] [--seed 1]`: the emulators alone. */
 async function main(): Promise<void> {

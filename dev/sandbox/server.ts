@@ -2,14 +2,14 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import type { EmulatorDeps } from './emulator';
-import { BodyTooLargeError, type Route, parseJson, readBody, sendJson } from './http-util';
-import { PiapiEmulator } from './piapi-emulator';
-import { RunwayEmulator } from './runway-emulator';
-import type { ScenarioInput } from './scenario';
-import { ScenarioRuntime } from './scenario-runtime';
-import { type SandboxStats, StatsRecorder } from './stats';
-import { ClipLibrary } from './video-files';
-import { WebhookSender } from './webhooks';
+import { BodyTooLargeError, type Route, parseJson, readBody, sendJson } from './core/http';
+import { PiapiEmulator } from './piapi/emulator';
+import { RunwayEmulator } from './runway/emulator';
+import type { ScenarioInput } from './core/scenario';
+import { ScenarioRuntime } from './core/scenario-runtime';
+import { type SandboxStats, StatsRecorder } from './core/stats';
+import { ClipLibrary } from './video/clip-library';
+import { WebhookSender } from './core/webhooks';
 
 export interface SandboxServerOptions {
   scenario: ScenarioInput;

@@ -31,9 +31,29 @@ export async function stopAllManaged(): Promise<void> {
 }
 
 /**
- * Starts a long-lived server. A detached shell watchdog kills it if this Node process dies without
- * cleaning up (SIGKILL, crash), which Node's own exit hooks cannot cover.
+ * A detached shell watchdog that stops process `pid` (SIGTERM, SIGKILL 5 s later) if this Node process dies without
+ * cleaning up (SIGKILL, crash), which Node's own exit hooks cannot cover. Returns what ends the watchdog.
  */
+export function killWithParent(pid: number): () => void {
+  const watchdog = spawn(
+    'sh',
+    [
+      '-c',
+      `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${pid} 2>/dev/null; do sleep 1; done; kill -TERM ${pid} 2>/dev/null; sleep 5; kill -KILL ${pid} 2>/dev/null; true`,
+    ],
+    { detached: true, stdio: 'ignore' },
+  );
+  watchdog.unref();
+  return () => {
+    try {
+      if (watchdog.pid !== undefined) process.kill(watchdog.pid, 'SIGKILL');
+    } catch {
+      // watchdog already ended with its child
+    }
+  };
+}
+
+/** Starts a long-lived server that never outlives this process (`killWithParent`). */
 export function startManaged(opts: {
   name: string;
   command: string;
@@ -52,15 +72,7 @@ export function startManaged(opts: {
   child.stderr?.pipe(log);
   const pid = child.pid;
 
-  const watchdog = spawn(
-    'sh',
-    [
-      '-c',
-      `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${pid} 2>/dev/null; do sleep 1; done; kill -TERM ${pid} 2>/dev/null; sleep 5; kill -KILL ${pid} 2>/dev/null; true`,
-    ],
-    { detached: true, stdio: 'ignore' },
-  );
-  watchdog.unref();
+  const unwatch = killWithParent(pid);
 
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const managed: ManagedProcess = {
@@ -75,11 +87,7 @@ export function startManaged(opts: {
         await exited;
         clearTimeout(timer);
       }
-      try {
-        if (watchdog.pid !== undefined) process.kill(watchdog.pid, 'SIGKILL');
-      } catch {
-        // watchdog already ended with its child
-      }
+      unwatch();
       log.end();
     },
   };

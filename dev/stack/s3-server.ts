@@ -18,6 +18,11 @@ export interface S3Server extends S3Endpoint {
   process: ManagedProcess;
   dataDir: string;
   stop(): Promise<void>;
+  /**
+   * Once stopped: the server again on the same port, data directory and bucket, as a storage outage ends. The root
+   * credentials are the same too (kept in the data directory), so running workers carry on.
+   */
+  startAgain(): Promise<S3Server>;
 }
 
 export interface S3ServerOptions {
@@ -100,7 +105,13 @@ export async function startS3Server(opts: S3ServerOptions): Promise<S3Server> {
     await proc.stop();
     throw new Error(`${(err as Error).message}; see ${join(opts.logDir, 'versitygw.log')}`);
   }
-  return { ...endpoint, process: proc, dataDir: opts.dataDir, stop: () => proc.stop() };
+  return {
+    ...endpoint,
+    process: proc,
+    dataDir: opts.dataDir,
+    stop: () => proc.stop(),
+    startAgain: () => startS3Server({ ...opts, port }),
+  };
 }
 
 async function ensureBucket(endpoint: S3Endpoint): Promise<void> {

@@ -28,6 +28,11 @@ export interface TemporalDevServer {
   metricsUrl: string;
   process: ManagedProcess;
   stop(): Promise<void>;
+  /**
+   * Once stopped: the server again on the same ports and database file, so with a `dbFile` workflows, timers and
+   * heartbeats survive, as on a real server restart.
+   */
+  startAgain(): Promise<TemporalDevServer>;
 }
 
 const cliTypeName: Record<string, string> = {
@@ -100,6 +105,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
     metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
     process: proc,
     stop: () => proc.stop(),
+    startAgain: () => startTemporalDevServer({ ...opts, port, uiPort, metricsPort }),
   };
 }
 

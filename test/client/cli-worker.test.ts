@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../dev/sandbox';
 import { stackInfo } from '../helpers/stack-info';
-import { workerEnv } from '../helpers/worker-env';
+import { workerEnv } from '../../dev/harness/worker-env';
 import { uniqueTaskQueue } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait-for';
 import { generateFlags, jsonOf, runCli, spawnCli, stackEnv } from './cli/run-cli';

@@ -4,7 +4,7 @@ import { freePort } from '../../dev/stack/free-port';
 import { stackInfo } from '../helpers/stack-info';
 import { uniqueTaskQueue } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait-for';
-import { workerEnv } from '../helpers/worker-env';
+import { workerEnv } from '../../dev/harness/worker-env';
 import { spawnCli, type CliRun } from './cli/run-cli';
 
 /**

@@ -23,10 +23,15 @@ describe('npm run demo', () => {
     const { status, out } = runDemo();
     expect(status, out).toBe(0);
     expect(out).toContain('No PIAPI_API_KEY or RUNWAY_API_KEY set: using the local sandbox providers');
+    // The CLI's live view (`--watch`), one line per change when the output is not a terminal.
+    expect(out).toMatch(/\d\d:\d\d:\d\d {2}project-video-demo-test RUNNING/);
+    expect(out).toMatch(
+      /SCENE\s+OUTCOME\s+PROVIDER\s+ATTEMPTS\s+COST \(USD\)\s+TIME \(s\)\s+S3 KEY \/ REASON\s+STORED CLIP/,
+    );
     expect(out).toMatch(/hook\s+succeeded\s+\S+\s+2 \(runway → /);
     expect(out).toMatch(/testimonial\s+succeeded\s+kling\s+1 \(kling\)/);
     expect(out.match(/✓ MP4 \d+x\d+ \d+\.\d s/g)).toHaveLength(2);
-    expect(out).toMatch(/Total: \$\d+\.\d{4} for 2 of 2 scenes/);
+    expect(out).toMatch(/Total: \d+\.\d{4} USD for 2 of 2 scenes; wall time \d+\.\d s/);
     expect(out).toContain('Web UI:');
   });
 
@@ -34,6 +39,6 @@ describe('npm run demo', () => {
     const { status, out } = runDemo();
     expect(status, out).toBe(0);
     expect(out).toContain('project "demo-test" already ran: attaching to project-video-demo-test');
-    expect(out).toMatch(/Total: \$\d+\.\d{4} for 2 of 2 scenes/);
+    expect(out).toMatch(/Total: \d+\.\d{4} USD for 2 of 2 scenes; wall time \d+\.\d s/);
   });
 });

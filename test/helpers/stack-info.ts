@@ -1,9 +1,9 @@
 import { inject } from 'vitest';
+import type { WorkerStack } from '../../dev/harness/worker-env';
 import type { S3Endpoint } from '../../dev/stack/s3-server';
 
-export interface StackInfo {
-  temporalAddress: string;
-  namespace: string;
+/** The global test stack, as vitest's global setup hands it to every test file. */
+export interface StackInfo extends WorkerStack {
   uiUrl?: string;
   metricsUrl: string;
   s3: S3Endpoint & { dataDir: string };

@@ -8,7 +8,7 @@ import type { GenerationRequest, ProviderTaskSnapshot, VideoProviderClient } fro
 import { forRequest, type ModelCapabilities } from '../../src/providers/capabilities';
 import { routeRegistry } from '../../src/providers/routes';
 import { startSandbox, type Sandbox } from '../../dev/sandbox';
-import { inspectMp4 } from '../../dev/sandbox/mp4-inspect';
+import { inspectMp4 } from '../../dev/sandbox';
 
 let sandbox: Sandbox;
 let clients: Record<ProviderRoute, VideoProviderClient>;

@@ -1,8 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Mp4FormatError, type Mp4Source, inspectMp4, inspectMp4File } from '../../dev/sandbox/mp4-inspect';
-import { type VirtualFile, paddedMp4 } from '../../dev/sandbox/mp4-padding';
+import { Mp4FormatError, type Mp4Source, inspectMp4, inspectMp4File } from '../../dev/sandbox/video/mp4-inspect';
+import { type VirtualFile, paddedMp4 } from '../../dev/sandbox/video/mp4-padding';
 
 const clipsDir = path.resolve(__dirname, '../../assets/sandbox/clips');
 const clip = readFileSync(path.join(clipsDir, '160x90-5s.mp4'));

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { TaskStore, type TaskSpec } from '../../dev/sandbox/task-store';
+import { TaskStore, type TaskSpec } from '../../dev/sandbox/core/task-store';
 
 const spec = (model: string): TaskSpec<null> => ({
   api: 'piapi',

@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import type { Sandbox } from '../../dev/sandbox';
-import { inspectMp4 } from '../../dev/sandbox/mp4-inspect';
+import { inspectMp4, type Sandbox } from '../../dev/sandbox';
 import { call, fast, gen45Body, klingBody, piapi, runway } from './http';
 import { useSandbox } from './use-sandbox';
 

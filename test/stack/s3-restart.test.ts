@@ -9,12 +9,11 @@ import { s3ClientFor, startS3Server, type S3Server } from '../../dev/stack/s3-se
 describe('the S3 server restarted on the same data directory', () => {
   const dir = mkdtempSync(join(tmpdir(), 's3-restart-'));
   const started: S3Server[] = [];
-  const start = async (dataDir: string, port?: number) => {
+  const start = async (dataDir: string) => {
     const server = await startS3Server({
       binary: await resolveTool('versitygw', () => undefined),
       dataDir,
       bucket: 'restart',
-      port,
       logDir: dir,
     });
     started.push(server);
@@ -32,7 +31,8 @@ describe('the S3 server restarted on the same data directory', () => {
       await s3.send(new PutObjectCommand({ Bucket: first.bucket, Key: 'before.txt', Body: 'before' }));
       await first.stop();
 
-      const second = await start(first.dataDir, Number(new URL(first.endpoint).port));
+      const second = await first.startAgain();
+      started.push(second);
       // The client built from the first start's endpoint and credentials, not a new one.
       const got = await s3.send(new GetObjectCommand({ Bucket: first.bucket, Key: 'before.txt' }));
       expect(await got.Body!.transformToString()).toBe('before');

@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../../src/config/catalogue';
 import { estimateCostUsd, worstCaseCostUsd } from '../../src/domain/pricing';
-import type { Fault } from '../../dev/sandbox/scenario';
+import type { Fault } from '../../dev/sandbox';
 import { generateSceneVideo } from '../../src/workflows';
 import { getProgress } from '../../src/contract/scene-workflow';
 import { sandboxKey, startSceneHarness, type SceneHarness } from '../helpers/scene-harness';

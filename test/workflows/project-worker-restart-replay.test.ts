@@ -12,7 +12,7 @@ import { getProjectProgress } from '../../src/contract/project-workflow';
 import { sandboxBilledUsd } from '../helpers/sandbox-billing';
 import { connectClient, uniqueTaskQueue } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait-for';
-import { spawnWorkerProcess } from '../helpers/worker-process';
+import { spawnTestWorker } from '../helpers/worker-process';
 
 let sandbox: Sandbox;
 let conn: Awaited<ReturnType<typeof connectClient>>;
@@ -27,8 +27,8 @@ afterAll(async () => {
 
 it('a budgeted project survives a worker SIGKILL and full replays, paying once per scene within its budget', async () => {
   const taskQueue = uniqueTaskQueue('restart');
-  const first = spawnWorkerProcess({ taskQueue, sandbox });
-  const second: ReturnType<typeof spawnWorkerProcess>[] = [];
+  const first = spawnTestWorker({ taskQueue, sandbox });
+  const second: ReturnType<typeof spawnTestWorker>[] = [];
   try {
     const projectId = `restart-${taskQueue}`.slice(0, 60);
     const { workflowId, handle } = await startProjectVideos(
@@ -53,9 +53,8 @@ it('a budgeted project survives a worker SIGKILL and full replays, paying once p
       return p.counts.running === 2 ? true : undefined;
     }, 60_000);
     await new Promise((r) => setTimeout(r, 1_000));
-    first.kill('SIGKILL');
-    await new Promise((r) => first.once('exit', r));
-    second.push(spawnWorkerProcess({ taskQueue, sandbox, extraEnv: { WORKER_MAX_CACHED_WORKFLOWS: '0' } }));
+    await first.kill();
+    second.push(spawnTestWorker({ taskQueue, sandbox, extraEnv: { WORKER_MAX_CACHED_WORKFLOWS: '0' } }));
     const result = await Promise.race([
       waitForProjectVideos(conn.client, workflowId),
       new Promise<never>((_, reject) => setTimeout(() => reject(new Error('project stuck after 100 s')), 100_000)),
@@ -77,10 +76,9 @@ it('a budgeted project survives a worker SIGKILL and full replays, paying once p
     expect(sandbox.stats().tasks.length).toBe(3);
     expect(result.totalCostUsd).toBeCloseTo(billed, 6);
   } finally {
-    first.kill('SIGKILL');
+    await first.kill();
     for (const w of second) {
-      w.kill('SIGTERM');
-      await new Promise((r) => w.once('exit', r));
+      await w.stop();
     }
   }
 }, 180_000);

@@ -5,7 +5,7 @@ import { getProgress } from '../../src/contract/scene-workflow';
 import { sandboxKey } from '../helpers/scene-harness';
 import { connectClient, uniqueTaskQueue } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait-for';
-import { spawnWorkerProcess } from '../helpers/worker-process';
+import { spawnTestWorker } from '../helpers/worker-process';
 
 let sandbox: Sandbox;
 let conn: Awaited<ReturnType<typeof connectClient>>;
@@ -21,8 +21,8 @@ afterAll(async () => {
 describe('a worker killed during pollStatus', () => {
   it('is replaced and the workflow finishes on the same remote task, paying once', async () => {
     const taskQueue = uniqueTaskQueue('crash');
-    const first = spawnWorkerProcess({ taskQueue, sandbox });
-    const second: ReturnType<typeof spawnWorkerProcess>[] = [];
+    const first = spawnTestWorker({ taskQueue, sandbox });
+    const second: ReturnType<typeof spawnTestWorker>[] = [];
     try {
       const sceneId = `crash-${taskQueue}`;
       const handle = await conn.client.workflow.start(generateSceneVideo, {
@@ -43,10 +43,9 @@ describe('a worker killed during pollStatus', () => {
         const p = await handle.query(getProgress);
         return p.attempts[0]?.state === 'running' ? p.attempts[0].taskId : undefined;
       }, 60_000);
-      first.kill('SIGKILL');
-      await new Promise((r) => first.once('exit', r));
+      await first.kill();
 
-      second.push(spawnWorkerProcess({ taskQueue, sandbox }));
+      second.push(spawnTestWorker({ taskQueue, sandbox }));
       const result = await handle.result();
       expect(result.provider).toBe('kling');
       expect(result.attempts).toHaveLength(1);
@@ -56,10 +55,9 @@ describe('a worker killed during pollStatus', () => {
       expect(stats.tasksCreated[sandboxKey('kling')]).toBe(1);
       expect(stats.tasks.map((t) => t.taskId)).toEqual([taskId]);
     } finally {
-      first.kill('SIGKILL');
+      await first.kill();
       for (const w of second) {
-        w.kill('SIGTERM');
-        await new Promise((r) => w.once('exit', r));
+        await w.stop();
       }
     }
   });

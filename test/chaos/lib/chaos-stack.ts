@@ -1,8 +1,4 @@
-import type { S3Endpoint } from '../../../dev/stack/s3-server';
+import type { WorkerStack } from '../../../dev/harness/worker-env';
 
 /** What a chaos scenario runs on: the global test stack under vitest, or the runner's own restartable stack. */
-export interface ChaosStack {
-  temporalAddress: string;
-  namespace: string;
-  s3: S3Endpoint;
-}
+export type ChaosStack = WorkerStack;

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveTool } from '../../../dev/stack/provision';
 import { startS3Server, type S3Server } from '../../../dev/stack/s3-server';
-import { restartS3Server } from './s3-restart';
 import type { StorageControl } from './storage-control';
 
 /**
@@ -26,7 +25,7 @@ export async function withPrivateS3<T>(bucket: string, body: (storage: StorageCo
       endpoint: () => server,
       stop: () => server.stop(),
       start: async () => {
-        server = await restartS3Server(server, logDir);
+        server = await server.startAgain();
       },
     });
   } finally {

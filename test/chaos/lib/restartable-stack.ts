@@ -2,13 +2,10 @@ import { rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveTool } from '../../../dev/stack/provision';
 import type { S3Server } from '../../../dev/stack/s3-server';
 import { startStack } from '../../../dev/stack/stack';
-import { startTemporalDevServer, type TemporalDevServer } from '../../../dev/stack/temporal-dev-server';
-import { allSearchAttributeKeys } from '../../../src/contract/search-attributes';
+import type { TemporalDevServer } from '../../../dev/stack/temporal-dev-server';
 import type { ChaosStack } from './chaos-stack';
-import { restartS3Server } from './s3-restart';
 
 /** The runner's own stack, persistent on disk so its Temporal server and its S3 server can each die and come back. */
 export class RestartableStack implements ChaosStack {
@@ -38,17 +35,8 @@ export class RestartableStack implements ChaosStack {
     await this.temporal.stop();
   }
 
-  /** Same port, same SQLite file: workflows, timers and heartbeats survive, as on a real server restart. */
   async startTemporal(): Promise<void> {
-    this.temporal = await startTemporalDevServer({
-      binary: await resolveTool('temporal', () => undefined),
-      namespace: this.temporal.namespace,
-      dbFile: join(this.dataDir, 'temporal.sqlite'),
-      port: Number(this.temporal.address.split(':').pop()),
-      uiPort: false,
-      searchAttributes: allSearchAttributeKeys,
-      logDir: join(this.dataDir, 'logs'),
-    });
+    this.temporal = await this.temporal.startAgain();
   }
 
   async stopS3(): Promise<void> {
@@ -56,7 +44,7 @@ export class RestartableStack implements ChaosStack {
   }
 
   async startS3(): Promise<void> {
-    this.s3Server = await restartS3Server(this.s3Server, join(this.dataDir, 'logs'));
+    this.s3Server = await this.s3Server.startAgain();
   }
 
   async stop(): Promise<void> {

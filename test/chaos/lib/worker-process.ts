@@ -1,12 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import type { Sandbox } from '../../../dev/sandbox';
 import type { S3Endpoint } from '../../../dev/stack/s3-server';
-import { workerEnv } from '../../helpers/worker-env';
+import { workerEnv } from '../../../dev/harness/worker-env';
+import { spawnWorkerProcess, type WorkerProcess } from '../../../dev/harness/worker-process';
 import type { ChaosStack } from './chaos-stack';
-
-const root = join(__dirname, '..', '..', '..');
-const readyLine = 'scene-video worker on ';
 
 export interface WorkerProcessOptions {
   stack: ChaosStack;
@@ -20,13 +16,12 @@ export interface WorkerProcessOptions {
 }
 
 /**
- * The real `src/worker/main.ts`, one process at a time, configured only through its environment, so it can be SIGKILLed
- * at any moment and replaced as a supervisor would. Every generation's stdout and stderr is kept for secret scans.
+ * The real `src/worker/main.ts`, one process at a time, replaced as a supervisor would after each SIGKILL. Every
+ * generation's stdout and stderr is kept for secret scans.
  */
 export class WorkerSupervisor {
-  private child?: ChildProcess;
-  private log = '';
-  private intentional = new WeakSet<ChildProcess>();
+  private current?: WorkerProcess;
+  private readonly generations: WorkerProcess[] = [];
   kills = 0;
   /** Workers that exited without being told to, e.g. because the server was gone too long. */
   unexpectedExits = 0;
@@ -35,6 +30,7 @@ export class WorkerSupervisor {
   /** When the current worker was spawned: every activity started since then runs (or ran) on it. */
   spawnedAt = 0;
   private frozen = false;
+  private readonly intentional = new WeakSet<WorkerProcess>();
 
   constructor(private readonly opts: WorkerProcessOptions) {}
 
@@ -44,8 +40,7 @@ export class WorkerSupervisor {
     const s3 = this.opts.s3 ?? stack.s3;
     this.spawnedAt = Date.now();
     this.frozen = false;
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(root, 'src', 'worker', 'main.ts')], {
-      cwd: root,
+    const worker = spawnWorkerProcess({
       env: {
         ...workerEnv({ temporalAddress: stack.temporalAddress, namespace: stack.namespace, s3 }, sandbox, {
           taskQueue,
@@ -53,46 +48,42 @@ export class WorkerSupervisor {
         }),
         ...this.opts.env,
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    this.child = child;
-    const ready = new Promise<void>((resolve, reject) => {
-      let seen = '';
-      const onData = (d: Buffer) => {
-        const text = d.toString();
-        this.log += text;
-        seen += text;
-        if (seen.includes(readyLine)) resolve();
-      };
-      child.stdout?.on('data', onData);
-      child.stderr?.on('data', onData);
-      child.once('exit', (code, signal) => {
-        if (!this.intentional.has(child)) this.unexpectedExits++;
-        reject(new Error(`worker exited before it was ready (code ${code}, signal ${signal}): ${seen.slice(-2000)}`));
-      });
+    this.current = worker;
+    this.generations.push(worker);
+    void worker.exited.then(() => {
+      if (!this.intentional.has(worker)) this.unexpectedExits++;
     });
-    await ready;
+    await worker.ready;
     this.readyAt = Date.now();
   }
 
   /** The current worker's process id, while it runs. */
   get pid(): number | undefined {
-    return this.alive ? this.child?.pid : undefined;
+    return this.alive ? this.current?.pid : undefined;
   }
 
   get alive(): boolean {
-    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+    return this.current?.alive === true;
   }
 
   /** SIGKILL: no drain, no goodbye, in-flight activities simply vanish. */
   async kill(): Promise<void> {
-    await this.end('SIGKILL');
+    if (this.alive) {
+      this.intentional.add(this.current!);
+      await this.current!.kill();
+    }
     this.kills++;
   }
 
   /** SIGTERM: the worker drains as in a normal deploy. */
   async stop(): Promise<void> {
-    await this.end('SIGTERM');
+    if (!this.alive) return;
+    this.intentional.add(this.current!);
+    const stopping = this.current!.stop();
+    // A stopped process would hold a SIGTERM until it runs again.
+    this.thaw();
+    await stopping;
   }
 
   /**
@@ -101,30 +92,19 @@ export class WorkerSupervisor {
    */
   freeze(): void {
     if (!this.alive || this.frozen) return;
-    this.child!.kill('SIGSTOP');
+    this.current!.signal('SIGSTOP');
     this.frozen = true;
   }
 
   /** SIGCONT: a frozen worker carries on. */
   thaw(): void {
     if (!this.alive || !this.frozen) return;
-    this.child!.kill('SIGCONT');
+    this.current!.signal('SIGCONT');
     this.frozen = false;
   }
 
   /** Everything every worker generation printed. */
   output(): string {
-    return this.log;
-  }
-
-  private async end(signal: NodeJS.Signals): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    this.intentional.add(child);
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill(signal);
-    // A stopped process would hold a SIGTERM until it runs again.
-    if (signal !== 'SIGKILL') this.thaw();
-    await exited;
+    return this.generations.map((w) => w.output()).join('');
   }
 }

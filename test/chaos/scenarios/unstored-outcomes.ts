@@ -5,7 +5,7 @@ import { startSceneVideo } from '../../../src/client';
 import { startSandbox, type Sandbox } from '../../../dev/sandbox';
 import { freePort } from '../../../dev/stack/free-port';
 import { searchAttributes } from '../../../src/contract/search-attributes';
-import { workerEnv } from '../../helpers/worker-env';
+import { workerEnv } from '../../../dev/harness/worker-env';
 import type { ChaosStack } from '../lib/chaos-stack';
 import { concludeScenario } from '../lib/conclude';
 import { collectOutcomes, waitForWorkflows } from '../lib/outcomes';

@@ -1,11 +1,16 @@
-import type { Sandbox } from '../../dev/sandbox';
-import type { S3Endpoint } from '../../dev/stack/s3-server';
+import type { Sandbox } from '../sandbox';
+import type { S3Endpoint } from '../stack/s3-server';
+import type { Stack } from '../stack/stack';
 
 /** The Temporal server and the S3 server a worker process is pointed at. */
 export interface WorkerStack {
   temporalAddress: string;
   namespace: string;
   s3: S3Endpoint;
+}
+
+export function workerStackOf(stack: Stack): WorkerStack {
+  return { temporalAddress: stack.temporal.address, namespace: stack.temporal.namespace, s3: stack.s3 };
 }
 
 export interface WorkerEnvOptions {

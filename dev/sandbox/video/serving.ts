@@ -1,18 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendText } from './http-util';
+import { sendText } from '../core/http';
 import { paddedMp4 } from './mp4-padding';
-import type { ScenarioRuntime } from './scenario-runtime';
-import type { StatsRecorder } from './stats';
-import type { Aspect } from './task-store';
-import { sleep } from './time';
-import type { ClipLibrary } from './video-files';
+import type { ScenarioRuntime } from '../core/scenario-runtime';
+import type { StatsRecorder } from '../core/stats';
+import type { SandboxTask } from '../core/task-store';
+import { sleep } from '../core/time';
+import type { ClipLibrary } from './clip-library';
 
-export interface VideoTarget {
-  taskId: string;
-  key: string;
-  aspect: Aspect;
-  durationSec: number;
-}
+/** The task whose output is served: its model's download faults, its clip's shape, its download counters. */
+export type VideoTarget = Pick<SandboxTask<unknown>, 'id' | 'key' | 'aspect' | 'durationSec'>;
 
 export interface VideoServingDeps {
   runtime: ScenarioRuntime;
@@ -52,7 +48,7 @@ export async function serveVideo(
     return;
   }
 
-  const download = deps.stats.download(target.taskId);
+  const download = deps.stats.download(target.id);
   const cutAt = fault?.kind === 'download_truncated' ? Math.floor((end - start + 1) * fault.fraction) : Infinity;
   // Slow downloads trickle in tenths of a second's worth, not in bursts of whole chunks.
   const piece = fault?.kind === 'download_slow' ? Math.max(1, Math.floor(fault.bytesPerSec / 10)) : Infinity;

@@ -1,27 +1,22 @@
 import type { ServerResponse } from 'node:http';
 import type { z } from 'zod';
-import { type EmulatorDeps, reply, replyMalformed, replyOversized } from './emulator';
-import { type Route, type RouteContext, header, parseJson, readBody, sendText } from './http-util';
-import {
-  type RunwayCreateBody,
-  defaultDuration,
-  imageToVideoBody,
-  runwayModels,
-  textToVideoBody,
-} from './runway-schemas';
-import { priceOf } from './scenario';
+import { type EmulatorDeps, reply, replyOk } from '../emulator';
+import { type Route, type RouteContext, header, parseJson, readBody, sendText } from '../core/http';
+import { type RunwayCreateBody, defaultDuration, imageToVideoBody, runwayModels, textToVideoBody } from './schemas';
+import { priceOf } from '../core/scenario';
 import { UrlSigner } from './signed-urls';
-import { type SandboxTaskRecord, taskRecord } from './stats';
+import { type SandboxTaskRecord, taskRecord } from '../core/stats';
 import {
   type CreateFault,
   drawCreateFault,
+  drawGetFault,
   drawTaskFate,
   spoilsReplyOnly,
   type SpoiledCreateFault,
-} from './task-faults';
-import { type Phase, type SandboxTask, TaskStore, isTerminal } from './task-store';
-import { nearestAspect } from './video-files';
-import { serveVideo } from './video-serving';
+} from '../core/task-faults';
+import { type Phase, type SandboxTask, TaskStore, isTerminal } from '../core/task-store';
+import { nearestAspect } from '../video/clip-library';
+import { serveVideo } from '../video/serving';
 
 type RunwayTask = SandboxTask<null>;
 
@@ -132,9 +127,7 @@ export class RunwayEmulator {
       details: null,
     });
     const created = { id: task.id, estimatedCost: { credits: task.cost } };
-    if (fault?.kind === 'oversized_create') return replyOversized(this.deps, res, key, created, fault.bytes);
-    if (fault) return replyMalformed(this.deps, res, key, created);
-    return reply(this.deps, res, key, 200, created);
+    return replyOk(this.deps, res, key, created, fault);
   }
 
   private async get(ctx: RouteContext): Promise<void> {
@@ -142,13 +135,8 @@ export class RunwayEmulator {
     const task = this.live(ctx.params[0]);
     if (!task) return this.notFound(ctx.res);
     const body = this.render(task);
-    const fault = this.deps.runtime.draw(this.deps.runtime.behaviour(task.key).faults, [
-      'malformed_get',
-      'oversized_get',
-    ]);
-    if (fault?.kind === 'oversized_get') return replyOversized(this.deps, ctx.res, task.key, body, fault.bytes);
-    if (fault) return replyMalformed(this.deps, ctx.res, task.key, body);
-    return reply(this.deps, ctx.res, task.key, 200, body);
+    const fault = drawGetFault(this.deps.runtime, this.deps.runtime.behaviour(task.key));
+    return replyOk(this.deps, ctx.res, task.key, body, fault);
   }
 
   /** Cancels a task that is still running, deletes one that is not; either way it is gone afterwards. */
@@ -185,12 +173,7 @@ export class RunwayEmulator {
     // Deleted tasks lose their output too; a bad or expired signature gets CloudFront's 403.
     if (!task || task.deleted || task.phase !== 'succeeded') return sendText(res, 404, 'Not Found');
     if (!this.signer.verify(url.searchParams.get('_jwt'), fileId)) return sendText(res, 403, 'AccessDenied');
-    return serveVideo(
-      req,
-      res,
-      { taskId: task.id, key: task.key, aspect: task.aspect, durationSec: task.durationSec },
-      this.deps,
-    );
+    return serveVideo(req, res, task, this.deps);
   }
 
   private render(task: RunwayTask): Record<string, unknown> {

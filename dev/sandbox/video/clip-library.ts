@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Aspect } from './task-store';
+import type { Aspect } from '../core/task-store';
 
 export const clipSizes: Record<Aspect, { width: number; height: number }> = {
   '16:9': { width: 160, height: 90 },
@@ -13,7 +13,7 @@ export const clipSizes: Record<Aspect, { width: number; height: number }> = {
 
 /** The durations `scripts/make-sandbox-clips.sh` commits for every aspect. */
 const committedSeconds = [4, 5, 6, 8, 10];
-const repoRoot = path.resolve(__dirname, '..', '..');
+const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const committedDir = path.join(repoRoot, 'assets', 'sandbox', 'clips');
 const renderScript = path.join(repoRoot, 'scripts', 'make-sandbox-clips.sh');
 

@@ -19,6 +19,9 @@ export type CreateFault = Extract<
 /** Create faults that still create the (paid) task and only spoil the reply. */
 export type SpoiledCreateFault = Extract<CreateFault, { kind: 'malformed_create' | 'oversized_create' }>;
 
+/** Faults that spoil a 200 reply: its JSON cut off mid-way (`malformed_*`), or too long (`oversized_*`). */
+export type SpoiledReplyFault = SpoiledCreateFault | Extract<Fault, { kind: 'malformed_get' | 'oversized_get' }>;
+
 export function spoilsReplyOnly(fault: CreateFault): fault is SpoiledCreateFault {
   return fault.kind === 'malformed_create' || fault.kind === 'oversized_create';
 }
@@ -34,6 +37,11 @@ export function drawCreateFault(runtime: ScenarioRuntime, behaviour: Behaviour):
     'malformed_create',
     'oversized_create',
   ]);
+}
+
+/** The fault, if any, that spoils the reply to a task GET. */
+export function drawGetFault(runtime: ScenarioRuntime, behaviour: Behaviour): SpoiledReplyFault | undefined {
+  return runtime.draw(behaviour.faults, ['malformed_get', 'oversized_get']);
 }
 
 /** How a new task will end, and where its output URL points when an `unsafe_url` fault hits. */

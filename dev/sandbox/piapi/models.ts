@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Aspect } from './task-store';
-import { nearestAspect } from './video-files';
+import type { Aspect } from '../core/task-store';
+import { nearestAspect } from '../video/clip-library';
 
 /** The served file, as a model's completed `output` describes it. */
 export interface OutputVideo {

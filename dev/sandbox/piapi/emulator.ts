@@ -1,21 +1,22 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
-import { type EmulatorDeps, reply, replyMalformed, replyOversized } from './emulator';
-import { type Route, type RouteContext, header, parseJson, readBody } from './http-util';
-import { type PiapiModel, piapiModels } from './piapi-models';
-import { priceOf } from './scenario';
-import { type SandboxTaskRecord, taskRecord } from './stats';
+import { type EmulatorDeps, reply, replyOk } from '../emulator';
+import { type Route, type RouteContext, header, parseJson, readBody } from '../core/http';
+import { type PiapiModel, piapiModels } from './models';
+import { priceOf } from '../core/scenario';
+import { type SandboxTaskRecord, taskRecord } from '../core/stats';
 import {
   type CreateFault,
   drawCreateFault,
+  drawGetFault,
   drawTaskFate,
   spoilsReplyOnly,
   type SpoiledCreateFault,
-} from './task-faults';
-import { type Phase, type SandboxTask, TaskStore } from './task-store';
-import { rfc3339Nano } from './time';
-import { clipSizes } from './video-files';
-import { serveVideo } from './video-serving';
+} from '../core/task-faults';
+import { type Phase, type SandboxTask, TaskStore } from '../core/task-store';
+import { rfc3339Nano } from '../core/time';
+import { clipSizes } from '../video/clip-library';
+import { serveVideo } from '../video/serving';
 
 interface PiapiDetails {
   spec: PiapiModel;
@@ -157,9 +158,7 @@ export class PiapiEmulator {
     });
     this.notify(task);
     const envelope = { code: 200, data: this.render(task), message: 'success' };
-    if (fault?.kind === 'oversized_create') return replyOversized(this.deps, res, key, envelope, fault.bytes);
-    if (fault) return replyMalformed(this.deps, res, key, envelope);
-    return reply(this.deps, res, key, 200, envelope);
+    return replyOk(this.deps, res, key, envelope, fault);
   }
 
   private async get({ req, res, params }: RouteContext): Promise<void> {
@@ -167,13 +166,8 @@ export class PiapiEmulator {
     const task = this.store.get(params[0] ?? '');
     if (!task) return this.notFound(res);
     const envelope = { code: 200, data: this.render(task), message: 'success' };
-    const fault = this.deps.runtime.draw(this.deps.runtime.behaviour(task.key).faults, [
-      'malformed_get',
-      'oversized_get',
-    ]);
-    if (fault?.kind === 'oversized_get') return replyOversized(this.deps, res, task.key, envelope, fault.bytes);
-    if (fault) return replyMalformed(this.deps, res, task.key, envelope);
-    return reply(this.deps, res, task.key, 200, envelope);
+    const fault = drawGetFault(this.deps.runtime, this.deps.runtime.behaviour(task.key));
+    return replyOk(this.deps, res, task.key, envelope, fault);
   }
 
   private async cancel({ req, res, params }: RouteContext): Promise<void> {
@@ -230,12 +224,7 @@ export class PiapiEmulator {
     const task = this.store.byFileId(params[0] ?? '');
     if (!task || task.phase !== 'succeeded')
       return reply(this.deps, res, 'piapi', 404, { code: 404, message: 'not found' });
-    return serveVideo(
-      req,
-      res,
-      { taskId: task.id, key: task.key, aspect: task.aspect, durationSec: task.durationSec },
-      this.deps,
-    );
+    return serveVideo(req, res, task, this.deps);
   }
 
   private render(task: PiapiTask): Record<string, unknown> {
