@@ -1,6 +1,8 @@
+import type { ProviderRoute } from '../../src/contract/provider-task';
 import type { Sandbox } from '../sandbox';
 import type { S3Endpoint } from '../stack/s3-server';
 import type { Stack } from '../stack/stack';
+import { sandboxRouteEnv } from './sandbox-routes';
 
 /** The Temporal server and the S3 server a worker process is pointed at. */
 export interface WorkerStack {
@@ -17,7 +19,7 @@ export interface WorkerEnvOptions {
   taskQueue?: string;
   s3Prefix?: string;
   /** The provider APIs that get a base URL and a key; the others stay unconfigured. Both by default. */
-  providers?: ('piapi' | 'runway')[];
+  providers?: ProviderRoute[];
 }
 
 /**
@@ -25,17 +27,13 @@ export interface WorkerEnvOptions {
  * and this sandbox: nothing else leaks in from the parent but PATH and HOME.
  */
 export function workerEnv(stack: WorkerStack, sandbox: Sandbox, opts: WorkerEnvOptions = {}): NodeJS.ProcessEnv {
-  const providers = new Set(opts.providers ?? ['piapi', 'runway']);
   return {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     TEMPORAL_ADDRESS: stack.temporalAddress,
     TEMPORAL_NAMESPACE: stack.namespace,
     ...(opts.taskQueue === undefined ? {} : { TEMPORAL_TASK_QUEUE: opts.taskQueue }),
-    ...(providers.has('piapi') ? { PIAPI_BASE_URL: sandbox.piapiBaseUrl, PIAPI_API_KEY: sandbox.apiKeys.piapi } : {}),
-    ...(providers.has('runway')
-      ? { RUNWAY_BASE_URL: sandbox.runwayBaseUrl, RUNWAY_API_KEY: sandbox.apiKeys.runway }
-      : {}),
+    ...sandboxRouteEnv(sandbox, opts.providers),
     SANDBOX_ORIGIN: sandbox.origin,
     S3_BUCKET: stack.s3.bucket,
     ...(opts.s3Prefix === undefined ? {} : { S3_PREFIX: opts.s3Prefix }),

@@ -22,7 +22,7 @@ describe('npm run demo', () => {
   it('runs the project on the sandbox, stores every clip as a valid MP4 and shows the fallback', () => {
     const { status, out } = runDemo();
     expect(status, out).toBe(0);
-    expect(out).toContain('No PIAPI_API_KEY or RUNWAY_API_KEY set: using the local sandbox providers');
+    expect(out).toContain('No RUNWAY_API_KEY or PIAPI_API_KEY set: using the local sandbox providers');
     // The CLI's live view (`--watch`), one line per change when the output is not a terminal.
     expect(out).toMatch(/\d\d:\d\d:\d\d {2}project-video-demo-test RUNNING/);
     expect(out).toMatch(

@@ -1,13 +1,14 @@
 import type { ActivityDeps } from '../../src/activities';
 import { type Catalogue } from '../../src/contract/catalogue';
 import { defaultCatalogue } from '../../src/config/catalogue';
-import { createPiapiClient } from '../../src/providers/piapi';
-import { createRunwayClient } from '../../src/providers/runway';
+import type { ProviderRoute } from '../../src/contract/provider-task';
+import { routeClients } from '../../src/providers/routes';
+import { sandboxRouteEnv } from '../../dev/harness/sandbox-routes';
 import type { Sandbox } from '../../dev/sandbox';
 import { s3ClientFor, type S3Endpoint } from '../../dev/stack/s3-server';
 
 export interface SandboxDepsOptions {
-  routes?: ('piapi' | 'runway')[];
+  routes?: ProviderRoute[];
   failureMode?: 'provider-url' | 'fail';
   catalogue?: Catalogue;
   /** Where clips are stored in the bucket; `ai-videos` by default. */
@@ -16,17 +17,9 @@ export interface SandboxDepsOptions {
 
 /** Activity dependencies wired to an in-process sandbox over HTTP and to a real S3 server. */
 export function sandboxActivityDeps(sandbox: Sandbox, s3: S3Endpoint, opts: SandboxDepsOptions = {}): ActivityDeps {
-  const routes = new Set(opts.routes ?? ['piapi', 'runway']);
   return {
     catalogue: opts.catalogue ?? defaultCatalogue,
-    providers: {
-      ...(routes.has('piapi')
-        ? { piapi: createPiapiClient({ baseUrl: sandbox.piapiBaseUrl, apiKey: sandbox.apiKeys.piapi }) }
-        : {}),
-      ...(routes.has('runway')
-        ? { runway: createRunwayClient({ baseUrl: sandbox.runwayBaseUrl, apiKey: sandbox.apiKeys.runway }) }
-        : {}),
-    },
+    providers: routeClients(sandboxRouteEnv(sandbox, opts.routes)),
     s3: s3ClientFor(s3),
     storage: { bucket: s3.bucket, prefix: opts.prefix ?? 'ai-videos', failureMode: opts.failureMode ?? 'provider-url' },
     download: { sandboxOrigin: sandbox.origin, maxBytes: 512 * 1024 * 1024 },

@@ -5,13 +5,14 @@ import { startSandbox, type Sandbox, type ScenarioInput } from '../../../dev/san
 import { sandboxActivityDeps } from '../../helpers/sandbox-deps';
 import { runSandboxWorker } from '../../helpers/sandbox-worker';
 import type { ChaosStack } from './chaos-stack';
+import type { ProviderRoute } from '../../../src/contract/provider-task';
 
 let runtimeInstalled = false;
 
 export interface LaneOptions {
   scenario: ScenarioInput;
   /** Provider APIs the worker has keys for; both by default. */
-  routes?: ('piapi' | 'runway')[];
+  routes?: ProviderRoute[];
 }
 
 /** One isolated experiment: its own sandbox (own faults, own counters), S3 prefix and in-process worker. */
