@@ -57,6 +57,8 @@ function flagIssues(error: z.ZodError): string {
 }
 
 export const generateCommand: Command = {
+  name: 'generate',
+  summary: 'Generate one scene: start its workflow (or attach to the existing one) and optionally wait for the clip',
   usage: {
     positionals: [],
     options: {

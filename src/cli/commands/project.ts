@@ -41,6 +41,8 @@ function readProject(file: string, env: NodeJS.ProcessEnv): ProjectInput {
 }
 
 export const projectCommand: Command = {
+  name: 'project',
+  summary: 'Start every scene of a video from a project file (or attach to its workflow), optionally wait or watch',
   usage: {
     positionals: [
       { name: 'file.json', description: `Project file; see \`scene-video schema\` (${projectSchemaPath})` },

@@ -5,6 +5,8 @@ import { exitCodes } from '../errors';
 import { table } from '../output';
 
 export const rankCommand: Command = {
+  name: 'rank',
+  summary: 'Show how the worker would rank providers for a scene, with scores and reasons (no server needed)',
   usage: {
     positionals: [],
     options: {
