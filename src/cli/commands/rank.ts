@@ -1,5 +1,4 @@
-import type { ProviderRanking } from '../../contract/scene-workflow';
-import { failureTypes } from '../../contract/scene-workflow';
+import { failureTypes, type ProviderRanking } from '../../contract/scene-workflow';
 import type { ValidSceneInput } from '../../contract/scene-input';
 import { fitDuration } from '../../domain/duration';
 import { planProviders, PlanError, type ProviderPlan } from '../../domain/planning';
