@@ -26,10 +26,12 @@ export interface CommandUsage {
   noJson?: true;
 }
 
-export interface CommandSpec extends CommandUsage {
+/** What `scene-video --help` lists for a command, and what its own help and errors name it by. */
+export interface CommandSpec {
   /** One word, or `group sub` (e.g. `history export`). */
   name: string;
   summary: string;
+  usage: CommandUsage;
 }
 
 const jsonOption: OptionSpec = {
@@ -39,8 +41,8 @@ const jsonOption: OptionSpec = {
 const helpOption: OptionSpec = { type: 'boolean', description: 'Show this help' };
 
 /** The command's own options plus the ones every command has. */
-function allOptions(spec: CommandUsage): Record<string, OptionSpec> {
-  return { ...spec.options, ...(spec.noJson ? {} : { json: jsonOption }), help: helpOption };
+function allOptions(usage: CommandUsage): Record<string, OptionSpec> {
+  return { ...usage.options, ...(usage.noJson ? {} : { json: jsonOption }), help: helpOption };
 }
 
 /** Typed access to one command's parsed flags; every accessor names the flag in its error. */
@@ -92,7 +94,7 @@ export class Args {
   }
 
   positional(index: number): string {
-    const p = this.spec.positionals[index];
+    const p = this.spec.usage.positionals[index];
     const v = this.positionals[index];
     if (p === undefined || v === undefined) throw this.usage(`missing <${p?.name ?? 'argument'}>`);
     return v;
@@ -104,12 +106,12 @@ export class Args {
 }
 
 export function parseCommandArgs(spec: CommandSpec, argv: string[]): Args {
-  const options = allOptions(spec);
+  const { positionals } = spec.usage;
   let parsed;
   try {
     parsed = parseArgs({
       args: argv,
-      options: Object.fromEntries(Object.entries(options).map(([name, o]) => [name, { type: o.type }])),
+      options: Object.fromEntries(Object.entries(allOptions(spec.usage)).map(([name, o]) => [name, { type: o.type }])),
       strict: true,
       allowPositionals: true,
     });
@@ -118,25 +120,26 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[]): Args {
   }
   const args = new Args(spec, parsed.values, parsed.positionals);
   if (!args.flag('help')) {
-    if (parsed.positionals.length > spec.positionals.length) {
-      throw args.usage(`unexpected argument "${parsed.positionals[spec.positionals.length]}"`);
+    if (parsed.positionals.length > positionals.length) {
+      throw args.usage(`unexpected argument "${parsed.positionals[positionals.length]}"`);
     }
-    spec.positionals.forEach((_, i) => args.positional(i));
+    positionals.forEach((_, i) => args.positional(i));
   }
   return args;
 }
 
-export function commandHelp(spec: CommandSpec): string {
-  const visible = Object.entries(allOptions(spec)).filter(([, o]) => !o.hidden);
-  const synopsis = [`scene-video ${spec.name}`, ...spec.positionals.map((p) => `<${p.name}>`), '[options]'].join(' ');
-  const flag = ([name, o]: [string, OptionSpec]) => `--${name}${o.type === 'string' ? ` ${o.value ?? '<value>'}` : ''}`;
-  const width = Math.max(...visible.map((o) => flag(o).length), ...spec.positionals.map((p) => p.name.length + 2));
-  const lines = [spec.summary, '', `Usage: ${synopsis}`, ''];
-  if (spec.positionals.length > 0) {
-    lines.push('Arguments:', ...spec.positionals.map((p) => `  ${`<${p.name}>`.padEnd(width)}  ${p.description}`), '');
+export function commandHelp({ name, summary, usage }: CommandSpec): string {
+  const visible = Object.entries(allOptions(usage)).filter(([, o]) => !o.hidden);
+  const synopsis = [`scene-video ${name}`, ...usage.positionals.map((p) => `<${p.name}>`), '[options]'].join(' ');
+  const flag = ([option, o]: [string, OptionSpec]) =>
+    `--${option}${o.type === 'string' ? ` ${o.value ?? '<value>'}` : ''}`;
+  const width = Math.max(...visible.map((o) => flag(o).length), ...usage.positionals.map((p) => p.name.length + 2));
+  const lines = [summary, '', `Usage: ${synopsis}`, ''];
+  if (usage.positionals.length > 0) {
+    lines.push('Arguments:', ...usage.positionals.map((p) => `  ${`<${p.name}>`.padEnd(width)}  ${p.description}`), '');
   }
   lines.push('Options:', ...visible.map((o) => `  ${flag(o).padEnd(width)}  ${o[1].description}`));
-  if (spec.details?.length) lines.push('', ...spec.details);
-  if (spec.examples?.length) lines.push('', 'Examples:', ...spec.examples.map((e) => `  ${e}`));
+  if (usage.details?.length) lines.push('', ...usage.details);
+  if (usage.examples?.length) lines.push('', 'Examples:', ...usage.examples.map((e) => `  ${e}`));
   return lines.join('\n');
 }

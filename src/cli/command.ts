@@ -1,4 +1,4 @@
-import type { Args, CommandUsage } from './args';
+import type { Args, CommandSpec } from './args';
 import type { ExitCode } from './errors';
 import type { Output } from './output';
 
@@ -9,9 +9,8 @@ export interface CommandContext {
   onInterrupt(note: string): void;
 }
 
-/** A command's behaviour; its name and summary live in the command list (commands/index.ts). */
-export interface Command {
-  usage: CommandUsage;
+/** One `scene-video` command: its name, summary and usage (what help shows and the parser accepts), and its run. */
+export interface Command extends CommandSpec {
   /** Commands that handle SIGINT themselves (the worker drains on it) opt out of the CLI's exit-130 handler. */
   ownsSignals?: boolean;
   run(args: Args, ctx: CommandContext): Promise<ExitCode>;

@@ -1,18 +1,19 @@
 import { commandHelp, parseCommandArgs } from './args';
-import type { CommandContext } from './command';
-import { commandEntries, type CommandEntry } from './commands';
+import type { Command, CommandContext } from './command';
+import { commands } from './commands';
 import { CliError, exitCodes, toCliError, UsageError, type ExitCode } from './errors';
 import { Output } from './output';
 
 function topHelp(): string {
-  const width = Math.max(...commandEntries.map((c) => c.name.length));
+  const all = Object.values(commands).map((load) => load());
+  const width = Math.max(...all.map((c) => c.name.length));
   return [
     'scene-video: turn marketing-video scenes into stored clips with ranked AI video providers, on Temporal.',
     '',
     'Usage: scene-video <command> [arguments] [options]',
     '',
     'Commands:',
-    ...commandEntries.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...all.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Every command takes --help, and --json for exactly one JSON document on stdout.',
     'Exit codes: 0 ok, 1 workflow failed or operational error, 2 usage or invalid input (nothing started),',
@@ -24,12 +25,13 @@ function topHelp(): string {
 }
 
 /** Finds the command whose (possibly two-word) name starts argv; returns it with the remaining arguments. */
-function findCommand(argv: string[]): { entry: CommandEntry; rest: string[] } {
-  for (const entry of commandEntries) {
-    const words = entry.name.split(' ');
-    if (words.every((w, i) => argv[i] === w)) return { entry, rest: argv.slice(words.length) };
+function findCommand(argv: string[]): { command: Command; rest: string[] } {
+  const names = Object.keys(commands);
+  for (const name of names) {
+    const words = name.split(' ');
+    if (words.every((w, i) => argv[i] === w)) return { command: commands[name]!(), rest: argv.slice(words.length) };
   }
-  const group = commandEntries.filter((c) => c.name.startsWith(`${argv[0]} `)).map((c) => c.name);
+  const group = names.filter((name) => name.startsWith(`${argv[0]} `));
   if (group.length > 0) {
     throw new UsageError(
       argv[1] && !argv[1].startsWith('-')
@@ -47,12 +49,10 @@ async function main(argv: string[]): Promise<ExitCode> {
       out.text(topHelp());
       return argv.length === 0 ? exitCodes.usage : exitCodes.ok;
     }
-    const { entry, rest } = findCommand(argv);
-    const command = entry.load();
-    const spec = { ...command.usage, name: entry.name, summary: entry.summary };
-    const args = parseCommandArgs(spec, rest);
+    const { command, rest } = findCommand(argv);
+    const args = parseCommandArgs(command, rest);
     if (args.flag('help')) {
-      out.text(commandHelp(spec));
+      out.text(commandHelp(command));
       return exitCodes.ok;
     }
     let interruptNote: string | undefined;

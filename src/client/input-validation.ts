@@ -7,9 +7,22 @@ import { defaultCatalogue } from '../config/catalogue';
 import { inputTooLarge } from '../contract/payload-limits';
 import { projectScenesTooLarge } from '../domain/project-scene-size';
 
+/** One rule the input breaks: the field, as its path in the input (e.g. `['scenes', 2, 'durationSec']`), and why. */
+export interface InputIssue {
+  path: readonly PropertyKey[];
+  message: string;
+}
+
 /** Bad input caught before anything is started; the message names every offending field. */
 export class InvalidInputError extends Error {
   override readonly name: string = 'InvalidInputError';
+  constructor(
+    message: string,
+    /** The message's issues one by one, for a caller that names fields its own way (the CLI names its flags). */
+    readonly issues: readonly InputIssue[] = [],
+  ) {
+    super(message);
+  }
 }
 
 /** Valid or not, the input is more than one start may carry (see `payloadLimits`); the message says what to do. */
@@ -19,15 +32,24 @@ export class InputTooLargeError extends InvalidInputError {
 
 function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.infer<S> {
   const parsed = schema.safeParse(input);
-  if (!parsed.success) throw new InvalidInputError(`invalid ${what}: ${formatZodError(parsed.error)}`);
+  if (!parsed.success)
+    throw new InvalidInputError(`invalid ${what}: ${formatZodError(parsed.error)}`, parsed.error.issues);
   return parsed.data;
 }
 
-function checkProviderKeys(keys: readonly (string | undefined)[], catalogue: Catalogue, path: string): void {
+type ProviderFields = Pick<ValidSceneInput, 'preferredProvider' | 'allowedProviders'>;
+
+/** `where` names the scene in the message (`scene`, `project: scenes[2]`); `at` is its path in the input. */
+function checkProviderKeys(scene: ProviderFields, catalogue: Catalogue, where: string, at: PropertyKey[] = []): void {
   const known = new Set(catalogue.map((p) => p.key));
-  for (const key of keys) {
+  const named: [string | undefined, PropertyKey[]][] = [
+    [scene.preferredProvider, ['preferredProvider']],
+    ...(scene.allowedProviders ?? []).map((key, i): [string, PropertyKey[]] => [key, ['allowedProviders', i]]),
+  ];
+  for (const [key, field] of named) {
     if (key !== undefined && !known.has(key)) {
-      throw new InvalidInputError(`invalid ${path}: unknown provider "${key}" (known: ${[...known].join(', ')})`);
+      const message = `unknown provider "${key}" (known: ${[...known].join(', ')})`;
+      throw new InvalidInputError(`invalid ${where}: ${message}`, [{ path: [...at, ...field], message }]);
     }
   }
 }
@@ -42,7 +64,7 @@ function checkSize(kind: 'project' | 'scene', input: unknown): void {
 export function validateSceneInput(input: SceneInput, catalogue: Catalogue = defaultCatalogue): ValidSceneInput {
   const scene = parse(sceneInputSchema, input, 'scene');
   checkSize('scene', input);
-  checkProviderKeys([scene.preferredProvider, ...(scene.allowedProviders ?? [])], catalogue, 'scene');
+  checkProviderKeys(scene, catalogue, 'scene');
   return scene;
 }
 
@@ -51,8 +73,6 @@ export function validateProjectInput(input: ProjectInput, catalogue: Catalogue =
   checkSize('project', input);
   const sceneTooLarge = projectScenesTooLarge(project);
   if (sceneTooLarge) throw new InputTooLargeError(sceneTooLarge);
-  project.scenes.forEach((scene, i) =>
-    checkProviderKeys([scene.preferredProvider, ...(scene.allowedProviders ?? [])], catalogue, `project: scenes[${i}]`),
-  );
+  project.scenes.forEach((scene, i) => checkProviderKeys(scene, catalogue, `project: scenes[${i}]`, ['scenes', i]));
   return project;
 }

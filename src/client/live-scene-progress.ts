@@ -1,5 +1,5 @@
 import { defaultPayloadConverter, type Client } from '@temporalio/client';
-import type { PollHeartbeat } from '../contract/activities';
+import { pollStatusActivityType, type PollHeartbeat } from '../contract/activities';
 import { getProgress, type SceneProgress } from '../contract/scene-workflow';
 
 /**
@@ -13,7 +13,7 @@ export async function liveSceneProgress(client: Client, workflowId: string): Pro
   if (!current) return progress;
   for (const pending of description.raw.pendingActivities ?? []) {
     const payload = pending.heartbeatDetails?.payloads?.[0];
-    if (pending.activityType?.name !== 'pollStatus' || !payload) continue;
+    if (pending.activityType?.name !== pollStatusActivityType || !payload) continue;
     const beat = defaultPayloadConverter.fromPayload<PollHeartbeat>(payload);
     if (beat.taskId !== current.taskId || current.state === 'uploading') continue;
     if (beat.state) current.state = beat.state;

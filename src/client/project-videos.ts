@@ -11,7 +11,7 @@ import {
   type ProjectScenePhase,
   projectWorkflowType,
 } from '../contract/project-workflow';
-import type { ProjectInput } from '../contract/project-input';
+import type { ProjectInput, ValidProjectInput } from '../contract/project-input';
 import { projectWorkflowId } from '../contract/workflow-ids';
 import { searchAttributes } from '../contract/search-attributes';
 import { validateProjectInput } from './input-validation';
@@ -20,6 +20,12 @@ import { startOrAttach, type Started } from './start-or-attach';
 
 export type StartedProject = Started<typeof generateProjectVideos>;
 
+/** A project as its caller gave it (what the workflow starts with) and as `validateProjectInput` accepted it. */
+export interface ValidatedProject {
+  given: ProjectInput;
+  input: ValidProjectInput;
+}
+
 /** Starts a project, or attaches to its running or finished workflow, so a repeated call never redoes paid work. */
 export async function startProjectVideos(
   client: Client,
@@ -27,10 +33,19 @@ export async function startProjectVideos(
   options: { taskQueue?: string; workflowId?: string; catalogue?: Catalogue } = {},
 ): Promise<StartedProject> {
   const input = validateProjectInput(project, options.catalogue);
+  return startValidatedProject(client, { given: project, input }, options);
+}
+
+/** `startProjectVideos` for a project its caller has validated already: the CLI validates before it connects. */
+export async function startValidatedProject(
+  client: Client,
+  { given, input }: ValidatedProject,
+  options: { taskQueue?: string; workflowId?: string } = {},
+): Promise<StartedProject> {
   return startOrAttach<typeof generateProjectVideos>(client, projectWorkflowType, {
     taskQueue: options.taskQueue ?? sceneTaskQueueDefault,
     workflowId: options.workflowId ?? projectWorkflowId(input.projectId),
-    args: [project],
+    args: [given],
     typedSearchAttributes: [{ key: searchAttributes.projectId, value: input.projectId }],
     staticSummary: `project ${input.projectId}: ${input.scenes.length} scenes`,
   });

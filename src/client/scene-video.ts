@@ -3,7 +3,7 @@ import type { Catalogue } from '../contract/catalogue';
 import type { generateSceneVideo } from '../workflows';
 import { sceneTaskQueueDefault, sceneWorkflowType, type SceneVideoResult } from '../contract/scene-workflow';
 import { sceneWorkflowId } from '../contract/workflow-ids';
-import type { SceneInput } from '../contract/scene-input';
+import type { SceneInput, ValidSceneInput } from '../contract/scene-input';
 import { sceneIdentity, sceneIdentityMemoKey, type SceneIdentity } from '../domain/scene-identity';
 import { sceneStartAttributes } from '../contract/search-attributes';
 import { validateSceneInput } from './input-validation';
@@ -23,6 +23,12 @@ export interface StartOptions {
 
 export type StartedScene = Started<typeof generateSceneVideo>;
 
+/** A scene as its caller gave it (what the workflow starts with) and as `validateSceneInput` accepted it. */
+export interface ValidatedScene {
+  given: SceneInput;
+  input: ValidSceneInput;
+}
+
 /**
  * Starts one scene, or attaches to its running or successful workflow: calling this twice never pays twice. Only the
  * caller whose request created the run gets `started: true`. Attaching first checks that the run holds this scene
@@ -33,7 +39,15 @@ export async function startSceneVideo(
   scene: SceneInput,
   options: StartOptions = {},
 ): Promise<StartedScene> {
-  const input = validateSceneInput(scene, options.catalogue);
+  return startValidatedScene(client, { given: scene, input: validateSceneInput(scene, options.catalogue) }, options);
+}
+
+/** `startSceneVideo` for a scene its caller has validated already: the CLI validates before it connects. */
+export async function startValidatedScene(
+  client: Client,
+  { given, input }: ValidatedScene,
+  options: Omit<StartOptions, 'catalogue'> = {},
+): Promise<StartedScene> {
   const identity = sceneIdentity(input);
   return startOrAttach<typeof generateSceneVideo>(
     client,
@@ -41,7 +55,7 @@ export async function startSceneVideo(
     {
       taskQueue: options.taskQueue ?? sceneTaskQueueDefault,
       workflowId: options.workflowId ?? sceneWorkflowId(input.sceneId, input.projectId),
-      args: [scene],
+      args: [given],
       typedSearchAttributes: sceneStartAttributes(input),
       memo: { [sceneIdentityMemoKey]: identity },
       staticSummary: `${input.sceneType} scene ${input.sceneId}: ${input.durationSec} s ${input.aspectRatio}`,

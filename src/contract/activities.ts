@@ -52,6 +52,12 @@ export interface PollStatusOutput {
   polls: number;
 }
 
+/**
+ * The name the worker registers pollStatus under (its key in `createActivities`): a client finds its heartbeat among a
+ * run's pending activities by this name.
+ */
+export const pollStatusActivityType = 'pollStatus';
+
 /** pollStatus's heartbeat: lets a retry resume the same remote task, and lets clients read live progress. */
 export interface PollHeartbeat {
   taskId: string;

@@ -31,7 +31,7 @@ describe('scene-video CLI without a server', () => {
     expect(schema.properties.scenes.items.properties.aspectRatio.enum).toEqual(['16:9', '9:16', '1:1']);
   });
 
-  it('rank shows the scores and reasons, best first', async () => {
+  it("rank shows the worker's plan: scores and reasons best first, each provider's duration and estimate", async () => {
     const run = await runCli(
       [
         'rank',
@@ -47,20 +47,71 @@ describe('scene-video CLI without a server', () => {
     );
     expect(run.code).toBe(0);
     const doc = jsonOf(run);
+    expect(doc).toMatchObject({ sceneType: 'testimonial', durationSec: 5, aspectRatio: '16:9', skipped: [] });
     expect(doc.ranking.map((r: { provider: string }) => r.provider)).toEqual(['kling', 'runway', 'luma']);
     expect(doc.ranking[0]).toEqual({
       provider: 'kling',
       score: 170,
       reasons: ['base 90 (priority 1)', '+50 strength "testimonial"', '+30 prompt mentions "woman", "smiling"'],
     });
+    expect(doc.order).toEqual([
+      { provider: 'kling', durationSec: 5, estimateUsd: 0.5 },
+      { provider: 'runway', durationSec: 5, estimateUsd: 0.6 },
+      { provider: 'luma', durationSec: 5, estimateUsd: 0.2 },
+    ]);
 
     const human = await runCli(['rank', '--scene-type', 'hook', '--prompt', 'Cinematic sunrise'], noServer);
     expect(human.code).toBe(0);
-    expect(human.stdout).toMatch(/^#\s+PROVIDER\s+SCORE \(points\)\s+REASONS$/m);
+    expect(human.stdout).toMatch(/^#\s+PROVIDER\s+SCORE \(points\)\s+DURATION \(s\)\s+ESTIMATE \(USD\)\s+REASONS$/m);
     expect(human.stdout).toMatch(
-      /^1\s+runway\s+170\s+base 90 \(priority 1\); \+50 strength "hook"; \+30 prompt mentions "cinematic"$/m,
+      /^1\s+runway\s+170\s+5\s+0\.6000\s+base 90 \(priority 1\); \+50 strength "hook"; \+30 prompt mentions "cinematic"$/m,
     );
-    expect(human.stdout.trim().split('\n')).toHaveLength(1 + defaultCatalogue.length);
+    expect(human.stdout.trim().split('\n')).toHaveLength(2 + defaultCatalogue.length);
+  });
+
+  it('rank applies the aspect-ratio skip and the preferred provider, as the worker plans', async () => {
+    const run = await runCli(
+      ['rank', '--scene-type', 'hook', '--prompt', 'Cinematic sunrise', '--aspect', '1:1', '--duration', '8'],
+      { ...noServer, SCENE_VIDEO_DISABLED_PROVIDERS: 'hunyuan' },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/for a hook scene of 8 s at 1:1:/);
+    expect(run.stdout).toMatch(/^1\s+kling\s+90\s+5\s+0\.5000\s+base 90 \(priority 1\)$/m);
+    expect(run.stdout).toMatch(/^–\s+runway\s+170\s+base 90 .*; skipped: cannot render 1:1$/m);
+
+    const preferred = await runCli(
+      ['rank', '--scene-type', 'hook', '--prompt', 'x', '--preferred', 'hunyuan', '--allowed', 'veo,hunyuan', '--json'],
+      noServer,
+    );
+    expect(preferred.code, preferred.stderr).toBe(0);
+    expect(jsonOf(preferred)).toMatchObject({
+      preferredProvider: 'hunyuan',
+      allowedProviders: ['veo', 'hunyuan'],
+      order: [
+        { provider: 'hunyuan', durationSec: 5, estimateUsd: 0.09 },
+        { provider: 'veo', durationSec: 4, estimateUsd: 0.24 },
+      ],
+      skipped: [],
+    });
+  });
+
+  it('rank exits 1 with the failure the worker would give a scene it cannot plan, 2 for bad flags', async () => {
+    const [unplannable, badDuration, unknownPreferred] = await Promise.all([
+      runCli(
+        ['rank', '--scene-type', 'hook', '--prompt', 'x', '--aspect', '1:1', '--configured', 'runway', '--json'],
+        noServer,
+      ),
+      runCli(['rank', '--scene-type', 'hook', '--prompt', 'x', '--duration', '0'], noServer),
+      runCli(['rank', '--scene-type', 'hook', '--prompt', 'x', '--preferred', 'sora'], noServer),
+    ]);
+    expect(unplannable.code).toBe(1);
+    expect(jsonOf(unplannable).error.message).toBe(
+      'the worker would fail this scene (ProviderNotConfigured): cannot plan providers: no configured provider can render aspect ratio 1:1',
+    );
+    expect(badDuration.code).toBe(2);
+    expect(badDuration.stderr).toMatch(/^error: invalid scene: --duration: must be greater than 0$/m);
+    expect(unknownPreferred.code).toBe(2);
+    expect(unknownPreferred.stderr).toMatch(/--preferred: unknown provider "sora" \(known: runway, kling/);
   });
 
   it('rank rejects an unknown provider in --configured with exit 2', async () => {

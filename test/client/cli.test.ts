@@ -214,32 +214,37 @@ describe('scene-video CLI against the real stack', () => {
   });
 
   it('bad input exits 2 naming the field, and starts nothing', async () => {
-    const badProject = join(dir, 'bad-project.json');
-    writeFileSync(
-      badProject,
-      JSON.stringify({
-        projectId: `${projectId}-bad`,
-        scenes: [
-          { sceneId: 'a', sceneType: 'hook', prompt: 'ok', durationSec: 5, aspectRatio: '16:9' },
-          { sceneId: 'b', sceneType: 'hook', prompt: 'ok', durationSec: 90, aspectRatio: '16:9' },
-        ],
-      }),
-    );
+    /** A two-scene project file whose second scene has `wrong`. */
+    const projectFile = (name: string, wrong: Record<string, unknown>) => {
+      const file = join(dir, name);
+      const scene = { sceneType: 'hook', prompt: 'ok', durationSec: 5, aspectRatio: '16:9' };
+      const scenes = [
+        { sceneId: 'a', ...scene },
+        { sceneId: 'b', ...scene, ...wrong },
+      ];
+      writeFileSync(file, JSON.stringify({ projectId: `${projectId}-bad`, scenes }));
+      return file;
+    };
+    const badProject = projectFile('bad-project.json', { durationSec: 90 });
+    const unknownProviderProject = projectFile('unknown-provider-project.json', {
+      allowedProviders: ['kling', 'sora'],
+    });
     const notJson = join(dir, 'not-json.json');
     writeFileSync(notJson, '{ "projectId": ');
-    const [tooLong, notNumber, badAspect, noPrompt, unknownProvider, project, invalidJson, missing] = await Promise.all(
-      [
-        runCli(['generate', ...sceneFlags('bad-1', ['--duration', '90']), '--json'], env),
-        runCli(['generate', ...sceneFlags('bad-2', ['--duration', 'five'])], env),
-        runCli(['generate', ...sceneFlags('bad-3', ['--aspect', '4:3'])], env),
-        runCli(['generate', '--scene-id', 'bad-4', '--scene-type', 'hook', '--duration', '5', '--aspect', '16:9'], env),
-        runCli(['generate', ...sceneFlags('bad-5', ['--preferred', 'sora'])], env),
-        runCli(['project', badProject], env),
-        runCli(['project', notJson, '--json'], env),
-        runCli(['project', join(dir, 'missing.json')], env),
-      ],
-    );
-    for (const run of [tooLong, notNumber, badAspect, noPrompt, unknownProvider, project, invalidJson, missing]) {
+    const runs = await Promise.all([
+      runCli(['generate', ...sceneFlags('bad-1', ['--duration', '90']), '--json'], env),
+      runCli(['generate', ...sceneFlags('bad-2', ['--duration', 'five'])], env),
+      runCli(['generate', ...sceneFlags('bad-3', ['--aspect', '4:3'])], env),
+      runCli(['generate', '--scene-id', 'bad-4', '--scene-type', 'hook', '--duration', '5', '--aspect', '16:9'], env),
+      runCli(['generate', ...sceneFlags('bad-5', ['--preferred', 'sora'])], env),
+      runCli(['project', badProject], env),
+      runCli(['project', unknownProviderProject], env),
+      runCli(['project', notJson, '--json'], env),
+      runCli(['project', join(dir, 'missing.json')], env),
+    ]);
+    const [tooLong, notNumber, badAspect, noPrompt, unknownProvider, project, providerProject, invalidJson, missing] =
+      runs;
+    for (const run of runs) {
       expect(run.code, run.stderr).toBe(2);
     }
     expect(jsonOf(tooLong).error).toMatchObject({
@@ -251,7 +256,10 @@ describe('scene-video CLI against the real stack', () => {
     expect(notNumber.stderr).toMatch(/--duration must be a number of seconds, got "five"/);
     expect(badAspect.stderr).toMatch(/--aspect: .*"16:9"/);
     expect(noPrompt.stderr).toMatch(/--prompt is required/);
-    expect(unknownProvider.stderr).toMatch(/unknown provider "sora"/);
+    expect(unknownProvider.stderr).toMatch(/invalid scene: --preferred: unknown provider "sora"/);
+    expect(providerProject.stderr).toMatch(
+      /unknown-provider-project\.json: invalid project: scenes\[1\]\.allowedProviders\[1\]: unknown provider "sora"/,
+    );
     expect(project.stderr).toMatch(
       /bad-project\.json: invalid project: scenes\[1\]\.durationSec: must be at most 60 seconds/,
     );

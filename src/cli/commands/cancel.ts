@@ -6,6 +6,8 @@ import { withTemporal } from '../session';
 import { describeWorkflow } from '../workflow-view';
 
 export const cancelCommand: Command = {
+  name: 'cancel',
+  summary: 'Cancel a scene or project workflow; running provider tasks are cancelled too',
   usage: {
     positionals: [{ name: 'workflowId', description: 'e.g. scene-video:launch:hook-1 or project-video-launch' }],
     options: {},

@@ -48,6 +48,8 @@ const attributionNote =
   'so money billed by a provider that failed before a fallback shows under the provider that finished.';
 
 export const costCommand: Command = {
+  name: 'cost',
+  summary: "Spend by provider and by scene type, from the workflows' search attributes (visibility API)",
   usage: {
     positionals: [],
     options: {

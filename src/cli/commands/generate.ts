@@ -1,62 +1,31 @@
 import { WorkflowFailedError } from '@temporalio/client';
-import type { z } from 'zod';
-import { aspectRatios } from '../../contract/catalogue';
-import { sceneInputSchema, type SceneInput } from '../../contract/scene-input';
-import { validateSceneInput } from '../../client/input-validation';
-import { startSceneVideo, waitForSceneVideo } from '../../client/scene-video';
+import type { SceneInput } from '../../contract/scene-input';
+import { startValidatedScene, waitForSceneVideo } from '../../client/scene-video';
 import type { Args } from '../args';
 import type { Command } from '../command';
 import { knownCatalogue } from '../env-catalogue';
-import { describeWorkflowFailure, exitCodes, UsageError } from '../errors';
+import { describeWorkflowFailure, exitCodes } from '../errors';
 import { attemptsTable, renderSceneResult } from '../progress-tables';
+import { planningFields, planningOptions, validateSceneFlags } from '../scene-flags';
 import { withTemporal } from '../session';
 import { failureSnapshot, sceneExitCode, unstoredWarning } from '../workflow-view';
-
-/** The flag a person typed for each scene field, so a validation error points at the flag, not the JSON name. */
-const flagForField: Record<string, string> = {
-  sceneId: '--scene-id',
-  projectId: '--project',
-  sceneType: '--scene-type',
-  prompt: '--prompt',
-  negativePrompt: '--negative-prompt',
-  durationSec: '--duration',
-  aspectRatio: '--aspect',
-  imageUrl: '--image-url',
-  preferredProvider: '--preferred',
-  allowedProviders: '--allowed',
-  maxCostUsd: '--max-cost',
-  polling: '--poll-interval-ms',
-};
 
 function sceneFromFlags(args: Args): SceneInput {
   const pollIntervalMs = args.number('poll-interval-ms', 'a number of milliseconds');
   return {
     sceneId: args.required('scene-id'),
-    sceneType: args.required('scene-type'),
-    prompt: args.required('prompt'),
-    durationSec: args.requiredNumber('duration', 'a number of seconds'),
-    aspectRatio: args.required('aspect') as SceneInput['aspectRatio'],
+    ...planningFields(args),
     projectId: args.string('project'),
     negativePrompt: args.string('negative-prompt'),
     imageUrl: args.string('image-url'),
-    preferredProvider: args.string('preferred'),
-    allowedProviders: args.list('allowed'),
     maxCostUsd: args.number('max-cost', 'an amount in USD'),
     ...(pollIntervalMs !== undefined ? { polling: { intervalMs: pollIntervalMs } } : {}),
   };
 }
 
-function flagIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => {
-      const [field, ...rest] = issue.path.map(String);
-      const flag = (field && flagForField[field]) ?? field ?? '(input)';
-      return `${flag}${rest.length > 0 ? ` (${rest.join('.')})` : ''}: ${issue.message}`;
-    })
-    .join('; ');
-}
-
 export const generateCommand: Command = {
+  name: 'generate',
+  summary: 'Generate one scene: start its workflow (or attach to the existing one) and optionally wait for the clip',
   usage: {
     positionals: [],
     options: {
@@ -67,16 +36,16 @@ export const generateCommand: Command = {
         description: 'Scene type, e.g. hook, testimonial, product, broll, cta',
       },
       prompt: { type: 'string', value: '<text>', description: 'Visual prompt (at most 2000 characters)' },
-      duration: { type: 'string', value: '<seconds>', description: 'Clip length in seconds (> 0, ≤ 60)' },
-      aspect: { type: 'string', value: aspectRatios.join('|'), description: 'Aspect ratio' },
+      duration: planningOptions.duration,
+      aspect: planningOptions.aspect,
       project: { type: 'string', value: '<id>', description: 'Project id; part of the workflow id and the S3 key' },
       'negative-prompt': {
         type: 'string',
         value: '<text>',
         description: 'What to avoid (a sensible default otherwise)',
       },
-      preferred: { type: 'string', value: '<provider>', description: 'Try this provider first' },
-      allowed: { type: 'string', value: '<a,b,…>', description: 'Only ever use these providers' },
+      preferred: planningOptions.preferred,
+      allowed: planningOptions.allowed,
       'max-cost': { type: 'string', value: '<USD>', description: 'Budget for this scene in USD, across all attempts' },
       'image-url': { type: 'string', value: '<https URL>', description: 'Reference image for image-to-video' },
       wait: { type: 'boolean', description: 'Wait for the clip and print the result' },
@@ -96,16 +65,11 @@ export const generateCommand: Command = {
     ],
   },
   async run(args, { out, env, onInterrupt }) {
-    const scene = sceneFromFlags(args);
-    const parsed = sceneInputSchema.safeParse(scene);
-    if (!parsed.success) {
-      throw new UsageError(`invalid scene: ${flagIssues(parsed.error)}`, 'See `scene-video generate --help`.');
-    }
-    const catalogue = knownCatalogue(env);
-    validateSceneInput(scene, catalogue);
+    const given = sceneFromFlags(args);
+    const scene = { given, input: validateSceneFlags(args, given, knownCatalogue(env)) };
 
     return withTemporal(env, async ({ client, taskQueue }) => {
-      const { workflowId, started, handle } = await startSceneVideo(client, scene, { taskQueue, catalogue });
+      const { workflowId, started, handle } = await startValidatedScene(client, scene, { taskQueue });
       const status = started ? 'RUNNING' : (await handle.describe()).status.name;
       const follow = `scene-video status ${workflowId} --watch`;
       const intro = started

@@ -7,6 +7,8 @@ import { withTemporal } from '../session';
 import { describeWorkflow } from '../workflow-view';
 
 export const historyExportCommand: Command = {
+  name: 'history export',
+  summary: "Write a workflow's event history to a JSON file that Worker.runReplayHistory can replay",
   usage: {
     positionals: [
       { name: 'workflowId', description: 'The workflow to export (its latest run)' },

@@ -2,7 +2,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { readFileSync } from 'node:fs';
 import type { ProjectInput } from '../../contract/project-input';
 import { InputTooLargeError, InvalidInputError, validateProjectInput } from '../../client/input-validation';
-import { startProjectVideos, waitForProjectVideos } from '../../client/project-videos';
+import { startValidatedProject, waitForProjectVideos, type ValidatedProject } from '../../client/project-videos';
 import type { Command } from '../command';
 import { knownCatalogue } from '../env-catalogue';
 import { describeWorkflowFailure, exitCodes, UsageError } from '../errors';
@@ -16,31 +16,41 @@ const formatHint = `The format is described by \`scene-video schema\` (${project
 
 const sizeHint = 'Nothing was started. The limits and why they are what they are: README.md, "Limits".';
 
+/** A field as a project file spells its path, e.g. `scenes[2].durationSec`; the input itself is `(input)`. */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  const text = path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+  return text.replace(/^\./, '') || '(input)';
+}
+
 /** Reads and validates the file completely before anything talks to Temporal, so bad input never starts work. */
-function readProject(file: string, env: NodeJS.ProcessEnv): ProjectInput {
+function readProject(file: string, env: NodeJS.ProcessEnv): ValidatedProject {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     throw new UsageError(`cannot read project file ${file}: ${(err as Error).message}`);
   }
-  let json: unknown;
+  let given: ProjectInput;
   try {
-    json = JSON.parse(text);
+    given = JSON.parse(text) as ProjectInput;
   } catch (err) {
     throw new UsageError(`${file} is not valid JSON: ${(err as Error).message}`, formatHint);
   }
   try {
-    validateProjectInput(json as ProjectInput, knownCatalogue(env));
+    return { given, input: validateProjectInput(given, knownCatalogue(env)) };
   } catch (err) {
     if (err instanceof InputTooLargeError) throw new UsageError(`${file}: ${err.message}`, sizeHint);
-    if (err instanceof InvalidInputError) throw new UsageError(`${file}: ${err.message}`, formatHint);
+    if (err instanceof InvalidInputError) {
+      const issues = err.issues.map((issue) => `${fieldPath(issue.path)}: ${issue.message}`).join('; ');
+      throw new UsageError(`${file}: invalid project: ${issues}`, formatHint);
+    }
     throw err;
   }
-  return json as ProjectInput;
 }
 
 export const projectCommand: Command = {
+  name: 'project',
+  summary: 'Start every scene of a video from a project file (or attach to its workflow), optionally wait or watch',
   usage: {
     positionals: [
       { name: 'file.json', description: `Project file; see \`scene-video schema\` (${projectSchemaPath})` },
@@ -63,15 +73,12 @@ export const projectCommand: Command = {
     const project = readProject(file, env);
 
     return withTemporal(env, async ({ client, taskQueue }) => {
-      const { workflowId, started, handle } = await startProjectVideos(client, project, {
-        taskQueue,
-        catalogue: knownCatalogue(env),
-      });
+      const { workflowId, started, handle } = await startValidatedProject(client, project, { taskQueue });
       const status = started ? 'RUNNING' : (await handle.describe()).status.name;
       const follow = `scene-video status ${workflowId} --watch`;
       const summary = { workflowId, started, status, taskQueue, follow };
       const intro = started
-        ? `Started project workflow ${out.paint.bold(workflowId)} (${project.scenes.length} scenes) on task queue ${taskQueue}.`
+        ? `Started project workflow ${out.paint.bold(workflowId)} (${project.input.scenes.length} scenes) on task queue ${taskQueue}.`
         : `Attached to the existing project workflow ${out.paint.bold(workflowId)} (${status}); nothing new was started.`;
       if (!args.flag('wait') && !args.flag('watch')) {
         out.emit(summary, () => `${intro}\nFollow it:  ${follow}`);

@@ -10,6 +10,8 @@ const billingText = {
 } as const;
 
 export const providersCommand: Command = {
+  name: 'providers',
+  summary: 'List the provider catalogue: prices, limits, billing, and whether this environment configures each',
   usage: {
     positionals: [],
     options: {},

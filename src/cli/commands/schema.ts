@@ -3,6 +3,8 @@ import type { Command } from '../command';
 import { projectJsonSchema, projectSchemaPath } from '../project-schema';
 
 export const schemaCommand: Command = {
+  name: 'schema',
+  summary: 'Print the JSON Schema of project files (the format `scene-video project` reads)',
   usage: {
     positionals: [],
     options: {},

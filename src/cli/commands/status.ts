@@ -6,6 +6,8 @@ import { watchWorkflow } from '../watch';
 import { finishedExitCode, loadView } from '../workflow-view';
 
 export const statusCommand: Command = {
+  name: 'status',
+  summary: 'Show a scene or project workflow: phase, ranking, attempts, cost; --watch follows it live',
   usage: {
     positionals: [{ name: 'workflowId', description: 'e.g. scene-video:launch:hook-1 or project-video-launch' }],
     options: {

@@ -1,11 +1,11 @@
-import { TransportError } from '@temporalio/worker';
 import { loadWorkerEnv } from '../../config/environment';
-import { runWorker } from '../../worker/main';
 import type { Command } from '../command';
 import { activeCatalogue } from '../env-catalogue';
 import { CliError, exitCodes, UsageError } from '../errors';
 
 export const workerCommand: Command = {
+  name: 'worker',
+  summary: 'Run a worker: executes scene and project workflows and their provider/S3 activities',
   usage: {
     positionals: [],
     options: {},
@@ -32,6 +32,12 @@ export const workerCommand: Command = {
     }
     // The worker would fail on the same catalogue problems; here they exit 2 as configuration errors.
     activeCatalogue(env);
+    // The worker runtime (Temporal's native core, the AWS SDK) loads only when a worker runs, not to list this
+    // command in `scene-video --help`.
+    /* eslint-disable @typescript-eslint/no-require-imports -- tsx/cjs cannot import() .ts files; see commands/index.ts */
+    const { runWorker } = require('../../worker/main') as typeof import('../../worker/main');
+    const { TransportError } = require('@temporalio/worker') as typeof import('@temporalio/worker');
+    /* eslint-enable @typescript-eslint/no-require-imports */
     try {
       await runWorker(workerEnv);
     } catch (err) {

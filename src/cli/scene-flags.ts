@@ -1,0 +1,75 @@
+import { aspectRatios, type AspectRatio, type Catalogue } from '../contract/catalogue';
+import type { SceneInput, ValidSceneInput } from '../contract/scene-input';
+import { InvalidInputError, validateSceneInput, type InputIssue } from '../client/input-validation';
+import type { Args, OptionSpec } from './args';
+
+/** The options `generate` and `rank` share: the scene fields that decide which providers are tried, and how. */
+export const planningOptions = {
+  duration: { type: 'string', value: '<seconds>', description: 'Clip length in seconds (> 0, ≤ 60)' },
+  aspect: { type: 'string', value: aspectRatios.join('|'), description: 'Aspect ratio' },
+  preferred: { type: 'string', value: '<provider>', description: 'Try this provider first' },
+  allowed: { type: 'string', value: '<a,b,…>', description: 'Only ever use these providers' },
+} satisfies Record<string, OptionSpec>;
+
+/** The flag a person typed for each scene field, so a validation error points at the flag, not the JSON name. */
+const flagForField: Record<string, string> = {
+  sceneId: '--scene-id',
+  projectId: '--project',
+  sceneType: '--scene-type',
+  prompt: '--prompt',
+  negativePrompt: '--negative-prompt',
+  durationSec: '--duration',
+  aspectRatio: '--aspect',
+  imageUrl: '--image-url',
+  preferredProvider: '--preferred',
+  allowedProviders: '--allowed',
+  maxCostUsd: '--max-cost',
+  polling: '--poll-interval-ms',
+};
+
+export type PlanningFields = Pick<
+  SceneInput,
+  'sceneType' | 'prompt' | 'durationSec' | 'aspectRatio' | 'preferredProvider' | 'allowedProviders'
+>;
+
+/** The scene fields that decide the provider plan; without `defaults`, `--duration` and `--aspect` are required. */
+export function planningFields(
+  args: Args,
+  defaults?: Pick<ValidSceneInput, 'durationSec' | 'aspectRatio'>,
+): PlanningFields {
+  const seconds = 'a number of seconds';
+  return {
+    sceneType: args.required('scene-type'),
+    prompt: args.required('prompt'),
+    durationSec: defaults
+      ? (args.number('duration', seconds) ?? defaults.durationSec)
+      : args.requiredNumber('duration', seconds),
+    aspectRatio: (defaults ? (args.string('aspect') ?? defaults.aspectRatio) : args.required('aspect')) as AspectRatio,
+    preferredProvider: args.string('preferred'),
+    allowedProviders: args.list('allowed'),
+  };
+}
+
+/** Each issue as `--flag: rule`; a nested field adds its path, e.g. `--poll-interval-ms (intervalMs): …`. */
+export function flagIssues(issues: readonly InputIssue[]): string {
+  return issues
+    .map((issue) => {
+      const [field, ...rest] = issue.path.map(String);
+      const flag = (field && flagForField[field]) ?? field ?? '(input)';
+      return `${flag}${rest.length > 0 ? ` (${rest.join('.')})` : ''}: ${issue.message}`;
+    })
+    .join('; ');
+}
+
+/**
+ * The scene validated once, as the client library validates it, against the catalogue a worker knows; a refusal names
+ * the flags. An input refused as a whole (its size) keeps the library's message.
+ */
+export function validateSceneFlags(args: Args, scene: SceneInput, catalogue: Catalogue): ValidSceneInput {
+  try {
+    return validateSceneInput(scene, catalogue);
+  } catch (err) {
+    if (!(err instanceof InvalidInputError) || err.issues.length === 0) throw err;
+    throw args.usage(`invalid scene: ${flagIssues(err.issues)}`);
+  }
+}

@@ -1,0 +1,32 @@
+// The index loads command modules with require, as the CLI does under tsx (bin/scene-video.js).
+import 'tsx/cjs';
+import { describe, expect, it } from 'vitest';
+import { commandHelp } from '../../src/cli/args';
+import { commands } from '../../src/cli/commands';
+
+describe('scene-video commands', () => {
+  it('each command owns its name: the index maps exactly that name to it', () => {
+    const names = Object.keys(commands);
+    expect(names).toEqual([
+      'generate',
+      'project',
+      'status',
+      'cancel',
+      'cost',
+      'history export',
+      'rank',
+      'providers',
+      'schema',
+      'worker',
+    ]);
+    for (const name of names) expect(commands[name]!().name).toBe(name);
+  });
+
+  it("a command's help comes from its own summary and usage", () => {
+    const rank = commands.rank!();
+    const help = commandHelp(rank);
+    expect(help.split('\n').slice(0, 3)).toEqual([rank.summary, '', 'Usage: scene-video rank [options]']);
+    expect(help).toMatch(/^ {2}--scene-type <type>\s+Scene type/m);
+    expect(help).toMatch(/^ {2}--json\s+Print exactly one JSON document on stdout \(messages go to stderr\)$/m);
+  });
+});
