@@ -1,8 +1,13 @@
 import { WorkflowFailedError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
-import type { generateProjectVideos, generateSceneVideo } from '../workflows';
-import { resultPhase, sceneWorkflowType, type SceneProgress, type SceneVideoResult } from '../contract/scene-workflow';
-import { projectWorkflowType, type ProjectProgress } from '../contract/project-workflow';
+import {
+  resultPhase,
+  sceneWorkflowType,
+  type SceneProgress,
+  type SceneVideoResult,
+  type SceneWorkflow,
+} from '../contract/scene-workflow';
+import { projectWorkflowType, type ProjectProgress, type ProjectWorkflow } from '../contract/project-workflow';
 import { getProjectProgress, type LiveProjectProgress } from '../client/project-videos';
 import { getSceneProgress } from '../client/scene-video';
 import { CliError, exitCodes, notFound, type ExitCode } from './errors';
@@ -115,7 +120,7 @@ export function failureSnapshot(err: WorkflowFailedError): SceneProgress | undef
 }
 
 async function closedScene(client: Client, base: Base): Promise<SceneView> {
-  const handle = client.workflow.getHandle<typeof generateSceneVideo>(base.workflowId);
+  const handle = client.workflow.getHandle<SceneWorkflow>(base.workflowId);
   try {
     const result = await handle.result();
     const progress: SceneProgress = {
@@ -145,7 +150,7 @@ async function closedScene(client: Client, base: Base): Promise<SceneView> {
 
 async function closedProject(client: Client, base: Base, memo?: Record<string, unknown>): Promise<ProjectView> {
   try {
-    const result = await client.workflow.getHandle<typeof generateProjectVideos>(base.workflowId).result();
+    const result = await client.workflow.getHandle<ProjectWorkflow>(base.workflowId).result();
     return { ...base, kind: 'project', progress: { ...result, live: {} }, progressSource: 'result' };
   } catch (err) {
     if (!(err instanceof WorkflowFailedError)) throw err;

@@ -1,7 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Catalogue } from '../contract/catalogue';
 import { roundUsd } from '../domain/pricing';
-import type { generateProjectVideos } from '../workflows';
 import { sceneTaskQueueDefault, type SceneProgress } from '../contract/scene-workflow';
 import {
   endedScenePhases,
@@ -10,6 +9,7 @@ import {
   type ProjectResult,
   type ProjectScenePhase,
   projectWorkflowType,
+  type ProjectWorkflow,
 } from '../contract/project-workflow';
 import type { ProjectInput, ValidProjectInput } from '../contract/project-input';
 import { projectWorkflowId } from '../contract/workflow-ids';
@@ -18,7 +18,7 @@ import { validateProjectInput } from './input-validation';
 import { liveSceneProgress } from './live-scene-progress';
 import { startOrAttach, type Started } from './start-or-attach';
 
-export type StartedProject = Started<typeof generateProjectVideos>;
+export type StartedProject = Started<ProjectWorkflow>;
 
 /** A project as its caller gave it (what the workflow starts with) and as `validateProjectInput` accepted it. */
 export interface ValidatedProject {
@@ -42,7 +42,7 @@ export async function startValidatedProject(
   { given, input }: ValidatedProject,
   options: { taskQueue?: string; workflowId?: string } = {},
 ): Promise<StartedProject> {
-  return startOrAttach<typeof generateProjectVideos>(client, projectWorkflowType, {
+  return startOrAttach<ProjectWorkflow>(client, projectWorkflowType, {
     taskQueue: options.taskQueue ?? sceneTaskQueueDefault,
     workflowId: options.workflowId ?? projectWorkflowId(input.projectId),
     args: [given],
@@ -90,7 +90,7 @@ export function withLiveEndings(progress: ProjectProgress, live: Record<string, 
 }
 
 export function waitForProjectVideos(client: Client, workflowId: string): Promise<ProjectResult> {
-  return client.workflow.getHandle<typeof generateProjectVideos>(workflowId).result();
+  return client.workflow.getHandle<ProjectWorkflow>(workflowId).result();
 }
 
 /** Cancels the project; its running scenes are cancelled with it and cancel their provider tasks. */

@@ -1,7 +1,11 @@
 import type { Client } from '@temporalio/client';
 import type { Catalogue } from '../contract/catalogue';
-import type { generateSceneVideo } from '../workflows';
-import { sceneTaskQueueDefault, sceneWorkflowType, type SceneVideoResult } from '../contract/scene-workflow';
+import {
+  sceneTaskQueueDefault,
+  sceneWorkflowType,
+  type SceneVideoResult,
+  type SceneWorkflow,
+} from '../contract/scene-workflow';
 import { sceneWorkflowId } from '../contract/workflow-ids';
 import type { SceneInput, ValidSceneInput } from '../contract/scene-input';
 import { sceneIdentity, sceneIdentityMemoKey, type SceneIdentity } from '../domain/scene-identity';
@@ -21,7 +25,7 @@ export interface StartOptions {
   catalogue?: Catalogue;
 }
 
-export type StartedScene = Started<typeof generateSceneVideo>;
+export type StartedScene = Started<SceneWorkflow>;
 
 /** A scene as its caller gave it (what the workflow starts with) and as `validateSceneInput` accepted it. */
 export interface ValidatedScene {
@@ -49,7 +53,7 @@ export async function startValidatedScene(
   options: Omit<StartOptions, 'catalogue'> = {},
 ): Promise<StartedScene> {
   const identity = sceneIdentity(input);
-  return startOrAttach<typeof generateSceneVideo>(
+  return startOrAttach<SceneWorkflow>(
     client,
     sceneWorkflowType,
     {
@@ -77,13 +81,13 @@ async function attachLegacy(client: Client, identity: SceneIdentity): Promise<St
   if (!legacy) return undefined;
   const { workflowId, existing } = legacy;
   if (!legacy.sameContent) throw new SceneIdentityMismatchError(workflowId, identity, existing);
-  return { workflowId, started: false, handle: client.workflow.getHandle<typeof generateSceneVideo>(workflowId) };
+  return { workflowId, started: false, handle: client.workflow.getHandle<SceneWorkflow>(workflowId) };
 }
 
 export { liveSceneProgress as getSceneProgress } from './live-scene-progress';
 
 export function waitForSceneVideo(client: Client, workflowId: string): Promise<SceneVideoResult> {
-  return client.workflow.getHandle<typeof generateSceneVideo>(workflowId).result();
+  return client.workflow.getHandle<SceneWorkflow>(workflowId).result();
 }
 
 /** Requests cancellation; the workflow cancels its remote provider task before it stops. */

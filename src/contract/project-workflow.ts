@@ -1,7 +1,11 @@
+import type { ProjectInput } from './project-input';
 import { defineQuery } from '@temporalio/workflow';
 
 /** The project workflow's type name, as clients start it. */
 export const projectWorkflowType = 'generateProjectVideos';
+
+/** The project workflow's signature, as clients type their handles (the workflow implements it). */
+export type ProjectWorkflow = (input: ProjectInput) => Promise<ProjectResult>;
 
 /** `unstored`: generated (and paid for) but not stored in S3; only `providerVideoUrl` holds the clip, until it expires. */
 export type ProjectScenePhase = 'pending' | 'running' | 'succeeded' | 'unstored' | 'failed' | 'cancelled' | 'skipped';

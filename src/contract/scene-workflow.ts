@@ -1,3 +1,4 @@
+import type { SceneInput } from './scene-input';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { TaskState } from './provider-task';
 
@@ -5,6 +6,9 @@ export const sceneTaskQueueDefault = 'scene-video';
 
 /** The scene workflow's type name, as clients start it and the Web UI filters on it (`WorkflowType=`). */
 export const sceneWorkflowType = 'generateSceneVideo';
+
+/** The scene workflow's signature, as clients type their handles (the workflow implements it). */
+export type SceneWorkflow = (input: SceneInput) => Promise<SceneVideoResult>;
 
 /**
  * `unstored`: the clip was generated (and paid for) but S3 did not take it, so the result carries only the provider's

@@ -1,12 +1,17 @@
-import { describe, expect, it } from 'vitest';
-import { projectWorkflowType } from '../../src/contract/project-workflow';
-import { sceneWorkflowType } from '../../src/contract/scene-workflow';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { projectWorkflowType, type ProjectWorkflow } from '../../src/contract/project-workflow';
+import { sceneWorkflowType, type SceneWorkflow } from '../../src/contract/scene-workflow';
 import * as workflows from '../../src/workflows';
 
 describe('workflow types', () => {
   it('are the names clients start the workflow functions by', () => {
     expect(workflows.generateSceneVideo.name).toBe(sceneWorkflowType);
     expect(workflows.generateProjectVideos.name).toBe(projectWorkflowType);
+  });
+
+  it('implement the signatures clients type their handles with (checked by tsc)', () => {
+    expectTypeOf(workflows.generateSceneVideo).toEqualTypeOf<SceneWorkflow>();
+    expectTypeOf(workflows.generateProjectVideos).toEqualTypeOf<ProjectWorkflow>();
   });
 
   it('are the export names the worker registers the workflows under, one for each', () => {
