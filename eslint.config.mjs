@@ -19,9 +19,9 @@ const mayImport = {
 const folderImport = (names) => `^(\\.\\./)+(${names.join('|')})(/|$)`;
 const builtins = builtinModules.flatMap((m) => [m, `node:${m}`]).filter((m) => !['assert', 'node:assert'].includes(m));
 const fromDev = { regex: '^(\\.\\./)+dev/', message: 'The product never depends on development tooling (dev/).' };
-// Type-only imports of another folder: workflows call activities through proxyActivities, clients start workflows by
-// name.
-const typesOnly = { workflows: ['activities'], client: ['workflows'], cli: ['workflows'] };
+// Workflows name their activities' types and call them through proxyActivities; clients start workflows by the
+// contract's type names and signatures.
+const typesOnly = { workflows: ['activities'] };
 const ioModules = {
   group: ['@aws-sdk/*', '@temporalio/worker', '@temporalio/client', '@temporalio/activity'],
   allowTypeImports: true,
