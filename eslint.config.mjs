@@ -93,4 +93,14 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: builtins, patterns: [ioModules] }] },
   },
   ...folderRules,
+  {
+    // The emulators are the check on the adapters: their statement of each model's rules must stay their own.
+    files: ['dev/sandbox/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(\\.\\./)+src/', message: 'The sandbox imports nothing from src/.' }] },
+      ],
+    },
+  },
 );
