@@ -30,6 +30,8 @@ export interface WorkerProcess {
   /** Resolves once the ready line is printed; rejects if the process exits (or the timeout passes) first. */
   readonly ready: Promise<void>;
   readonly exited: Promise<void>;
+  /** Its exit code once it exited by itself; null while it runs or when a signal ended it. */
+  readonly exitCode: number | null;
   /** Its stdout and stderr so far, interleaved as they arrived. */
   output(): string;
   /** Sends a signal as is, e.g. SIGSTOP and SIGCONT. */
@@ -100,6 +102,9 @@ export function spawnWorkerProcess(opts: WorkerProcessOptions): WorkerProcess {
     },
     ready,
     exited,
+    get exitCode() {
+      return child.exitCode;
+    },
     output: () => log,
     signal: (signal) => {
       if (alive()) child.kill(signal);

@@ -6,6 +6,7 @@ import { startSandbox, type Sandbox } from '../../../dev/sandbox';
 import { freePort } from '../../../dev/stack/free-port';
 import { searchAttributes } from '../../../src/contract/search-attributes';
 import { workerEnv } from '../../../dev/harness/worker-env';
+import { spawnWorkerProcess } from '../../../dev/harness/worker-process';
 import type { ChaosStack } from '../lib/chaos-stack';
 import { concludeScenario } from '../lib/conclude';
 import { collectOutcomes, waitForWorkflows } from '../lib/outcomes';
@@ -135,7 +136,11 @@ async function refusedStarts(
       ...overrides,
     };
     const started = Date.now();
-    const run = await runProcess(['--require', 'tsx/cjs', join(root, 'src', 'worker', 'main.ts')], env, 60_000);
+    const worker = spawnWorkerProcess({ env });
+    const giveUp = setTimeout(() => void worker.stop(), 60_000);
+    await worker.exited;
+    clearTimeout(giveUp);
+    const run = { code: worker.exitCode, output: worker.output() };
     const lines = run.output.split('\n').filter((l) => l.startsWith('Storage check failed'));
     const ok =
       run.code === 1 && lines.length === 1 && expected.test(lines[0]!) && !run.output.includes(s3.secretAccessKey);
@@ -147,7 +152,7 @@ async function refusedStarts(
   }
 }
 
-/** A node process (the worker, the CLI) with only `env`; stopped after `withinMs`. */
+/** A node process (the CLI) with only `env`; stopped after `withinMs`. */
 function runProcess(
   args: string[],
   env: NodeJS.ProcessEnv,
