@@ -23,8 +23,9 @@ const polls = entry(
 );
 const hangsOnTerm = entry(
   'hangs',
-  `console.log('polling now');
-   process.on('SIGTERM', () => console.log('ignoring SIGTERM'));
+  // The handler before the ready line: the parent may signal the moment it reads that line.
+  `process.on('SIGTERM', () => console.log('ignoring SIGTERM'));
+   console.log('polling now');
    setInterval(() => undefined, 1000);`,
 );
 const dies = entry('dies', `console.error('no such bucket'); process.exit(1);`);
