@@ -43,10 +43,10 @@ export function createCreateTask(deps: ActivityDeps) {
     // one that must not wait is the task id below (a worker lost before it reaches the server leaves a paid task that
     // nobody recorded). Only a create slower than the liveness interval heartbeats before it.
     const liveness = setInterval(() => heartbeat(), livenessIntervalMs);
-    // Fitted here, as the budget priced it, because the input carries the requested duration: an input recorded before
-    // a deploy must keep meaning what it meant. The adapter sends this duration or refuses it; it never fits again.
-    const durationSec = fitDuration(input.durationSec, input.allowedDurationsSec);
     try {
+      // Fitted here, as the budget priced it, because the input carries the requested duration: an input recorded
+      // before a deploy must keep meaning what it meant. The adapter sends this duration or refuses it.
+      const durationSec = fitDuration(input.durationSec, input.allowedDurationsSec);
       for (let retry = 0; ; retry++) {
         try {
           const created = await client.createTask(

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { providerFieldsSchema } from '../contract/catalogue';
+import { forAnyScene } from '../providers/capabilities';
 import { modelCapabilities, routeRegistry } from '../providers/routes';
 
 /**
@@ -29,30 +30,31 @@ export const catalogueEntrySchema = providerFieldsSchema
           `${entry.route} ${entry.model} ${what}; a catalogue may narrow a model's capabilities, not widen them ` +
           `(they are stated in src/providers/${entry.route}/models.ts)`,
       });
-    const longest = Math.max(...model.durationsSec);
-    if (entry.allowedDurationsSec?.some((d) => !model.durationsSec.includes(d)))
-      narrowing('allowedDurationsSec', `renders only ${model.durationsSec.join(', ')} s`);
+    const always = forAnyScene(model);
+    const longest = Math.max(...always.durationsSec);
+    if (entry.allowedDurationsSec?.some((d) => !always.durationsSec.includes(d)))
+      narrowing('allowedDurationsSec', `renders only ${always.durationsSec.join(', ')} s whatever the inputs`);
     if (entry.maxDurationSec !== undefined && entry.maxDurationSec > longest)
-      narrowing('maxDurationSec', `renders at most ${longest} s`);
-    if (entry.aspectRatios?.some((r) => !model.aspectRatios.includes(r)))
-      narrowing('aspectRatios', `renders only ${model.aspectRatios.join(', ')} whatever the inputs`);
+      narrowing('maxDurationSec', `renders at most ${longest} s whatever the inputs`);
+    if (entry.aspectRatios?.some((r) => !always.aspectRatios.includes(r)))
+      narrowing('aspectRatios', `renders only ${always.aspectRatios.join(', ')} whatever the inputs`);
     if (entry.maxPromptChars !== undefined && entry.maxPromptChars > (model.maxPromptChars ?? Infinity))
       narrowing('maxPromptChars', `accepts prompts of at most ${model.maxPromptChars} characters`);
 
     const cap = entry.maxDurationSec ?? Infinity;
-    const allowedDurationsSec = entry.allowedDurationsSec ?? model.durationsSec.filter((d) => d <= cap);
+    const allowedDurationsSec = entry.allowedDurationsSec ?? always.durationsSec.filter((d) => d <= cap);
     if (allowedDurationsSec.length === 0)
       ctx.addIssue({
         code: 'custom',
         path: ['maxDurationSec'],
-        message: `${entry.route} ${entry.model} renders nothing that short (${model.durationsSec.join(', ')} s)`,
+        message: `${entry.route} ${entry.model} renders nothing that short (${always.durationsSec.join(', ')} s)`,
       });
     const maxPromptChars = entry.maxPromptChars ?? model.maxPromptChars;
     return {
       ...entry,
       maxDurationSec: entry.maxDurationSec ?? Math.max(...allowedDurationsSec),
       allowedDurationsSec: [...allowedDurationsSec],
-      aspectRatios: [...(entry.aspectRatios ?? model.aspectRatios)],
+      aspectRatios: [...(entry.aspectRatios ?? always.aspectRatios)],
       ...(maxPromptChars === undefined ? {} : { maxPromptChars }),
     };
   });

@@ -31,3 +31,20 @@ export function forRequest(
       }
     : { durationsSec: model.durationsSec, aspectRatios: model.aspectRatios };
 }
+
+/**
+ * What the model renders for every scene planning may send it: the catalogue's durations and aspect ratios must hold
+ * whether or not the scene has an input image (only with one, for a model that needs one), because the budget prices
+ * and the create request fits with that one list.
+ */
+export function forAnyScene(model: ModelCapabilities): {
+  durationsSec: readonly number[];
+  aspectRatios: readonly AspectRatio[];
+} {
+  if (model.needsImage) return forRequest(model, 'image');
+  const withImage = model.imageDurationsSec;
+  return {
+    durationsSec: withImage ? model.durationsSec.filter((d) => withImage.includes(d)) : model.durationsSec,
+    aspectRatios: model.aspectRatios,
+  };
+}

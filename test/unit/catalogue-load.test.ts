@@ -34,13 +34,10 @@ describe('a custom catalogue file: capabilities come from the model, and an entr
       overrides: {
         kling: { allowedDurationsSec: [5] },
         runway: { maxDurationSec: 6 },
-        luma: { allowedDurationsSec: [5, 10] },
       },
     }).load();
     expect(provider(catalogue, 'kling')).toMatchObject({ allowedDurationsSec: [5], maxDurationSec: 5 });
     expect(provider(catalogue, 'runway')).toMatchObject({ allowedDurationsSec: [2, 3, 4, 5, 6], maxDurationSec: 6 });
-    // The default Luma entry caps the model's 5 and 10 s at 5 s; an override may lift that cap up to the model's.
-    expect(provider(catalogue, 'luma')).toMatchObject({ allowedDurationsSec: [5, 10], maxDurationSec: 10 });
     expect(provider(catalogue, 'veo')).toStrictEqual(byKey('veo'));
   });
 
@@ -52,21 +49,42 @@ describe('a custom catalogue file: capabilities come from the model, and an entr
     expect(provider(catalogue, 'veo').maxPromptChars).toBe(800);
   });
 
+  it('takes what a model that needs an image renders from one: Runway gen4_turbo renders 1:1', () => {
+    const { key: _key, model: _model, ...runway } = byKey('runway');
+    const turbo = { ...runway, key: 'turbo', model: 'gen4_turbo', maxPromptChars: undefined };
+    const [listed, derived] = load({
+      add: [
+        { ...turbo, allowedDurationsSec: [5, 10], maxDurationSec: 10, aspectRatios: ['16:9', '1:1'] },
+        { ...turbo, key: 'turbo2', allowedDurationsSec: undefined, maxDurationSec: undefined, aspectRatios: undefined },
+      ],
+    })
+      .load()
+      .slice(-2);
+    expect(listed).toMatchObject({ aspectRatios: ['16:9', '1:1'] });
+    expect(derived).toMatchObject({ allowedDurationsSec: [5, 10], aspectRatios: ['16:9', '9:16', '1:1'] });
+  });
+
   it.each<[string, unknown, string]>([
     [
       'a duration the model does not render',
       { overrides: { kling: { allowedDurationsSec: [5, 7, 10] } } },
-      "overrides.kling.allowedDurationsSec: piapi kling renders only 5, 10 s; a catalogue may narrow a model's capabilities, not widen them (they are stated in src/providers/piapi/models.ts)",
+      "overrides.kling.allowedDurationsSec: piapi kling renders only 5, 10 s whatever the inputs; a catalogue may narrow a model's capabilities, not widen them (they are stated in src/providers/piapi/models.ts)",
     ],
     [
       'a cap above the longest duration',
       [{ ...klingBusiness, maxDurationSec: 15 }],
-      'providers[0].maxDurationSec: piapi kling renders at most 10 s;',
+      'providers[0].maxDurationSec: piapi kling renders at most 10 s whatever the inputs;',
     ],
     [
       'a cap below the shortest duration',
       [{ ...klingBusiness, maxDurationSec: 3 }],
       'providers[0].maxDurationSec: piapi kling renders nothing that short (5, 10 s)',
+    ],
+    [
+      // Luma renders 10 s only without an image: a scene with one would be priced at 10 s and refused at create.
+      'a duration the model renders only without an input image',
+      { overrides: { luma: { allowedDurationsSec: [5, 10] } } },
+      'overrides.luma.allowedDurationsSec: piapi luma renders only 5 s whatever the inputs;',
     ],
     [
       'an aspect ratio the model cannot render in every mode',
