@@ -50,11 +50,14 @@ export function planningFields(
   };
 }
 
-/** Each issue as `--flag: rule`; a nested field adds its path, e.g. `--poll-interval-ms (intervalMs): …`. */
+/**
+ * Each issue as `--flag: rule`; a nested field adds its path, e.g. `--poll-interval-ms (intervalMs): …`, and an item of
+ * a list flag its place as a person counts, e.g. `--allowed (item 2): …`.
+ */
 export function flagIssues(issues: readonly InputIssue[]): string {
   return issues
     .map((issue) => {
-      const [field, ...rest] = issue.path.map(String);
+      const [field, ...rest] = issue.path.map((p) => (typeof p === 'number' ? `item ${p + 1}` : String(p)));
       const flag = (field && flagForField[field]) ?? field ?? '(input)';
       return `${flag}${rest.length > 0 ? ` (${rest.join('.')})` : ''}: ${issue.message}`;
     })

@@ -58,7 +58,7 @@ describe('scene flags', () => {
         { path: [], message: 'Unrecognized key' },
       ]),
     ).toBe(
-      '--duration: must be greater than 0; --poll-interval-ms (intervalMs): Too small; --allowed (1): unknown provider "sora"; (input): Unrecognized key',
+      '--duration: must be greater than 0; --poll-interval-ms (intervalMs): Too small; --allowed (item 2): unknown provider "sora"; (input): Unrecognized key',
     );
   });
 
