@@ -3,7 +3,7 @@ import { getProjectProgress, startProjectVideos } from '../../src/client';
 import type { ProjectInput } from '../../src/contract/project-input';
 import { countsAndRows, countsAndRowsOfText } from '../helpers/project-view-check';
 import { sandboxKey, startSceneHarness, type SceneHarness } from '../helpers/scene-harness';
-import { runCli, stackEnv } from './cli/run-cli';
+import { runCli, stackEnv } from '../cli/run-cli';
 
 let h: SceneHarness;
 beforeAll(async () => {

@@ -8,7 +8,7 @@ import { getProgress } from '../../src/contract/scene-workflow';
 import { getProjectProgress as projectQuery, type ProjectProgress } from '../../src/contract/project-workflow';
 import type { ProjectInput } from '../../src/contract/project-input';
 import { sceneWorkflowId } from '../../src/contract/workflow-ids';
-import { jsonOf, runCli, stackEnv } from '../client/cli/run-cli';
+import { jsonOf, runCli, stackEnv } from '../cli/run-cli';
 import { sandboxKey, startSceneHarness, type SceneHarness } from '../helpers/scene-harness';
 import { waitFor } from '../helpers/wait-for';
 

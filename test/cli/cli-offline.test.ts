@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { projectJsonSchema, projectSchemaPath } from '../../src/cli/project-schema';
 import { defaultCatalogue } from '../../src/config/catalogue';
-import { jsonOf, runCli } from './cli/run-cli';
+import { jsonOf, runCli } from './run-cli';
 
 /** An address nothing listens on, so any command that needed Temporal would fail. */
 let noServer: NodeJS.ProcessEnv;

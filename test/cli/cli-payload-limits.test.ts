@@ -7,7 +7,7 @@ import { inputTooLarge } from '../../src/contract/payload-limits';
 import { projectWorkflowId } from '../../src/contract/workflow-ids';
 import { largestSchemaProject } from '../chaos/cases/large-projects';
 import { connectClient } from '../helpers/temporal';
-import { runCli, stackEnv } from './cli/run-cli';
+import { runCli, stackEnv } from './run-cli';
 
 let conn: Awaited<ReturnType<typeof connectClient>>;
 beforeAll(async () => {

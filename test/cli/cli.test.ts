@@ -9,7 +9,7 @@ import { generateSceneVideo } from '../../src/workflows';
 import { getProgress } from '../../src/contract/scene-workflow';
 import { sandboxKey, startSceneHarness, type SceneHarness } from '../helpers/scene-harness';
 import { waitFor } from '../helpers/wait-for';
-import { generateFlags, jsonOf, runCli, spawnCli, stackEnv } from './cli/run-cli';
+import { generateFlags, jsonOf, runCli, spawnCli, stackEnv } from './run-cli';
 
 let h: SceneHarness;
 let env: NodeJS.ProcessEnv;

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { stackInfo } from '../../helpers/stack-info';
+import { stackInfo } from '../helpers/stack-info';
 
-const root = join(__dirname, '..', '..', '..');
+const root = join(__dirname, '..', '..');
 export const cliPath = join(root, 'bin', 'scene-video.js');
 
 export interface CliRun {

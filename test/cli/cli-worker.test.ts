@@ -4,7 +4,7 @@ import { stackInfo } from '../helpers/stack-info';
 import { workerEnv } from '../../dev/harness/worker-env';
 import { uniqueTaskQueue } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait-for';
-import { generateFlags, jsonOf, runCli, spawnCli, stackEnv } from './cli/run-cli';
+import { generateFlags, jsonOf, runCli, spawnCli, stackEnv } from './run-cli';
 
 let sandbox: Sandbox;
 beforeAll(async () => {

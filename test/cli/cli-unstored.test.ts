@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sceneWorkflowId } from '../../src/contract/workflow-ids';
 import { startSceneHarness, type SceneHarness } from '../helpers/scene-harness';
-import { generateFlags, jsonOf, runCli, stackEnv } from './cli/run-cli';
+import { generateFlags, jsonOf, runCli, stackEnv } from './run-cli';
 
 /**
  * Storage that fails after the worker started (here: the bucket it writes to is gone) under the default

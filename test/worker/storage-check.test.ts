@@ -5,7 +5,7 @@ import { stackInfo } from '../helpers/stack-info';
 import { uniqueTaskQueue } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait-for';
 import { workerEnv } from '../../dev/harness/worker-env';
-import { spawnCli, type CliRun } from './cli/run-cli';
+import { spawnCli, type CliRun } from '../cli/run-cli';
 
 /**
  * `scene-video worker` checks its bucket and credentials before it polls: storage that cannot work must stop the worker
