@@ -2,9 +2,9 @@ import js from '@eslint/js';
 import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
 
-// Folders of src/ and what each may import (other than itself). Nothing in src/ imports dev/; contract and domain are
-// workflow-safe, so they import no Node built-ins, and the workflow bundle sees zod schemas only as types.
-const folders = ['contract', 'domain', 'workflows', 'activities', 'providers', 'config', 'worker', 'client', 'cli'];
+// Folders of src/ and what each may import besides itself (test/unit/folder-dependencies checks they form no cycle).
+// Nothing in src/ imports dev/; contract, domain and workflows are workflow-safe: no Node built-ins, no I/O modules,
+// and the workflow bundle sees zod schemas only as types.
 const mayImport = {
   contract: [],
   domain: ['contract'],
@@ -16,6 +16,7 @@ const mayImport = {
   worker: ['contract', 'domain', 'providers', 'config', 'activities', 'workflows'],
   cli: ['contract', 'domain', 'providers', 'config', 'client', 'worker'],
 };
+const folders = Object.keys(mayImport);
 const folderImport = (names) => `^(\\.\\./)+(${names.join('|')})(/|$)`;
 const builtins = builtinModules.flatMap((m) => [m, `node:${m}`]).filter((m) => !['assert', 'node:assert'].includes(m));
 const fromDev = { regex: '^(\\.\\./)+dev/', message: 'The product never depends on development tooling (dev/).' };
