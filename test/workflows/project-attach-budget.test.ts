@@ -27,6 +27,14 @@ afterAll(async () => {
   await h?.close();
 });
 
+/** Scene s0 of the project started on its own, on Veo, with a larger cap ($0.96) than the project would grant it. */
+const startVeoScene = (projectId: string) =>
+  startSceneVideo(
+    h.client,
+    { ...hookScene('s0'), projectId, polling: fastPolling, preferredProvider: 'veo', maxCostUsd: 0.96 },
+    { taskQueue: h.taskQueue },
+  );
+
 const project = (projectId: string, budgetUsd = 1) =>
   hookProject(projectId, ['s0', 's1', 's2', 's3', 's4'], { budgetUsd, maxConcurrentScenes: 5 });
 
@@ -60,11 +68,7 @@ it('a scene running on its own with no maxCostUsd (Runway, $1.20) does not fit a
 it('a scene running on its own with a larger maxCostUsd (Veo, up to $0.96) is attached with that exposure reserved: everything billed stays within $1', async () => {
   h.sandbox.reset();
   const projectId = `attach-${randomUUID().slice(0, 8)}`;
-  const solo = await startSceneVideo(
-    h.client,
-    { ...hookScene('s0'), projectId, polling: fastPolling, preferredProvider: 'veo', maxCostUsd: 0.96 },
-    { taskQueue: h.taskQueue },
-  );
+  const solo = await startVeoScene(projectId);
   await new Promise((r) => setTimeout(r, 500));
   const { workflowId } = await startProjectVideos(h.client, project(projectId), { taskQueue: h.taskQueue });
   const result = await waitForProjectVideos(h.client, workflowId);
@@ -86,11 +90,7 @@ it('a scene that succeeded before the project run (Veo, $0.96) counts at what it
   h.sandbox.reset();
   const projectId = `attach-${randomUUID().slice(0, 8)}`;
   // The scene succeeded on its own on Veo (more than the $0.20 a project would grant it) before the project starts.
-  const solo = await startSceneVideo(
-    h.client,
-    { ...hookScene('s0'), projectId, polling: fastPolling, preferredProvider: 'veo', maxCostUsd: 0.96 },
-    { taskQueue: h.taskQueue },
-  );
+  const solo = await startVeoScene(projectId);
   const earlier = await waitForSceneVideo(h.client, solo.workflowId);
   // A re-run with a $2 budget: what s0 cost before is part of the project's total and of what the budget covers.
   const { workflowId } = await startProjectVideos(h.client, project(projectId, 2), { taskQueue: h.taskQueue });
