@@ -82,3 +82,6 @@ export function runCli(): void {
     process.exitCode = code;
   });
 }
+
+// `npm run cli -- <command>`: the TypeScript source under tsx, in a clone that has not been built.
+if (require.main === module) runCli();

@@ -1,9 +1,42 @@
 export { connectFromEnv, loadClientEnv, type SceneVideoClient } from './connection';
-export { InputTooLargeError, InvalidInputError, validateProjectInput, validateSceneInput } from './input-validation';
-export { cancelProjectVideos, getProjectProgress, startProjectVideos, waitForProjectVideos } from './project-videos';
+export {
+  InputTooLargeError,
+  InvalidInputError,
+  validateProjectInput,
+  validateSceneInput,
+  type InputIssue,
+} from './input-validation';
+export {
+  cancelProjectVideos,
+  getProjectProgress,
+  startProjectVideos,
+  waitForProjectVideos,
+  type LiveProjectProgress,
+  type StartedProject,
+} from './project-videos';
 export { SceneIdentityMismatchError } from './scene-identity-check';
-export { cancelSceneVideo, getSceneProgress, startSceneVideo, waitForSceneVideo } from './scene-video';
-export type { SceneInput } from '../contract/scene-input';
-export type { ProjectInput } from '../contract/project-input';
-export type { SceneProgress, SceneVideoResult } from '../contract/scene-workflow';
-export type { ProjectProgress, ProjectResult } from '../contract/project-workflow';
+export {
+  cancelSceneVideo,
+  getSceneProgress,
+  startSceneVideo,
+  waitForSceneVideo,
+  type StartedScene,
+  type StartOptions,
+} from './scene-video';
+export { sceneInputSchema, type SceneInput, type ValidSceneInput } from '../contract/scene-input';
+export { projectInputSchema, type ProjectInput, type ValidProjectInput } from '../contract/project-input';
+export { projectWorkflowId, sceneWorkflowId } from '../contract/workflow-ids';
+export {
+  sceneWorkflowType,
+  type AttemptProgress,
+  type ScenePhase,
+  type SceneProgress,
+  type SceneVideoResult,
+} from '../contract/scene-workflow';
+export {
+  projectWorkflowType,
+  type ProjectProgress,
+  type ProjectResult,
+  type ProjectScenePhase,
+  type ProjectSceneStatus,
+} from '../contract/project-workflow';

@@ -6,8 +6,9 @@ import {
   type NativeConnection,
   Worker,
   type WorkerOptions,
-  type WorkflowBundle,
+  type WorkflowBundleOption,
 } from '@temporalio/worker';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { Catalogue } from '../contract/catalogue';
@@ -16,12 +17,34 @@ import { routeClients } from '../providers/routes';
 
 export const workflowsPath = join(__dirname, '..', 'workflows', 'index.ts');
 
-let bundled: Promise<WorkflowBundle> | undefined;
+/** `npm run build` writes the workflow bundle here, beside the compiled `worker/` folder: `dist/workflow-bundle.js`. */
+export const workflowBundleFileName = 'workflow-bundle.js';
+const prebuiltBundlePath = join(__dirname, '..', workflowBundleFileName);
+const runningFromSource = __filename.endsWith('.ts');
 
-/** The workflow bundle is built once per process and shared by every worker it creates. */
-export function sceneWorkflowBundle(): Promise<WorkflowBundle> {
-  bundled ??= bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+let bundled: Promise<WorkflowBundleOption> | undefined;
+
+/** Bundles `src/workflows` with webpack (seconds of CPU); the build calls it once, a worker run from source at start. */
+export function bundleSceneWorkflows() {
+  return bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+}
+
+/**
+ * The compiled worker loads the bundle the build made, as Temporal advises for production; only a worker run from
+ * source bundles at start. Built once per process and shared by every worker it creates.
+ */
+export function sceneWorkflowBundle(): Promise<WorkflowBundleOption> {
+  bundled ??= runningFromSource ? bundleSceneWorkflows() : Promise.resolve(prebuiltWorkflowBundle());
   return bundled;
+}
+
+function prebuiltWorkflowBundle(): WorkflowBundleOption {
+  if (!existsSync(prebuiltBundlePath)) {
+    throw new Error(
+      `The workflow bundle ${prebuiltBundlePath} is missing: this build is incomplete. Run \`npm run build\`, which compiles the code and bundles the workflows together.`,
+    );
+  }
+  return { codePath: prebuiltBundlePath };
 }
 
 /** Wires activities to the real APIs (or the sandbox) and S3 from the validated environment. */

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { cliFromSource } from '../../dev/harness/cli-source';
 import { stackInfo } from '../helpers/stack-info';
 
 const root = join(__dirname, '..', '..');
-export const cliPath = join(root, 'bin', 'scene-video.js');
 
 export interface CliRun {
   code: number | null;
@@ -22,7 +22,7 @@ export interface CliProcess extends ChildProcess {
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
   let stdout = '';
   let stderr = '';
-  const child = spawn(process.execPath, [cliPath, ...args], {
+  const child = spawn(process.execPath, [...cliFromSource, ...args], {
     cwd: root,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,4 +1,4 @@
-// The index loads command modules with require, as the CLI does under tsx (bin/scene-video.js).
+// The index loads command modules with require, as the CLI does (compiled, or from source under tsx).
 import 'tsx/cjs';
 import { describe, expect, it } from 'vitest';
 import { commandHelp } from '../../src/cli/args';

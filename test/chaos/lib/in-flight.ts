@@ -20,12 +20,20 @@ export interface InFlightWindow {
 }
 
 /** Activities started within the window and still running, read from the server (no worker needed). */
-export async function pendingStarted(client: Client, workflowIds: string[], window: InFlightWindow): Promise<InFlightActivity[]> {
+export async function pendingStarted(
+  client: Client,
+  workflowIds: string[],
+  window: InFlightWindow,
+): Promise<InFlightActivity[]> {
   const found: InFlightActivity[][] = await Promise.all(workflowIds.map((id) => pendingOf(client, id, window)));
   return found.flat();
 }
 
-async function pendingOf(client: Client, workflowId: string, { since, until }: InFlightWindow): Promise<InFlightActivity[]> {
+async function pendingOf(
+  client: Client,
+  workflowId: string,
+  { since, until }: InFlightWindow,
+): Promise<InFlightActivity[]> {
   try {
     const { raw } = await client.workflow.getHandle(workflowId).describe();
     const found: InFlightActivity[] = [];
@@ -33,7 +41,13 @@ async function pendingOf(client: Client, workflowId: string, { since, until }: I
       const startedMs = optionalTsToMs(a.lastStartedTime);
       if (a.state !== temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED) continue;
       if (startedMs === undefined || startedMs < since || (until !== undefined && startedMs > until)) continue;
-      found.push({ workflowId, activityId: a.activityId ?? '', type: a.activityType?.name ?? '?', attempt: a.attempt ?? 0, startedMs });
+      found.push({
+        workflowId,
+        activityId: a.activityId ?? '',
+        type: a.activityType?.name ?? '?',
+        attempt: a.attempt ?? 0,
+        startedMs,
+      });
     }
     return found;
   } catch {
@@ -52,13 +66,22 @@ export function countByType(activities: InFlightActivity[]): Map<string, number>
  * Activities running right now on a worker that became ready at `since`, by type, read from the server (no worker
  * needed): what a SIGKILL at this instant interrupts. Earlier starts belong to workers already dead.
  */
-export async function activitiesInFlight(client: Client, workflowIds: string[], since: number): Promise<Map<string, number>> {
+export async function activitiesInFlight(
+  client: Client,
+  workflowIds: string[],
+  since: number,
+): Promise<Map<string, number>> {
   return countByType(await pendingStarted(client, workflowIds, { since }));
 }
 
 /** The same attempt of the same activity, still running. */
 export function sameAttempt(a: InFlightActivity, b: InFlightActivity): boolean {
-  return a.workflowId === b.workflowId && a.activityId === b.activityId && a.attempt === b.attempt && a.startedMs === b.startedMs;
+  return (
+    a.workflowId === b.workflowId &&
+    a.activityId === b.activityId &&
+    a.attempt === b.attempt &&
+    a.startedMs === b.startedMs
+  );
 }
 
 /**

@@ -39,7 +39,12 @@ export async function waitForWorkflows(client: Client, workflowIds: string[], ti
   }
 }
 
-export async function collectOutcome(client: Client, workflowId: string, tag: string, stuck: boolean): Promise<SceneOutcome> {
+export async function collectOutcome(
+  client: Client,
+  workflowId: string,
+  tag: string,
+  stuck: boolean,
+): Promise<SceneOutcome> {
   const handle = client.workflow.getHandle(workflowId);
   if (stuck) {
     let attempts: AttemptProgress[] = [];
@@ -61,7 +66,11 @@ export async function collectOutcome(client: Client, workflowId: string, tag: st
       workflowId,
       tag,
       status: 'failed',
-      failure: { type: app?.type ?? undefined, message: (cause as Error).message, nonRetryable: app?.nonRetryable ?? undefined },
+      failure: {
+        type: app?.type ?? undefined,
+        message: (cause as Error).message,
+        nonRetryable: app?.nonRetryable ?? undefined,
+      },
       attempts: progress?.attempts ?? [],
     };
   }

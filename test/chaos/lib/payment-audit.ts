@@ -36,7 +36,8 @@ export function auditPayments(
     const recorded = outcome.attempts.filter((a) => a.taskId !== undefined);
     audit.recorded += recorded.length;
     const recordedIds = new Set(recorded.map((a) => a.taskId!));
-    if (recordedIds.size !== recorded.length) audit.duplicates.push(`${outcome.workflowId}: one task recorded by two attempts`);
+    if (recordedIds.size !== recorded.length)
+      audit.duplicates.push(`${outcome.workflowId}: one task recorded by two attempts`);
     for (const id of recordedIds) {
       if (!tasks.some((t) => t.taskId === id)) audit.phantoms.push(`${outcome.workflowId}: ${id}`);
     }

@@ -48,7 +48,12 @@ export function tallyStored(report: ScenarioReport, outcomes: SceneOutcome[]): v
 }
 
 /** Folds the ledger and storage audits into the report; every finding is also listed as a problem or a figure. */
-export function addAudits(report: ScenarioReport, outcomes: SceneOutcome[], payments: PaymentAudit, storage?: StorageAudit): void {
+export function addAudits(
+  report: ScenarioReport,
+  outcomes: SceneOutcome[],
+  payments: PaymentAudit,
+  storage?: StorageAudit,
+): void {
   report.stuck += outcomes.filter((o) => o.status === 'stuck').length;
   report.duplicates += payments.duplicates.length;
   report.ambiguousUnrecorded += payments.ambiguousUnrecorded.length;
@@ -113,6 +118,7 @@ export function summaryTable(reports: ScenarioReport[]): string {
     passed(r) ? 'PASS' : 'FAIL',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
   return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }

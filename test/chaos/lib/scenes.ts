@@ -12,7 +12,11 @@ const shapes: Pick<SceneInput, 'sceneType' | 'prompt' | 'aspectRatio'>[] = [
 ];
 
 /** Scene `i` of a run: ids and prompt carry the tag that attributes sandbox tasks and S3 keys to it. */
-export function chaosScene(runTag: string, i: number, overrides: Partial<SceneInput> = {}): SceneInput & { tag: string } {
+export function chaosScene(
+  runTag: string,
+  i: number,
+  overrides: Partial<SceneInput> = {},
+): SceneInput & { tag: string } {
   const shape = shapes[i % shapes.length]!;
   const sceneId = `${runTag}-s${i}`;
   return {

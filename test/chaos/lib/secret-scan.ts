@@ -15,7 +15,10 @@ function needles(secret: Secret): string[] {
 }
 
 /** What a worker holds that nobody may read back: both provider keys and the S3 secret. */
-export function workerSecrets(apiKeys: { piapi: string; runway: string }, s3: Pick<S3Endpoint, 'secretAccessKey'>): Secret[] {
+export function workerSecrets(
+  apiKeys: { piapi: string; runway: string },
+  s3: Pick<S3Endpoint, 'secretAccessKey'>,
+): Secret[] {
   return [
     { label: 'the PiAPI key', value: apiKeys.piapi },
     { label: 'the Runway key', value: apiKeys.runway },
@@ -49,6 +52,7 @@ export async function scanWorkflows(client: Client, workflowIds: string[], secre
 
 function decodePayloads(historyJson: string): string {
   const out: string[] = [];
-  for (const m of historyJson.matchAll(/"data":"([A-Za-z0-9+/=]+)"/g)) out.push(Buffer.from(m[1]!, 'base64').toString('utf8'));
+  for (const m of historyJson.matchAll(/"data":"([A-Za-z0-9+/=]+)"/g))
+    out.push(Buffer.from(m[1]!, 'base64').toString('utf8'));
   return out.join('\n');
 }

@@ -1,4 +1,9 @@
-import { HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import {
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import type { SceneOutcome } from './outcomes';
 
 export interface StorageAudit {
@@ -24,7 +29,9 @@ export async function auditStorage(
   const listed = new Map<string, number>();
   let token: string | undefined;
   do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${prefix}/`, ContinuationToken: token }));
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: `${prefix}/`, ContinuationToken: token }),
+    );
     for (const o of page.Contents ?? []) listed.set(o.Key!, o.Size ?? -1);
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
@@ -37,13 +44,15 @@ export async function auditStorage(
     named.add(key);
     const size = listed.get(key);
     if (size === undefined) audit.missing.push(`${o.workflowId}: ${key} absent`);
-    else if (size !== o.result!.bytes) audit.missing.push(`${o.workflowId}: ${key} has ${size} bytes, result says ${o.result!.bytes}`);
+    else if (size !== o.result!.bytes)
+      audit.missing.push(`${o.workflowId}: ${key} has ${size} bytes, result says ${o.result!.bytes}`);
   }
   for (const [key, size] of listed) {
     if (!named.has(key)) audit.orphans.push(`${key} (${size} bytes)`);
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     if (head.ContentLength !== size) audit.partial.push(`${key}: listed ${size} bytes, HEAD ${head.ContentLength}`);
-    else if (videoBytes !== undefined && size !== videoBytes) audit.partial.push(`${key}: ${size} of ${videoBytes} bytes`);
+    else if (videoBytes !== undefined && size !== videoBytes)
+      audit.partial.push(`${key}: ${size} of ${videoBytes} bytes`);
   }
   const uploads = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: `${prefix}/` }));
   for (const u of uploads.Uploads ?? []) audit.pendingUploads.push(`${u.Key} (upload ${u.UploadId})`);

@@ -1,6 +1,5 @@
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { getProjectProgress, startProjectVideos } from '../../../src/client';
 import type { LiveProjectProgress } from '../../../src/client/project-videos';
@@ -8,6 +7,7 @@ import { getProgress } from '../../../src/contract/scene-workflow';
 import { getProjectProgress as projectQuery, type ProjectProgress } from '../../../src/contract/project-workflow';
 import type { ProjectInput } from '../../../src/contract/project-input';
 import { sceneWorkflowId } from '../../../src/contract/workflow-ids';
+import { cliFromSource } from '../../../dev/harness/cli-source';
 import type { ChaosStack } from '../lib/chaos-stack';
 import { startLane, type Lane } from '../lib/lane';
 import { sandboxKey } from '../lib/sandbox-key';
@@ -218,7 +218,6 @@ async function cancelAt(
 }
 
 const execFileP = promisify(execFile);
-const cli = join(__dirname, '..', '..', '..', 'bin', 'scene-video.js');
 
 /** `scene-video cost --project <id> --json` as a person runs it, once visibility lists every started scene. */
 async function costOfProject(
@@ -238,7 +237,7 @@ async function costOfProject(
   for (;;) {
     const { stdout } = await execFileP(
       process.execPath,
-      [cli, 'cost', '--since', '30m', '--project', projectId, '--json'],
+      [...cliFromSource, 'cost', '--since', '30m', '--project', projectId, '--json'],
       {
         env,
       },

@@ -5,6 +5,7 @@ import { startSceneVideo } from '../../../src/client';
 import { startSandbox, type Sandbox } from '../../../dev/sandbox';
 import { freePort } from '../../../dev/stack/free-port';
 import { searchAttributes } from '../../../src/contract/search-attributes';
+import { cliFromSource } from '../../../dev/harness/cli-source';
 import { workerEnv } from '../../../dev/harness/worker-env';
 import { spawnWorkerProcess } from '../../../dev/harness/worker-process';
 import type { ChaosStack } from '../lib/chaos-stack';
@@ -78,7 +79,7 @@ export async function unstoredOutcomes(
       }
       if (videoStatus !== 'unstored') problems.push(`VideoStatus ${videoStatus}`);
       const cli = await runProcess(
-        [join(root, 'bin', 'scene-video.js'), 'status', o.workflowId, '--watch', '--json'],
+        [...cliFromSource, 'status', o.workflowId, '--watch', '--json'],
         { PATH: process.env.PATH, TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_NAMESPACE: stack.namespace },
         60_000,
       );
