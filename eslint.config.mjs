@@ -64,7 +64,7 @@ const folderRules = folders.map((folder) => {
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.data/**', 'bench/results/**', 'bin/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'dist/**', '.tools/**', '.data/**', 'bench/results/**', 'bin/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
