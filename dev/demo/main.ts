@@ -116,7 +116,7 @@ async function main(): Promise<void> {
     console.log(`\nWhere to look next:
   Web UI:  ${stack.temporal.uiUrl}/namespaces/default/workflows?query=${query}${values.keep ? '' : '  (run with --keep to leave it up)'}
   S3:      s3://${stack.s3.bucket}/ai-videos/${result.projectId}/ at ${stack.s3.endpoint} (files under ${join(values['data-dir'], 's3', 'objects')})
-  CLI:     TEMPORAL_ADDRESS=${stack.temporal.address} npx scene-video status ${workflowId}`);
+  CLI:     TEMPORAL_ADDRESS=${stack.temporal.address} npm run cli -- status ${workflowId}`);
     await close();
 
     if (values.keep) {

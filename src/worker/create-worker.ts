@@ -15,12 +15,12 @@ import type { Catalogue } from '../contract/catalogue';
 import type { WorkerEnv } from '../config/environment';
 import { routeClients } from '../providers/routes';
 
-export const workflowsPath = join(__dirname, '..', 'workflows', 'index.ts');
+const runningFromSource = __filename.endsWith('.ts');
+export const workflowsPath = join(__dirname, '..', 'workflows', runningFromSource ? 'index.ts' : 'index.js');
 
 /** `npm run build` writes the workflow bundle here, beside the compiled `worker/` folder: `dist/workflow-bundle.js`. */
 export const workflowBundleFileName = 'workflow-bundle.js';
 const prebuiltBundlePath = join(__dirname, '..', workflowBundleFileName);
-const runningFromSource = __filename.endsWith('.ts');
 
 let bundled: Promise<WorkflowBundleOption> | undefined;
 
