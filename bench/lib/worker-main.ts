@@ -2,6 +2,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import { join } from 'node:path';
 import { loadWorkerEnv } from '../../src/config/environment';
 import { loadCatalogue } from '../../src/config/load-catalogue';
+import { loadTemporalConnection } from '../../src/config/temporal-connection';
 import {
   activityDepsFromEnv,
   createSceneWorker,
@@ -18,13 +19,14 @@ async function main(): Promise<void> {
   const env = loadWorkerEnv();
   const deps = activityDepsFromEnv(env, loadCatalogue());
   const tuning = workerTuningFromEnv(env);
-  const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+  const temporal = loadTemporalConnection();
+  const connection = await NativeConnection.connect(temporal.connectionOptions);
   const workers: Worker[] = [];
   if (process.env.BENCH_SCENE_QUEUE) {
     workers.push(
       await createSceneWorker({
         connection,
-        namespace: env.TEMPORAL_NAMESPACE,
+        namespace: temporal.namespace,
         taskQueue: process.env.BENCH_SCENE_QUEUE,
         deps,
         tuning,
@@ -36,7 +38,7 @@ async function main(): Promise<void> {
     workers.push(
       await Worker.create({
         connection,
-        namespace: env.TEMPORAL_NAMESPACE,
+        namespace: temporal.namespace,
         taskQueue: process.env.BENCH_BASELINE_QUEUE,
         workflowsPath: baselineWorkflows,
         activities: createBaselineActivities(),

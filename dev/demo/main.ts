@@ -55,7 +55,6 @@ async function main(): Promise<void> {
   try {
     const env = loadWorkerEnv({
       ...process.env,
-      TEMPORAL_ADDRESS: stack.temporal.address,
       TEMPORAL_TASK_QUEUE: taskQueue,
       S3_ENDPOINT: stack.s3.endpoint,
       S3_BUCKET: stack.s3.bucket,
@@ -83,9 +82,8 @@ async function main(): Promise<void> {
     const project = JSON.parse(readFileSync(values.project, 'utf8')) as ProjectInput;
     // The emulators answer at once; real providers ask for polls no more often than every 5 s.
     if (source.sandbox) project.polling ??= { intervalMs: 1_000, providerDeadlineMs: 10 * 60_000 };
-    const { client, close } = await connectFromEnv(
-      loadClientEnv({ ...process.env, TEMPORAL_ADDRESS: stack.temporal.address }),
-    );
+    // The demo's own stack, as its worker connects: nothing of the shell's TEMPORAL_* or Temporal profiles.
+    const { client, close } = await connectFromEnv(loadClientEnv({ TEMPORAL_ADDRESS: stack.temporal.address }));
     const { workflowId, started: fresh } = await startProjectVideos(client, project, { taskQueue });
     say(
       fresh

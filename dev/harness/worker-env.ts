@@ -1,3 +1,4 @@
+import { devNull } from 'node:os';
 import type { ProviderRoute } from '../../src/contract/provider-task';
 import type { Sandbox } from '../sandbox';
 import type { S3Endpoint } from '../stack/s3-server';
@@ -24,12 +25,13 @@ export interface WorkerEnvOptions {
 
 /**
  * The whole environment of a worker process (`src/worker/main.ts`, `scene-video worker`, the bench's worker) for this stack
- * and this sandbox: nothing else leaks in from the parent but PATH and HOME.
+ * and this sandbox: nothing else leaks in from the parent but PATH and HOME, and no Temporal profile from HOME either.
  */
 export function workerEnv(stack: WorkerStack, sandbox: Sandbox, opts: WorkerEnvOptions = {}): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
+    TEMPORAL_CONFIG_FILE: devNull,
     TEMPORAL_ADDRESS: stack.temporalAddress,
     TEMPORAL_NAMESPACE: stack.namespace,
     ...(opts.taskQueue === undefined ? {} : { TEMPORAL_TASK_QUEUE: opts.taskQueue }),

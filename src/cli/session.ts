@@ -30,7 +30,7 @@ function temporalError(err: unknown): unknown {
   return err;
 }
 
-/** Connects from the TEMPORAL_* environment, runs `fn`, and always closes the connection. */
+/** Connects from `env` as `loadClientEnv` reads it, runs `fn`, and always closes the connection. */
 export async function withTemporal<T>(
   env: NodeJS.ProcessEnv,
   fn: (session: SceneVideoClient) => Promise<T>,
@@ -39,7 +39,10 @@ export async function withTemporal<T>(
   try {
     clientEnv = loadClientEnv(env);
   } catch (err) {
-    throw new UsageError((err as Error).message, 'Fix the TEMPORAL_* environment variables.');
+    throw new UsageError(
+      (err as Error).message,
+      'Fix the Temporal connection settings listed in `scene-video --help`.',
+    );
   }
   let session: SceneVideoClient;
   try {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { formatZodError } from '../contract/format-zod-error';
 import { routeRegistry, type RouteBaseUrlEnv, type RouteKeyEnv } from '../providers/routes';
+import { taskQueueSchema } from './temporal-connection';
 
 const optionalString = z
   .string()
@@ -19,15 +20,12 @@ const routeVariables = Object.fromEntries(
   ]),
 ) as Record<RouteKeyEnv, typeof optionalString> & Record<RouteBaseUrlEnv, z.ZodDefault<z.ZodURL>>;
 
-/** Everything the worker reads from its environment. Secrets stay in this object, in the worker's memory only. */
+/**
+ * Everything the worker reads from its environment besides the connection to Temporal (`loadTemporalConnection`).
+ * Secrets stay in this object, in the worker's memory only.
+ */
 export const workerEnvSchema = z.object({
-  TEMPORAL_ADDRESS: z.string().default('localhost:7233'),
-  TEMPORAL_NAMESPACE: z.string().default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().default('scene-video'),
-  TEMPORAL_API_KEY: optionalString,
-  TEMPORAL_TLS: booleanFlag,
-  TEMPORAL_TLS_CERT_PATH: optionalString,
-  TEMPORAL_TLS_KEY_PATH: optionalString,
+  TEMPORAL_TASK_QUEUE: taskQueueSchema,
 
   ...routeVariables,
   /** The local emulator's origin: the only plain-http, loopback origin downloads may use. */

@@ -1,14 +1,14 @@
 import { NativeConnection } from '@temporalio/worker';
-import { readFileSync } from 'node:fs';
 import { configuredProviders } from '../activities/dependencies';
 import { loadWorkerEnv } from '../config/environment';
 import { loadCatalogue } from '../config/load-catalogue';
+import { loadTemporalConnection } from '../config/temporal-connection';
 import { anyRouteKeyHint } from '../providers/routes';
 import { activityDepsFromEnv, createSceneWorker, workerTuningFromEnv } from './create-worker';
 import { checkStorage } from './storage-check';
 
 /** `scene-video worker`: runs one worker from the environment until SIGINT/SIGTERM, then drains and exits. */
-export async function runWorker(env = loadWorkerEnv()): Promise<void> {
+export async function runWorker(env = loadWorkerEnv(), temporal = loadTemporalConnection()): Promise<void> {
   const catalogue = loadCatalogue({ file: env.SCENE_VIDEO_CATALOGUE, disabled: env.SCENE_VIDEO_DISABLED_PROVIDERS });
   const deps = activityDepsFromEnv(env, catalogue);
   const configured = configuredProviders(deps);
@@ -20,29 +20,19 @@ export async function runWorker(env = loadWorkerEnv()): Promise<void> {
       throw err;
     }
   }
-  const connection = await NativeConnection.connect({
-    address: env.TEMPORAL_ADDRESS,
-    apiKey: env.TEMPORAL_API_KEY,
-    tls:
-      env.TEMPORAL_TLS_CERT_PATH && env.TEMPORAL_TLS_KEY_PATH
-        ? {
-            clientCertPair: {
-              crt: readFileSync(env.TEMPORAL_TLS_CERT_PATH),
-              key: readFileSync(env.TEMPORAL_TLS_KEY_PATH),
-            },
-          }
-        : (env.TEMPORAL_TLS ?? env.TEMPORAL_API_KEY !== undefined),
-  });
+  const connection = await NativeConnection.connect(temporal.connectionOptions);
   try {
     const worker = await createSceneWorker({
       connection,
-      namespace: env.TEMPORAL_NAMESPACE,
+      namespace: temporal.namespace,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       deps,
       tuning: workerTuningFromEnv(env),
     });
+    const profile = temporal.profile === undefined ? '' : ` (profile ${temporal.profile})`;
     console.log(
-      `scene-video worker on ${env.TEMPORAL_ADDRESS} namespace ${env.TEMPORAL_NAMESPACE}, task queue ${env.TEMPORAL_TASK_QUEUE}; ` +
+      `scene-video worker on ${temporal.address} namespace ${temporal.namespace}${profile}, ` +
+        `task queue ${env.TEMPORAL_TASK_QUEUE}; ` +
         `providers configured: ${configured.join(', ') || `none (set ${anyRouteKeyHint})`}; ` +
         `${env.WORKER_MAX_CONCURRENT_ACTIVITIES} activity slots`,
     );

@@ -206,6 +206,17 @@ describe('scene-video CLI without a server', () => {
     });
   });
 
+  it('Temporal connection settings it cannot use exit 2 before connecting, saying what to fix', async () => {
+    const [renamed, noProfile] = await Promise.all([
+      runCli(['worker'], { ...noServer, TEMPORAL_TLS_CERT_PATH: '/etc/temporal/client.pem' }),
+      runCli(['status', 'scene-video:_:x', '--json'], { ...noServer, TEMPORAL_PROFILE: 'prod' }),
+    ]);
+    expect(renamed.code).toBe(2);
+    expect(renamed.stderr).toMatch(/TEMPORAL_TLS_CERT_PATH: was renamed TEMPORAL_TLS_CLIENT_CERT_PATH/);
+    expect(noProfile.code).toBe(2);
+    expect(jsonOf(noProfile).error.message).toMatch(/^TEMPORAL_PROFILE=prod names no profile in /);
+  });
+
   it('an unreachable Temporal exits 1 and says how to start one', async () => {
     const run = await runCli(['status', 'scene-video:_:x', '--json'], noServer);
     expect(run.code).toBe(1);

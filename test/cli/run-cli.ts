@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { devNull } from 'node:os';
 import { join } from 'node:path';
 import { cliFromSource } from '../../dev/harness/cli-source';
 import { stackInfo } from '../helpers/stack-info';
@@ -18,13 +19,16 @@ export interface CliProcess extends ChildProcess {
   done: Promise<CliRun>;
 }
 
-/** The CLI as a user runs it: its own process, configured only by the environment, stdout and stderr captured. */
+/**
+ * The CLI as a user runs it: its own process, configured only by the environment (not by a Temporal profile in HOME
+ * unless `env` names a config file), stdout and stderr captured.
+ */
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
   let stdout = '';
   let stderr = '';
   const child = spawn(process.execPath, [...cliFromSource, ...args], {
     cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, TEMPORAL_CONFIG_FILE: devNull, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

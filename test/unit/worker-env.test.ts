@@ -1,3 +1,4 @@
+import { devNull } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../dev/sandbox';
 import { workerEnv, workerStackOf } from '../../dev/harness/worker-env';
@@ -20,11 +21,12 @@ const sandbox = {
 } as Sandbox;
 
 describe('a worker process environment', () => {
-  it('points at the stack and the sandbox, and passes on nothing of the parent but PATH and HOME', () => {
+  it('points at the stack and the sandbox, and passes on nothing of the parent but PATH and HOME, no profile', () => {
     const env = workerEnv(stack, sandbox, { taskQueue: 'q', s3Prefix: 'chaos/1', providers: ['piapi'] });
     expect(env).toEqual({
       PATH: process.env.PATH,
       HOME: process.env.HOME,
+      TEMPORAL_CONFIG_FILE: devNull,
       TEMPORAL_ADDRESS: '127.0.0.1:7233',
       TEMPORAL_NAMESPACE: 'default',
       TEMPORAL_TASK_QUEUE: 'q',

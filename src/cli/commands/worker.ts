@@ -1,4 +1,5 @@
 import { loadWorkerEnv } from '../../config/environment';
+import { loadTemporalConnection } from '../../config/temporal-connection';
 import type { Command } from '../command';
 import { activeCatalogue } from '../env-catalogue';
 import { CliError, exitCodes, UsageError } from '../errors';
@@ -11,7 +12,7 @@ export const workerCommand: Command = {
     options: {},
     noJson: true,
     details: [
-      'Configured only by its environment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, TEMPORAL_API_KEY,',
+      'Configured only by its environment: the Temporal connection as in `scene-video --help`, TEMPORAL_TASK_QUEUE,',
       'PIAPI_API_KEY / RUNWAY_API_KEY (which providers it can use), S3_* (where clips go), SCENE_VIDEO_CATALOGUE,',
       'SCENE_VIDEO_DISABLED_PROVIDERS. Ctrl-C or SIGTERM stops polling, lets running activities finish, and exits 0.',
       'At start it checks the S3 bucket and credentials (HeadBucket) and refuses to start, in one line, when the bucket',
@@ -22,8 +23,10 @@ export const workerCommand: Command = {
   ownsSignals: true,
   async run(_args, { env }) {
     let workerEnv;
+    let temporal;
     try {
       workerEnv = loadWorkerEnv(env);
+      temporal = loadTemporalConnection(env);
     } catch (err) {
       throw new UsageError(
         (err as Error).message,
@@ -39,11 +42,11 @@ export const workerCommand: Command = {
     const { TransportError } = require('@temporalio/worker') as typeof import('@temporalio/worker');
     /* eslint-enable @typescript-eslint/no-require-imports */
     try {
-      await runWorker(workerEnv);
+      await runWorker(workerEnv, temporal);
     } catch (err) {
       if (!(err instanceof TransportError)) throw err;
       throw new CliError(
-        `Cannot reach Temporal at ${workerEnv.TEMPORAL_ADDRESS} (${err.message}).`,
+        `Cannot reach Temporal at ${temporal.address} (${err.message}).`,
         exitCodes.failed,
         'Start one with `npm run stack` or set TEMPORAL_ADDRESS.',
       );

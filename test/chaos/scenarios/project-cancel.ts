@@ -1,5 +1,6 @@
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { execFile } from 'node:child_process';
+import { devNull } from 'node:os';
 import { promisify } from 'node:util';
 import { getProjectProgress, startProjectVideos } from '../../../src/client';
 import type { LiveProjectProgress } from '../../../src/client/project-videos';
@@ -229,6 +230,7 @@ async function costOfProject(
   const env = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
+    TEMPORAL_CONFIG_FILE: devNull,
     TEMPORAL_ADDRESS: stack.temporalAddress,
     TEMPORAL_NAMESPACE: stack.namespace,
     TEMPORAL_TASK_QUEUE: lane.taskQueue,
