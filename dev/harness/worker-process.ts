@@ -8,6 +8,12 @@ const root = join(__dirname, '..', '..');
 export interface WorkerEntry {
   path: string;
   readyLine: string;
+  /** Arguments after the path, e.g. `['worker']` for the CLI. */
+  args?: string[];
+  /** Compiled JavaScript run by plain Node, with no loader (an installed package's bin); TypeScript through tsx otherwise. */
+  compiled?: boolean;
+  /** The working directory; the repository root otherwise. */
+  cwd?: string;
 }
 
 /** `src/worker/main.ts`, the worker as deployed (`scene-video worker`). */
@@ -48,8 +54,9 @@ export interface WorkerProcess {
  */
 export function spawnWorkerProcess(opts: WorkerProcessOptions): WorkerProcess {
   const entry = opts.entry ?? sceneWorker;
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', entry.path], {
-    cwd: root,
+  const loader = entry.compiled ? [] : ['--require', 'tsx/cjs'];
+  const child = spawn(process.execPath, [...loader, entry.path, ...(entry.args ?? [])], {
+    cwd: entry.cwd ?? root,
     env: opts.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
