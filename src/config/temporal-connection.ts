@@ -7,6 +7,7 @@ import {
   type ClientConfigTLS,
   type ClientConnectConfig,
 } from '@temporalio/envconfig';
+import type { ConnectionOptions } from '@temporalio/client';
 import { accessSync, constants } from 'node:fs';
 import { z } from 'zod';
 import { formatZodError } from '../contract/format-zod-error';
@@ -35,8 +36,17 @@ export interface TemporalConnection {
   namespace: string;
   /** The config file's profile the settings start from (the variables override its fields). */
   profile?: string;
-  connectionOptions: ClientConnectConfig['connectionOptions'] & { address: string };
+  connectionOptions: TemporalConnectionOptions;
 }
+
+/**
+ * What both `Connection.connect` (client) and `NativeConnection.connect` (worker) take from envconfig; stated here so
+ * the client library's declarations do not pull in the worker's (`ClientConnectConfig` is typed by the worker's).
+ */
+export type TemporalConnectionOptions = Pick<ConnectionOptions, 'tls' | 'metadata'> & {
+  address: string;
+  apiKey?: string;
+};
 
 const defaults = { address: 'localhost:7233', namespace: 'default' };
 
@@ -57,11 +67,12 @@ export function loadTemporalConnection(env: NodeJS.ProcessEnv = process.env): Te
   );
   const { connectionOptions, namespace } = withTlsFiles(settings);
   const address = connectionOptions.address ?? defaults.address;
+  const { apiKey, tls, metadata } = connectionOptions;
   return {
     address,
     namespace: namespace ?? defaults.namespace,
     profile,
-    connectionOptions: { ...connectionOptions, address },
+    connectionOptions: { address, apiKey, tls, metadata },
   };
 }
 

@@ -1,4 +1,5 @@
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Worker } from '@temporalio/worker';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -10,6 +11,7 @@ import { startWorkerProcess, type WorkerProcess } from '../../dev/harness/worker
 import { s3ClientFor } from '../../dev/stack/s3-server';
 import type { SceneVideoResult } from '../../src/client';
 import { stackInfo } from '../helpers/stack-info';
+import { committedHistories, historyFiles } from '../replay/committed-histories';
 import { uniqueTaskQueue } from '../helpers/temporal';
 import {
   createConsumerProject,
@@ -197,6 +199,15 @@ describe('plain-Node consumers, their scenes run by the installed worker', () =>
       expect(head.ContentLength).toBeGreaterThan(0);
     },
   );
+
+  it("the installed package's prebuilt workflow bundle replays every committed history", async () => {
+    const codePath = join(project, 'node_modules', 'scene-video-worker', 'dist', 'workflow-bundle.js');
+    const results = [];
+    for await (const r of Worker.runReplayHistories({ workflowBundle: { codePath } }, committedHistories()))
+      results.push(r);
+    expect(results.map((r) => r.workflowId)).toEqual(historyFiles);
+    for (const r of results) expect(r.error, `${r.workflowId}: ${String(r.error)}`).toBeUndefined();
+  });
 
   it('the installed worker drains and exits 0 on SIGTERM', async () => {
     expect(worker.alive).toBe(true);

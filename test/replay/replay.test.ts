@@ -1,18 +1,13 @@
-import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sceneWorkflowBundle } from '../../src/worker/create-worker';
-
-const dir = join(__dirname, 'histories');
-const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
-const load = (file: string) => historyFromJSON(JSON.parse(readFileSync(join(dir, file), 'utf8')));
+import { committedHistories, historyFiles as files, loadHistory as load } from './committed-histories';
 
 describe('replay of histories recorded on the real dev server (npm run histories:record)', () => {
   it('covers success, fallback, deadline, total failure, cancellation (also during the upload), a client start, projects, budgets and ids', () => {
-    expect(files.sort()).toEqual([
+    expect(files).toEqual([
       // A budgeted project (allowances, a scene waiting, two skipped) and its first scene (maxCostUsd, 1,500-character
       // prompt): the paths behind patched('project-budget-worst-case'), 'scene-budget-worst-case' and
       // 'provider-prompt-limits'.
@@ -35,7 +30,7 @@ describe('replay of histories recorded on the real dev server (npm run histories
 
   it('replays every history against the current workflow code without a nondeterminism error', async () => {
     const workflowBundle = await sceneWorkflowBundle();
-    const histories = files.map((file) => ({ workflowId: file, history: load(file) }));
+    const histories = committedHistories();
     const results = [];
     for await (const r of Worker.runReplayHistories({ workflowBundle }, histories)) results.push(r);
     expect(results).toHaveLength(files.length);
