@@ -1,10 +1,11 @@
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
 import { readFileSync } from 'node:fs';
 import { configuredProviders } from '../activities/dependencies';
 import { loadWorkerEnv } from '../config/environment';
 import { loadCatalogue } from '../config/load-catalogue';
 import { anyRouteKeyHint } from '../providers/routes';
 import { activityDepsFromEnv, createSceneWorker, workerTuningFromEnv } from './create-worker';
+import { startWorkerHealth, type HealthServer } from './health-server';
 import { checkStorage } from './storage-check';
 
 /** `scene-video worker`: runs one worker from the environment until SIGINT/SIGTERM, then drains and exits. */
@@ -33,8 +34,12 @@ export async function runWorker(env = loadWorkerEnv()): Promise<void> {
           }
         : (env.TEMPORAL_TLS ?? env.TEMPORAL_API_KEY !== undefined),
   });
+  let health: HealthServer | undefined;
+  let worker: Worker | undefined;
   try {
-    const worker = await createSceneWorker({
+    // Listening before the worker exists: a taken port fails the start at once, and /readyz says STARTING meanwhile.
+    health = await startWorkerHealth(env, () => worker);
+    worker = await createSceneWorker({
       connection,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
@@ -49,6 +54,7 @@ export async function runWorker(env = loadWorkerEnv()): Promise<void> {
     // Worker.run() installs SIGINT/SIGTERM handlers that stop polling and let in-flight activities finish.
     await worker.run();
   } finally {
+    await health?.close();
     await connection.close();
     deps.s3.destroy();
   }
