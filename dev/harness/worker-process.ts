@@ -8,6 +8,8 @@ const root = join(__dirname, '..', '..');
 export interface WorkerEntry {
   path: string;
   readyLine: string;
+  /** Node's arguments; by default the TypeScript source at `path` under tsx. */
+  nodeArgs?: string[];
 }
 
 /** `src/worker/main.ts`, the worker as deployed (`scene-video worker`). */
@@ -22,6 +24,8 @@ export interface WorkerProcessOptions {
   entry?: WorkerEntry;
   /** Without it, `ready` waits as long as the process lives. */
   readyTimeoutMs?: number;
+  /** The repository by default. */
+  cwd?: string;
 }
 
 export interface WorkerProcess {
@@ -48,8 +52,8 @@ export interface WorkerProcess {
  */
 export function spawnWorkerProcess(opts: WorkerProcessOptions): WorkerProcess {
   const entry = opts.entry ?? sceneWorker;
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', entry.path], {
-    cwd: root,
+  const child = spawn(process.execPath, entry.nodeArgs ?? ['--require', 'tsx/cjs', entry.path], {
+    cwd: opts.cwd ?? root,
     env: opts.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
