@@ -28,7 +28,13 @@ describe('health endpoint answers', () => {
   });
 
   it('/readyz says STARTING before the worker exists', async () => {
-    expect(await healthResponse('GET', '/readyz', workerReadiness(() => undefined))).toEqual({
+    expect(
+      await healthResponse(
+        'GET',
+        '/readyz',
+        workerReadiness(() => undefined),
+      ),
+    ).toEqual({
       status: 503,
       body: { status: 'not_ready', state: 'STARTING' },
     });

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../dev/sandbox';
@@ -114,6 +115,27 @@ describe('worker health endpoint', () => {
           .terminate('test over')
           .catch(() => undefined);
       await connection.close();
+    }
+  });
+
+  it('a taken port stops the worker at start, exit 1, naming the variables', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const env = {
+        ...workerEnv(stackInfo(), sandbox, { taskQueue: uniqueTaskQueue('health-taken') }),
+        WORKER_HEALTH_PORT: String(port),
+      };
+      const worker = spawnWorkerProcess({ env });
+      await worker.exited;
+      expect(worker.exitCode).toBe(1);
+      expect(worker.output()).toContain(
+        `Cannot serve health checks on 127.0.0.1:${port} (WORKER_HEALTH_HOST, WORKER_HEALTH_PORT): EADDRINUSE, the port is taken.`,
+      );
+      expect(worker.output()).not.toContain('scene-video worker on ');
+    } finally {
+      taken.close();
     }
   });
 });
