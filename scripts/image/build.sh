@@ -20,7 +20,10 @@ if [[ -e .git ]]; then
   fail "$root is a git checkout; this script deletes the devDependencies from node_modules. It is the image's build step: run \`docker build .\`, or run it in a copy of the build context."
 fi
 
-now_us() { echo "${EPOCHREALTIME/./}"; }
+# Microseconds since the epoch: bash 5's EPOCHREALTIME, whole seconds from date on an older bash (macOS's 3.2).
+now_us() {
+  if [[ -n ${EPOCHREALTIME:-} ]]; then echo "${EPOCHREALTIME/./}"; else echo $(($(date +%s) * 1000000)); fi
+}
 started_all=$(now_us)
 
 # step <label> <command...>: prints the step, runs it, prints how long it took.
@@ -38,7 +41,7 @@ step() {
 # The Temporal Core SDK ships a native module for five platforms (about 27 MB each); the image runs on one.
 keep_this_platforms_core_bridge() {
   node -e '
-    const { existsSync, readdirSync, rmSync } = require("node:fs");
+    const { readdirSync, rmSync } = require("node:fs");
     const { dirname, join } = require("node:path");
     const bridge = dirname(require.resolve("@temporalio/core-bridge/package.json", { paths: [require.resolve("@temporalio/worker")] }));
     const { getPrebuiltPath, getPrebuiltTargetName } = require(join(bridge, "common.js"));
@@ -61,8 +64,8 @@ require_build_output() {
 
 echo "==> node $(node --version), npm $(npm --version), in $root"
 # --include=dev: the build needs typescript and tsx even where NODE_ENV=production is set. --ignore-scripts: no
-# dependency runs code at install (esbuild, @swc/core and protobufjs only check their binaries or versions); the same
-# on every npm, where npm 11 would skip them by default and npm 10 would run them.
+# dependency runs code at install (esbuild, @swc/core and protobufjs only check their binaries or versions), whatever
+# the npm version's own policy for install scripts, so the image and the test that mimics it install alike.
 step 'npm ci (every dependency, from package-lock.json)' npm ci --include=dev --ignore-scripts --no-audit --no-fund
 step 'npm run build (dist/ and the workflow bundle)' npm run build
 step 'checking the build output' require_build_output
