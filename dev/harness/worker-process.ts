@@ -12,8 +12,6 @@ export interface WorkerEntry {
   args?: string[];
   /** Compiled JavaScript run by plain Node, with no loader (an installed package's bin); TypeScript through tsx otherwise. */
   compiled?: boolean;
-  /** The working directory; the repository root otherwise. */
-  cwd?: string;
 }
 
 /** `src/worker/main.ts`, the worker as deployed (`scene-video worker`). */
@@ -28,6 +26,8 @@ export interface WorkerProcessOptions {
   entry?: WorkerEntry;
   /** Without it, `ready` waits as long as the process lives. */
   readyTimeoutMs?: number;
+  /** The repository by default. */
+  cwd?: string;
 }
 
 export interface WorkerProcess {
@@ -56,7 +56,7 @@ export function spawnWorkerProcess(opts: WorkerProcessOptions): WorkerProcess {
   const entry = opts.entry ?? sceneWorker;
   const loader = entry.compiled ? [] : ['--require', 'tsx/cjs'];
   const child = spawn(process.execPath, [...loader, entry.path, ...(entry.args ?? [])], {
-    cwd: entry.cwd ?? root,
+    cwd: opts.cwd ?? root,
     env: opts.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,6 +1,4 @@
 import type { WorkflowFailedError } from '@temporalio/client';
-import { InvalidInputError } from '../client/input-validation';
-import { SceneIdentityMismatchError } from '../client/scene-identity-check';
 
 /** The exit-code contract scripts rely on; documented in `scene-video --help`. */
 export const exitCodes = {
@@ -57,8 +55,22 @@ export function notFound(workflowId: string): CliError {
 /** Maps whatever a command threw onto the exit-code contract (Temporal's own errors are mapped in session.ts). */
 export function toCliError(err: unknown): CliError {
   if (err instanceof CliError) return err;
-  if (err instanceof InvalidInputError || err instanceof SceneIdentityMismatchError) return new UsageError(err.message);
+  if (isClientInputError(err)) return new UsageError(err.message);
   return new CliError(err instanceof Error ? err.message : String(err), exitCodes.failed);
+}
+
+/**
+ * The client's input errors, loaded only when an error that is not a CliError needs sorting: their modules load the
+ * Temporal client, which every command would otherwise pay for at start, `scene-video health` (the image's
+ * HEALTHCHECK, every 30 s) included.
+ */
+function isClientInputError(err: unknown): err is Error {
+  /* eslint-disable @typescript-eslint/no-require-imports -- tsx/cjs cannot import() .ts files; see commands/index.ts */
+  const { InvalidInputError } = require('../client/input-validation') as typeof import('../client/input-validation');
+  const { SceneIdentityMismatchError } =
+    require('../client/scene-identity-check') as typeof import('../client/scene-identity-check');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return err instanceof InvalidInputError || err instanceof SceneIdentityMismatchError;
 }
 
 /** The cause is what a person needs ("every provider failed …"), not the wrapper's "Workflow execution failed". */

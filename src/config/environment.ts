@@ -73,6 +73,14 @@ export const workerEnvSchema = z.object({
     .int()
     .min(64 * 1024)
     .default(4 * 1024 * 1024),
+
+  /**
+   * The health endpoint (src/worker/health-server.ts): GET /healthz and /readyz on this port. Unset or blank, none is
+   * served; the image sets 8080, and `scene-video health` asks the same port.
+   */
+  WORKER_HEALTH_PORT: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).max(65_535).optional()),
+  /** The health endpoint's address: loopback unless set; the image sets 0.0.0.0 so probes from outside reach it. */
+  WORKER_HEALTH_HOST: optionalString.transform((v) => v ?? '127.0.0.1'),
 });
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
 

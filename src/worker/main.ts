@@ -1,10 +1,11 @@
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
 import { configuredProviders } from '../activities/dependencies';
 import { loadWorkerEnv } from '../config/environment';
 import { loadCatalogue } from '../config/load-catalogue';
 import { loadTemporalConnection } from '../config/temporal-connection';
 import { anyRouteKeyHint } from '../providers/routes';
 import { activityDepsFromEnv, createSceneWorker, workerTuningFromEnv } from './create-worker';
+import { startWorkerHealth, type HealthServer } from './health-server';
 import { checkStorage } from './storage-check';
 
 /** `scene-video worker`: runs one worker from the environment until SIGINT/SIGTERM, then drains and exits. */
@@ -21,8 +22,12 @@ export async function runWorker(env = loadWorkerEnv(), temporal = loadTemporalCo
     }
   }
   const connection = await NativeConnection.connect(temporal.connectionOptions);
+  let health: HealthServer | undefined;
+  let worker: Worker | undefined;
   try {
-    const worker = await createSceneWorker({
+    // Listening before the worker exists: a taken port fails the start at once, and /readyz says STARTING meanwhile.
+    health = await startWorkerHealth(env, () => worker);
+    worker = await createSceneWorker({
       connection,
       namespace: temporal.namespace,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
@@ -39,6 +44,7 @@ export async function runWorker(env = loadWorkerEnv(), temporal = loadTemporalCo
     // Worker.run() installs SIGINT/SIGTERM handlers that stop polling and let in-flight activities finish.
     await worker.run();
   } finally {
+    await health?.close();
     await connection.close();
     deps.s3.destroy();
   }

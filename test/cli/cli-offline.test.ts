@@ -186,6 +186,7 @@ describe('scene-video CLI without a server', () => {
       'cost',
       'history export',
       'schema',
+      'health',
     ]) {
       expect(top.stdout).toMatch(new RegExp(`^  ${command}\\s{2,}\\S`, 'm'));
     }

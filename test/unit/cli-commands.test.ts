@@ -18,6 +18,7 @@ describe('scene-video commands', () => {
       'providers',
       'schema',
       'worker',
+      'health',
     ]);
     for (const name of names) expect(commands[name]!().name).toBe(name);
   });

@@ -18,4 +18,5 @@ export const commands: Record<string, () => Command> = {
   providers: () => (require('./providers') as typeof import('./providers')).providersCommand,
   schema: () => (require('./schema') as typeof import('./schema')).schemaCommand,
   worker: () => (require('./worker') as typeof import('./worker')).workerCommand,
+  health: () => (require('./health') as typeof import('./health')).healthCommand,
 };

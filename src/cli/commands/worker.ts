@@ -17,6 +17,7 @@ export const workerCommand: Command = {
       'SCENE_VIDEO_DISABLED_PROVIDERS. Ctrl-C or SIGTERM stops polling, lets running activities finish, and exits 0.',
       'At start it checks the S3 bucket and credentials (HeadBucket) and refuses to start, in one line, when the bucket',
       'is missing, the credentials are refused or the endpoint is unreachable (S3_STARTUP_CHECK=false skips it).',
+      'WORKER_HEALTH_PORT serves GET /healthz and /readyz (200 only while it polls) on WORKER_HEALTH_HOST (127.0.0.1).',
       'Exit codes: 0 stopped cleanly, 1 could not connect (Temporal or S3) or crashed, 2 invalid environment.',
     ],
   },
