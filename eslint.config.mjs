@@ -68,10 +68,10 @@ export default tseslint.config(
     ignores: [
       'node_modules/**',
       'dist/**',
+      'dist.partial/**',
       '.tools/**',
       '.data/**',
       'bench/results/**',
-      'bin/**',
       'coverage/**',
       // A consumer's files, checked in a scratch project against the installed package (test/package); one must fail.
       'test/package/fixtures/**',
@@ -82,7 +82,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.mjs', 'scripts/*.js', 'bench/lib/*.js'] },
+        projectService: { allowDefaultProject: ['*.mjs', 'bin/*.js', 'scripts/*.js', 'bench/lib/*.js'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -93,7 +93,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/*.js', 'bench/lib/*.js'],
+    files: ['bin/*.js', 'scripts/*.js', 'bench/lib/*.js'],
     languageOptions: {
       sourceType: 'commonjs',
       globals: { require: 'readonly', process: 'readonly', __dirname: 'readonly', console: 'readonly' },

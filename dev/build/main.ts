@@ -1,12 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { rmSync, statSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleSceneWorkflows, workflowBundleFileName } from '../../src/worker/create-worker';
 import { writeEsmEntry } from './esm-entry';
 
-/** `npm run build`: src/ compiled to dist/ with declarations, the workflow bundle, and the ESM face of the client. */
+/**
+ * `npm run build`: src/ compiled to dist/ with declarations, the workflow bundle, and the ESM face of the client. Built
+ * in dist.partial/ and renamed at the end, so a failed build leaves no dist/ the bin would run (it says to build).
+ */
 const root = join(__dirname, '..', '..');
 const dist = join(root, 'dist');
+const partial = join(root, 'dist.partial');
 
 async function step<T>(label: string, run: () => T | Promise<T>): Promise<T> {
   process.stdout.write(`${label}… `);
@@ -17,20 +21,25 @@ async function step<T>(label: string, run: () => T | Promise<T>): Promise<T> {
 }
 
 async function build(): Promise<void> {
-  await step('removing dist/', () => rmSync(dist, { recursive: true, force: true }));
-  await step('compiling src/ to dist/ with declarations (tsc -p tsconfig.build.json)', () => {
-    const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-      cwd: root,
-      stdio: 'inherit',
-    });
-    if (tsc.status !== 0) throw new Error('tsc failed; the errors are above.');
+  await step('removing dist/ and any earlier partial build', () => {
+    for (const folder of [dist, partial]) rmSync(folder, { recursive: true, force: true });
   });
-  const bundlePath = join(dist, workflowBundleFileName);
-  await step(`bundling the workflows into dist/${workflowBundleFileName}`, async () => {
+  await step('compiling src/ with declarations (tsc -p tsconfig.build.json)', () => {
+    const tsc = spawnSync(
+      process.execPath,
+      [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', partial],
+      { cwd: root, stdio: 'inherit' },
+    );
+    if (tsc.status !== 0) throw new Error('tsc failed; the errors are above. No dist/ was written.');
+  });
+  const bundlePath = join(partial, workflowBundleFileName);
+  await step(`bundling the workflows (${workflowBundleFileName})`, async () => {
     writeFileSync(bundlePath, (await bundleSceneWorkflows()).code);
   });
-  await step('writing the ESM entry of the client (dist/client/index.mjs)', () => writeEsmEntry(join(dist, 'client')));
-  console.log(`dist/ built; workflow bundle ${(statSync(bundlePath).size / 1024 ** 2).toFixed(2)} MiB`);
+  await step('writing the ESM entry of the client (client/index.mjs)', () => writeEsmEntry(join(partial, 'client')));
+  const bundleMiB = statSync(bundlePath).size / 1024 ** 2;
+  renameSync(partial, dist);
+  console.log(`dist/ built; workflow bundle ${bundleMiB.toFixed(2)} MiB`);
 }
 
 build().catch((err: unknown) => {

@@ -22,7 +22,7 @@ function topHelp(): string {
     "Connection: as Temporal's SDKs and CLI read it: TEMPORAL_ADDRESS (default localhost:7233), TEMPORAL_NAMESPACE",
     '            (default "default"), TEMPORAL_API_KEY, TEMPORAL_TLS, TEMPORAL_TLS_CLIENT_CERT_PATH and _KEY_PATH, over',
     '            the TOML profile TEMPORAL_PROFILE in TEMPORAL_CONFIG_FILE (default ~/.config/temporalio/temporal.toml).',
-    '            TEMPORAL_TASK_QUEUE (default scene-video). Start a local server with `npm run stack`.',
+    '            TEMPORAL_TASK_QUEUE (default scene-video). Start a local server with `temporal server start-dev` (`npm run stack` in a clone).',
   ].join('\n');
 }
 

@@ -1,6 +1,7 @@
 import { isGrpcServiceError, ServiceError, WorkflowFailedError } from '@temporalio/client';
 import { NamespaceNotFoundError, WorkflowNotFoundError } from '@temporalio/common';
 import { connectFromEnv, loadClientEnv, type SceneVideoClient } from '../client/connection';
+import { unreachableHint } from '../config/temporal-connection';
 import { CliError, describeWorkflowFailure, exitCodes, notFound, UsageError } from './errors';
 
 /** gRPC codes that do not prove the server answered: UNKNOWN (2), DEADLINE_EXCEEDED (4), UNAVAILABLE (14). */
@@ -24,7 +25,7 @@ function temporalError(err: unknown): unknown {
       exitCodes.failed,
       serverAnswered(err)
         ? 'The server answered and refused the call; the message above says why.'
-        : 'Is the server reachable? Start one with `npm run stack` or set TEMPORAL_ADDRESS.',
+        : `Is the server reachable? ${unreachableHint}`,
     );
   }
   return err;

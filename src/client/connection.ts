@@ -1,5 +1,11 @@
 import { Client, Connection } from '@temporalio/client';
-import { loadTemporalConnection, taskQueueSchema, type TemporalConnection } from '../config/temporal-connection';
+import {
+  loadTemporalConnection,
+  taskQueueSchema,
+  unreachableHint,
+  withoutSecrets,
+  type TemporalConnection,
+} from '../config/temporal-connection';
 
 export interface ClientEnv {
   temporal: TemporalConnection;
@@ -23,7 +29,7 @@ export async function connectFromEnv(env: ClientEnv = loadClientEnv()): Promise<
     connection = await Connection.connect(env.temporal.connectionOptions);
   } catch (err) {
     throw new Error(
-      `Cannot reach Temporal at ${env.temporal.address} (${(err as Error).message}). Start one with \`npm run stack\` or set TEMPORAL_ADDRESS.`,
+      `Cannot connect to Temporal at ${env.temporal.address} (${withoutSecrets((err as Error).message, env.temporal)}). ${unreachableHint}`,
     );
   }
   return {

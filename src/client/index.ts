@@ -1,4 +1,7 @@
-export { connectFromEnv, loadClientEnv, type SceneVideoClient } from './connection';
+export { connectFromEnv, loadClientEnv, type ClientEnv, type SceneVideoClient } from './connection';
+export type { TemporalConnection } from '../config/temporal-connection';
+export { loadCatalogue } from '../config/load-catalogue';
+export type { Catalogue } from '../contract/catalogue';
 export {
   InputTooLargeError,
   InvalidInputError,

@@ -67,13 +67,43 @@ export function loadTemporalConnection(env: NodeJS.ProcessEnv = process.env): Te
   );
   const { connectionOptions, namespace } = withTlsFiles(settings);
   const address = connectionOptions.address ?? defaults.address;
-  const { apiKey, tls, metadata } = connectionOptions;
+  const { tls, metadata } = connectionOptions;
+  // A key read from a mounted file often ends in a newline, which no gRPC header may carry.
+  const apiKey = connectionOptions.apiKey?.trim();
+  refuseUnsendable("TEMPORAL_API_KEY (or the profile's api_key)", apiKey);
+  for (const [name, value] of Object.entries(metadata ?? {})) {
+    if (typeof value === 'string')
+      refuseUnsendable(`the gRPC header ${name} (TEMPORAL_GRPC_META_*, or grpc_meta)`, value);
+  }
   return {
     address,
     namespace: namespace ?? defaults.namespace,
     profile,
     connectionOptions: { address, apiKey, tls, metadata },
   };
+}
+
+/** gRPC sends header values as printable ASCII only; a transport refusing one quotes it whole, secret included. */
+function refuseUnsendable(what: string, value: string | undefined): void {
+  if (value !== undefined && !/^[\x20-\x7e]*$/.test(value)) {
+    throw new Error(
+      `${what} holds a character a gRPC header cannot carry (a control character or non-ASCII); fix the value, ` +
+        'which is not shown here.',
+    );
+  }
+}
+
+/** For a server that does not answer: people with the package have no `npm run stack`. */
+export const unreachableHint =
+  'Check TEMPORAL_ADDRESS (or the profile), or start a server: `temporal server start-dev`, or `npm run stack` in a clone.';
+
+/** A connection error's message without the API key or header values, which some transports quote. */
+export function withoutSecrets(message: string, temporal: Pick<TemporalConnection, 'connectionOptions'>): string {
+  const { apiKey, metadata } = temporal.connectionOptions;
+  const secrets = [apiKey, ...Object.values(metadata ?? {})].filter(
+    (v): v is string => typeof v === 'string' && v.length >= 4,
+  );
+  return secrets.reduce((text, secret) => text.split(secret).join('[redacted]'), message);
 }
 
 /**
@@ -134,7 +164,15 @@ function fromConfigFile<T>(vars: Record<string, string>, load: () => T): T {
     if (isTomlError(err)) {
       throw new Error(`${configFileName(vars)} is not valid TOML (line ${err.line}, column ${err.column}); ${hint}.`);
     }
-    throw new Error(`Invalid Temporal connection settings: ${(err as Error).message}`);
+    if (typeof (err as NodeJS.ErrnoException).code === 'string') {
+      throw new Error(`Cannot read ${configFileName(vars)} (${(err as NodeJS.ErrnoException).code}); ${hint}.`);
+    }
+    if (!(err instanceof TypeError)) throw new Error(`Invalid Temporal connection settings: ${(err as Error).message}`);
+    // A file of the wrong shape breaks envconfig with a TypeError quoting the file's values (an api_key, maybe).
+    throw new Error(
+      `${configFileName(vars)} does not have the shape of a Temporal config file ([profile.NAME] tables of string ` +
+        `values, as \`temporal config set\` writes them); ${hint}.`,
+    );
   }
 }
 

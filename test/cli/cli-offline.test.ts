@@ -221,7 +221,9 @@ describe('scene-video CLI without a server', () => {
   it('an unreachable Temporal exits 1 and says how to start one', async () => {
     const run = await runCli(['status', 'scene-video:_:x', '--json'], noServer);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/Cannot reach Temporal at 127\.0\.0\.1:\d+.*npm run stack.*TEMPORAL_ADDRESS/);
+    expect(run.stderr).toMatch(
+      /Cannot connect to Temporal at 127\.0\.0\.1:\d+.*TEMPORAL_ADDRESS.*temporal server start-dev/,
+    );
     expect(jsonOf(run).error.code).toBe('failed');
   });
 });

@@ -1,7 +1,7 @@
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Worker } from '@temporalio/worker';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { devNull, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,11 +53,11 @@ afterAll(() => {
 
 const repoVersion = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
-/** Plain Node in the consumer project: no loader, no --require, only these variables. */
+/** Plain Node in the consumer project: no loader, no --require, only these variables (no Temporal profile of HOME's). */
 function runNode(args: string[], env: NodeJS.ProcessEnv = {}) {
   return runCommand(process.execPath, args, {
     cwd: project,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, TEMPORAL_CONFIG_FILE: devNull, ...env },
   });
 }
 

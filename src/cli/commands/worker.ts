@@ -1,5 +1,5 @@
 import { loadWorkerEnv } from '../../config/environment';
-import { loadTemporalConnection } from '../../config/temporal-connection';
+import { loadTemporalConnection, unreachableHint, withoutSecrets } from '../../config/temporal-connection';
 import type { Command } from '../command';
 import { activeCatalogue } from '../env-catalogue';
 import { CliError, exitCodes, UsageError } from '../errors';
@@ -47,9 +47,9 @@ export const workerCommand: Command = {
     } catch (err) {
       if (!(err instanceof TransportError)) throw err;
       throw new CliError(
-        `Cannot reach Temporal at ${temporal.address} (${err.message}).`,
+        `Cannot reach Temporal at ${temporal.address} (${withoutSecrets(err.message, temporal)}).`,
         exitCodes.failed,
-        'Start one with `npm run stack` or set TEMPORAL_ADDRESS.',
+        unreachableHint,
       );
     }
     return exitCodes.ok;
