@@ -12,11 +12,12 @@ const root = join(__dirname, '..', '..');
 const dist = join(root, 'dist');
 const partial = join(root, 'dist.partial');
 
+// Progress goes to stderr: `npm pack --json` runs this build (prepack) and its stdout must stay JSON.
 async function step<T>(label: string, run: () => T | Promise<T>): Promise<T> {
-  process.stdout.write(`${label}… `);
+  process.stderr.write(`${label}… `);
   const started = performance.now();
   const result = await run();
-  console.log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.error(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return result;
 }
 
@@ -28,7 +29,7 @@ async function build(): Promise<void> {
     const tsc = spawnSync(
       process.execPath,
       [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', partial],
-      { cwd: root, stdio: 'inherit' },
+      { cwd: root, stdio: ['ignore', process.stderr, process.stderr] },
     );
     if (tsc.status !== 0) throw new Error('tsc failed; the errors are above. No dist/ was written.');
   });
@@ -39,7 +40,7 @@ async function build(): Promise<void> {
   await step('writing the ESM entry of the client (client/index.mjs)', () => writeEsmEntry(join(partial, 'client')));
   const bundleMiB = statSync(bundlePath).size / 1024 ** 2;
   renameSync(partial, dist);
-  console.log(`dist/ built; workflow bundle ${bundleMiB.toFixed(2)} MiB`);
+  console.error(`dist/ built; workflow bundle ${bundleMiB.toFixed(2)} MiB`);
 }
 
 build().catch((err: unknown) => {

@@ -71,17 +71,17 @@ export function npmEnv(): NodeJS.ProcessEnv {
 
 /** `npm pack` of the repository (its prepack builds dist/); returns the tarball's path. */
 export async function packRepository(destination: string): Promise<string> {
-  // At the default log level npm lists every file of the tarball; the test prints its own summary of them.
-  const run = await runCommand('npm', ['pack', '--pack-destination', destination, '--loglevel', 'warn'], {
+  // --json: what release tooling reads; the prepack build must keep its progress off stdout for it to stay JSON.
+  const run = await runCommand('npm', ['pack', '--json', '--pack-destination', destination, '--loglevel', 'warn'], {
     cwd: repoRoot,
     env: npmEnv(),
     echo: 'npm pack',
   });
   if (run.code !== 0) throw new Error(failure('npm pack', run));
-  // npm prints the tarball's file name last; the build's own lines come before it.
-  const name = run.stdout.trim().split('\n').at(-1)!.trim();
-  const tarball = join(destination, name);
-  if (!name.endsWith('.tgz') || !existsSync(tarball)) throw new Error(`npm pack made no tarball:\n${run.stdout}`);
+  const [packed] = JSON.parse(run.stdout) as { filename: string }[];
+  const tarball = join(destination, packed?.filename ?? '');
+  if (!packed?.filename.endsWith('.tgz') || !existsSync(tarball))
+    throw new Error(`npm pack made no tarball:\n${run.stdout}`);
   return tarball;
 }
 
