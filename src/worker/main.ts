@@ -26,7 +26,7 @@ export async function runWorker(env = loadWorkerEnv(), temporal = loadTemporalCo
   let health: HealthServer | undefined;
   let worker: Worker | undefined;
   try {
-    // Before polling: without its search attributes every scene would fail at its first upsert.
+    // Before polling: in a namespace without them, every scene fails where it writes its search attributes.
     const setup = await checkNamespaceSetup(connection, temporal.namespace);
     if (!setup.checked) {
       const why = setup.refused
