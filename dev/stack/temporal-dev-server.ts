@@ -1,13 +1,15 @@
 import { Connection } from '@temporalio/client';
-import type { SearchAttributeType } from '@temporalio/common';
-import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
 import { join } from 'node:path';
+import type { SceneVideoSearchAttributeKey } from '../../src/contract/search-attributes';
+import { searchAttributeTypeNames } from '../../src/domain/search-attribute-setup';
 import { freePort, portAcceptsConnections, waitUntil } from './free-port';
 import { startManaged, type ManagedProcess } from './managed-process';
 
 export interface TemporalDevServerOptions {
   binary: string;
   namespace: string;
+  /** More namespaces created at start (without `searchAttributes`), e.g. for a test that needs one to itself. */
+  moreNamespaces?: readonly string[];
   /** SQLite file for persistence across restarts; in-memory when absent. */
   dbFile?: string;
   port?: number;
@@ -15,7 +17,8 @@ export interface TemporalDevServerOptions {
   uiPort?: number | false;
   /** Port of the server's Prometheus `/metrics`; a free one when absent. */
   metricsPort?: number;
-  searchAttributes: readonly SearchAttributeKey<SearchAttributeType>[];
+  /** Registered on `namespace` at start; none leaves them to be added at run time (`scene-video setup`). */
+  searchAttributes: readonly SceneVideoSearchAttributeKey[];
   logDir: string;
   readyDeadlineMs?: number;
 }
@@ -34,16 +37,6 @@ export interface TemporalDevServer {
    */
   startAgain(): Promise<TemporalDevServer>;
 }
-
-const cliTypeName: Record<string, string> = {
-  KEYWORD: 'Keyword',
-  DOUBLE: 'Double',
-  TEXT: 'Text',
-  INT: 'Int',
-  BOOL: 'Bool',
-  DATETIME: 'Datetime',
-  KEYWORD_LIST: 'KeywordList',
-};
 
 export async function startTemporalDevServer(opts: TemporalDevServerOptions): Promise<TemporalDevServer> {
   const port = opts.port ?? (await freePort());
@@ -64,15 +57,19 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
     String(metricsPort),
   ];
   args.push(...(uiPort === false ? ['--headless'] : ['--ui-port', String(uiPort)]));
+  for (const namespace of opts.moreNamespaces ?? []) args.push('--namespace', namespace);
   if (opts.dbFile) args.push('--db-filename', opts.dbFile);
   for (const key of opts.searchAttributes)
-    args.push('--search-attribute', `${key.name}=${cliTypeName[key.type] ?? key.type}`);
+    args.push('--search-attribute', `${key.name}=${searchAttributeTypeNames[key.type]}`);
   // Scene ids become part of workflow ids; the default 1000-char limit is fine, but keep server checks explicit.
   args.push('--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true');
   // The CLI turns the search-attribute cache off so attributes added at runtime show at once; every upsert, start and
-  // visibility write then reads the cluster metadata from SQLite (21 reads per scene). Ours all exist before the server
-  // serves (created with the namespace), so the cache is never stale, as in a production server.
-  args.push('--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=false');
+  // visibility write then reads the cluster metadata from SQLite (21 reads per scene). When ours exist before the
+  // server serves (created with the namespace), the cache is never stale, as in a production server; without them
+  // they are added while it serves, and must show at once.
+  if (opts.searchAttributes.length > 0) {
+    args.push('--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=false');
+  }
 
   const proc = startManaged({
     name: 'temporal',

@@ -10,6 +10,11 @@ export const exitCodes = {
   notFound: 3,
   /** Every clip was generated (and paid for) but at least one is not stored in S3: only its provider URL, which expires. */
   notStored: 4,
+  /**
+   * `scene-video setup` left search attributes missing and changed nothing (`--check`, Temporal Cloud, or a server
+   * that refused): its output names the commands that add them.
+   */
+  setupNeeded: 5,
   interrupted: 130,
 } as const;
 export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];
@@ -20,6 +25,7 @@ const codeNames: Record<ExitCode, string> = {
   2: 'invalid_input',
   3: 'not_found',
   4: 'not_stored',
+  5: 'setup_needed',
   130: 'interrupted',
 };
 

@@ -18,7 +18,7 @@ function topHelp(): string {
     'Every command takes --help, and --json for exactly one JSON document on stdout.',
     'Exit codes: 0 ok, 1 workflow failed or operational error, 2 usage or invalid input (nothing started),',
     '            3 workflow not found, 4 generated but not stored (only an expiring provider URL holds a clip),',
-    '            130 interrupted.',
+    '            5 `setup` changed nothing and search attributes are still missing, 130 interrupted.',
     "Connection: as Temporal's SDKs and CLI read it: TEMPORAL_ADDRESS (default localhost:7233), TEMPORAL_NAMESPACE",
     '            (default "default"), TEMPORAL_API_KEY, TEMPORAL_TLS, TEMPORAL_TLS_CLIENT_CERT_PATH and _KEY_PATH, over',
     '            the TOML profile TEMPORAL_PROFILE in TEMPORAL_CONFIG_FILE (default ~/.config/temporalio/temporal.toml).',

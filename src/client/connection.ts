@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { checkNamespaceSetup } from '../config/namespace-search-attributes';
 import {
   loadTemporalConnection,
   taskQueueSchema,
@@ -23,7 +24,19 @@ export interface SceneVideoClient {
   close(): Promise<void>;
 }
 
-export async function connectFromEnv(env: ClientEnv = loadClientEnv()): Promise<SceneVideoClient> {
+export interface ConnectOptions {
+  /**
+   * Check once, at connect, that the namespace has the search attributes scene-video writes, with their types (one
+   * ListSearchAttributes call); a NamespaceSetupError says which are missing or wrong and how to fix it. On by
+   * default; a server that refuses the call (Temporal Cloud) or does not answer it skips the check.
+   */
+  checkSearchAttributes?: boolean;
+}
+
+export async function connectFromEnv(
+  env: ClientEnv = loadClientEnv(),
+  options: ConnectOptions = {},
+): Promise<SceneVideoClient> {
   let connection: Connection;
   try {
     connection = await Connection.connect(env.temporal.connectionOptions);
@@ -31,6 +44,14 @@ export async function connectFromEnv(env: ClientEnv = loadClientEnv()): Promise<
     throw new Error(
       `Cannot connect to Temporal at ${env.temporal.address} (${withoutSecrets((err as Error).message, env.temporal)}). ${unreachableHint}`,
     );
+  }
+  if (options.checkSearchAttributes !== false) {
+    try {
+      await checkNamespaceSetup(connection, env.temporal.namespace);
+    } catch (err) {
+      await connection.close();
+      throw err;
+    }
   }
   return {
     client: new Client({ connection, namespace: env.temporal.namespace }),

@@ -1,4 +1,11 @@
-export { connectFromEnv, loadClientEnv, type ClientEnv, type SceneVideoClient } from './connection';
+export {
+  connectFromEnv,
+  loadClientEnv,
+  type ClientEnv,
+  type ConnectOptions,
+  type SceneVideoClient,
+} from './connection';
+export { NamespaceSetupError } from '../config/namespace-search-attributes';
 export type { TemporalConnection } from '../config/temporal-connection';
 export { loadCatalogue } from '../config/load-catalogue';
 export type { Catalogue } from '../contract/catalogue';

@@ -15,6 +15,7 @@ export const searchAttributes = {
 } as const;
 
 export const allSearchAttributeKeys = Object.values(searchAttributes);
+export type SceneVideoSearchAttributeKey = (typeof allSearchAttributeKeys)[number];
 
 /**
  * What a scene is, set when it is started (by the client, or by the project as a child) so the workflow does not spend

@@ -2,6 +2,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { configuredProviders } from '../activities/dependencies';
 import { loadWorkerEnv } from '../config/environment';
 import { loadCatalogue } from '../config/load-catalogue';
+import { checkNamespaceSetup } from '../config/namespace-search-attributes';
 import { loadTemporalConnection } from '../config/temporal-connection';
 import { anyRouteKeyHint } from '../providers/routes';
 import { activityDepsFromEnv, createSceneWorker, workerTuningFromEnv } from './create-worker';
@@ -25,6 +26,17 @@ export async function runWorker(env = loadWorkerEnv(), temporal = loadTemporalCo
   let health: HealthServer | undefined;
   let worker: Worker | undefined;
   try {
+    // Before polling: in a namespace without them, every scene fails where it writes its search attributes.
+    const setup = await checkNamespaceSetup(connection, temporal.namespace);
+    if (!setup.checked) {
+      const why = setup.refused
+        ? `the server refused ListSearchAttributes (${setup.reason}), as Temporal Cloud does`
+        : `ListSearchAttributes failed (${setup.reason})`;
+      console.warn(
+        `Search attributes of namespace ${temporal.namespace} not checked: ${why}; ` +
+          '`scene-video setup` shows what the namespace needs.',
+      );
+    }
     // Listening before the worker exists: a taken port fails the start at once, and /readyz says STARTING meanwhile.
     health = await startWorkerHealth(env, () => worker);
     worker = await createSceneWorker({

@@ -17,6 +17,7 @@ describe('scene-video commands', () => {
       'rank',
       'providers',
       'schema',
+      'setup',
       'worker',
       'health',
     ]);

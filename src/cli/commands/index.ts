@@ -17,6 +17,7 @@ export const commands: Record<string, () => Command> = {
   rank: () => (require('./rank') as typeof import('./rank')).rankCommand,
   providers: () => (require('./providers') as typeof import('./providers')).providersCommand,
   schema: () => (require('./schema') as typeof import('./schema')).schemaCommand,
+  setup: () => (require('./setup') as typeof import('./setup')).setupCommand,
   worker: () => (require('./worker') as typeof import('./worker')).workerCommand,
   health: () => (require('./health') as typeof import('./health')).healthCommand,
 };
