@@ -45,6 +45,11 @@ const cliTypeName: Record<string, string> = {
   KEYWORD_LIST: 'KeywordList',
 };
 
+/** `Name=Type` as the Temporal CLI spells it (`--search-attribute`), and compose.yaml's namespace step takes it. */
+export function cliSearchAttribute(key: SearchAttributeKey<SearchAttributeType>): string {
+  return `${key.name}=${cliTypeName[key.type] ?? key.type}`;
+}
+
 export async function startTemporalDevServer(opts: TemporalDevServerOptions): Promise<TemporalDevServer> {
   const port = opts.port ?? (await freePort());
   const uiPort = opts.uiPort === undefined ? await freePort() : opts.uiPort;
@@ -65,8 +70,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   ];
   args.push(...(uiPort === false ? ['--headless'] : ['--ui-port', String(uiPort)]));
   if (opts.dbFile) args.push('--db-filename', opts.dbFile);
-  for (const key of opts.searchAttributes)
-    args.push('--search-attribute', `${key.name}=${cliTypeName[key.type] ?? key.type}`);
+  for (const key of opts.searchAttributes) args.push('--search-attribute', cliSearchAttribute(key));
   // Scene ids become part of workflow ids; the default 1000-char limit is fine, but keep server checks explicit.
   args.push('--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true');
   // The CLI turns the search-attribute cache off so attributes added at runtime show at once; every upsert, start and
