@@ -1,6 +1,7 @@
-import { provisionAll } from './provision';
+import { provision } from './provision';
 
-provisionAll()
+// Every tool: the stack's servers and the compose implementation test/package/compose-config.test.ts checks with.
+provision()
   .then((paths) => {
     for (const [name, path] of Object.entries(paths)) console.log(`${name}: ${path}`);
   })

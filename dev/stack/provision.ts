@@ -30,8 +30,9 @@ function hasGo(): boolean {
 }
 
 /**
- * Finds or builds a pinned server binary: explicit env var, then PATH, then the per-user cache,
- * then `go install` into that cache, then (Temporal only, no Go) the SDK's own CLI download.
+ * Finds or builds a pinned tool: explicit env var, then PATH, then the per-user cache, then a Go build into that cache
+ * (`go install`, or `go build` inside the module for `goModule` tools), then (Temporal only, no Go) the SDK's own CLI
+ * download.
  */
 export async function resolveTool(name: ToolName, progress: Progress = defaultProgress): Promise<string> {
   const spec: ToolSpec = tools[name];
@@ -48,7 +49,7 @@ export async function resolveTool(name: ToolName, progress: Progress = defaultPr
   const cached = join(cacheDir, spec.name);
   if (existsSync(cached)) return cached;
 
-  if (hasGo()) return goInstall(spec, cacheDir, progress);
+  if (hasGo()) return goBuild(spec, cacheDir, progress);
   if (name === 'temporal') return sdkDownload(spec, cacheDir, progress);
   throw new Error(
     `${spec.name} ${spec.version} not found and Go is not installed. Install Go (https://go.dev/dl) and run ` +
@@ -56,18 +57,55 @@ export async function resolveTool(name: ToolName, progress: Progress = defaultPr
   );
 }
 
-async function goInstall(spec: ToolSpec, cacheDir: string, progress: Progress): Promise<string> {
+async function goBuild(spec: ToolSpec, cacheDir: string, progress: Progress): Promise<string> {
   const staging = `${cacheDir}.partial-${process.pid}`;
   mkdirSync(staging, { recursive: true });
   progress(
-    `building ${spec.name} ${spec.version} with go install into ${cacheDir} (first build takes several minutes; later runs reuse it)`,
+    `building ${spec.name} ${spec.version} with go into ${cacheDir} (first build takes several minutes; later runs reuse it)`,
   );
   const started = Date.now();
+  try {
+    if (spec.goModule) {
+      const { Dir } = JSON.parse(
+        await runGo(spec, ['mod', 'download', '-json', `${spec.goModule.path}@${spec.version}`], {}, progress),
+      ) as { Dir: string };
+      const ldflags = `-X ${spec.goModule.versionVariable}=${spec.version}`;
+      const pkg = `.${spec.goPackage.slice(spec.goModule.path.length)}`;
+      // The module cache is read-only and its go.sum complete: -mod=readonly never tries to rewrite them.
+      const args = ['build', '-mod=readonly', '-trimpath', `-ldflags=${ldflags}`, '-o', join(staging, spec.name), pkg];
+      await runGo(spec, args, { cwd: Dir }, progress);
+    } else {
+      const env = { GOBIN: staging, GOFLAGS: process.env.GOFLAGS ?? '-mod=mod' };
+      await runGo(spec, ['install', `${spec.goPackage}@${spec.version}`], { env }, progress);
+    }
+    if (!existsSync(join(staging, spec.name))) throw new Error(`go built no ${spec.name} binary into ${staging}`);
+  } catch (err) {
+    rmSync(staging, { recursive: true, force: true });
+    throw err;
+  }
+  // Rename makes the cache entry appear atomically, so a concurrent or interrupted build never leaves half a binary.
+  rmSync(cacheDir, { recursive: true, force: true });
+  renameSync(staging, cacheDir);
+  progress(`built ${spec.name} ${spec.version} in ${Math.round((Date.now() - started) / 1000)} s`);
+  return join(cacheDir, spec.name);
+}
+
+/** Runs one go command, reporting progress every 15 s; resolves with its stdout, rejects with its last stderr line. */
+async function runGo(
+  spec: ToolSpec,
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv },
+  progress: Progress,
+): Promise<string> {
+  const started = Date.now();
+  let stdout = '';
   let lastLine = '';
-  const child = spawn('go', ['install', `${spec.goPackage}@${spec.version}`], {
-    env: { ...process.env, GOBIN: staging, GOFLAGS: process.env.GOFLAGS ?? '-mod=mod' },
+  const child = spawn('go', args, {
+    cwd: opts.cwd,
+    env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     lastLine = chunk.trim().split('\n').pop() ?? lastLine;
   });
@@ -76,15 +114,12 @@ async function goInstall(spec: ToolSpec, cacheDir: string, progress: Progress): 
   }, 15_000);
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearInterval(ticker);
-  if (code !== 0 || !existsSync(join(staging, spec.name))) {
-    rmSync(staging, { recursive: true, force: true });
-    throw new Error(`go install ${spec.goPackage}@${spec.version} failed (exit ${code}): ${lastLine}`);
+  if (code !== 0) {
+    throw new Error(
+      `go ${args.join(' ')} failed (exit ${code}) for ${spec.name} ${spec.version}: ${lastLine || stdout.trim()}`,
+    );
   }
-  // Rename makes the cache entry appear atomically, so a concurrent or interrupted build never leaves half a binary.
-  rmSync(cacheDir, { recursive: true, force: true });
-  renameSync(staging, cacheDir);
-  progress(`built ${spec.name} ${spec.version} in ${Math.round((Date.now() - started) / 1000)} s`);
-  return join(cacheDir, spec.name);
+  return stdout;
 }
 
 async function sdkDownload(spec: ToolSpec, cacheDir: string, progress: Progress): Promise<string> {
@@ -111,11 +146,11 @@ async function sdkDownload(spec: ToolSpec, cacheDir: string, progress: Progress)
   return join(cacheDir, spec.name);
 }
 
-/** Resolves every tool, building what is missing; used by `npm run provision` and the test/demo entry points. */
-export async function provisionAll(progress: Progress = defaultProgress): Promise<Record<ToolName, string>> {
-  const [temporal, versitygw] = await Promise.all([
-    resolveTool('temporal', progress),
-    resolveTool('versitygw', progress),
-  ]);
-  return { temporal, versitygw };
+/** Resolves the given tools (every one by default), building what is missing, in parallel. */
+export async function provision<N extends ToolName>(
+  names: readonly N[] = Object.keys(tools) as N[],
+  progress: Progress = defaultProgress,
+): Promise<Record<N, string>> {
+  const paths = await Promise.all(names.map((name) => resolveTool(name, progress)));
+  return Object.fromEntries(names.map((name, i) => [name, paths[i]])) as Record<N, string>;
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { allSearchAttributeKeys } from '../../src/contract/search-attributes';
 import { stopAllManaged } from './managed-process';
-import { provisionAll, type Progress } from './provision';
+import { provision, type Progress } from './provision';
 import { startS3Server, type S3Server } from './s3-server';
 import { startTemporalDevServer, type TemporalDevServer } from './temporal-dev-server';
 
@@ -28,7 +28,7 @@ export interface Stack {
 /** The embedded default stack: a real Temporal dev server and a real S3 server, both on loopback. */
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const progress = opts.progress ?? ((line: string) => process.stderr.write(`[stack] ${line}\n`));
-  const binaries = await provisionAll(progress);
+  const binaries = await provision(['temporal', 'versitygw'], progress);
   const ephemeral = opts.dataDir === undefined;
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'scene-video-stack-'));
   const logDir = join(dataDir, 'logs');

@@ -38,6 +38,11 @@ export interface TemporalDevServer {
   startAgain(): Promise<TemporalDevServer>;
 }
 
+/** `Name=Type` as the Temporal CLI spells it (`--search-attribute`), and compose.yaml's namespace step takes it. */
+export function cliSearchAttribute(key: SceneVideoSearchAttributeKey): string {
+  return `${key.name}=${searchAttributeTypeNames[key.type]}`;
+}
+
 export async function startTemporalDevServer(opts: TemporalDevServerOptions): Promise<TemporalDevServer> {
   const port = opts.port ?? (await freePort());
   const uiPort = opts.uiPort === undefined ? await freePort() : opts.uiPort;
@@ -59,8 +64,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   args.push(...(uiPort === false ? ['--headless'] : ['--ui-port', String(uiPort)]));
   for (const namespace of opts.moreNamespaces ?? []) args.push('--namespace', namespace);
   if (opts.dbFile) args.push('--db-filename', opts.dbFile);
-  for (const key of opts.searchAttributes)
-    args.push('--search-attribute', `${key.name}=${searchAttributeTypeNames[key.type]}`);
+  for (const key of opts.searchAttributes) args.push('--search-attribute', cliSearchAttribute(key));
   // Scene ids become part of workflow ids; the default 1000-char limit is fine, but keep server checks explicit.
   args.push('--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true');
   // The CLI turns the search-attribute cache off so attributes added at runtime show at once; every upsert, start and
