@@ -73,6 +73,8 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   // visibility write then reads the cluster metadata from SQLite (21 reads per scene). Ours all exist before the server
   // serves (created with the namespace), so the cache is never stale, as in a production server.
   args.push('--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=false');
+  // Worker Deployments (Worker Versioning) need no value here: server 1.29 has them on by default, as
+  // test/workflows/worker-versioning.test.ts shows.
 
   const proc = startManaged({
     name: 'temporal',
