@@ -74,6 +74,8 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   if (opts.searchAttributes.length > 0) {
     args.push('--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=false');
   }
+  // Worker Deployments (Worker Versioning) need no value here: server 1.29 has them on by default, as
+  // test/workflows/worker-versioning.test.ts shows.
 
   const proc = startManaged({
     name: 'temporal',

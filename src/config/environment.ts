@@ -20,12 +20,20 @@ const routeVariables = Object.fromEntries(
   ]),
 ) as Record<RouteKeyEnv, typeof optionalString> & Record<RouteBaseUrlEnv, z.ZodDefault<z.ZodURL>>;
 
-/**
- * Everything the worker reads from its environment besides the connection to Temporal (`loadTemporalConnection`).
- * Secrets stay in this object, in the worker's memory only.
- */
-export const workerEnvSchema = z.object({
+const deploymentVariable = 'TEMPORAL_DEPLOYMENT_NAME';
+const buildIdVariable = 'TEMPORAL_WORKER_BUILD_ID';
+
+const workerEnvFields = z.object({
   TEMPORAL_TASK_QUEUE: taskQueueSchema,
+  /**
+   * Worker Versioning: the Worker Deployment and the build this process runs (both or neither). The names are the ones
+   * the Temporal Worker Controller sets in the pods it runs (temporalio/temporal-worker-controller,
+   * internal/k8s/deployments.go, ApplyControllerPodSpecModifications), so such a pod needs no mapping.
+   */
+  [deploymentVariable]: optionalString.refine((name) => !/[.:]/.test(name ?? ''), {
+    error: "must not contain '.' or ':': the server refuses them, as they separate deployment and build in version ids",
+  }),
+  [buildIdVariable]: optionalString,
 
   ...routeVariables,
   /** The local emulator's origin: the only plain-http, loopback origin downloads may use. */
@@ -81,6 +89,21 @@ export const workerEnvSchema = z.object({
   WORKER_HEALTH_PORT: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).max(65_535).optional()),
   /** The health endpoint's address: loopback unless set; the image sets 0.0.0.0 so probes from outside reach it. */
   WORKER_HEALTH_HOST: optionalString.transform((v) => v ?? '127.0.0.1'),
+});
+
+/**
+ * Everything the worker reads from its environment besides the connection to Temporal (`loadTemporalConnection`).
+ * Secrets stay in this object, in the worker's memory only.
+ */
+export const workerEnvSchema = workerEnvFields.superRefine((env, ctx) => {
+  const deploymentSet = env[deploymentVariable] !== undefined;
+  if (deploymentSet === (env[buildIdVariable] !== undefined)) return;
+  const [set, missing] = deploymentSet ? [deploymentVariable, buildIdVariable] : [buildIdVariable, deploymentVariable];
+  ctx.addIssue({
+    code: 'custom',
+    path: [missing],
+    message: `must be set too, since ${set} is: a versioned worker needs both; unset ${set} for an unversioned worker`,
+  });
 });
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
 

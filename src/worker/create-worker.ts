@@ -1,5 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import type { Duration } from '@temporalio/common';
+import type { Duration, WorkerDeploymentVersion } from '@temporalio/common';
 import {
   bundleWorkflowCode,
   DefaultLogger,
@@ -83,10 +83,30 @@ export function workerTuningFromEnv(env: WorkerEnv): SceneWorkerTuning {
   };
 }
 
+/** The Worker Deployment version this worker runs, from TEMPORAL_DEPLOYMENT_NAME and TEMPORAL_WORKER_BUILD_ID. */
+export function workerDeploymentFromEnv(env: WorkerEnv): WorkerDeploymentVersion | undefined {
+  const { TEMPORAL_DEPLOYMENT_NAME: deploymentName, TEMPORAL_WORKER_BUILD_ID: buildId } = env;
+  // The schema accepts both or neither.
+  return deploymentName === undefined || buildId === undefined ? undefined : { deploymentName, buildId };
+}
+
+/**
+ * Each workflow type declares its own behaviour beside its code (`setWorkflowOptions`); this default only covers a
+ * type that forgot to. PINNED, because a pinned run never meets code it did not start on, while a forgotten
+ * auto-upgrading one would need patches nobody knew to write.
+ */
+export function versionedWorkerOptions(version: WorkerDeploymentVersion) {
+  return {
+    workerDeploymentOptions: { version, useWorkerVersioning: true, defaultVersioningBehavior: 'PINNED' },
+  } satisfies Partial<WorkerOptions>;
+}
+
 export interface SceneWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
+  /** A versioned worker of this Worker Deployment version; unversioned without it. */
+  deployment?: WorkerDeploymentVersion;
   deps: ActivityDeps;
   tuning?: Partial<SceneWorkerTuning>;
   /** Heartbeats are throttled to at most this often; a cancel reaches a polling activity within about this time. */
@@ -118,5 +138,6 @@ export async function createSceneWorker(opts: SceneWorkerOptions): Promise<Worke
     activities: createActivities(opts.deps),
     ...workerOptionsFor(opts.tuning),
     ...(opts.maxHeartbeatThrottleInterval ? { maxHeartbeatThrottleInterval: opts.maxHeartbeatThrottleInterval } : {}),
+    ...(opts.deployment ? versionedWorkerOptions(opts.deployment) : {}),
   });
 }

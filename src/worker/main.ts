@@ -5,7 +5,7 @@ import { loadCatalogue } from '../config/load-catalogue';
 import { checkNamespaceSetup } from '../config/namespace-search-attributes';
 import { loadTemporalConnection } from '../config/temporal-connection';
 import { anyRouteKeyHint } from '../providers/routes';
-import { activityDepsFromEnv, createSceneWorker, workerTuningFromEnv } from './create-worker';
+import { activityDepsFromEnv, createSceneWorker, workerDeploymentFromEnv, workerTuningFromEnv } from './create-worker';
 import { startWorkerHealth, type HealthServer } from './health-server';
 import { checkStorage } from './storage-check';
 
@@ -14,6 +14,7 @@ export async function runWorker(env = loadWorkerEnv(), temporal = loadTemporalCo
   const catalogue = loadCatalogue({ file: env.SCENE_VIDEO_CATALOGUE, disabled: env.SCENE_VIDEO_DISABLED_PROVIDERS });
   const deps = activityDepsFromEnv(env, catalogue);
   const configured = configuredProviders(deps);
+  const deployment = workerDeploymentFromEnv(env);
   if (env.S3_STARTUP_CHECK) {
     try {
       await checkStorage(deps.s3, { bucket: env.S3_BUCKET, endpoint: env.S3_ENDPOINT, region: env.S3_REGION });
@@ -43,6 +44,7 @@ export async function runWorker(env = loadWorkerEnv(), temporal = loadTemporalCo
       connection,
       namespace: temporal.namespace,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
+      deployment,
       deps,
       tuning: workerTuningFromEnv(env),
     });
@@ -51,7 +53,10 @@ export async function runWorker(env = loadWorkerEnv(), temporal = loadTemporalCo
       `scene-video worker on ${temporal.address} namespace ${temporal.namespace}${profile}, ` +
         `task queue ${env.TEMPORAL_TASK_QUEUE}; ` +
         `providers configured: ${configured.join(', ') || `none (set ${anyRouteKeyHint})`}; ` +
-        `${env.WORKER_MAX_CONCURRENT_ACTIVITIES} activity slots`,
+        `${env.WORKER_MAX_CONCURRENT_ACTIVITIES} activity slots; ` +
+        (deployment
+          ? `Worker Deployment ${deployment.deploymentName}, build ${deployment.buildId}`
+          : 'unversioned (no Worker Deployment)'),
     );
     // Worker.run() installs SIGINT/SIGTERM handlers that stop polling and let in-flight activities finish.
     await worker.run();

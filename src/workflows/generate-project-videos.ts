@@ -3,6 +3,7 @@ import {
   CancellationScope,
   log,
   setHandler,
+  setWorkflowOptions,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -31,6 +32,14 @@ import { projectCancelled, waitUnlessCancelled } from './project-cancel';
 import { decideRelease } from './project-release';
 import { findExistingRuns } from './project-existing-runs';
 import { playScene } from './project-scene';
+import { versionedBehavior } from './versioning-behavior';
+
+/**
+ * On a versioned worker (TEMPORAL_DEPLOYMENT_NAME), a project AUTO_UPGRADEs: it may last hours, waiting on its scenes,
+ * so pinning it would keep an old build running that long; it moves to the current build at its next workflow task
+ * instead. That build replays the history the old one wrote, so a change to project code still needs `patched()`.
+ */
+setWorkflowOptions(versionedBehavior('AUTO_UPGRADE'), generateProjectVideos);
 
 /** Runs the scenes of one video as child scene workflows, at most N at once, within an optional budget. */
 export async function generateProjectVideos(rawInput: ProjectInput): Promise<ProjectResult> {

@@ -6,6 +6,7 @@ import {
   log,
   patched,
   setHandler,
+  setWorkflowOptions,
 } from '@temporalio/workflow';
 import type { PollStatusOutput, ProviderSetup } from '../contract/activities';
 import type { ProviderConfig } from '../contract/catalogue';
@@ -22,6 +23,7 @@ import { cancelTask, createTask, pollStatusWithin, prepareScene } from './scene-
 import { createFailureOutcome, describeFailure, missedDeadline, pollFailureOutcome } from './scene-failures';
 import { publishViews, startedWith } from './scene-views';
 import { storeClip } from './store-clip';
+import { versionedBehavior } from './versioning-behavior';
 
 /** One scene's run: what every step needs, passed as one. */
 interface SceneRun {
@@ -37,6 +39,13 @@ type AttemptEnd =
   | { kind: 'failed' }
   | { kind: 'cancelled'; cancellation: unknown }
   | { kind: 'scene-failed'; type: string; message: string };
+
+/**
+ * On a versioned worker (TEMPORAL_DEPLOYMENT_NAME), a scene is PINNED: it lasts minutes, so it finishes on the build
+ * that started it while new scenes go to the current one, and a change to scene code needs no `patched()` for runs
+ * on versioned workers. Unversioned workers declare nothing (`versionedBehavior`); there every change still needs one.
+ */
+setWorkflowOptions(versionedBehavior('PINNED'), generateSceneVideo);
 
 /** Turns one scene into a stored clip: rank providers, then create → poll → upload per provider until one succeeds. */
 export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVideoResult> {

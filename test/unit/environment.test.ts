@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { loadWorkerEnv } from '../../src/config/environment';
-import { activityDepsFromEnv, workerOptionsFor, workerTuningFromEnv } from '../../src/worker/create-worker';
+import {
+  activityDepsFromEnv,
+  versionedWorkerOptions,
+  workerDeploymentFromEnv,
+  workerOptionsFor,
+  workerTuningFromEnv,
+} from '../../src/worker/create-worker';
 import { defaultCatalogue } from '../../src/config/catalogue';
 
 describe('worker environment', () => {
@@ -58,5 +64,46 @@ describe('worker environment', () => {
     } catch (err) {
       expect((err as Error).message).not.toContain(secret);
     }
+  });
+});
+
+describe('Worker Versioning from the environment', () => {
+  it('is off when neither variable is set, or both are blank', () => {
+    expect(workerDeploymentFromEnv(loadWorkerEnv({}))).toBeUndefined();
+    expect(
+      workerDeploymentFromEnv(loadWorkerEnv({ TEMPORAL_DEPLOYMENT_NAME: ' ', TEMPORAL_WORKER_BUILD_ID: '' })),
+    ).toBeUndefined();
+  });
+
+  it('versions the worker with the deployment and build the Worker Controller sets, trimmed', () => {
+    const env = loadWorkerEnv({
+      TEMPORAL_DEPLOYMENT_NAME: 'video/scene-video ',
+      TEMPORAL_WORKER_BUILD_ID: ' 1.4.0-abc',
+    });
+    const version = workerDeploymentFromEnv(env);
+    expect(version).toEqual({ deploymentName: 'video/scene-video', buildId: '1.4.0-abc' });
+    expect(versionedWorkerOptions(version!)).toEqual({
+      workerDeploymentOptions: { version, useWorkerVersioning: true, defaultVersioningBehavior: 'PINNED' },
+    });
+  });
+
+  it.each([
+    [{ TEMPORAL_DEPLOYMENT_NAME: 'scene-video' }, 'TEMPORAL_WORKER_BUILD_ID', 'TEMPORAL_DEPLOYMENT_NAME'],
+    [
+      { TEMPORAL_WORKER_BUILD_ID: 'b1', TEMPORAL_DEPLOYMENT_NAME: '  ' },
+      'TEMPORAL_DEPLOYMENT_NAME',
+      'TEMPORAL_WORKER_BUILD_ID',
+    ],
+  ])('refuses only one of the two (%o), naming the other', (vars, missing, set) => {
+    expect(() => loadWorkerEnv(vars)).toThrow(
+      `Invalid worker environment: ${missing}: must be set too, since ${set} is: a versioned worker needs both; ` +
+        `unset ${set} for an unversioned worker`,
+    );
+  });
+
+  it.each(['scene.video', 'scene:video'])('refuses a deployment name the server refuses (%s)', (name) => {
+    expect(() => loadWorkerEnv({ TEMPORAL_DEPLOYMENT_NAME: name, TEMPORAL_WORKER_BUILD_ID: 'b1' })).toThrow(
+      /Invalid worker environment: TEMPORAL_DEPLOYMENT_NAME: must not contain '\.' or ':'/,
+    );
   });
 });
