@@ -76,10 +76,12 @@ async function goInstall(spec: ToolSpec, cacheDir: string, progress: Progress): 
   }, 15_000);
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearInterval(ticker);
-  if (code !== 0 || !existsSync(join(staging, spec.name))) {
+  const built = join(staging, spec.goBinary ?? spec.name);
+  if (code !== 0 || !existsSync(built)) {
     rmSync(staging, { recursive: true, force: true });
     throw new Error(`go install ${spec.goPackage}@${spec.version} failed (exit ${code}): ${lastLine}`);
   }
+  if (spec.goBinary) renameSync(built, join(staging, spec.name));
   // Rename makes the cache entry appear atomically, so a concurrent or interrupted build never leaves half a binary.
   rmSync(cacheDir, { recursive: true, force: true });
   renameSync(staging, cacheDir);
@@ -111,8 +113,13 @@ async function sdkDownload(spec: ToolSpec, cacheDir: string, progress: Progress)
   return join(cacheDir, spec.name);
 }
 
-/** Resolves every tool, building what is missing; used by `npm run provision` and the test/demo entry points. */
-export async function provisionAll(progress: Progress = defaultProgress): Promise<Record<ToolName, string>> {
+/**
+ * Resolves the stack's tools, building what is missing; used by `npm run provision` and the test/demo entry points.
+ * The cluster's (Temporal server, SQL tool, Web UI server) are built by `npm run test:cluster` on first use.
+ */
+export async function provisionAll(
+  progress: Progress = defaultProgress,
+): Promise<Record<'temporal' | 'versitygw', string>> {
   const [temporal, versitygw] = await Promise.all([
     resolveTool('temporal', progress),
     resolveTool('versitygw', progress),
