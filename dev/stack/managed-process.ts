@@ -60,6 +60,8 @@ export function startManaged(opts: {
   args: string[];
   env?: NodeJS.ProcessEnv;
   logFile: string;
+  /** What `stop` sends first; SIGTERM unless the server shuts down at once only on another (PostgreSQL: SIGINT). */
+  stopSignal?: NodeJS.Signals;
 }): ManagedProcess {
   installExitHooks();
   const log = createWriteStream(opts.logFile, { flags: 'a' });
@@ -82,7 +84,7 @@ export function startManaged(opts: {
     async stop() {
       running.delete(managed);
       if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
+        child.kill(opts.stopSignal ?? 'SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
         await exited;
         clearTimeout(timer);
