@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { removeWithParent } from '../stack/managed-process';
 import type { Progress } from '../stack/provision';
 import { startPostgres, type Postgres } from './postgres';
 import { setupSchemas, startTemporalServer, type TemporalServer } from './temporal-server';
@@ -32,6 +33,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const dir = join(opts.dataRoot, `cluster-${process.pid}`);
   const logDir = join(dir, 'logs');
   mkdirSync(logDir, { recursive: true });
+  const unwatch = removeWithParent(dir);
   const namespace = opts.namespace ?? 'default';
   const running: { stop(): Promise<void> }[] = [];
   let stopping: Promise<void> | undefined;
@@ -40,6 +42,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       // The reverse of the start: the UI and the server first, so PostgreSQL's fast shutdown has no clients left.
       for (const p of running.reverse()) await p.stop();
       rmSync(dir, { recursive: true, force: true });
+      unwatch();
     })());
 
   try {
@@ -77,7 +80,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   }
 }
 
-/** Folders of runs whose process is gone (SIGKILLed before it could clean up): nothing else will ever remove them. */
+/** Folders of runs whose process and watchdog are both gone (e.g. a reboot mid-run): nothing else will remove them. */
 export function removeAbandonedClusters(dataRoot: string, progress: Progress): void {
   if (!existsSync(dataRoot)) return;
   for (const name of readdirSync(dataRoot)) {

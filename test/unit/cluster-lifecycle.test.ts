@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { removeAbandonedClusters } from '../../dev/cluster/cluster';
 import { freePortInRange } from '../../dev/stack/free-port';
 import { startManaged } from '../../dev/stack/managed-process';
+import { waitFor } from '../helpers/wait-for';
 
 const dir = mkdtempSync(join(tmpdir(), 'cluster-lifecycle-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -56,5 +57,22 @@ describe('the cluster lifecycle helpers', () => {
     for (const kept of [`cluster-${process.pid}`, 'cluster-notes', 'other'])
       expect(existsSync(join(root, kept))).toBe(true);
     expect(lines).toEqual([`removing ${join(root, `cluster-${gone}`)}, left by process ${gone}, which is gone`]);
+  });
+
+  it('removes a folder once the process that made it dies without cleaning up (SIGKILL)', async () => {
+    const folder = join(dir, 'left-behind');
+    mkdirSync(folder);
+    const dying = spawnSync(
+      process.execPath,
+      [
+        '--require',
+        'tsx/cjs',
+        '-e',
+        `require(${JSON.stringify(join(__dirname, '../../dev/stack/managed-process'))}).removeWithParent(${JSON.stringify(folder)}, 0); process.kill(process.pid, 'SIGKILL');`,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(dying.signal).toBe('SIGKILL');
+    await waitFor(async () => !existsSync(folder) || undefined, 5_000);
   });
 });
