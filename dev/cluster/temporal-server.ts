@@ -214,3 +214,33 @@ async function visibilityAnswers(address: string, namespace: string): Promise<bo
     return false;
   }
 }
+
+const namespaceRegistryRefreshMs = 2_000;
+
+/**
+ * Waits until the frontend accepts a visibility query naming every one of `names`, then one namespace-registry refresh
+ * more. On SQL visibility, added search attributes are aliases in the namespace's config, which each service reads
+ * from its own registry, refreshed every `system.namespaceCacheRefreshInterval` (2 s by default): a start carrying
+ * them in that window is refused with INVALID_ARGUMENT, and a workflow task upserting them fails.
+ */
+export async function waitForSearchAttributes(
+  connection: Connection,
+  namespace: string,
+  names: string[],
+  deadlineMs = 30_000,
+): Promise<void> {
+  const query = names.map((name) => `${name} IS NOT NULL`).join(' AND ');
+  await waitUntil(
+    `search attributes ${names.join(', ')} in namespace ${namespace}`,
+    async () => {
+      try {
+        await connection.workflowService.countWorkflowExecutions({ namespace, query });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    deadlineMs,
+  );
+  await new Promise((r) => setTimeout(r, namespaceRegistryRefreshMs));
+}
