@@ -85,7 +85,7 @@ async function phase<T>(name: keyof typeof phases, body: () => Promise<T>): Prom
 /** What the run started, stopped in reverse order by `tearDown`; `interrupted` when a signal cut the run short. */
 const started: { name: string; stop(interrupted: boolean): Promise<void> }[] = [];
 let tearingDown: Promise<void> | undefined;
-let interrupted = false;
+let interruptedBySignal = false;
 function tearDown(interrupted = false): Promise<void> {
   tearingDown ??= (async () => {
     for (const { name, stop } of started.reverse()) {
@@ -100,7 +100,7 @@ function tearDown(interrupted = false): Promise<void> {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (tearingDown) return;
-    interrupted = true;
+    interruptedBySignal = true;
     log(`${signal}: tearing down (workers, S3, Temporal, PostgreSQL; the cluster folder is removed)…`);
     void tearDown(true).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   });
@@ -351,7 +351,7 @@ void main()
     (code) => code,
     (err: unknown) => {
       // Cut short by Ctrl-C, the run fails wherever it was (a worker gone mid-start): that is no finding.
-      if (interrupted) return 1;
+      if (interruptedBySignal) return 1;
       console.error(err instanceof Error ? (err.stack ?? err.message) : err);
       // The SDK's errors keep the server's reason in the cause (e.g. a gRPC INVALID_ARGUMENT and its message).
       if (err instanceof Error && err.cause) console.error('caused by:', err.cause);
