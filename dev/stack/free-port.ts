@@ -41,3 +41,20 @@ export async function waitUntil(
   }
   throw new Error(`${what} did not become ready within ${Math.round(deadlineMs / 1000)} s`);
 }
+
+/**
+ * A free port in [min, max], tried at random: for servers that store their port where the OS's ephemeral range
+ * (32768 and up on Linux) does not fit, e.g. Temporal's membership ports in a PostgreSQL `smallint`.
+ */
+export async function freePortInRange(min: number, max: number, host = '127.0.0.1'): Promise<number> {
+  for (let tries = 0; tries < 50; tries++) {
+    const port = min + Math.floor(Math.random() * (max - min + 1));
+    const free = await new Promise<boolean>((resolve) => {
+      const srv = createServer();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, host, () => srv.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error(`no free port in ${min}–${max} on ${host} after 50 tries`);
+}

@@ -53,6 +53,27 @@ export function killWithParent(pid: number): () => void {
   };
 }
 
+/**
+ * A detached shell watchdog that removes `path` once this Node process has died without cleaning up (SIGKILL, crash,
+ * or a signal tsx escalates to SIGKILL), `graceSec` later: by default after the `killWithParent` watchdogs (1 s poll,
+ * 5 s grace) ended the servers writing there. Returns what ends the watchdog, for a normal cleanup.
+ */
+export function removeWithParent(path: string, graceSec = 8): () => void {
+  const watchdog = spawn(
+    'sh',
+    ['-c', `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; sleep ${graceSec}; rm -rf -- "$0"`, path],
+    { detached: true, stdio: 'ignore' },
+  );
+  watchdog.unref();
+  return () => {
+    try {
+      if (watchdog.pid !== undefined) process.kill(watchdog.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+}
+
 /** Starts a long-lived server that never outlives this process (`killWithParent`). */
 export function startManaged(opts: {
   name: string;
@@ -60,6 +81,8 @@ export function startManaged(opts: {
   args: string[];
   env?: NodeJS.ProcessEnv;
   logFile: string;
+  /** What `stop` sends first; SIGTERM unless the server shuts down at once only on another (PostgreSQL: SIGINT). */
+  stopSignal?: NodeJS.Signals;
 }): ManagedProcess {
   installExitHooks();
   const log = createWriteStream(opts.logFile, { flags: 'a' });
@@ -82,7 +105,7 @@ export function startManaged(opts: {
     async stop() {
       running.delete(managed);
       if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
+        child.kill(opts.stopSignal ?? 'SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
         await exited;
         clearTimeout(timer);

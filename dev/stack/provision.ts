@@ -77,6 +77,8 @@ async function goBuild(spec: ToolSpec, cacheDir: string, progress: Progress): Pr
     } else {
       const env = { GOBIN: staging, GOFLAGS: process.env.GOFLAGS ?? '-mod=mod' };
       await runGo(spec, ['install', `${spec.goPackage}@${spec.version}`], { env }, progress);
+      const installed = join(staging, spec.goBinary ?? spec.name);
+      if (spec.goBinary && existsSync(installed)) renameSync(installed, join(staging, spec.name));
     }
     if (!existsSync(join(staging, spec.name))) throw new Error(`go built no ${spec.name} binary into ${staging}`);
   } catch (err) {

@@ -1,7 +1,9 @@
 /** The one place the Go-built tools are pinned. */
 export interface ToolSpec {
-  name: 'temporal' | 'versitygw' | 'docker-compose';
+  name: 'temporal' | 'versitygw' | 'docker-compose' | 'temporal-server' | 'temporal-sql-tool' | 'temporal-ui-server';
   goPackage: string;
+  /** The file `go install` writes when it is not `name` (it names binaries after the package's last folder). */
+  goBinary?: string;
   version: string;
   envVar: string;
   /** Why this exact version: newer temporal CLI tags carry `replace` directives and cannot be `go install`ed. */
@@ -41,5 +43,33 @@ export const tools = {
       path: 'github.com/docker/compose/v5',
       versionVariable: 'github.com/docker/compose/v5/internal.Version',
     },
+  },
+  // The real server for `npm run test:cluster`, built on first use there, not by `npm run provision`. v1.29.1 is the
+  // server the CLI above embeds, so the cluster and the dev server differ only in persistence and process layout; the
+  // latest v1.30 and v1.31 tags need Go 1.26.10.
+  'temporal-server': {
+    name: 'temporal-server',
+    goPackage: 'go.temporal.io/server/cmd/server',
+    goBinary: 'server',
+    version: 'v1.29.1',
+    envVar: 'TEMPORAL_SERVER_PATH',
+    note: 'Temporal server (frontend, history, matching, worker services) on SQL persistence',
+  },
+  'temporal-sql-tool': {
+    name: 'temporal-sql-tool',
+    goPackage: 'go.temporal.io/server/cmd/tools/sql',
+    goBinary: 'sql',
+    version: 'v1.29.1',
+    envVar: 'TEMPORAL_SQL_TOOL_PATH',
+    note: "Temporal's schema tool: creates the databases and applies the server module's versioned schemas",
+  },
+  'temporal-ui-server': {
+    name: 'temporal-ui-server',
+    goPackage: 'github.com/temporalio/ui-server/v2/cmd/server',
+    goBinary: 'server',
+    // The Web UI the CLI v1.5.1 ships next to server v1.29.1; v2.58 needs Go 1.26.10.
+    version: 'v2.42.1',
+    envVar: 'TEMPORAL_UI_SERVER_PATH',
+    note: 'Temporal Web UI server, pointed at a frontend by its config file',
   },
 } as const satisfies Record<string, ToolSpec>;

@@ -1,28 +1,15 @@
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProjectVideos, waitForProjectVideos } from '../../src/client';
 import { startSceneHarness, type SceneHarness } from '../helpers/scene-harness';
 import { stackInfo } from '../helpers/stack-info';
-
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { launchChromium, listRunsInUi } from '../helpers/web-ui';
 
 let h: SceneHarness;
 let browser: Browser;
 beforeAll(async () => {
   h = await startSceneHarness();
-  // Debian's Chromium, never a downloaded browser; the flags keep it from calling out on a machine without internet.
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
@@ -48,12 +35,14 @@ describe('Temporal Web UI', () => {
     expect(result.counts.succeeded).toBe(2);
 
     const ui = stackInfo().uiUrl!;
-    const page = await browser.newPage();
-    const query = encodeURIComponent(`ProjectId="${projectId}" AND WorkflowType="generateSceneVideo"`);
-    await page.goto(`${ui}/namespaces/${stackInfo().namespace}/workflows?query=${query}`);
-    for (const scene of result.scenes) {
-      await page.getByText(scene.workflowId).first().waitFor({ timeout: 60_000 });
-    }
+    const { page, missing } = await listRunsInUi(browser, {
+      uiUrl: ui,
+      namespace: stackInfo().namespace,
+      query: `ProjectId="${projectId}" AND WorkflowType="generateSceneVideo"`,
+      workflowIds: result.scenes.map((s) => s.workflowId),
+      timeoutMs: 60_000,
+    });
+    expect(missing).toEqual([]);
     await page.screenshot({ path: `${process.env.TMPDIR ?? '/tmp'}/scene-video-ui-list.png` });
 
     const scene = result.scenes[0]!;

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { pendingStarted, sameAttempt, waitForInFlight, type InFlightActivity } from './in-flight';
+import { pendingStarted, sameAttempt, waitForInFlight, type InFlightActivity, type InFlightWindow } from './in-flight';
 import type { WorkerSupervisor } from './worker-process';
 
 /** After SIGSTOP: time for a completion the worker sent just before to reach the server. */
@@ -37,7 +37,7 @@ export async function killDuring(
   const deadline = Date.now() + opts.timeoutMs;
   let misses = 0;
   for (;;) {
-    const seen = await waitForInFlight(client, workflowIds, types, () => ({ since: worker.spawnedAt }), {
+    const seen = await waitForInFlight(client, workflowIds, types, () => onWorker(worker), {
       timeoutMs: Math.max(0, deadline - Date.now()),
       ready: opts.ready,
     });
@@ -45,7 +45,7 @@ export async function killDuring(
     const frozenAt = Date.now();
     worker.freeze();
     await sleep(freezeSettleMs);
-    const still = await pendingStarted(client, [seen.workflowId], { since: worker.spawnedAt });
+    const still = await pendingStarted(client, [seen.workflowId], onWorker(worker));
     if (still.some((a) => sameAttempt(a, seen))) {
       const report = await killFrozen(client, worker, workflowIds(), frozenAt);
       if (report.interrupted.some((a) => sameAttempt(a, seen))) return { ...report, target: seen, misses };
@@ -70,10 +70,15 @@ async function killFrozen(
   workflowIds: string[],
   frozenAt: number,
 ): Promise<KillReport> {
-  const since = worker.spawnedAt;
+  const window = onWorker(worker);
   await worker.kill();
   await sleep(killSettleMs);
   // Started after the freeze: handed to a worker that never ran it, not interrupted mid-way. The dead worker's
   // attempts stay "started" on the server until their heartbeat timeout (30 s), far longer than this read takes.
-  return { interrupted: await pendingStarted(client, workflowIds, { since, until: frozenAt }), misses: 0 };
+  return { interrupted: await pendingStarted(client, workflowIds, { ...window, until: frozenAt }), misses: 0 };
+}
+
+/** Attempts the supervisor's current worker runs: started since its spawn, and by it when other workers poll too. */
+function onWorker(worker: WorkerSupervisor): InFlightWindow {
+  return { since: worker.spawnedAt, worker: worker.identity };
 }

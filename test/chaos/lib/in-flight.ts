@@ -17,6 +17,8 @@ export interface InFlightWindow {
   since: number;
   /** Only attempts started at or before this instant. */
   until?: number;
+  /** Only attempts on the worker with this identity (the SDK's `pid@host`): with several workers, time says nothing. */
+  worker?: string;
 }
 
 /** Activities started within the window and still running, read from the server (no worker needed). */
@@ -32,7 +34,7 @@ export async function pendingStarted(
 async function pendingOf(
   client: Client,
   workflowId: string,
-  { since, until }: InFlightWindow,
+  { since, until, worker }: InFlightWindow,
 ): Promise<InFlightActivity[]> {
   try {
     const { raw } = await client.workflow.getHandle(workflowId).describe();
@@ -41,6 +43,7 @@ async function pendingOf(
       const startedMs = optionalTsToMs(a.lastStartedTime);
       if (a.state !== temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED) continue;
       if (startedMs === undefined || startedMs < since || (until !== undefined && startedMs > until)) continue;
+      if (worker !== undefined && a.lastWorkerIdentity !== worker) continue;
       found.push({
         workflowId,
         activityId: a.activityId ?? '',
@@ -60,6 +63,11 @@ export function countByType(activities: InFlightActivity[]): Map<string, number>
   const counts = new Map<string, number>();
   for (const a of activities) counts.set(a.type, (counts.get(a.type) ?? 0) + 1);
   return counts;
+}
+
+/** `createTask ×2, pollStatus ×5`, or `nothing`. */
+export function describeCounts(counts: Map<string, number>): string {
+  return [...counts].map(([type, n]) => `${type} ×${n}`).join(', ') || 'nothing';
 }
 
 /**

@@ -117,6 +117,11 @@ export function summaryTable(reports: ScenarioReport[]): string {
     `${r.secrets}`,
     passed(r) ? 'PASS' : 'FAIL',
   ]);
+  return formatTable(header, rows);
+}
+
+/** A Markdown table, the first column left-aligned and the figures right-aligned. */
+export function formatTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) =>
     `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;

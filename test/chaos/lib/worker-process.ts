@@ -1,7 +1,8 @@
+import { hostname } from 'node:os';
 import type { Sandbox } from '../../../dev/sandbox';
 import type { S3Endpoint } from '../../../dev/stack/s3-server';
 import { workerEnv } from '../../../dev/harness/worker-env';
-import { spawnWorkerProcess, type WorkerProcess } from '../../../dev/harness/worker-process';
+import { spawnWorkerProcess, type WorkerEntry, type WorkerProcess } from '../../../dev/harness/worker-process';
 import type { ChaosStack } from './chaos-stack';
 
 export interface WorkerProcessOptions {
@@ -13,10 +14,12 @@ export interface WorkerProcessOptions {
   s3?: S3Endpoint;
   /** Extra worker variables, e.g. tighter limits. */
   env?: Record<string, string>;
+  /** Another worker program than `src/worker/main.ts`, e.g. the built package's `scene-video worker`. */
+  entry?: WorkerEntry;
 }
 
 /**
- * The real `src/worker/main.ts`, one process at a time, replaced as a supervisor would after each SIGKILL. Every
+ * The real `src/worker/main.ts` (or `entry`), one process at a time, replaced as a supervisor would after each SIGKILL. Every
  * generation's stdout and stderr is kept for secret scans.
  */
 export class WorkerSupervisor {
@@ -48,6 +51,7 @@ export class WorkerSupervisor {
         }),
         ...this.opts.env,
       },
+      entry: this.opts.entry,
     });
     this.current = worker;
     this.generations.push(worker);
@@ -56,6 +60,11 @@ export class WorkerSupervisor {
     });
     await worker.ready;
     this.readyAt = Date.now();
+  }
+
+  /** The current worker's identity as the SDK reports it to the server (`pid@host`), while it runs. */
+  get identity(): string | undefined {
+    return this.pid === undefined ? undefined : `${this.pid}@${hostname()}`;
   }
 
   /** The current worker's process id, while it runs. */

@@ -5,8 +5,9 @@ import { projectWorkflowId, sceneWorkflowId } from '../../../src/contract/workfl
 import type { ChaosStack } from '../lib/chaos-stack';
 import { concludeScenario } from '../lib/conclude';
 import { killDuring, killNow, type KillReport } from '../lib/aimed-kill';
-import { countByType } from '../lib/in-flight';
+import { countByType, describeCounts } from '../lib/in-flight';
 import { collectOutcomes, waitForWorkflows } from '../lib/outcomes';
+import { providerFaults } from '../lib/provider-faults';
 import { emptyReport, tallyStored, type ScenarioReport } from '../lib/report';
 import { chaosScene, input, runTag } from '../lib/scenes';
 import { findSecrets, scanWorkflows, workerSecrets } from '../lib/secret-scan';
@@ -152,7 +153,7 @@ export async function workerKills(stack: ChaosStack, opts: WorkerKillOptions): P
         uncovered.delete(type);
       }
       const at = ((Date.now() - began) / 1000).toFixed(0);
-      opts.log?.(`  SIGKILL #${supervisor.kills} at ${at} s (${how}) with ${describe(counts)} in flight`);
+      opts.log?.(`  SIGKILL #${supervisor.kills} at ${at} s (${how}) with ${describeCounts(counts)} in flight`);
       const restart = Date.now();
       await supervisor.start();
       restarts.push(Date.now() - restart);
@@ -160,7 +161,7 @@ export async function workerKills(stack: ChaosStack, opts: WorkerKillOptions): P
     report.faults = supervisor.kills;
     report.figures.push(
       `${supervisor.kills} SIGKILLs (${aimed} aimed at an activity in flight, ${supervisor.kills - aimed} at random moments), ` +
-        `interrupting ${describe(hits)} (activity executions in flight, summed)`,
+        `interrupting ${describeCounts(hits)} (activity executions in flight, summed)`,
       `worker restart (spawn to polling) median ${median(restarts) / 1000} s, the kills spread over ${((Date.now() - began) / 1000).toFixed(0)} s`,
       `aimed tries whose target ended between being seen and the freeze (worker thawed or kill not counted as aimed): ${misses}`,
     );
@@ -173,15 +174,9 @@ export async function workerKills(stack: ChaosStack, opts: WorkerKillOptions): P
     for (const id of projectIds.map(projectWorkflowId)) {
       if (stuck.has(id)) report.problems.push(`stuck: project ${id}`);
     }
-    const stats = sandbox.stats();
-    const faultReplies = Object.entries(stats.requests)
-      .filter(([route]) => route.startsWith('POST'))
-      .flatMap(([, byStatus]) => Object.entries(byStatus))
-      .filter(([status]) => status !== '200')
-      .reduce((n, [, count]) => n + count, 0);
-    const failedTasks = stats.tasks.filter((t) => /failed/i.test(t.status)).length;
-    report.figures.push(`provider faults seen: ${faultReplies} failed create replies, ${failedTasks} failed tasks`);
-    report.faults += faultReplies + failedTasks;
+    const { failedCreates, failedTasks } = providerFaults(sandbox.stats());
+    report.figures.push(`provider faults seen: ${failedCreates} failed create replies, ${failedTasks} failed tasks`);
+    report.faults += failedCreates + failedTasks;
     report.figures.push(`worker exits without a kill: ${supervisor.unexpectedExits}`);
     // The big run doubles as a secrets check: every history and every line the worker generations printed.
     const markers = workerSecrets(sandbox.apiKeys, stack.s3);
@@ -199,10 +194,6 @@ export async function workerKills(stack: ChaosStack, opts: WorkerKillOptions): P
     await connection.close();
     await sandbox.close();
   }
-}
-
-function describe(counts: Map<string, number>): string {
-  return [...counts].map(([type, n]) => `${type} ×${n}`).join(', ') || 'nothing';
 }
 
 function median(values: number[]): number {
