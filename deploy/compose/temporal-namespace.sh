@@ -3,6 +3,14 @@
 # as arguments, NAME=TYPE. Both are idempotent, so this runs on every `docker compose up`.
 set -eu
 
+# An open port is not a serving server: wait until the cluster answers, as Temporal's own create-namespace script does.
+attempt=1
+until temporal operator cluster health >/dev/null 2>&1; do
+  [ "$attempt" -lt 60 ] || { echo "Temporal at $TEMPORAL_ADDRESS not healthy after $attempt attempts" >&2; exit 1; }
+  attempt=$((attempt + 1))
+  sleep 2
+done
+
 temporal operator namespace describe --namespace "$TEMPORAL_NAMESPACE" >/dev/null 2>&1 ||
   temporal operator namespace create --namespace "$TEMPORAL_NAMESPACE" --retention "$TEMPORAL_NAMESPACE_RETENTION"
 

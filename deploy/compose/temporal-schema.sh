@@ -6,10 +6,8 @@ set -eu
 
 # $1: the database, $2: its schema folder in the admin-tools image.
 setup() {
-  # PostgreSQL has no CREATE DATABASE IF NOT EXISTS: this fails on every run after the first, and setup-schema below
-  # fails if the database really is missing.
-  temporal-sql-tool --db "$1" create-database ||
-    echo "create-database $1 failed (it exists after the first run); setup-schema checks it"
+  # Succeeds when the database exists already (temporal-sql-tool v1.29 ignores the duplicate-database error).
+  temporal-sql-tool --db "$1" create-database
   temporal-sql-tool --db "$1" setup-schema -v 0.0
   temporal-sql-tool --db "$1" update-schema -d "/etc/temporal/schema/postgresql/v12/$2/versioned"
 }

@@ -52,6 +52,12 @@ export function temporalError(err: unknown): unknown {
 }
 
 /**
+ * For commands that read or stop what runs (status, cancel, cost, history export): they write no search attribute, so
+ * a namespace that lacks one must not lock people out of its runs. Starting anything checks.
+ */
+export const noSetupCheck: ConnectOptions = { checkSearchAttributes: false };
+
+/**
  * Connects from `env` as `loadClientEnv` reads it (checking the namespace's search attributes unless `options` says
  * not to), runs `fn`, and always closes the connection.
  */

@@ -75,18 +75,19 @@ export function tcldAddCommand(namespace: string, keys: readonly SceneVideoSearc
   return ['tcld namespace search-attributes add --namespace', shellWord(namespace), ...attributes].join(' ');
 }
 
-/** The Temporal CLI commands (v1.x) that add `keys` to a self-hosted namespace: one per type. */
+/**
+ * The Temporal CLI command (v1.x) that adds `keys` to a self-hosted namespace: one `--type` per `--name`, because the
+ * CLI pairs them by position and silently drops names beyond the types given (temporalcli's
+ * commands.operator_search_attribute.go; seen on v1.5.1: `--type Keyword --name A --name B` created only A).
+ */
 export function temporalCliCreateCommands(namespace: string, keys: readonly SceneVideoSearchAttributeKey[]): string[] {
-  const types = [...new Set(keys.map((k) => k.type))];
-  return types.map((type) =>
+  return [
     [
       'temporal operator search-attribute create --namespace',
       shellWord(namespace),
-      '--type',
-      searchAttributeTypeNames[type],
-      ...keys.filter((k) => k.type === type).map((k) => `--name ${k.name}`),
+      ...keys.map((k) => `--name ${k.name} --type ${searchAttributeTypeNames[k.type]}`),
     ].join(' '),
-  );
+  ];
 }
 
 /**

@@ -127,7 +127,7 @@ describe('scene-video setup against a namespace', () => {
     expect(report.changed).toBe(false);
     expect(report.summary[0]).toBe('The server refused to add CostUsd (PERMISSION_DENIED), so nothing was changed.');
     expect(report.commands).toEqual({
-      temporal: ['temporal operator search-attribute create --namespace default --type Double --name CostUsd'],
+      temporal: ['temporal operator search-attribute create --namespace default --name CostUsd --type Double'],
       tcld: 'tcld namespace search-attributes add --namespace default --search-attribute "CostUsd=Double"',
     });
   });

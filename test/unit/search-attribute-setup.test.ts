@@ -85,12 +85,19 @@ describe('the commands that add them', () => {
     );
   });
 
-  it("the Temporal CLI's: one command per type", () => {
-    expect(temporalCliCreateCommands('default', allSearchAttributeKeys)).toEqual([
-      'temporal operator search-attribute create --namespace default --type Keyword --name ProjectId --name SceneId ' +
-        '--name SceneType --name VideoProvider --name VideoStatus',
-      'temporal operator search-attribute create --namespace default --type Double --name CostUsd',
-    ]);
+  it("the Temporal CLI's: one command, a --type for each --name (the CLI pairs them by position)", () => {
+    const [command, ...more] = temporalCliCreateCommands('default', allSearchAttributeKeys);
+    expect(more).toEqual([]);
+    expect(command).toBe(
+      'temporal operator search-attribute create --namespace default --name ProjectId --type Keyword ' +
+        '--name SceneId --type Keyword --name SceneType --type Keyword --name VideoProvider --type Keyword ' +
+        '--name VideoStatus --type Keyword --name CostUsd --type Double',
+    );
+    // What the CLI registers: for each --type, the --name at the same position.
+    const words = command!.split(' ');
+    const names = words.filter((_, i) => words[i - 1] === '--name');
+    const types = words.filter((_, i) => words[i - 1] === '--type');
+    expect(types.map((_, i) => names[i])).toEqual(allSearchAttributeKeys.map((k) => k.name));
   });
 
   it('quotes a namespace the shell would split or expand', () => {

@@ -2,7 +2,7 @@ import { cancelProjectVideos } from '../../client/project-videos';
 import { cancelSceneVideo } from '../../client/scene-video';
 import type { Command } from '../command';
 import { exitCodes } from '../errors';
-import { withTemporal } from '../session';
+import { noSetupCheck, withTemporal } from '../session';
 import { describeWorkflow } from '../workflow-view';
 
 export const cancelCommand: Command = {
@@ -18,23 +18,27 @@ export const cancelCommand: Command = {
   },
   async run(args, { out, env }) {
     const workflowId = args.positional(0);
-    return withTemporal(env, async ({ client }) => {
-      const { kind, status } = await describeWorkflow(client, workflowId);
-      const follow = `scene-video status ${workflowId}`;
-      if (status.name !== 'RUNNING') {
+    return withTemporal(
+      env,
+      async ({ client }) => {
+        const { kind, status } = await describeWorkflow(client, workflowId);
+        const follow = `scene-video status ${workflowId}`;
+        if (status.name !== 'RUNNING') {
+          out.emit(
+            { workflowId, kind, status: status.name, cancelRequested: false },
+            () => `${workflowId} is already ${status.name}; nothing to cancel.`,
+          );
+          return exitCodes.ok;
+        }
+        await (kind === 'scene' ? cancelSceneVideo(client, workflowId) : cancelProjectVideos(client, workflowId));
         out.emit(
-          { workflowId, kind, status: status.name, cancelRequested: false },
-          () => `${workflowId} is already ${status.name}; nothing to cancel.`,
+          { workflowId, kind, status: status.name, cancelRequested: true, follow },
+          () =>
+            `Cancellation requested for ${kind} workflow ${workflowId}; it cancels its provider task(s) and stops.\nCheck:  ${follow}`,
         );
         return exitCodes.ok;
-      }
-      await (kind === 'scene' ? cancelSceneVideo(client, workflowId) : cancelProjectVideos(client, workflowId));
-      out.emit(
-        { workflowId, kind, status: status.name, cancelRequested: true, follow },
-        () =>
-          `Cancellation requested for ${kind} workflow ${workflowId}; it cancels its provider task(s) and stops.\nCheck:  ${follow}`,
-      );
-      return exitCodes.ok;
-    });
+      },
+      noSetupCheck,
+    );
   },
 };

@@ -7,7 +7,7 @@ import type { Command } from '../command';
 import { exitCodes } from '../errors';
 import { usd, usdAmount } from '../format';
 import { table } from '../output';
-import { withTemporal } from '../session';
+import { noSetupCheck, withTemporal } from '../session';
 
 const units: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
 
@@ -81,71 +81,75 @@ export const costCommand: Command = {
     const since = new Date(Date.now() - windowMs).toISOString();
     const query = `WorkflowType = "${sceneWorkflowType}" AND StartTime > "${since}"${projectId ? ` AND ProjectId = "${projectId}"` : ''}`;
 
-    return withTemporal(env, async ({ client }) => {
-      const finished: WorkflowExecutionInfo[] = [];
-      let running = 0;
-      for await (const wf of client.workflow.list({ query })) {
-        if (wf.typedSearchAttributes.get(searchAttributes.costUsd) === undefined && wf.status.name === 'RUNNING')
-          running++;
-        else finished.push(wf);
-      }
-      const byProvider = groupBy(
-        finished,
-        (s) => s.typedSearchAttributes.get(searchAttributes.videoProvider) ?? '(none)',
-      );
-      const bySceneType = groupBy(
-        finished,
-        (s) => s.typedSearchAttributes.get(searchAttributes.sceneType) ?? '(unknown)',
-      );
-      const total = { scenes: finished.length, usd: roundUsd(byProvider.reduce((sum, g) => sum + g.usd, 0)) };
-      const report = {
-        since,
-        projectId,
-        query,
-        total,
-        byProvider,
-        bySceneType,
-        runningScenes: running,
-        note: attributionNote,
-      };
+    return withTemporal(
+      env,
+      async ({ client }) => {
+        const finished: WorkflowExecutionInfo[] = [];
+        let running = 0;
+        for await (const wf of client.workflow.list({ query })) {
+          if (wf.typedSearchAttributes.get(searchAttributes.costUsd) === undefined && wf.status.name === 'RUNNING')
+            running++;
+          else finished.push(wf);
+        }
+        const byProvider = groupBy(
+          finished,
+          (s) => s.typedSearchAttributes.get(searchAttributes.videoProvider) ?? '(none)',
+        );
+        const bySceneType = groupBy(
+          finished,
+          (s) => s.typedSearchAttributes.get(searchAttributes.sceneType) ?? '(unknown)',
+        );
+        const total = { scenes: finished.length, usd: roundUsd(byProvider.reduce((sum, g) => sum + g.usd, 0)) };
+        const report = {
+          since,
+          projectId,
+          query,
+          total,
+          byProvider,
+          bySceneType,
+          runningScenes: running,
+          note: attributionNote,
+        };
 
-      out.emit(report, () => {
-        const spendTable = (title: string, groups: SpendGroup[]) =>
-          table(
-            [
-              { header: title },
-              { header: 'SCENES', align: 'right' },
-              { header: 'SUCCEEDED', align: 'right' },
-              { header: 'NOT STORED', align: 'right' },
-              { header: 'FAILED', align: 'right' },
-              { header: 'SPEND (USD)', align: 'right' },
-            ],
-            [
-              ...groups.map((g) => [
-                g.key,
-                String(g.scenes),
-                String(g.succeeded),
-                String(g.notStored),
-                String(g.failed),
-                usdAmount(g.usd),
-              ]),
-              [out.paint.bold('total'), String(total.scenes), '', '', '', out.paint.bold(usdAmount(total.usd))],
-            ],
-          );
-        return [
-          `Scene spend since ${since} (${sinceText})${projectId ? ` for project ${projectId}` : ''}: ${usd(total.usd)} over ${total.scenes} finished scenes`,
-          '',
-          spendTable('PROVIDER', byProvider),
-          '',
-          spendTable('SCENE TYPE', bySceneType),
-          '',
-          ...(running > 0
-            ? [`${running} scenes still running are not included (their cost is recorded when they finish).`]
-            : []),
-          out.paint.dim(`Note: ${attributionNote}`),
-        ].join('\n');
-      });
-      return exitCodes.ok;
-    });
+        out.emit(report, () => {
+          const spendTable = (title: string, groups: SpendGroup[]) =>
+            table(
+              [
+                { header: title },
+                { header: 'SCENES', align: 'right' },
+                { header: 'SUCCEEDED', align: 'right' },
+                { header: 'NOT STORED', align: 'right' },
+                { header: 'FAILED', align: 'right' },
+                { header: 'SPEND (USD)', align: 'right' },
+              ],
+              [
+                ...groups.map((g) => [
+                  g.key,
+                  String(g.scenes),
+                  String(g.succeeded),
+                  String(g.notStored),
+                  String(g.failed),
+                  usdAmount(g.usd),
+                ]),
+                [out.paint.bold('total'), String(total.scenes), '', '', '', out.paint.bold(usdAmount(total.usd))],
+              ],
+            );
+          return [
+            `Scene spend since ${since} (${sinceText})${projectId ? ` for project ${projectId}` : ''}: ${usd(total.usd)} over ${total.scenes} finished scenes`,
+            '',
+            spendTable('PROVIDER', byProvider),
+            '',
+            spendTable('SCENE TYPE', bySceneType),
+            '',
+            ...(running > 0
+              ? [`${running} scenes still running are not included (their cost is recorded when they finish).`]
+              : []),
+            out.paint.dim(`Note: ${attributionNote}`),
+          ].join('\n');
+        });
+        return exitCodes.ok;
+      },
+      noSetupCheck,
+    );
   },
 };

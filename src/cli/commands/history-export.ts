@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from '../command';
 import { CliError, exitCodes } from '../errors';
 import { bytes } from '../format';
-import { withTemporal } from '../session';
+import { noSetupCheck, withTemporal } from '../session';
 import { describeWorkflow } from '../workflow-view';
 
 export const historyExportCommand: Command = {
@@ -24,22 +24,26 @@ export const historyExportCommand: Command = {
   async run(args, { out, env }) {
     const workflowId = args.positional(0);
     const file = args.positional(1);
-    return withTemporal(env, async ({ client }) => {
-      const { status, runId } = await describeWorkflow(client, workflowId);
-      const history = await client.workflow.getHandle(workflowId).fetchHistory();
-      const json = historyToJSON(history);
-      try {
-        writeFileSync(file, json);
-      } catch (err) {
-        throw new CliError(`cannot write ${file}: ${(err as Error).message}`, exitCodes.failed);
-      }
-      const events = history.events?.length ?? 0;
-      const size = Buffer.byteLength(json);
-      out.emit(
-        { workflowId, runId, status: status.name, file, events, bytes: size },
-        () => `Wrote ${events} events of ${workflowId} (${status.name}) to ${file} (${bytes(size)}).`,
-      );
-      return exitCodes.ok;
-    });
+    return withTemporal(
+      env,
+      async ({ client }) => {
+        const { status, runId } = await describeWorkflow(client, workflowId);
+        const history = await client.workflow.getHandle(workflowId).fetchHistory();
+        const json = historyToJSON(history);
+        try {
+          writeFileSync(file, json);
+        } catch (err) {
+          throw new CliError(`cannot write ${file}: ${(err as Error).message}`, exitCodes.failed);
+        }
+        const events = history.events?.length ?? 0;
+        const size = Buffer.byteLength(json);
+        out.emit(
+          { workflowId, runId, status: status.name, file, events, bytes: size },
+          () => `Wrote ${events} events of ${workflowId} (${status.name}) to ${file} (${bytes(size)}).`,
+        );
+        return exitCodes.ok;
+      },
+      noSetupCheck,
+    );
   },
 };

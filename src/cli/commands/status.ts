@@ -1,7 +1,7 @@
 import type { Command } from '../command';
 import { exitCodes } from '../errors';
 import { renderView } from '../progress-tables';
-import { withTemporal } from '../session';
+import { noSetupCheck, withTemporal } from '../session';
 import { watchWorkflow } from '../watch';
 import { finishedExitCode, loadView } from '../workflow-view';
 
@@ -25,16 +25,20 @@ export const statusCommand: Command = {
   },
   async run(args, { out, env, onInterrupt }) {
     const workflowId = args.positional(0);
-    return withTemporal(env, async ({ client }) => {
-      if (!args.flag('watch')) {
-        const view = await loadView(client, workflowId, 10_000);
-        out.emit(view, () => renderView(view, out.paint));
-        return exitCodes.ok;
-      }
-      onInterrupt('Stopped watching; the workflow keeps going.');
-      const view = await watchWorkflow(client, workflowId, out);
-      out.emit(view, () => `\n${renderView(view, out.paint)}`);
-      return finishedExitCode(view);
-    });
+    return withTemporal(
+      env,
+      async ({ client }) => {
+        if (!args.flag('watch')) {
+          const view = await loadView(client, workflowId, 10_000);
+          out.emit(view, () => renderView(view, out.paint));
+          return exitCodes.ok;
+        }
+        onInterrupt('Stopped watching; the workflow keeps going.');
+        const view = await watchWorkflow(client, workflowId, out);
+        out.emit(view, () => `\n${renderView(view, out.paint)}`);
+        return finishedExitCode(view);
+      },
+      noSetupCheck,
+    );
   },
 };
