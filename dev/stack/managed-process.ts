@@ -35,22 +35,9 @@ export async function stopAllManaged(): Promise<void> {
  * cleaning up (SIGKILL, crash), which Node's own exit hooks cannot cover. Returns what ends the watchdog.
  */
 export function killWithParent(pid: number): () => void {
-  const watchdog = spawn(
-    'sh',
-    [
-      '-c',
-      `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${pid} 2>/dev/null; do sleep 1; done; kill -TERM ${pid} 2>/dev/null; sleep 5; kill -KILL ${pid} 2>/dev/null; true`,
-    ],
-    { detached: true, stdio: 'ignore' },
+  return shellWatchdog(
+    `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${pid} 2>/dev/null; do sleep 1; done; kill -TERM ${pid} 2>/dev/null; sleep 5; kill -KILL ${pid} 2>/dev/null; true`,
   );
-  watchdog.unref();
-  return () => {
-    try {
-      if (watchdog.pid !== undefined) process.kill(watchdog.pid, 'SIGKILL');
-    } catch {
-      // watchdog already ended with its child
-    }
-  };
 }
 
 /**
@@ -59,17 +46,21 @@ export function killWithParent(pid: number): () => void {
  * 5 s grace) ended the servers writing there. Returns what ends the watchdog, for a normal cleanup.
  */
 export function removeWithParent(path: string, graceSec = 8): () => void {
-  const watchdog = spawn(
-    'sh',
-    ['-c', `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; sleep ${graceSec}; rm -rf -- "$0"`, path],
-    { detached: true, stdio: 'ignore' },
+  return shellWatchdog(
+    `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; sleep ${graceSec}; rm -rf -- "$0"`,
+    [path],
   );
+}
+
+/** A detached `sh -c script` that outlives this process; returns what ends it (a no-op once it has ended itself). */
+function shellWatchdog(script: string, args: string[] = []): () => void {
+  const watchdog = spawn('sh', ['-c', script, ...args], { detached: true, stdio: 'ignore' });
   watchdog.unref();
   return () => {
     try {
       if (watchdog.pid !== undefined) process.kill(watchdog.pid, 'SIGKILL');
     } catch {
-      // already gone
+      // already ended
     }
   };
 }
