@@ -1,6 +1,13 @@
 import type { AspectRatio } from '../contract/catalogue';
 
 /**
+ * Which of a model's tasks its API can cancel: `while-queued` (PiAPI documents per-task cancel for some models, and
+ * only while `pending`), `until-finished` (Runway: pending, throttled or running), or `none` (no documented cancel: an
+ * abandoned task keeps rendering and may bill).
+ */
+export type CancelSupport = 'while-queued' | 'until-finished' | 'none';
+
+/**
  * What one model renders, as its API documents it: the adapter refuses anything else before sending, and the worker
  * merges these into the catalogue the workflows plan with.
  */
@@ -17,6 +24,7 @@ export interface ModelCapabilities {
   needsImage?: boolean;
   /** The longest prompt it accepts, in UTF-16 code units (JavaScript string length), where documented. */
   maxPromptChars?: number;
+  cancel: CancelSupport;
 }
 
 /** The durations and aspect ratios that apply to one request: with or without an input image. */

@@ -11,6 +11,8 @@ export interface RunwayModel extends ModelCapabilities {
 
 /** promptText: "up to 1000 characters (measured in UTF-16 code units)" (official SDK, runway-api.md §4.3). */
 const maxPromptChars = 1000;
+/** "Tasks that are running, pending, or throttled can be canceled" (official SDK `tasks.ts`, runway-api.md §6). */
+const cancel = 'until-finished';
 const landscapeOrPortrait = ['16:9', '9:16'] as const;
 /** 960:960 exists only for image-to-video on the gen4 models. */
 const squareWithImage = { imageAspectRatios: ['16:9', '9:16', '1:1'] } as const;
@@ -19,6 +21,7 @@ const veo31: RunwayModel = {
   durationsSec: [4, 6, 8],
   aspectRatios: landscapeOrPortrait,
   maxPromptChars,
+  cancel,
   promptOptionalWithImage: true,
   seed: false,
   negativePrompt: true,
@@ -32,6 +35,7 @@ export const runwayModels: Readonly<Record<string, RunwayModel>> = {
     aspectRatios: landscapeOrPortrait,
     ...squareWithImage,
     maxPromptChars,
+    cancel,
     promptOptionalWithImage: false,
     seed: true,
     negativePrompt: false,
@@ -43,6 +47,7 @@ export const runwayModels: Readonly<Record<string, RunwayModel>> = {
     aspectRatios: landscapeOrPortrait,
     ...squareWithImage,
     maxPromptChars,
+    cancel,
     needsImage: true,
     promptOptionalWithImage: true,
     seed: true,
@@ -55,6 +60,7 @@ export const runwayModels: Readonly<Record<string, RunwayModel>> = {
     durationsSec: [8],
     aspectRatios: landscapeOrPortrait,
     maxPromptChars,
+    cancel,
     promptOptionalWithImage: true,
     seed: false,
     negativePrompt: true,

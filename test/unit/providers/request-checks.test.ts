@@ -64,7 +64,12 @@ describe('checkPrompt', () => {
 });
 
 describe('forRequest', () => {
-  const luma = { durationsSec: [5, 10], imageDurationsSec: [5], aspectRatios: ['16:9', '9:16'] } as const;
+  const luma = {
+    durationsSec: [5, 10],
+    imageDurationsSec: [5],
+    aspectRatios: ['16:9', '9:16'],
+    cancel: 'while-queued',
+  } as const;
 
   it('takes the image-to-video lists only with an image, and only where the model states them', () => {
     expect(forRequest(luma, undefined)).toEqual({ durationsSec: [5, 10], aspectRatios: ['16:9', '9:16'] });
