@@ -23,15 +23,17 @@ export function projectEstimateByRoute(
   catalogue: Catalogue,
   configured: readonly string[],
 ): RouteEstimate[] {
-  const byRoute = new Map<ProviderRoute, RouteEstimate>();
-  for (const scene of project.scenes) {
-    let first;
+  const firstRanked = (scene: ValidProjectInput['scenes'][number]) => {
     try {
-      first = planProviders({ ...scene, projectId: project.projectId }, catalogue, configured).order[0];
+      return planProviders({ ...scene, projectId: project.projectId }, catalogue, configured).order[0];
     } catch (err) {
-      if (err instanceof PlanError) continue;
+      if (err instanceof PlanError) return undefined;
       throw err;
     }
+  };
+  const byRoute = new Map<ProviderRoute, RouteEstimate>();
+  for (const scene of project.scenes) {
+    const first = firstRanked(scene);
     if (!first) continue;
     const entry = byRoute.get(first.route) ?? { route: first.route, estimateUsd: 0, sceneIds: [] };
     entry.estimateUsd = roundUsd(entry.estimateUsd + estimateCostUsd(first, scene.durationSec));
