@@ -15,6 +15,8 @@ export const exitCodes = {
    * that refused): its output names the commands that add them.
    */
   setupNeeded: 5,
+  /** `project` refused to start: a provider account's reported balance is below the project's estimate there. */
+  insufficientBalance: 6,
   interrupted: 130,
 } as const;
 export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];
@@ -26,6 +28,7 @@ const codeNames: Record<ExitCode, string> = {
   3: 'not_found',
   4: 'not_stored',
   5: 'setup_needed',
+  6: 'insufficient_balance',
   130: 'interrupted',
 };
 

@@ -29,3 +29,9 @@ export function finiteNumber(value: unknown): number | undefined {
 export function clampUnit(value: number): number {
   return Math.min(1, Math.max(0, value));
 }
+
+/** A finite number, or a string holding one (account figures arrive either way from third-party-documented APIs). */
+export function numberLike(value: unknown): number | undefined {
+  if (typeof value === 'string' && value.trim() !== '') return finiteNumber(Number(value));
+  return finiteNumber(value);
+}

@@ -68,10 +68,34 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
+/** One model's limits and use as the account's API reports them; a field the API did not give is absent. */
+export interface ModelLimits {
+  /** Generations running at once before further ones queue (Runway: `THROTTLED`). */
+  maxConcurrentGenerations?: number;
+  /** Generations per rolling 24 h before creates are refused (Runway: HTTP 429). */
+  maxDailyGenerations?: number;
+  /** Generations started in the current 24 h window. */
+  dailyGenerations?: number;
+}
+
+/** What a route's API says about the account behind the key: the pre-flight's answer. */
+export interface ProviderAccount {
+  /** What is left to spend, in USD; absent when the API did not say (unknown, never 0). */
+  balanceUsd?: number;
+  /** The balance in the API's own unit, as reported, when it has one: Runway credits at $0.01, PiAPI `credits`. */
+  credits?: { amount: number; unit: string };
+  /** Plan or tier name, when reported. */
+  plan?: string;
+  /** Keyed by the API's model names; empty when the API reports no per-model limits (PiAPI). */
+  models: Record<string, ModelLimits>;
+}
+
 /** One adapter per provider API. No retries inside: the workflow layer owns retries. */
 export interface VideoProviderClient {
   createTask(request: GenerationRequest, opts?: CallOptions): Promise<CreatedTask>;
   getTask(taskId: string, opts?: CallOptions): Promise<ProviderTaskSnapshot>;
   /** Best effort; resolves when cancelled or already gone. */
   cancelTask(taskId: string, opts?: CallOptions): Promise<void>;
+  /** The account's balance and limits, as far as the API documents them. */
+  getAccount(opts?: CallOptions): Promise<ProviderAccount>;
 }

@@ -1,6 +1,9 @@
-import type { Sandbox } from '../../dev/sandbox';
+import { scenarioSchema, type Sandbox } from '../../dev/sandbox';
 
-/** What the sandbox's two accounts have been billed since it started (or since its last reset), in USD. */
+/**
+ * What the sandbox's two accounts have been billed since it started (or since its last reset), in USD, for a scenario
+ * that keeps the default starting balances.
+ */
 export async function sandboxBilledUsd(sandbox: Sandbox): Promise<number> {
   const piapi = (await (
     await fetch(`${sandbox.piapiBaseUrl}/account/info`, { headers: { 'x-api-key': sandbox.apiKeys.piapi } })
@@ -10,7 +13,8 @@ export async function sandboxBilledUsd(sandbox: Sandbox): Promise<number> {
       headers: { authorization: `Bearer ${sandbox.apiKeys.runway}`, 'x-runway-version': '2024-11-06' },
     })
   ).json()) as { creditBalance: number };
-  // Starting balances of the emulators: PiAPI $1,000, Runway 100,000 credits at $0.01.
-  const usd = 1_000 - piapi.data.equivalent_in_usd + (100_000 - runway.creditBalance) / 100;
+  const start = scenarioSchema.parse({}).account;
+  // Runway credits are $0.01 each.
+  const usd = start.piapiUsd - piapi.data.equivalent_in_usd + (start.runwayCredits - runway.creditBalance) / 100;
   return Math.round(usd * 1_000_000) / 1_000_000;
 }

@@ -79,6 +79,42 @@ describe('PiAPI client over HTTP', () => {
     expect(snapshot).toMatchObject({ state: 'succeeded', videoUrl: expect.stringContaining('6147ebfc') });
   });
 
+  it("takes envelope code 0 as success, as PiAPI's own schemas do", async () => {
+    stub.reply({ status: 200, body: fixture('piapi/create-code-0.json').body });
+    const created = await createPiapiClient({ baseUrl: stub.baseUrl, apiKey }).createTask(kling30);
+    expect(created.snapshot).toStrictEqual({ taskId: '98aad4db-41a1-42ca-b06a-aa77714b4ff8', state: 'queued' });
+    stub.reply({ status: 200, body: fixture('piapi/get-sora2-completed-code-0.json').body });
+    expect((await createPiapiClient({ baseUrl: stub.baseUrl, apiKey }).getTask('t')).state).toBe('succeeded');
+  });
+
+  describe('getAccount', () => {
+    it('asks GET /account/info with x-api-key and reads the balance', async () => {
+      stub.reply({ status: 200, body: fixture('piapi/account-info.json').body });
+      const account = await createPiapiClient({ baseUrl: stub.baseUrl, apiKey }).getAccount();
+      expect(lastRequest()).toMatchObject({ method: 'GET', url: '/account/info' });
+      expect(lastRequest().headers['x-api-key']).toBe(apiKey);
+      expect(account).toMatchObject({ balanceUsd: 12.3456789, plan: 'creator' });
+    });
+
+    it.each([
+      ['401', { status: 401, body: { code: 401, message: 'Invalid API key' } }, 'auth'],
+      [
+        '403 (third-party validators read it as a bad key)',
+        { status: 403, body: { code: 403, message: 'no' } },
+        'auth',
+      ],
+      ['an envelope refusing', { status: 200, body: { code: 500, message: 'internal error' } }, 'server'],
+      ['a reply that is not JSON', { status: 200, body: '<html>gateway</html>' }, 'protocol'],
+    ])('fails classified on %s, without the key in the message', async (_name, reply, kind) => {
+      stub.reply({ ...reply, body: typeof reply.body === 'string' ? reply.body : { ...reply.body, echo: apiKey } });
+      const err = await createPiapiClient({ baseUrl: stub.baseUrl, apiKey })
+        .getAccount()
+        .catch((e: unknown) => e);
+      expect(err).toMatchObject({ kind });
+      expect((err as Error).message).not.toContain(apiKey);
+    });
+  });
+
   describe('cancelTask is best effort', () => {
     it.each([
       ['the documented acknowledgement', { status: 200, body: fixture('piapi/cancel-success.json').body }],
@@ -176,6 +212,20 @@ describe('Runway client over HTTP', () => {
       taskId: 'd2e3d1f4-1b3c-4b5c-8d46-1c1d7ee86892',
       state: 'running',
       progress: 0.02,
+    });
+  });
+
+  it('reads the organization: GET /v1/organization with bearer auth and the version header', async () => {
+    stub.reply({ status: 200, body: fixture('runway/organization.json').body });
+    const account = await createRunwayClient({ baseUrl: stub.baseUrl, apiKey: runwayKey }).getAccount();
+    expect(lastRequest()).toMatchObject({ method: 'GET', url: '/v1/organization' });
+    expect(lastRequest().headers.authorization).toBe(`Bearer ${runwayKey}`);
+    expect(lastRequest().headers['x-runway-version']).toBe('2024-11-06');
+    expect(account.balanceUsd).toBe(42.5);
+    expect(account.models.gen4_turbo).toStrictEqual({
+      maxConcurrentGenerations: 2,
+      maxDailyGenerations: 200,
+      dailyGenerations: 17,
     });
   });
 

@@ -389,4 +389,32 @@ describe('PiAPI account', () => {
     expect(res.json).toMatchObject({ code: 200, message: 'success', data: { equivalent_in_usd: expect.any(Number) } });
     expect((await call(`${sb.piapiBaseUrl}/account/info`)).status).toBe(401);
   });
+
+  it('starts at the scenario balance; a task freezes its price at creation, keeps it on success, refunds a failure', async () => {
+    sb.setScenario({ ...fast, account: { piapiUsd: 5 } });
+    const balance = async () => (await api.call('/account/info')).json.data.equivalent_in_usd as number;
+    expect(await balance()).toBe(5);
+    // Kling: $0.10/s, 5 s.
+    const ok = (await api.create(klingBody())).json.data.task_id;
+    expect(await balance()).toBeCloseTo(4.5, 10);
+    await api.until(ok, 'completed');
+    expect(await balance()).toBeCloseTo(4.5, 10);
+    sb.patchScenario({ default: { ...fast.default, faults: [{ kind: 'task_failed' }] } });
+    const failed = (await api.create(klingBody())).json.data.task_id;
+    expect(await balance()).toBeCloseTo(4, 10);
+    await api.until(failed, 'failed');
+    expect(await balance()).toBeCloseTo(4.5, 10);
+  });
+
+  it('answers every success envelope with code 0 when the scenario says so', async () => {
+    sb.setScenario({ ...fast, piapiSuccessCode: 0 });
+    const created = await api.create(klingBody());
+    expect(created.json).toMatchObject({ code: 0, message: 'success' });
+    const id = created.json.data.task_id;
+    expect((await api.get(id)).json.code).toBe(0);
+    expect((await api.call('/account/info')).json.code).toBe(0);
+    expect((await api.cancel(id)).json).toEqual({ code: 0, message: `task ${id} canceled` });
+    // Errors keep their HTTP-style codes.
+    expect((await api.get('nope')).json.code).toBe(404);
+  });
 });

@@ -286,4 +286,16 @@ describe('Runway organization', () => {
       usage: { models: { 'gen4.5': { dailyGenerations: 0 } } },
     });
   });
+
+  it('starts at the scenario credits and takes what tasks cost', async () => {
+    sb.setScenario({ ...fast, account: { runwayCredits: 1000 } });
+    const credits = async () =>
+      (await call(`${sb.runwayBaseUrl}/v1/organization`, { headers: api.headers })).json.creditBalance as number;
+    expect(await credits()).toBe(1000);
+    // gen4.5: 12 credits/s, 5 s.
+    const id = (await api.textToVideo(gen45Body())).json.id;
+    expect(await credits()).toBe(940);
+    await api.until(id, 'SUCCEEDED');
+    expect(await credits()).toBe(940);
+  });
 });

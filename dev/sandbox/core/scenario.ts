@@ -97,6 +97,17 @@ export const scenarioSchema = z.strictObject({
       retryDelayMs: z.number().nonnegative().default(1000),
     })
     .prefault({}),
+  /** The accounts' starting balances: what tasks reserve and consume comes off them in the account endpoints. */
+  account: z
+    .strictObject({
+      /** PiAPI `GET /account/info` `equivalent_in_usd` before any task. */
+      piapiUsd: z.number().nonnegative().default(1000),
+      /** Runway `GET /v1/organization` `creditBalance` before any task ($0.01 each). */
+      runwayCredits: z.number().nonnegative().default(100_000),
+    })
+    .prefault({}),
+  /** The `code` of PiAPI's success envelopes: 200 as its examples show, or 0 as its schemas and own client treat it. */
+  piapiSuccessCode: z.union([z.literal(200), z.literal(0)]).default(200),
   /** Applies to every model unless overridden in `models`. */
   default: behaviourPatchSchema.prefault({}),
   /** Per model, keyed `piapi:<model>` or `runway:<model>`; fields override `default` one by one. */

@@ -34,7 +34,6 @@ const UNITS_PER_USD = 10_000_000;
 const MODERATION_CODE = 10003;
 /** Not documented: the emulator's code for other task failures. */
 const FAILURE_CODE = 10000;
-const STARTING_BALANCE_USD = 1000;
 /** The 401 body is undocumented; the shape follows PiAPI's other error bodies. */
 const UNAUTHORIZED = { code: 401, message: 'Unauthorized: missing or invalid x-api-key' };
 
@@ -157,7 +156,7 @@ export class PiapiEmulator {
       },
     });
     this.notify(task);
-    const envelope = { code: 200, data: this.render(task), message: 'success' };
+    const envelope = { code: this.successCode(), data: this.render(task), message: 'success' };
     return replyOk(this.deps, res, key, envelope, fault);
   }
 
@@ -165,7 +164,7 @@ export class PiapiEmulator {
     if (!this.authorized(req)) return this.unauthorized(res);
     const task = this.store.get(params[0] ?? '');
     if (!task) return this.notFound(res);
-    const envelope = { code: 200, data: this.render(task), message: 'success' };
+    const envelope = { code: this.successCode(), data: this.render(task), message: 'success' };
     const fault = drawGetFault(this.deps.runtime, this.deps.runtime.behaviour(task.key));
     return replyOk(this.deps, res, task.key, envelope, fault);
   }
@@ -181,7 +180,7 @@ export class PiapiEmulator {
     if (status !== 'pending')
       return this.badRequest(res, task.key, `task ${id} is ${status}, only pending tasks can be canceled`);
     this.store.delete(task);
-    return reply(this.deps, res, task.key, 200, { code: 200, message: `task ${id} canceled` });
+    return reply(this.deps, res, task.key, 200, { code: this.successCode(), message: `task ${id} canceled` });
   }
 
   private async cancelMany({ req, res, url }: RouteContext): Promise<void> {
@@ -198,7 +197,7 @@ export class PiapiEmulator {
       this.store.delete(task);
     }
     return reply(this.deps, res, 'piapi', 200, {
-      code: 200,
+      code: this.successCode(),
       data: { task_ids: canceled.map((t) => t.id) },
       message: 'success',
     });
@@ -207,9 +206,9 @@ export class PiapiEmulator {
   private async account({ req, res }: RouteContext): Promise<void> {
     if (!this.authorized(req)) return this.unauthorized(res);
     const spentUnits = this.store.all().reduce((sum, t) => sum + this.usage(t).frozen + this.usage(t).consume, 0);
-    const balanceUnits = STARTING_BALANCE_USD * UNITS_PER_USD - spentUnits;
+    const balanceUnits = this.deps.runtime.scenario.account.piapiUsd * UNITS_PER_USD - spentUnits;
     return reply(this.deps, res, 'piapi', 200, {
-      code: 200,
+      code: this.successCode(),
       data: {
         account_name: 'sandbox',
         account_id: 'sandbox',
@@ -288,6 +287,10 @@ export class PiapiEmulator {
     if (!target.endpoint || task.details.lastNotifiedStatus === status) return;
     task.details.lastNotifiedStatus = status;
     this.deps.webhooks.send(task.id, target, this.render(task));
+  }
+
+  private successCode(): number {
+    return this.deps.runtime.scenario.piapiSuccessCode;
   }
 
   private authorized(req: IncomingMessage): boolean {

@@ -22,7 +22,6 @@ type RunwayTask = SandboxTask<null>;
 
 const RUNWAY_API_VERSION = '2024-11-06';
 const DOC_URL = 'https://docs.dev.runwayml.com/api';
-const STARTING_CREDITS = 100_000;
 
 function runwayStatus(phase: Phase): string {
   switch (phase) {
@@ -153,11 +152,12 @@ export class RunwayEmulator {
     if (!(await this.admitted(ctx))) return;
     const tasks = this.store.all();
     const spent = tasks.reduce((sum, t) => sum + (this.charged(t) ?? t.cost), 0);
+    const starting = this.deps.runtime.scenario.account.runwayCredits;
     const perModel = <T>(value: (model: string) => T) => Object.fromEntries(runwayModels.map((m) => [m, value(m)]));
     return reply(this.deps, ctx.res, 'runway', 200, {
-      creditBalance: STARTING_CREDITS - spent,
+      creditBalance: starting - spent,
       tier: {
-        maxMonthlyCreditSpend: STARTING_CREDITS,
+        maxMonthlyCreditSpend: starting,
         models: perModel((m) => ({
           maxConcurrentGenerations: this.deps.runtime.behaviour(`runway:${m}`).concurrency ?? 1000,
           maxDailyGenerations: 100_000,

@@ -3,6 +3,9 @@ import { readFileSync } from 'node:fs';
 import type { ProjectInput } from '../../contract/project-input';
 import { InputTooLargeError, InvalidInputError, validateProjectInput } from '../../client/input-validation';
 import { startValidatedProject, waitForProjectVideos, type ValidatedProject } from '../../client/project-videos';
+import { attachable } from '../../client/start-or-attach';
+import { projectWorkflowId } from '../../contract/workflow-ids';
+import { checkProjectBalance, ignoreBalanceFlag } from '../balance-preflight';
 import type { Command } from '../command';
 import { knownCatalogue } from '../env-catalogue';
 import { describeWorkflowFailure, exitCodes, UsageError } from '../errors';
@@ -58,13 +61,21 @@ export const projectCommand: Command = {
     options: {
       wait: { type: 'boolean', description: 'Wait for every scene and print the project table' },
       watch: { type: 'boolean', description: 'Show live progress per scene until the project finishes' },
+      [ignoreBalanceFlag]: {
+        type: 'boolean',
+        description: "Start even when a provider account's balance is below the project's estimate",
+      },
     },
     details: [
       'The file is validated completely first; an unreadable file, invalid JSON or an invalid project exits 2',
       'naming the field, and nothing is started. Scenes run as child workflows, at most maxConcurrentScenes at once.',
+      'Before starting (not when attaching), each provider account the project would spend on is asked for its',
+      "balance: the estimate per route is the catalogue price of each scene's first-ranked provider, summed, at most",
+      'budgetUsd. A balance below it refuses the start (exit 6, see --ignore-balance); a route whose balance cannot be',
+      'read, or that reports none, only warns. Checked routes are those whose keys this environment sets.',
       'Exit codes: 0 started/attached (with --wait/--watch: every scene stored), 1 a scene failed or was skipped',
       'for budget, or the project failed, 2 invalid file, 4 every other scene stored but some generated and not stored',
-      '(only the expiring provider URL holds their clips, shown in DETAIL).',
+      '(only the expiring provider URL holds their clips, shown in DETAIL), 6 refused: a balance below the estimate.',
     ],
     examples: ['scene-video project launch.json --watch'],
   },
@@ -73,6 +84,9 @@ export const projectCommand: Command = {
     const project = readProject(file, env);
 
     return withTemporal(env, async ({ client, taskQueue }) => {
+      // Attaching spends nothing new, and the running project's own spending must not refuse its re-attach.
+      const attaching = await attachable(client, projectWorkflowId(project.input.projectId));
+      if (!args.flag(ignoreBalanceFlag) && !attaching) await checkProjectBalance(project.input, env, out);
       const { workflowId, started, handle } = await startValidatedProject(client, project, { taskQueue });
       const status = started ? 'RUNNING' : (await handle.describe()).status.name;
       const follow = `scene-video status ${workflowId} --watch`;

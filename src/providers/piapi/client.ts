@@ -1,7 +1,8 @@
 import { excerpt, retryAfterMs, sendJson } from '../http';
 import { at } from '../json';
 import { ProviderError, type CallOptions, type VideoProviderClient } from '../types';
-import { piapiErrorKind, replyMessage } from './errors';
+import { parsePiapiAccount } from './account';
+import { envelopeSucceeded, piapiErrorKind, replyMessage } from './errors';
 import { buildPiapiTaskRequest, type PiapiTaskRequest } from './request';
 import { parsePiapiTask } from './task';
 
@@ -57,8 +58,8 @@ export function createPiapiClient(options: PiapiClientOptions): VideoProviderCli
       );
     }
     const envelopeCode = at(reply.json, 'code');
-    const code = ok ? (envelopeCode === undefined ? 200 : Number(envelopeCode)) : reply.status;
-    if (code === 200) return reply.json;
+    if (ok && envelopeSucceeded(envelopeCode)) return reply.json;
+    const code = ok ? Number(envelopeCode) : reply.status;
     const message = replyMessage(reply);
     const where = ok ? `envelope code ${String(envelopeCode)}` : `HTTP ${reply.status}`;
     throw new ProviderError(piapiErrorKind(code, message, taskLookup), `${fullLabel}: ${where}: ${message}`, {
@@ -90,6 +91,10 @@ export function createPiapiClient(options: PiapiClientOptions): VideoProviderCli
         if (err instanceof ProviderError && err.kind !== 'network' && err.kind !== 'auth') return;
         throw err;
       }
+    },
+
+    async getAccount(opts) {
+      return parsePiapiAccount(await call('GET', '/account/info', '/account/info', undefined, opts, false));
     },
   };
 }

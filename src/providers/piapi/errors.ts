@@ -8,6 +8,16 @@ export const moderationWords = /moderat|content policy|(?<!case[- ])sensitive|vi
 const creditWords = /\b(credits?|balance|quota)\b|insufficient (funds|points?|credits?|balance|quota)/i;
 const missingTaskWords = /not found|no such task|does not exist/i;
 
+/**
+ * Whether an envelope `code` means success: PiAPI's examples say 200, its generated schemas and its own HTTP client
+ * treat 0 as success; an envelope without a code is judged by its HTTP status alone.
+ */
+export function envelopeSucceeded(code: unknown): boolean {
+  if (code === undefined) return true;
+  const value = typeof code === 'string' && code.trim() !== '' ? Number(code) : code;
+  return value === 0 || value === 200;
+}
+
 /** Classifies an HTTP status, or the `code` of a 200 envelope, the same way; PiAPI documents neither fully. */
 export function piapiErrorKind(code: number, message: string, taskLookup = false): ProviderErrorKind {
   if (code === 401) return 'auth';

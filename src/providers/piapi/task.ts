@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { at, clampUnit, finiteNumber, isRecord, nonEmptyString } from '../json';
 import { ProviderError, type ProviderTaskSnapshot, type TaskState } from '../types';
-import { moderationErrorCode, moderationWords } from './errors';
+import { envelopeSucceeded, moderationErrorCode, moderationWords } from './errors';
 
 /** Inferred, not documented: three documented prices (Hailuo, motion control, Sora2) all give 10,000,000 units per USD. */
 const usageUnitsPerUsd = 10_000_000;
@@ -44,7 +44,7 @@ export function parsePiapiTask(body: unknown): ProviderTaskSnapshot {
 
 function unwrapTask(body: unknown): unknown {
   if (!isRecord(body) || 'task_id' in body || !('data' in body)) return body;
-  if ('code' in body && Number(body.code) !== 200) {
+  if (!envelopeSucceeded(body.code)) {
     const message = nonEmptyString(body.message) ?? 'no message';
     throw new ProviderError(
       'protocol',

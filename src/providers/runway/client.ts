@@ -1,6 +1,7 @@
 import { excerpt, sendJson } from '../http';
 import { at, nonEmptyString } from '../json';
 import { ProviderError, type CallOptions, type VideoProviderClient } from '../types';
+import { parseRunwayOrganization } from './account';
 import { httpError } from './errors';
 import { buildRunwayTaskRequest } from './request';
 import { parseRunwayTask } from './task';
@@ -72,6 +73,10 @@ export function createRunwayClient(options: RunwayClientOptions): VideoProviderC
         if (err instanceof ProviderError && err.kind === 'not_found') return;
         throw err;
       }
+    },
+
+    async getAccount(opts) {
+      return parseRunwayOrganization(await call('GET', '/v1/organization', '/v1/organization', undefined, opts));
     },
   };
 }

@@ -1,3 +1,4 @@
+export { parseRunwayOrganization } from './account';
 export { createRunwayClient, runwayDefaultBaseUrl, type RunwayClientOptions } from './client';
 export { runwayModels, type RunwayModel } from './models';
 export { buildRunwayTaskRequest, type BuiltRunwayTask } from './request';

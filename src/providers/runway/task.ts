@@ -3,7 +3,7 @@ import { at, clampUnit, finiteNumber, nonEmptyString } from '../json';
 import { ProviderError, type ProviderTaskSnapshot } from '../types';
 
 /** $0.01 per credit; dividing keeps cents exact where multiplying by 0.01 would not. */
-const creditsPerUsd = 100;
+export const creditsPerUsd = 100;
 
 const taskSchema = z.looseObject({
   id: z.string().min(1),

@@ -11,6 +11,7 @@ describe('parsePiapiTask: documented and reconstructed examples', () => {
   it.each<[string, ProviderTaskSnapshot]>([
     // Creation responses: every documented output skeleton, none of them a result yet.
     ['create-kling-turbo.json', { taskId: '98aad4db-41a1-42ca-b06a-aa77714b4ff8', state: 'queued' }],
+    ['create-code-0.json', { taskId: '98aad4db-41a1-42ca-b06a-aa77714b4ff8', state: 'queued' }],
     ['create-kling-3.0.json', { taskId: '0b1c2d3e-4f50-4a61-8b72-93a4b5c6d7e8', state: 'queued' }],
     ['create-kling-classic.json', { taskId: '1c2d3e4f-5061-4b72-8c83-a4b5c6d7e8f9', state: 'queued' }],
     ['create-kling-motion-control.json', { taskId: '2d3e4f50-6172-4c83-9d94-b5c6d7e8f90a', state: 'queued' }],
@@ -122,6 +123,16 @@ describe('parsePiapiTask: documented and reconstructed examples', () => {
     ],
     [
       'get-sora2-completed.json',
+      {
+        taskId: 'eeff0011-2d3e-4e8f-99f0-718293041526',
+        state: 'succeeded',
+        videoUrl: 'https://img.theapi.app/ephemeral/6147ebfc-fe47-4184-8ce4-66ffe37049eb.mp4',
+        costUsd: 0.32,
+      },
+    ],
+    [
+      // Envelope code 0 is success too.
+      'get-sora2-completed-code-0.json',
       {
         taskId: 'eeff0011-2d3e-4e8f-99f0-718293041526',
         state: 'succeeded',
@@ -277,6 +288,8 @@ describe('parsePiapiTask: bodies that are not a task', () => {
     ['null', null, /not a task/],
     ['an array', [], /not a task/],
     ['an envelope with data null', { code: 200, data: null, message: 'success' }, /not a task/],
+    ['an envelope with code null', { code: null, data: { task_id: 't', status: 'pending' } }, /carries code null/],
+    ['an envelope with code "500"', { code: '500', data: { task_id: 't', status: 'pending' } }, /carries code 500/],
     ['a task without status', { task_id: 't' }, /status/],
     ['a task with an empty id', { task_id: '', status: 'pending' }, /task_id/],
     [
