@@ -23,6 +23,8 @@ type RunwayTask = SandboxTask<null>;
 const RUNWAY_API_VERSION = '2024-11-06';
 const DOC_URL = 'https://docs.dev.runwayml.com/api';
 const STARTING_CREDITS = 100_000;
+/** Runway's 429 on task creation: the tier's maximum daily generations (it has no requests-per-minute limit). */
+const dailyCapMessage = 'You have reached the maximum number of daily generations for this model.';
 
 function runwayStatus(phase: Phase): string {
   switch (phase) {
@@ -107,6 +109,8 @@ export class RunwayEmulator {
 
     const key = `runway:${body.data.model}`;
     const behaviour = this.deps.runtime.behaviour(key);
+    if (this.overDailyCap(key, behaviour.dailyGenerations))
+      return reply(this.deps, res, key, 429, { error: dailyCapMessage });
     const fault = drawCreateFault(this.deps.runtime, behaviour);
     if (fault && !spoilsReplyOnly(fault)) {
       const [status, errorBody, headers] = faultReply(fault);
@@ -128,6 +132,13 @@ export class RunwayEmulator {
     });
     const created = { id: task.id, estimatedCost: { credits: task.cost } };
     return replyOk(this.deps, res, key, created, fault);
+  }
+
+  /** Runway counts generations per model over a rolling 24 hours; a rejected create is not one. */
+  private overDailyCap(key: string, cap: number | undefined): boolean {
+    if (cap === undefined) return false;
+    const since = Date.now() - 24 * 3_600_000;
+    return this.store.all().filter((t) => t.key === key && t.createdAt.ms > since).length >= cap;
   }
 
   private async get(ctx: RouteContext): Promise<void> {
@@ -191,7 +202,7 @@ export class RunwayEmulator {
       case 'succeeded': {
         const url =
           task.unsafeUrl ??
-          `${this.deps.origin()}/runway-output/${task.fileId}.mp4?_jwt=${this.signer.sign(task.fileId)}`;
+          `${this.deps.origin()}/runway-output/${task.fileId}.mp4?_jwt=${this.signer.sign(task.fileId, this.deps.runtime.scenario.outputs.runwayUrlLifetimeMs)}`;
         return { ...base, output: [url], ...cost };
       }
       case 'failed':
@@ -262,7 +273,7 @@ function faultReply(fault: Exclude<CreateFault, SpoiledCreateFault>): [number, u
     case 'rate_limit':
       return [
         429,
-        { error: 'You have reached the maximum number of daily generations for this model.' },
+        { error: dailyCapMessage },
         fault.retryAfterSec === undefined ? {} : { 'retry-after': `${fault.retryAfterSec}` },
       ];
     case 'auth':
