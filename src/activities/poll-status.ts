@@ -125,12 +125,12 @@ class ThrottleClock {
  */
 function checkDeadlines(input: PollStatusInput, deadlines: { renderMs: number; queueMs: number }, throttledMs: number) {
   const renderMs = Date.now() - activityInfo().scheduledTimestampMs - throttledMs;
-  const throttled = `${Math.round(throttledMs / 1000)} s throttled behind the account's concurrency limit`;
+  const throttledSec = Math.round(throttledMs / 1000);
   let message: string | undefined;
   if (throttledMs > deadlines.queueMs)
-    message = `${throttled}, over the queue deadline of ${deadlines.queueMs} ms (polling.queueDeadlineMs)`;
+    message = `${throttledSec} s throttled behind the account's concurrency limit, over the queue deadline of ${deadlines.queueMs} ms (polling.queueDeadlineMs)`;
   else if (renderMs > deadlines.renderMs)
-    message = `no result within the provider deadline (${deadlines.renderMs} ms left of polling.providerDeadlineMs; ${throttled} not counted)`;
+    message = `no result within the provider deadline (${deadlines.renderMs} ms left of polling.providerDeadlineMs; not counting ${throttledSec} s throttled behind the account's concurrency limit)`;
   if (message === undefined) return;
   throw ApplicationFailure.create({
     message: `${input.provider} task ${input.taskId}: ${message}; the attempt gives the task up`,
