@@ -99,9 +99,9 @@ export function attemptsTable(attempts: AttemptProgress[], paint: Palette): stri
 
 /** Throttled time is the provider account's queue, not the provider's work: said apart from the state. */
 function throttleNote(a: AttemptProgress): string {
-  const waited = a.throttledMs ? `${seconds(a.throttledMs)} throttled` : '';
-  if (a.throttled && a.endedAt === undefined) return ` (throttled${waited ? `, ${waited}` : ''})`;
-  return waited ? ` (${waited})` : '';
+  const waited = a.throttledMs ? seconds(a.throttledMs) : undefined;
+  if (a.throttled && a.endedAt === undefined) return ` (throttled${waited ? ` for ${waited} so far` : ''})`;
+  return waited ? ` (${waited} throttled)` : '';
 }
 
 function resultFields(r: SceneVideoResult): string {
