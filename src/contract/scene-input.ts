@@ -83,7 +83,11 @@ export const sceneInputSchema = z
       .refine(Number.isFinite, 'must be a finite number')
       .positive('must be greater than 0')
       .optional(),
-    polling: pollingOptionsSchema.prefault({}),
+    polling: pollingOptionsSchema.default({
+      intervalMs: 5_000,
+      providerDeadlineMs: 10 * 60_000,
+      queueDeadlineMs: defaultQueueDeadlineMs,
+    }),
   })
   .strict();
 
