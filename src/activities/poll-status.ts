@@ -130,7 +130,7 @@ function checkDeadlines(input: PollStatusInput, deadlines: { renderMs: number; q
   if (throttledMs > deadlines.queueMs)
     message = `${throttledSec} s throttled behind the account's concurrency limit, over the queue deadline of ${deadlines.queueMs} ms (polling.queueDeadlineMs)`;
   else if (renderMs > deadlines.renderMs)
-    message = `no result within the provider deadline (${deadlines.renderMs} ms left of polling.providerDeadlineMs; not counting ${throttledSec} s throttled behind the account's concurrency limit)`;
+    message = `no result within the provider deadline (polling.providerDeadlineMs, ${deadlines.renderMs} ms of it left when polling started; not counting ${throttledSec} s throttled behind the account's concurrency limit)`;
   if (message === undefined) return;
   throw ApplicationFailure.create({
     message: `${input.provider} task ${input.taskId}: ${message}; the attempt gives the task up`,
