@@ -218,7 +218,7 @@ const runwayCases: Case[] = [
     kind: 'quota_exhausted',
     retryAfterMs: 30_000,
     message:
-      /^Runway POST \/v1\/image_to_video: HTTP 429: You have exceeded your daily generation limit\. \(the account's maximum daily generations for this model, over a rolling 24 hours: not retried; /,
+      /^Runway POST \/v1\/image_to_video: HTTP 429: You have exceeded your daily generation limit\. \(Runway's maximum daily generations for this model, a rolling 24-hour window: not retried; /,
   },
   {
     name: '429 with retry-after-ms on a lookup',

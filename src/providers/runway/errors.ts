@@ -38,7 +38,7 @@ export function httpError(label: string, reply: HttpReply, creating = false): Pr
   const unavailableModel = reply.status === 403 && /model variant .* is not available/i.test(message);
   let text = unavailableModel ? `model unavailable to this account: ${message}` : message;
   if (kind === 'quota_exhausted')
-    text += ` (the account's maximum daily generations for this model, over a rolling 24 hours: not retried; raise the tier's limit or let another provider render)`;
+    text += ` (Runway's maximum daily generations for this model, a rolling 24-hour window: not retried; the next provider renders, or raise the tier's limit)`;
   return new ProviderError(kind, `${label}: HTTP ${reply.status}: ${text}`, {
     httpStatus: reply.status,
     retryAfterMs: retryAfterMs(reply.headers),
