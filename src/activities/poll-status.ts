@@ -19,6 +19,7 @@ export function createPollStatus(deps: ActivityDeps) {
     const hb: PollHeartbeat =
       resumed?.taskId === input.taskId ? resumed : { taskId: input.taskId, polls: 0, signalled: false };
     let consecutiveErrors = 0;
+    const clock = new ThrottleClock(hb);
 
     for (;;) {
       let snapshot: ProviderTaskSnapshot;
@@ -52,6 +53,7 @@ export function createPollStatus(deps: ActivityDeps) {
       hb.polls++;
       hb.state = snapshot.state;
       hb.progress = snapshot.progress;
+      clock.polled(snapshot.throttled === true);
       await signalProgress(input, hb, snapshot);
 
       switch (snapshot.state) {
@@ -64,7 +66,7 @@ export function createPollStatus(deps: ActivityDeps) {
               details: [{ costUsd: snapshot.costUsd } satisfies AttemptFailureDetails],
             });
           }
-          return { snapshot, videoUrl: snapshot.videoUrl, polls: hb.polls };
+          return { snapshot, videoUrl: snapshot.videoUrl, polls: hb.polls, throttledMs: hb.throttledMs ?? 0 };
         case 'failed': {
           const failure = snapshot.failure ?? {
             message: 'failed without a reason',
@@ -91,12 +93,51 @@ export function createPollStatus(deps: ActivityDeps) {
             nonRetryable: true,
           });
         default:
+          if (input.deadlines) checkDeadlines(input, input.deadlines, hb.throttledMs ?? 0);
           // Only a poll that waits on heartbeats: an answer in hand goes back with the completion, one RPC sooner.
           heartbeat(hb);
           await ctx.sleep(input.intervalMs);
       }
     }
   };
+}
+
+/**
+ * Adds up the time a task is seen throttled, into the heartbeat so a retried poll goes on from there. Only the time
+ * between two polls that both saw it throttled counts: the deadline it relieves errs on the side of the render.
+ */
+class ThrottleClock {
+  private lastPoll?: { at: number; throttled: boolean };
+
+  constructor(private readonly hb: PollHeartbeat) {}
+
+  polled(throttled: boolean): void {
+    const at = Date.now();
+    if (throttled && this.lastPoll?.throttled) this.hb.throttledMs = (this.hb.throttledMs ?? 0) + at - this.lastPoll.at;
+    this.lastPoll = { at, throttled };
+    this.hb.throttled = throttled;
+  }
+}
+
+/**
+ * The render deadline bounds the time since the poll was first scheduled less the throttled time; the queue deadline
+ * bounds the throttled time. Either ends the attempt (the workflow cancels the abandoned task).
+ */
+function checkDeadlines(input: PollStatusInput, deadlines: { renderMs: number; queueMs: number }, throttledMs: number) {
+  const renderMs = Date.now() - activityInfo().scheduledTimestampMs - throttledMs;
+  const throttledSec = Math.round(throttledMs / 1000);
+  let message: string | undefined;
+  if (throttledMs > deadlines.queueMs)
+    message = `${throttledSec} s throttled behind the account's concurrency limit, over the queue deadline of ${deadlines.queueMs} ms (polling.queueDeadlineMs)`;
+  else if (renderMs > deadlines.renderMs)
+    message = `no result within the provider deadline (polling.providerDeadlineMs, ${deadlines.renderMs} ms of it left when polling started; not counting ${throttledSec} s throttled behind the account's concurrency limit)`;
+  if (message === undefined) return;
+  throw ApplicationFailure.create({
+    message: `${input.provider} task ${input.taskId}: ${message}; the attempt gives the task up`,
+    type: failureTypes.deadlineMissed,
+    nonRetryable: true,
+    details: [{ throttledMs } satisfies AttemptFailureDetails],
+  });
 }
 
 /**

@@ -86,7 +86,7 @@ export function attemptsTable(attempts: AttemptProgress[], paint: Palette): stri
     attempts.map((a, i) => [
       String(i + 1),
       a.provider,
-      paintState(a.state, paint),
+      paintState(a.state, paint) + throttleNote(a),
       a.progress === undefined ? '' : percentAmount(a.progress),
       usdAmount(a.costUsd),
       secondsAmount(elapsedMs(a.startedAt, a.endedAt)),
@@ -95,6 +95,13 @@ export function attemptsTable(attempts: AttemptProgress[], paint: Palette): stri
     ]),
     '  ',
   );
+}
+
+/** Throttled time is the provider account's queue, not the provider's work: said apart from the state. */
+function throttleNote(a: AttemptProgress): string {
+  const waited = a.throttledMs ? seconds(a.throttledMs) : undefined;
+  if (a.throttled && a.endedAt === undefined) return ` (throttled${waited ? ` for ${waited} so far` : ''})`;
+  return waited ? ` (${waited} throttled)` : '';
 }
 
 function resultFields(r: SceneVideoResult): string {

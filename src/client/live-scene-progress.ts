@@ -18,6 +18,8 @@ export async function liveSceneProgress(client: Client, workflowId: string): Pro
     if (beat.taskId !== current.taskId || current.state === 'uploading') continue;
     if (beat.state) current.state = beat.state;
     if (beat.progress !== undefined) current.progress = beat.progress;
+    if (beat.throttled !== undefined) current.throttled = beat.throttled;
+    if (beat.throttledMs !== undefined) current.throttledMs = beat.throttledMs;
   }
   return progress;
 }

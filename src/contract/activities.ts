@@ -44,12 +44,20 @@ export interface PollStatusInput {
   route: ProviderModelSettings['route'];
   taskId: string;
   intervalMs: number;
+  /**
+   * Enforced by the poll, which alone can tell throttled time from the rest: `renderMs` bounds the time not spent
+   * throttled, `queueMs` the time throttled. Absent from polls scheduled before throttling was told apart, where the
+   * schedule-to-close timeout alone bounds both.
+   */
+  deadlines?: { renderMs: number; queueMs: number };
 }
 
 export interface PollStatusOutput {
   snapshot: ProviderTaskSnapshot;
   videoUrl: string;
   polls: number;
+  /** Time the task waited behind the account's concurrency limit; absent from results recorded before it was kept. */
+  throttledMs?: number;
 }
 
 /**
@@ -66,6 +74,10 @@ export interface PollHeartbeat {
   progress?: number;
   /** Whether the workflow has been told that rendering started, so a resumed poller does not repeat it. */
   signalled: boolean;
+  /** Time seen throttled so far (see `ProviderTaskSnapshot.throttled`): a retried poll goes on counting from here. */
+  throttledMs?: number;
+  /** The last poll found the task throttled; clients show it, as the state stays `queued`. */
+  throttled?: boolean;
 }
 
 export interface CancelTaskInput {
@@ -96,6 +108,8 @@ export interface AttemptFailureDetails {
   contentPolicy?: boolean;
   costUsd?: number;
   code?: string;
+  /** A poll's: how long the task waited behind the account's concurrency limit before the attempt ended. */
+  throttledMs?: number;
   /**
    * A storage failure's: the provider URL the clip was read from, a fresh one when the given URL no longer served it,
    * so an unstored scene points at a URL that works.

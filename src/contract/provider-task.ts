@@ -9,6 +9,11 @@ export interface ProviderTaskSnapshot {
   state: TaskState;
   /** 0..1, when the provider reports it */
   progress?: number;
+  /**
+   * Queued behind the account's concurrency limit (Runway's THROTTLED), not yet in the provider's own queue: the time
+   * is the account's doing, so it does not count against the render deadline.
+   */
+  throttled?: boolean;
   /** when succeeded */
   videoUrl?: string;
   /** when the provider reports the actual charge */

@@ -25,6 +25,12 @@ const promptText = (max: number) =>
     .refine((s) => !blank.test(s), 'must not be empty or whitespace only')
     .refine((s) => !controlChars.test(s), 'must not contain control characters');
 
+/**
+ * Half an hour behind the concurrency limit: at a low tier's 1–2 concurrent generations of 1–3 min each, about ten
+ * scenes ahead of this one; a longer wait is better spent at the next provider.
+ */
+export const defaultQueueDeadlineMs = 30 * 60_000;
+
 export const pollingOptionsSchema = z
   .object({
     intervalMs: z.number().int().min(100).max(300_000).default(5_000),
@@ -34,6 +40,17 @@ export const pollingOptionsSchema = z
       .min(1_000)
       .max(24 * 3_600_000)
       .default(10 * 60_000),
+    /**
+     * How long a task may wait behind the account's concurrency limit (Runway's THROTTLED) before the attempt moves on:
+     * counted apart from `providerDeadlineMs`, which measures the provider's own work. A run whose input lacks it
+     * (prepared before the field existed) counts throttled time against `providerDeadlineMs`, as it always did.
+     */
+    queueDeadlineMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 3_600_000)
+      .default(defaultQueueDeadlineMs),
   })
   .strict();
 
@@ -66,7 +83,11 @@ export const sceneInputSchema = z
       .refine(Number.isFinite, 'must be a finite number')
       .positive('must be greater than 0')
       .optional(),
-    polling: pollingOptionsSchema.default({ intervalMs: 5_000, providerDeadlineMs: 10 * 60_000 }),
+    polling: pollingOptionsSchema.default({
+      intervalMs: 5_000,
+      providerDeadlineMs: 10 * 60_000,
+      queueDeadlineMs: defaultQueueDeadlineMs,
+    }),
   })
   .strict();
 

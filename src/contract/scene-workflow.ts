@@ -21,6 +21,13 @@ export interface AttemptProgress {
   taskId?: string;
   state: TaskState | 'creating' | 'uploading' | 'uploaded' | 'unstored' | 'skipped';
   progress?: number;
+  /**
+   * Time the task waited behind the provider account's concurrency limit (Runway's THROTTLED, shown as `queued`):
+   * not counted against the provider deadline. Live while polling; set when the attempt ends.
+   */
+  throttledMs?: number;
+  /** The task waits behind the concurrency limit right now. */
+  throttled?: boolean;
   startedAt: string;
   endedAt?: string;
   error?: string;
@@ -88,6 +95,8 @@ export const failureTypes = {
   contentPolicy: 'ContentPolicy',
   taskCancelled: 'ProviderTaskCancelled',
   pollFailed: 'ProviderPollFailed',
+  /** The poll's own deadline check (render or queue time) ended the attempt; the remote task may still be running. */
+  deadlineMissed: 'ProviderDeadlineMissed',
   downloadFailed: 'VideoDownloadFailed',
   unsafeUrl: 'UnsafeVideoUrl',
   storageUnavailable: 'StorageUnavailable',

@@ -95,6 +95,11 @@ export class SceneLedger {
     if (update.progress !== undefined) attempt.progress = update.progress;
   }
 
+  /** The attempt's task waited this long behind the provider account's concurrency limit. */
+  throttled(ms: number): void {
+    this.current!.throttledMs = ms;
+  }
+
   /** The attempt ended before a clip, billed for how far its task got. */
   attemptFailed(error: string, outcome: AttemptOutcome): void {
     this.endBilled('failed', error, outcome);

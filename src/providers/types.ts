@@ -9,6 +9,8 @@ export const providerErrorKinds = [
   'insufficient_credits',
   'validation',
   'rate_limited',
+  /** A cap that lifts only as its window rolls on (Runway's maximum daily generations): retrying soon is pointless. */
+  'quota_exhausted',
   'content_policy',
   'server',
   'network',

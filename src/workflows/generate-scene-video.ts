@@ -20,7 +20,13 @@ import { SceneBudget } from '../domain/scene-budget';
 import { SceneLedger } from '../domain/scene-ledger';
 import { prepared } from './prepared';
 import { cancelTask, createTask, pollStatusWithin, prepareScene } from './scene-activities';
-import { createFailureOutcome, describeFailure, missedDeadline, pollFailureOutcome } from './scene-failures';
+import {
+  createFailureOutcome,
+  describeFailure,
+  failureDetails,
+  missedDeadline,
+  pollFailureOutcome,
+} from './scene-failures';
 import { publishViews, startedWith } from './scene-views';
 import { storeClip } from './store-clip';
 import { versionedBehavior } from './versioning-behavior';
@@ -209,16 +215,22 @@ async function generate({ input, ledger }: SceneRun, provider: ProviderConfig): 
   };
   const remainingMs = input.polling.providerDeadlineMs - (Date.now() - attemptStartedAt);
   if (remainingMs <= 0) return deadlinePassed;
+  // Absent from inputs prepared before throttled time was told apart: those keep one deadline for both.
+  const queueDeadlineMs = (input.polling as { queueDeadlineMs?: number }).queueDeadlineMs;
   try {
-    const pollStatus = pollStatusWithin(input, remainingMs);
+    const pollStatus = pollStatusWithin(input, remainingMs + (queueDeadlineMs ?? 0));
     const done = await pollStatus({
       provider: provider.key,
       route: provider.route,
       taskId: created.taskId,
       intervalMs: input.polling.intervalMs,
+      ...(queueDeadlineMs === undefined ? {} : { deadlines: { renderMs: remainingMs, queueMs: queueDeadlineMs } }),
     });
+    if (done.throttledMs) ledger.throttled(done.throttledMs);
     return { ok: true, ...done, durationSec: created.durationSec };
   } catch (err) {
+    const throttledMs = failureDetails(err)?.throttledMs;
+    if (throttledMs) ledger.throttled(throttledMs);
     const error = describeFailure(err);
     if (isCancellation(err)) return { ok: false, error, outcome: { kind: 'abandoned' }, cancellation: err };
     if (missedDeadline(err)) return deadlinePassed;

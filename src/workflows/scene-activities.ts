@@ -38,7 +38,8 @@ export const { uploadToS3 } = proxyActivities<SceneActivities>({
 
 /**
  * The provider's deadline is the poll's schedule-to-close timeout: the server enforces it, across worker crashes and
- * retries, without a workflow timer (two more events and a timer task per attempt).
+ * retries, without a workflow timer (two more events and a timer task per attempt). Where the poll tells throttled time
+ * apart, the timeout allows the render and the queue deadline together, and the poll enforces each.
  */
 export function pollStatusWithin(input: ValidSceneInput, remainingMs: number) {
   return proxyActivities<SceneActivities>({

@@ -158,8 +158,9 @@ describe('an output URL that no longer serves the clip', () => {
     expect(failure.type).toBe(failureTypes.downloadFailed);
     expect(failure.nonRetryable).toBe(true);
     expect(failure.message).toBe(
-      `kling task ${input.taskId}: the video URL answered HTTP 404, and the fresh URL from fetching the task again ` +
-        'answered HTTP 404: the provider no longer serves the clip',
+      `kling task ${input.taskId}: the video URL answered HTTP 404, and fetched again the task names the same URL, ` +
+        'which answered HTTP 404 again: the provider has deleted the clip (outputs are kept only for a while), so it ' +
+        'cannot be stored',
     );
     expect(await testBucket.stored(key)).toBeUndefined();
   });

@@ -192,6 +192,18 @@ describe('Runway task lifecycle', () => {
     expect(sb.stats().tasks[0]).toMatchObject({ taskId: id, deleted: true, status: 'CANCELLED' });
   });
 
+  it('signs output URLs for outputs.runwayUrlLifetimeMs; a GET of the task signs a fresh one', async () => {
+    sb.setScenario({ ...fast, outputs: { runwayUrlLifetimeMs: 300 } });
+    const id = (await api.textToVideo(gen45Body())).json.id;
+    const first: string = (await api.until(id, 'SUCCEEDED')).output[0];
+    expect((await call(first)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect((await call(first)).status).toBe(403);
+    const fresh: string = (await api.get(id)).json.output[0];
+    expect(fresh).not.toBe(first);
+    expect((await call(fresh)).status).toBe(200);
+  });
+
   it('a deleted task frees its concurrency slot and its output disappears', async () => {
     sb.setScenario({ default: { queueMs: 10, renderMs: 60 }, models: { 'runway:gen4.5': { concurrency: 1 } } });
     const a = (await api.textToVideo(gen45Body())).json.id;
@@ -247,6 +259,17 @@ describe('Runway failures', () => {
     expect(second.status).toBe(429);
     expect(second.headers.get('retry-after')).toBeNull();
     expect((await api.textToVideo(gen45Body())).status).toBe(200);
+  });
+
+  it("answers creates over a model's dailyGenerations with 429 and the daily-limit body, other models unaffected", async () => {
+    sb.setScenario({ ...fast, models: { 'runway:gen4.5': { dailyGenerations: 2 } } });
+    expect((await api.textToVideo(gen45Body())).status).toBe(200);
+    expect((await api.textToVideo(gen45Body())).status).toBe(200);
+    const over = await api.textToVideo(gen45Body());
+    expect(over.status).toBe(429);
+    expect(over.json).toEqual({ error: 'You have reached the maximum number of daily generations for this model.' });
+    expect((await api.imageToVideo(turboBody())).status).toBe(200);
+    expect(sb.stats().tasksCreated).toEqual({ 'runway:gen4.5': 2, 'runway:gen4_turbo': 1 });
   });
 
   it('answers 400 for insufficient credits with the documented message', async () => {

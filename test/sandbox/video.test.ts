@@ -152,6 +152,26 @@ describe('download faults', () => {
     expect((await fetch(url)).status).toBe(200);
   });
 
+  it('download_5xx answers its status for the first `times` downloads, then serves the file', async () => {
+    sb.setScenario({ ...fast, default: { ...fast.default, faults: [{ kind: 'download_5xx', times: 1 }] } });
+    const url = await runwayVideoUrl(gen45Body());
+    expect((await fetch(url)).status).toBe(503);
+    expect((await fetch(url)).status).toBe(200);
+  });
+
+  it('outputs.piapiRetentionMs deletes the file that long after completion; the task still names it', async () => {
+    sb.setScenario({ ...fast, outputs: { piapiRetentionMs: 300 } });
+    const api = piapi(sb);
+    const id = (await api.create(klingBody())).json.data.task_id as string;
+    const url = (await api.until(id, 'completed')).output.video_url as string;
+    expect((await fetch(url)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect((await fetch(url)).status).toBe(404);
+    const again = (await api.get(id)).json.data;
+    expect(again.status).toBe('completed');
+    expect(again.output.video_url).toBe(url);
+  });
+
   it('download_truncated promises the full Content-Length and cuts the connection early', async () => {
     sb.setScenario({ ...fast, default: { ...fast.default, faults: [{ kind: 'download_truncated', fraction: 0.5 }] } });
     const url = await piapiVideoUrl(klingBody());

@@ -13,7 +13,7 @@ const scene = (extra: Partial<ValidSceneInput> = {}): ValidSceneInput => ({
   negativePrompt: 'blurry',
   durationSec: 5,
   aspectRatio: '16:9',
-  polling: { intervalMs: 5_000, providerDeadlineMs: 600_000 },
+  polling: { intervalMs: 5_000, providerDeadlineMs: 600_000, queueDeadlineMs: 1_800_000 },
   ...extra,
 });
 const plain: Palette = { bold: String, dim: String, green: String, red: String, yellow: String };

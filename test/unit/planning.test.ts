@@ -16,7 +16,7 @@ const scene = (prompt: string, extra: Partial<ValidSceneInput> = {}): ValidScene
   negativePrompt: 'blurry',
   durationSec: 5,
   aspectRatio: '16:9',
-  polling: { intervalMs: 5_000, providerDeadlineMs: 600_000 },
+  polling: { intervalMs: 5_000, providerDeadlineMs: 600_000, queueDeadlineMs: 1_800_000 },
   ...extra,
 });
 

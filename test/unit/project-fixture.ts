@@ -8,7 +8,7 @@ export const projectScene = (sceneId: string, extra: Partial<ValidProjectScene> 
   negativePrompt: 'blurry',
   durationSec: 5,
   aspectRatio: '16:9',
-  polling: { intervalMs: 5_000, providerDeadlineMs: 600_000 },
+  polling: { intervalMs: 5_000, providerDeadlineMs: 600_000, queueDeadlineMs: 1_800_000 },
   ...extra,
 });
 

@@ -14,7 +14,8 @@ const when = {
  * to read). Task faults (`task_failed`,
  * `content_policy`, `hang`, `unsafe_url`) are drawn once per created task; `malformed_get` and `oversized_get` per task
  * poll;
- * `download_*` per GET of an output file.
+ * `download_*` per GET of an output file. Runway's daily generations cap is `dailyGenerations`, not a fault: it counts
+ * the tasks actually created.
  */
 export const faultSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('create_5xx'), ...when, status: z.number().int().min(500).max(599).default(500) }),
@@ -46,6 +47,8 @@ export const faultSchema = z.discriminatedUnion('kind', [
   /** Answers a task poll with a 200 JSON body of `bytes`, or one that never ends. */
   z.strictObject({ kind: z.literal('oversized_get'), ...when, bytes: z.number().int().positive().optional() }),
   z.strictObject({ kind: z.literal('download_404'), ...when }),
+  /** A CDN hiccup: the file is there, the request fails (with `times`, a transient one a retry gets past). */
+  z.strictObject({ kind: z.literal('download_5xx'), ...when, status: z.number().int().min(500).max(599).default(503) }),
   z.strictObject({
     kind: z.literal('download_truncated'),
     ...when,
@@ -81,6 +84,11 @@ const behaviourPatchSchema = z.strictObject({
   concurrency: z.number().int().positive().optional(),
   faults: z.array(faultSchema).optional(),
   price: priceSchema.optional(),
+  /**
+   * Runway only: tasks created in a rolling 24 hours (not scaled by `timeScale`); a create beyond it answers 429, as
+   * Runway's maximum daily generations do.
+   */
+  dailyGenerations: z.number().int().nonnegative().optional(),
 });
 
 export const scenarioSchema = z.strictObject({
@@ -108,6 +116,18 @@ export const scenarioSchema = z.strictObject({
     .prefault({}),
   /** The `code` of PiAPI's success envelopes: 200 as its examples show, or 0 as its schemas and own client treat it. */
   piapiSuccessCode: z.union([z.literal(200), z.literal(0)]).default(200),
+  /** How long outputs stay downloadable; wall-clock times, not scaled by `timeScale`. */
+  outputs: z
+    .strictObject({
+      /** Lifetime of Runway's signed output URLs ("expire within 24-48 hours"); a GET of the task signs a fresh one. */
+      runwayUrlLifetimeMs: z
+        .number()
+        .positive()
+        .default(24 * 3_600_000),
+      /** PiAPI deletes output files this long after the task completes (undocumented there); never when unset. */
+      piapiRetentionMs: z.number().nonnegative().optional(),
+    })
+    .prefault({}),
   /** Applies to every model unless overridden in `models`. */
   default: behaviourPatchSchema.prefault({}),
   /** Per model, keyed `piapi:<model>` or `runway:<model>`; fields override `default` one by one. */
@@ -129,6 +149,7 @@ export interface Behaviour {
   concurrency: number | undefined;
   faults: readonly Fault[];
   price: Price;
+  dailyGenerations: number | undefined;
 }
 
 const builtIn = { queueMs: 200, renderMs: 1500, latencyMs: 0, faults: [] };
@@ -162,6 +183,7 @@ export function resolveBehaviour(scenario: Scenario, key: string): Behaviour {
     concurrency: pick('concurrency'),
     faults: pick('faults') ?? builtIn.faults,
     price: pick('price') ?? { perSec: 0, perTask: 0, ...defaultPrices[key] },
+    dailyGenerations: pick('dailyGenerations'),
   };
 }
 

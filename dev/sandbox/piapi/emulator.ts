@@ -221,7 +221,11 @@ export class PiapiEmulator {
 
   private async download({ req, res, params }: RouteContext): Promise<void> {
     const task = this.store.byFileId(params[0] ?? '');
-    if (!task || task.phase !== 'succeeded')
+    // Past retention the file is gone, while the task record still names it.
+    const retentionMs = this.deps.runtime.scenario.outputs.piapiRetentionMs;
+    const deleted =
+      retentionMs !== undefined && task?.endedAt !== undefined && Date.now() - task.endedAt.ms >= retentionMs;
+    if (!task || task.phase !== 'succeeded' || deleted)
       return reply(this.deps, res, 'piapi', 404, { code: 404, message: 'not found' });
     return serveVideo(req, res, task, this.deps);
   }

@@ -22,6 +22,8 @@ type RunwayTask = SandboxTask<null>;
 
 const RUNWAY_API_VERSION = '2024-11-06';
 const DOC_URL = 'https://docs.dev.runwayml.com/api';
+/** Runway's 429 on task creation: the tier's maximum daily generations (it has no requests-per-minute limit). */
+const dailyCapMessage = 'You have reached the maximum number of daily generations for this model.';
 
 function runwayStatus(phase: Phase): string {
   switch (phase) {
@@ -106,6 +108,8 @@ export class RunwayEmulator {
 
     const key = `runway:${body.data.model}`;
     const behaviour = this.deps.runtime.behaviour(key);
+    if (this.overDailyCap(key, behaviour.dailyGenerations))
+      return reply(this.deps, res, key, 429, { error: dailyCapMessage });
     const fault = drawCreateFault(this.deps.runtime, behaviour);
     if (fault && !spoilsReplyOnly(fault)) {
       const [status, errorBody, headers] = faultReply(fault);
@@ -127,6 +131,17 @@ export class RunwayEmulator {
     });
     const created = { id: task.id, estimatedCost: { credits: task.cost } };
     return replyOk(this.deps, res, key, created, fault);
+  }
+
+  /** Runway counts generations per model over a rolling 24 hours; a rejected create is not one. */
+  private overDailyCap(key: string, cap: number | undefined): boolean {
+    return cap !== undefined && this.generationsToday(key) >= cap;
+  }
+
+  /** Tasks created in the rolling 24-hour window Runway's daily limit counts. */
+  private generationsToday(key: string): number {
+    const since = Date.now() - 24 * 3_600_000;
+    return this.store.all().filter((t) => t.key === key && t.createdAt.ms > since).length;
   }
 
   private async get(ctx: RouteContext): Promise<void> {
@@ -158,12 +173,15 @@ export class RunwayEmulator {
       creditBalance: starting - spent,
       tier: {
         maxMonthlyCreditSpend: starting,
-        models: perModel((m) => ({
-          maxConcurrentGenerations: this.deps.runtime.behaviour(`runway:${m}`).concurrency ?? 1000,
-          maxDailyGenerations: 100_000,
-        })),
+        models: perModel((m) => {
+          const behaviour = this.deps.runtime.behaviour(`runway:${m}`);
+          return {
+            maxConcurrentGenerations: behaviour.concurrency ?? 1000,
+            maxDailyGenerations: behaviour.dailyGenerations ?? 100_000,
+          };
+        }),
       },
-      usage: { models: perModel((m) => ({ dailyGenerations: tasks.filter((t) => t.model === m).length })) },
+      usage: { models: perModel((m) => ({ dailyGenerations: this.generationsToday(`runway:${m}`) })) },
     });
   }
 
@@ -191,7 +209,7 @@ export class RunwayEmulator {
       case 'succeeded': {
         const url =
           task.unsafeUrl ??
-          `${this.deps.origin()}/runway-output/${task.fileId}.mp4?_jwt=${this.signer.sign(task.fileId)}`;
+          `${this.deps.origin()}/runway-output/${task.fileId}.mp4?_jwt=${this.signer.sign(task.fileId, this.deps.runtime.scenario.outputs.runwayUrlLifetimeMs)}`;
         return { ...base, output: [url], ...cost };
       }
       case 'failed':
@@ -262,7 +280,7 @@ function faultReply(fault: Exclude<CreateFault, SpoiledCreateFault>): [number, u
     case 'rate_limit':
       return [
         429,
-        { error: 'You have reached the maximum number of daily generations for this model.' },
+        { error: dailyCapMessage },
         fault.retryAfterSec === undefined ? {} : { 'retry-after': `${fault.retryAfterSec}` },
       ];
     case 'auth':

@@ -1,15 +1,16 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
-/** Runway's outputs "expire within 24-48 hours"; a re-GET of the task hands out fresh URLs. */
-const LIFETIME_MS = 24 * 60 * 60 * 1000;
-
-/** JWT-style `_jwt` tokens for output URLs, like Runway's signed CloudFront links, valid for one file only. */
+/**
+ * JWT-style `_jwt` tokens for output URLs, like Runway's signed CloudFront links, valid for one file only and for
+ * `lifetimeMs` (Runway's "expire within 24-48 hours"; a re-GET of the task hands out fresh URLs).
+ */
 export class UrlSigner {
   private readonly secret = randomBytes(32);
 
-  sign(fileId: string): string {
+  sign(fileId: string, lifetimeMs: number): string {
     const header = encode({ alg: 'HS256', typ: 'JWT' });
-    const payload = encode({ sub: fileId, exp: Math.floor((Date.now() + LIFETIME_MS) / 1000) });
+    // A fractional NumericDate (RFC 7519 allows one): lifetimes of a second or two stay exact in tests.
+    const payload = encode({ sub: fileId, exp: (Date.now() + lifetimeMs) / 1000 });
     return `${header}.${payload}.${this.mac(`${header}.${payload}`).toString('base64url')}`;
   }
 

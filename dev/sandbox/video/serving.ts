@@ -28,8 +28,9 @@ export async function serveVideo(
   const head = req.method === 'HEAD';
   const fault = head
     ? undefined
-    : deps.runtime.draw(behaviour.faults, ['download_404', 'download_truncated', 'download_slow']);
+    : deps.runtime.draw(behaviour.faults, ['download_404', 'download_5xx', 'download_truncated', 'download_slow']);
   if (fault?.kind === 'download_404') return sendText(res, 404, 'Not Found');
+  if (fault?.kind === 'download_5xx') return sendText(res, fault.status, 'Service Unavailable');
 
   const clip = await deps.clips.get(target.aspect, target.durationSec);
   const file = paddedMp4(clip, deps.runtime.scenario.videoBytes);

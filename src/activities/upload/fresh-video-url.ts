@@ -48,10 +48,12 @@ export async function openWithFreshUrl(
     return { ...(await openVideoDownload(videoUrl, deps.download, signal)), videoUrl };
   } catch (err) {
     if (urlNoLongerServes(err)) {
-      throw refused(
-        `${what}, and the fresh URL from fetching the task again answered HTTP ${err.httpStatus}: the provider no longer serves the clip`,
-        false,
-      );
+      // PiAPI's task keeps naming a file it has deleted (its outputs are kept for an undocumented while).
+      const deleted =
+        videoUrl === input.videoUrl
+          ? `, and fetched again the task names the same URL, which answered HTTP ${err.httpStatus} again: the provider has deleted the clip (outputs are kept only for a while), so it cannot be stored`
+          : `, and the fresh URL from fetching the task again answered HTTP ${err.httpStatus}: the provider no longer serves the clip`;
+      throw refused(`${what}${deleted}`, false);
     }
     throw err;
   }

@@ -42,7 +42,7 @@ export function createRunwayClient(options: RunwayClientOptions): VideoProviderC
       signal: opts?.signal,
       maxReplyBytes: options.maxReplyBytes,
     });
-    if (reply.status < 200 || reply.status > 299) throw httpError(fullLabel, reply);
+    if (reply.status < 200 || reply.status > 299) throw httpError(fullLabel, reply, method === 'POST');
     if (method === 'DELETE' || reply.json !== undefined) return reply.json;
     throw new ProviderError(
       'protocol',

@@ -2,10 +2,14 @@ import { excerpt, retryAfterMs, type HttpReply } from '../http';
 import { at, nonEmptyString } from '../json';
 import { ProviderError, type ProviderErrorKind } from '../types';
 
-export function runwayErrorKind(status: number, message: string): ProviderErrorKind {
+/**
+ * `creating`: the reply answers a task creation, where a 429 is documented as the maximum-daily-generations cap (Runway
+ * has no requests-per-minute limit), which lifts only as its rolling 24-hour window moves on.
+ */
+export function runwayErrorKind(status: number, message: string, creating = false): ProviderErrorKind {
   if (status === 401 || status === 403) return 'auth';
   if (status === 404) return 'not_found';
-  if (status === 429) return 'rate_limited';
+  if (status === 429) return creating ? 'quota_exhausted' : 'rate_limited';
   if (status >= 500 || status === 408 || status === 409) return 'server';
   if (status >= 400) {
     if (/enough credits/i.test(message)) return 'insufficient_credits';
@@ -28,11 +32,14 @@ function replyMessage(reply: HttpReply): string {
   return `${error}: ${details.join('; ')}`;
 }
 
-export function httpError(label: string, reply: HttpReply): ProviderError {
+export function httpError(label: string, reply: HttpReply, creating = false): ProviderError {
   const message = replyMessage(reply);
+  const kind = runwayErrorKind(reply.status, message, creating);
   const unavailableModel = reply.status === 403 && /model variant .* is not available/i.test(message);
-  const text = unavailableModel ? `model unavailable to this account: ${message}` : message;
-  return new ProviderError(runwayErrorKind(reply.status, message), `${label}: HTTP ${reply.status}: ${text}`, {
+  let text = unavailableModel ? `model unavailable to this account: ${message}` : message;
+  if (kind === 'quota_exhausted')
+    text += ` (Runway's maximum daily generations for this model, a rolling 24-hour window: not retried; the next provider renders, or raise the tier's limit)`;
+  return new ProviderError(kind, `${label}: HTTP ${reply.status}: ${text}`, {
     httpStatus: reply.status,
     retryAfterMs: retryAfterMs(reply.headers),
   });

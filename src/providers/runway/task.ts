@@ -26,8 +26,9 @@ export function parseRunwayTask(body: unknown): ProviderTaskSnapshot {
 function runwaySnapshot(taskId: string, status: string, task: unknown): ProviderTaskSnapshot {
   switch (status) {
     case 'PENDING':
-    case 'THROTTLED':
       return { taskId, state: 'queued' };
+    case 'THROTTLED':
+      return { taskId, state: 'queued', throttled: true };
     case 'RUNNING': {
       const progress = finiteNumber(at(task, 'progress'));
       return progress === undefined

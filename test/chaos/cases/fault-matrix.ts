@@ -14,6 +14,8 @@ export interface FaultCase {
    */
   expect: 'same-provider' | 'fell-through' | 'failed';
   reason?: RegExp;
+  /** The APIs the case is about, when not both (a status that means different things at each). */
+  routes?: Route[];
   /** The fault hits every provider, not only the first. */
   everywhere?: boolean;
   /** Sandbox timing for the faulty provider when the default (100 ms queue, 500 ms render) does not fit. */
@@ -84,24 +86,36 @@ export const faultCases: FaultCase[] = [
     reason: /ProviderRejected: \w+ create: validation \(HTTP 400\)/,
     check: expectCreates(1, 'a rejection is final'),
   },
+  // PiAPI does not say what its 429 means, so it is retried; Runway's is its daily generations cap, so it is not.
   {
     name: '429 with Retry-After, twice',
+    routes: ['kling'],
     faults: [{ kind: 'rate_limit', retryAfterSec: 2, times: 2 }],
     expect: 'same-provider',
     check: expectCreates(3, 'retried after the advertised delay'),
   },
   {
     name: '429 without Retry-After, twice',
+    routes: ['kling'],
     faults: [{ kind: 'rate_limit', times: 2 }],
     expect: 'same-provider',
     check: expectCreates(3, 'retried with back-off'),
   },
   {
     name: '429 always',
+    routes: ['kling'],
     faults: [{ kind: 'rate_limit', retryAfterSec: 1 }],
     expect: 'fell-through',
     reason: /ProviderRejected: \w+ create: rate_limited \(HTTP 429\)/,
     check: expectCreates(4, 'three retries, then give up'),
+  },
+  {
+    name: '429 once: the daily generations cap',
+    routes: ['runway'],
+    faults: [{ kind: 'rate_limit', retryAfterSec: 1, times: 1 }],
+    expect: 'fell-through',
+    reason: /ProviderRejected: runway create: quota_exhausted \(HTTP 429\).*maximum daily generations/,
+    check: expectCreates(1, 'a cap is not retried'),
   },
   {
     name: 'auth (401)',
@@ -143,7 +157,8 @@ export const faultCases: FaultCase[] = [
     expect: 'fell-through',
     // Roomy enough that the next provider delivers in time even on a loaded machine.
     providerDeadlineMs: 8_000,
-    reason: /no result within 8000 ms; remote task cancelled/,
+    // The poll misses it (ProviderDeadlineMissed), or the server does when the poll never ran (schedule-to-close).
+    reason: /no result within (the provider deadline|8000 ms; remote task cancelled)/,
     check: (c) => {
       const taskId = c.outcome.attempts[0]?.taskId;
       return taskId && c.stats.deletes.includes(taskId) ? [] : ['the hanging task was not cancelled at the provider'];

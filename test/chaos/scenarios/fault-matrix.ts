@@ -34,7 +34,10 @@ export async function faultMatrix(stack: ChaosStack, opts: FaultMatrixOptions): 
   const tag = runTag('f');
   const runs = faultCases
     .filter((c) => opts.includeSlow || !c.slow)
-    .flatMap((c, i) => (opts.routes === 'both' ? apis : [apis[i % 2]!]).map((route) => ({ c, route })));
+    .flatMap((c, i) => {
+      const routes = c.routes ?? apis;
+      return (opts.routes === 'both' ? routes : [routes[i % routes.length]!]).map((route) => ({ c, route }));
+    });
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const client = new Client({ connection, namespace: stack.namespace });
   try {

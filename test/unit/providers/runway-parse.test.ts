@@ -13,7 +13,7 @@ function failed(code: string | undefined, message: string, retryable: boolean, c
 describe('parseRunwayTask: documented and reconstructed examples', () => {
   it.each<[string, ProviderTaskSnapshot]>([
     ['task-pending.json', { taskId, state: 'queued' }],
-    ['task-throttled.json', { taskId, state: 'queued' }],
+    ['task-throttled.json', { taskId, state: 'queued', throttled: true }],
     ['task-running.json', { taskId, state: 'running', progress: 0.02 }],
     ['task-running-no-progress.json', { taskId, state: 'running' }],
     [

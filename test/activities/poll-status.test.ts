@@ -1,0 +1,115 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActivityDeps } from '../../src/activities';
+import type { PollHeartbeat, PollStatusInput, PollStatusOutput } from '../../src/contract/activities';
+import { createPollStatus } from '../../src/activities/poll-status';
+import { startSandbox, type Sandbox } from '../../dev/sandbox';
+import { failureTypes } from '../../src/contract/scene-workflow';
+import { sandboxActivityDeps } from '../helpers/sandbox-deps';
+import { stackInfo } from '../helpers/stack-info';
+import { gen45Body, runway } from '../sandbox/http';
+
+let sandbox: Sandbox;
+let deps: ActivityDeps;
+beforeAll(async () => {
+  sandbox = await startSandbox({ scenario: { default: { queueMs: 0, renderMs: 0, latencyMs: 0 } } });
+  deps = sandboxActivityDeps(sandbox, stackInfo().s3);
+});
+afterAll(async () => {
+  deps?.s3.destroy();
+  await sandbox?.close();
+});
+
+/** Two Runway tasks at concurrency 1: the second waits THROTTLED while the first renders for `renderMs`. */
+async function throttledBehindAnother(renderMs: number): Promise<string> {
+  sandbox.setScenario({
+    default: { queueMs: 0, renderMs, latencyMs: 0 },
+    models: { 'runway:gen4.5': { concurrency: 1 } },
+  });
+  const api = runway(sandbox);
+  await api.textToVideo(gen45Body());
+  const second = (await api.textToVideo(gen45Body())).json.id as string;
+  expect((await api.get(second)).json.status).toBe('THROTTLED');
+  return second;
+}
+
+function poll(taskId: string, deadlines: PollStatusInput['deadlines'], resumed?: PollHeartbeat) {
+  const env = new MockActivityEnvironment({ scheduledTimestampMs: Date.now(), heartbeatDetails: resumed });
+  const heartbeats: PollHeartbeat[] = [];
+  env.on('heartbeat', (details: unknown) => heartbeats.push(structuredClone(details as PollHeartbeat)));
+  const pollStatus = createPollStatus(deps);
+  const input: PollStatusInput = { provider: 'runway', route: 'runway', taskId, intervalMs: 100, deadlines };
+  const done = env.run<[PollStatusInput], PollStatusOutput, typeof pollStatus>(pollStatus, input);
+  return { done, heartbeats };
+}
+
+async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ApplicationFailure);
+  return err as ApplicationFailure;
+}
+
+describe('pollStatus and THROTTLED time', () => {
+  it('counts throttled time apart: a task throttled and rendering for longer than the render deadline succeeds', async () => {
+    const taskId = await throttledBehindAnother(1_500);
+    const started = Date.now();
+    const { done, heartbeats } = poll(taskId, { renderMs: 2_500, queueMs: 10_000 });
+    const out = await done;
+    expect(Date.now() - started).toBeGreaterThan(2_500);
+    expect(out.snapshot.state).toBe('succeeded');
+    expect(out.throttledMs).toBeGreaterThanOrEqual(1_000);
+    expect(out.throttledMs).toBeLessThan(2_000);
+    expect(heartbeats.some((b) => b.throttled === true && b.state === 'queued')).toBe(true);
+    expect(heartbeats.at(-1)!.throttledMs).toBe(out.throttledMs);
+  });
+
+  it('gives the task up once it has been throttled for longer than the queue deadline', async () => {
+    const taskId = await throttledBehindAnother(5_000);
+    const failure = await failureOf(poll(taskId, { renderMs: 60_000, queueMs: 500 }).done);
+    expect(failure.type).toBe(failureTypes.deadlineMissed);
+    expect(failure.nonRetryable).toBe(true);
+    expect(failure.message).toMatch(
+      new RegExp(
+        `^runway task ${taskId}: \\d+ s throttled behind the account's concurrency limit, over the queue deadline of 500 ms \\(polling\\.queueDeadlineMs\\); the attempt gives the task up$`,
+      ),
+    );
+    expect((failure.details?.[0] as { throttledMs: number }).throttledMs).toBeGreaterThan(500);
+  });
+
+  it('a retried poll goes on from the throttled time in its heartbeat', async () => {
+    const taskId = await throttledBehindAnother(5_000);
+    const resumed: PollHeartbeat = { taskId, polls: 7, signalled: false, throttledMs: 4_500 };
+    const started = Date.now();
+    const failure = await failureOf(poll(taskId, { renderMs: 60_000, queueMs: 4_000 }, resumed).done);
+    expect(failure.message).toMatch(/: 5 s throttled .* over the queue deadline of 4000 ms/);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('enforces the render deadline on the time not throttled', async () => {
+    sandbox.setScenario({ default: { queueMs: 0, renderMs: 0, latencyMs: 0, faults: [{ kind: 'hang' }] } });
+    const taskId = (await runway(sandbox).textToVideo(gen45Body())).json.id as string;
+    const failure = await failureOf(poll(taskId, { renderMs: 600, queueMs: 60_000 }).done);
+    expect(failure.type).toBe(failureTypes.deadlineMissed);
+    expect(failure.message).toMatch(
+      /: no result within the provider deadline \(polling\.providerDeadlineMs, 600 ms of it left when polling started; not counting 0 s throttled behind the account's concurrency limit\); the attempt gives the task up$/,
+    );
+  });
+
+  it('without deadlines (a poll scheduled by older workflow code) it leaves the deadline to the server', async () => {
+    sandbox.setScenario({ default: { queueMs: 0, renderMs: 800, latencyMs: 0 } });
+    const taskId = (await runway(sandbox).textToVideo(gen45Body())).json.id as string;
+    const env = new MockActivityEnvironment({ scheduledTimestampMs: 1 });
+    const pollStatus = createPollStatus(deps);
+    const out = await env.run<[PollStatusInput], PollStatusOutput, typeof pollStatus>(pollStatus, {
+      provider: 'runway',
+      route: 'runway',
+      taskId,
+      intervalMs: 100,
+    });
+    expect(out.snapshot.state).toBe('succeeded');
+  });
+});

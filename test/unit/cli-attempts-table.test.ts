@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { attemptsTable } from '../../src/cli/progress-tables';
+import type { AttemptProgress } from '../../src/contract/scene-workflow';
+
+const plain = { bold: String, dim: String, green: String, red: String, yellow: String };
+const attempt = (fields: Partial<AttemptProgress>): AttemptProgress => ({
+  provider: 'runway',
+  state: 'queued',
+  startedAt: '2026-12-05T10:00:00.000Z',
+  costUsd: 0.6,
+  taskId: 't1',
+  ...fields,
+});
+
+describe('attemptsTable: throttled time', () => {
+  it.each<[string, Partial<AttemptProgress>, string]>([
+    ['throttled now, nothing counted yet', { throttled: true }, 'queued (throttled)'],
+    [
+      'throttled now, with time counted',
+      { throttled: true, throttledMs: 12_000 },
+      'queued (throttled for 12.0 s so far)',
+    ],
+    [
+      'rendering after a throttled wait',
+      { state: 'running', throttled: false, throttledMs: 12_000 },
+      'running (12.0 s throttled)',
+    ],
+    [
+      'ended after a throttled wait',
+      { state: 'succeeded', throttledMs: 3_400, endedAt: '2026-12-05T10:00:09.000Z' },
+      'succeeded (3.4 s throttled)',
+    ],
+    ['never throttled', { state: 'running' }, 'running'],
+  ])('%s', (_what, fields, shown) => {
+    const row = attemptsTable([attempt(fields)], plain).split('\n')[1]!;
+    const escaped = shown.replace(/[().]/g, '\\$&');
+    expect(row).toMatch(new RegExp(`\\brunway +${escaped} `));
+    expect(row.match(/throttled/g)?.length ?? 0).toBe(shown.includes('throttled') ? 1 : 0);
+  });
+});
