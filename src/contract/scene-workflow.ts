@@ -27,6 +27,14 @@ export interface AttemptProgress {
   costUsd: number;
   /** Set when the provider billed more than the worst case reserved for the attempt. */
   budgetNote?: string;
+  /**
+   * Set when the attempt's task was abandoned but not cancelled, saying why (e.g. its model has no cancel API): it
+   * renders on and may still bill, so the attempt is costed at its worst case.
+   */
+  notCancelled?: string;
+  /** The length the scene asked for and the one this attempt's task renders (fitted to the model's durations). */
+  requestedDurationSec?: number;
+  durationSec?: number;
 }
 
 export interface SceneVideoResult {
@@ -42,7 +50,10 @@ export interface SceneVideoResult {
   /** Set when a cancel arrived after the provider had delivered (and billed) the clip: it was stored, not discarded. */
   cancelNote?: string;
   bytes?: number;
+  /** The length rendered: the requested one fitted to the provider's durations. */
   durationSec: number;
+  /** The length the scene asked for; absent in results of runs from before it was recorded. */
+  requestedDurationSec?: number;
   totalCostUsd: number;
   costByProvider: Record<string, number>;
   attempts: AttemptProgress[];

@@ -13,6 +13,9 @@ import { sceneStartAttributes, searchAttributes } from '../contract/search-attri
 import { billedCostUsd, type AttemptOutcome } from './billing';
 import { roundUsd } from './pricing';
 
+/** How an attempt whose abandoned task was not cancelled is shown, wherever attempts are. */
+export const notCancelledLabel = 'cannot be cancelled; may still bill';
+
 /** What the workflow must publish after a transition: its search attributes (and memo) as one upsert each. */
 export interface SceneViews {
   searchAttributes: SearchAttributeUpdatePair[];
@@ -22,7 +25,7 @@ export interface SceneViews {
 /** What the scene's result holds besides the ledger's own figures. */
 export type DeliveredClip = Omit<
   SceneVideoResult,
-  'sceneId' | 'projectId' | 'totalCostUsd' | 'costByProvider' | 'attempts' | 'generationTimeMs'
+  'sceneId' | 'projectId' | 'requestedDurationSec' | 'totalCostUsd' | 'costByProvider' | 'attempts' | 'generationTimeMs'
 >;
 
 /**
@@ -36,6 +39,7 @@ export class SceneLedger {
   private readonly attempts: AttemptProgress[] = [];
   private result?: SceneVideoResult;
   private projectId?: string;
+  private requestedDurationSec?: number;
   /** How the attempt in flight is billed when it ends. */
   private charge?: { rule: BillingRule; worstCaseUsd: number };
   /**
@@ -51,11 +55,12 @@ export class SceneLedger {
   ) {}
 
   identified(
-    scene: { sceneId: string; sceneType: string; projectId?: string },
+    scene: { sceneId: string; sceneType: string; projectId?: string; durationSec: number },
     startedWith: (pair: SearchAttributePair) => boolean,
   ): void {
     this.sceneId = scene.sceneId;
     this.projectId = scene.projectId;
+    this.requestedDurationSec = scene.durationSec;
     this.unsetStartAttributes = sceneStartAttributes(scene).filter((pair) => !startedWith(pair));
   }
 
@@ -75,9 +80,12 @@ export class SceneLedger {
     this.publishStatus('generating', { key: searchAttributes.videoProvider, value: provider.key });
   }
 
-  taskCreated(taskId: string): void {
+  /** `durationSec`: what the task renders, the requested length fitted to the model's durations. */
+  taskCreated(taskId: string, durationSec: number): void {
     const attempt = this.current!;
     attempt.taskId = taskId;
+    attempt.requestedDurationSec = this.requestedDurationSec;
+    attempt.durationSec = durationSec;
     attempt.state = 'queued';
     // From here the provider holds the money for this task (PiAPI freezes it at submission).
     attempt.costUsd = this.charge!.worstCaseUsd;
@@ -126,6 +134,7 @@ export class SceneLedger {
       sceneId: this.sceneId,
       projectId: this.projectId,
       ...clip,
+      requestedDurationSec: this.requestedDurationSec,
       totalCostUsd: this.totalCostUsd,
       costByProvider: this.costByProvider,
       attempts: this.attempts,
@@ -216,7 +225,19 @@ export class SceneLedger {
   }
 
   private endBilled(state: 'failed' | 'cancelled', error: string, outcome: AttemptOutcome): void {
-    this.end(this.current!, { state, error, costUsd: this.bill(outcome) });
+    const cancel = outcome.kind === 'abandoned' ? outcome.cancel : undefined;
+    const costUsd = this.bill(outcome);
+    if (cancel?.sent === false) {
+      const notCancelled = cancel.reason;
+      this.end(this.current!, {
+        state,
+        error: `${error}; ${notCancelledLabel} (${notCancelled})`,
+        costUsd,
+        notCancelled,
+      });
+    } else {
+      this.end(this.current!, { state, error: cancel ? `${error}; remote task cancelled` : error, costUsd });
+    }
   }
 
   private end(attempt: AttemptProgress, fields: Partial<AttemptProgress>): void {
