@@ -25,6 +25,8 @@ export interface AttemptProgress {
   endedAt?: string;
   error?: string;
   costUsd: number;
+  /** The catalogue's estimate of what the attempt costs if billed (absent in runs from before it was recorded). */
+  estimateUsd?: number;
   /** Set when the provider billed more than the worst case reserved for the attempt. */
   budgetNote?: string;
   /**
@@ -105,6 +107,12 @@ export const failureTypes = {
   allProvidersFailed: 'AllProvidersFailed',
   budgetExhausted: 'BudgetExhausted',
 } as const;
+
+/**
+ * A finished scene's money per provider, from its attempts: billed (as `costByProvider` counts it) and the catalogue's
+ * estimate for those attempts. Kept in the memo under `costs`, so `scene-video cost` reads it from the visibility list.
+ */
+export type ProviderCosts = Record<string, { billedUsd: number; estimateUsd: number }>;
 
 export interface ProviderRanking {
   provider: string;

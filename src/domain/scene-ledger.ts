@@ -1,8 +1,9 @@
 import type { SearchAttributePair, SearchAttributeUpdatePair } from '@temporalio/common';
-import type { BillingRule } from '../contract/catalogue';
+import type { BillingRule, ProviderConfig } from '../contract/catalogue';
 import {
   resultPhase,
   type AttemptProgress,
+  type ProviderCosts,
   type ProviderProgressUpdate,
   type ProviderRanking,
   type SceneProgress,
@@ -11,7 +12,7 @@ import {
 } from '../contract/scene-workflow';
 import { sceneStartAttributes, searchAttributes } from '../contract/search-attributes';
 import { billedCostUsd, type AttemptOutcome } from './billing';
-import { roundUsd } from './pricing';
+import { estimateCostUsd, roundUsd } from './pricing';
 
 /** How an attempt whose abandoned task was not cancelled is shown, wherever attempts are. */
 export const notCancelledLabel = 'cannot be cancelled; may still bill';
@@ -73,8 +74,17 @@ export class SceneLedger {
     this.attempts.push({ provider, state: 'skipped', startedAt: now, endedAt: now, error: reason, costUsd: 0 });
   }
 
-  attemptStarted(provider: { key: string; billing: BillingRule }, worstCaseUsd: number): void {
-    this.attempts.push({ provider: provider.key, state: 'creating', startedAt: new Date().toISOString(), costUsd: 0 });
+  attemptStarted(
+    provider: Pick<ProviderConfig, 'key' | 'billing' | 'costPerSecondUsd' | 'allowedDurationsSec'>,
+    worstCaseUsd: number,
+  ): void {
+    this.attempts.push({
+      provider: provider.key,
+      state: 'creating',
+      startedAt: new Date().toISOString(),
+      costUsd: 0,
+      estimateUsd: estimateCostUsd(provider, this.requestedDurationSec!),
+    });
     this.charge = { rule: provider.billing, worstCaseUsd };
     this.phase = 'generating';
     this.publishStatus('generating', { key: searchAttributes.videoProvider, value: provider.key });
@@ -155,6 +165,7 @@ export class SceneLedger {
           totalCostUsd: result.totalCostUsd,
           attempts: this.attempts.length,
         },
+        costs: this.costs,
       },
     });
     return result;
@@ -169,7 +180,10 @@ export class SceneLedger {
     this.phase = 'failed';
     this.publish({
       searchAttributes: this.withUnsetStartAttributes(this.finalStatus('failed')),
-      memo: { failure: { message, totalCostUsd: this.totalCostUsd, attempts: this.attempts.length } },
+      memo: {
+        failure: { message, totalCostUsd: this.totalCostUsd, attempts: this.attempts.length },
+        costs: this.costs,
+      },
     });
   }
 
@@ -193,6 +207,18 @@ export class SceneLedger {
       if (a.costUsd > 0) totals[a.provider] = roundUsd((totals[a.provider] ?? 0) + a.costUsd);
     }
     return totals;
+  }
+
+  /** What each billed provider charged and what the catalogue estimated for those attempts: `scene-video cost`'s. */
+  private get costs(): ProviderCosts {
+    const costs: ProviderCosts = {};
+    for (const a of this.attempts) {
+      if (a.costUsd <= 0) continue;
+      const c = (costs[a.provider] ??= { billedUsd: 0, estimateUsd: 0 });
+      c.billedUsd = roundUsd(c.billedUsd + a.costUsd);
+      c.estimateUsd = roundUsd(c.estimateUsd + (a.estimateUsd ?? 0));
+    }
+    return costs;
   }
 
   get totalCostUsd(): number {

@@ -8,7 +8,7 @@ import { sceneWorkflowBundle } from '../../src/worker/create-worker';
 import { generateSceneVideo } from '../../src/workflows';
 import { getProgress } from '../../src/contract/scene-workflow';
 import { defaultCatalogue } from '../../src/config/catalogue';
-import { worstCaseCostUsd } from '../../src/domain/pricing';
+import { estimateCostUsd, worstCaseCostUsd } from '../../src/domain/pricing';
 import { sandboxKey, startSceneHarness, type SceneHarness } from '../helpers/scene-harness';
 import { waitFor } from '../helpers/wait-for';
 import { generateFlags, jsonOf, runCli, spawnCli, stackEnv } from './run-cli';
@@ -86,13 +86,22 @@ describe('scene-video CLI against the real stack', () => {
     }, 30_000);
     expect(cost.query).toContain(`ProjectId = "${projectId}"`);
     expect(cost.total).toEqual({ scenes: 1, usd: gen.result.totalCostUsd });
+    // Billed next to the catalogue estimate for the same attempt (5 s of Kling), from the scene's memo.
+    const estimateUsd = estimateCostUsd(
+      defaultCatalogue.find((p) => p.key === 'kling')!,
+      5,
+    );
     expect(cost.byProvider).toEqual([
-      { key: 'kling', scenes: 1, succeeded: 1, notStored: 0, failed: 0, usd: gen.result.totalCostUsd },
+      {
+        key: 'kling',
+        ...{ scenes: 1, succeeded: 1, notStored: 0, failed: 0 },
+        ...{ usd: gen.result.totalCostUsd, estimateUsd, unestimatedUsd: 0 },
+      },
     ]);
     expect(cost.bySceneType).toEqual([
       { key: 'testimonial', scenes: 1, succeeded: 1, notStored: 0, failed: 0, usd: gen.result.totalCostUsd },
     ]);
-    expect(cost.note).toMatch(/attributed to the scene's last provider/);
+    expect(cost.note).toMatch(/its money under the provider each attempt billed/);
 
     const file = join(dir, 'hero.history.json');
     const exported = await runCli(['history', 'export', workflowId, file, '--json'], env);
@@ -112,10 +121,14 @@ describe('scene-video CLI against the real stack', () => {
   it('cost groups by provider and scene type with units and the attribution note', async () => {
     const run = await runCli(['cost', '--since', '30m', '--project', projectId], env);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/^PROVIDER\s+SCENES\s+SUCCEEDED\s+NOT STORED\s+FAILED\s+SPEND \(USD\)$/m);
+    expect(run.stdout).toMatch(
+      /^PROVIDER\s+SCENES\s+SUCCEEDED\s+NOT STORED\s+FAILED\s+ESTIMATE \(USD\)\s+BILLED \(USD\)$/m,
+    );
+    expect(run.stdout).toMatch(/^kling\s+1\s+1\s+0\s+0\s+\d+\.\d{4}\s+\d+\.\d{4}$/m);
+    expect(run.stdout).toMatch(/^total\s+\d+\s+\d+\.\d{4}\s+\d+\.\d{4}$/m);
     expect(run.stdout).toMatch(/^SCENE TYPE\s+SCENES\s+SUCCEEDED\s+NOT STORED\s+FAILED\s+SPEND \(USD\)$/m);
     expect(run.stdout).toMatch(/^total\s+\d+\s+\d+\.\d{4}$/m);
-    expect(run.stdout).toMatch(/attributed to the scene's last provider/);
+    expect(run.stdout).toMatch(/its money under the provider each attempt billed/);
 
     const bad = await runCli(['cost', '--since', 'yesterday'], env);
     expect(bad.code).toBe(2);

@@ -2,8 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { SearchAttributePair } from '@temporalio/common';
 import { SceneLedger, type DeliveredClip, type SceneViews } from '../../src/domain/scene-ledger';
 
-const kling = { key: 'kling', billing: 'success_only' } as const;
-const runway = { key: 'runway', billing: 'success_or_moderated' } as const;
+type Provider = Parameters<SceneLedger['attemptStarted']>[0];
+const kling: Provider = { key: 'kling', billing: 'success_only', costPerSecondUsd: 0.06, allowedDurationsSec: [5, 10] };
+const runway: Provider = {
+  key: 'runway',
+  billing: 'success_or_moderated',
+  costPerSecondUsd: 0.12,
+  allowedDurationsSec: [5],
+};
+const hailuo: Provider = { key: 'hailuo', billing: 'success_only', costPerSecondUsd: 0.05, allowedDurationsSec: [6] };
+const veo: Provider = { key: 'veo', billing: 'success_only', costPerSecondUsd: 0.1, allowedDurationsSec: [4, 6, 8] };
 const scene = { sceneId: 'hook', sceneType: 'hook', projectId: 'acme', durationSec: 5 };
 const nothingAtStart = () => false;
 const everythingAtStart = () => true;
@@ -61,7 +69,8 @@ describe('scene ledger: before and around the first attempt', () => {
     });
     expect(ledger.progress()).toMatchObject({ phase: 'generating', currentProvider: 'kling' });
     expect(ledger.progress().attempts).toEqual([
-      { provider: 'kling', state: 'creating', startedAt: expect.any(String), costUsd: 0 },
+      // The catalogue estimate at the length asked (5 s at $0.06/s).
+      { provider: 'kling', state: 'creating', startedAt: expect.any(String), costUsd: 0, estimateUsd: 0.3 },
     ]);
     ledger.taskCreated('t1', 5);
     ledger.uploading(undefined);
@@ -145,7 +154,7 @@ describe('scene ledger: an attempt in flight', () => {
 
   it('abandoned but not cancelled: costed at its worst case even while queued, and labelled so', () => {
     const { ledger } = recordedLedger();
-    ledger.attemptStarted({ key: 'hailuo', billing: 'success_only' }, 0.6);
+    ledger.attemptStarted(hailuo, 0.6);
     ledger.taskCreated('t1', 6);
     const cancel = { sent: false, reason: 'hailuo has no cancel API' } as const;
     ledger.attemptFailed('no result within 3000 ms', { kind: 'abandoned', cancel });
@@ -159,7 +168,7 @@ describe('scene ledger: an attempt in flight', () => {
     expect(ledger.lastAttemptCostUsd).toBe(0.6);
 
     // A scene cancel abandons the task the same way.
-    ledger.attemptStarted({ key: 'veo', billing: 'success_only' }, 0.8);
+    ledger.attemptStarted(veo, 0.8);
     ledger.taskCreated('t2', 6);
     ledger.attemptCancelled('CancelledFailure: cancelled', {
       kind: 'abandoned',
@@ -167,6 +176,22 @@ describe('scene ledger: an attempt in flight', () => {
     });
     expect(ledger.progress().attempts[1]).toMatchObject({ state: 'cancelled', costUsd: 0.8 });
     expect(ledger.progress().costByProvider).toEqual({ hailuo: 0.6, veo: 0.8 });
+  });
+
+  it("the final memo holds each billed provider's charge next to the catalogue estimate for its attempts", () => {
+    const { ledger, published } = recordedLedger();
+    ledger.attemptStarted(kling, 0.5);
+    ledger.taskCreated('t1', 5);
+    ledger.attemptFailed('ProviderTaskFailed: refunded', { kind: 'task-failed', contentPolicy: false });
+    ledger.attemptStarted(runway, 1.2);
+    ledger.taskCreated('t2', 5);
+    ledger.attemptFailed('ContentPolicy: refused', { kind: 'task-failed', contentPolicy: true });
+    ledger.attemptStarted(runway, 1.2);
+    ledger.taskCreated('t3', 5);
+    ledger.uploading(0.55);
+    ledger.delivered({ ...clip(true), provider: 'runway' }, 10);
+    // Kling refunded its failure: billed nothing, it is not listed.
+    expect(published.at(-1)!.memo!.costs).toEqual({ runway: { billedUsd: 1.75, estimateUsd: 1.2 } });
   });
 
   it('an abandoned task with no cancel answer (runs recorded before it, or a failed cancel) is billed as before', () => {
@@ -236,7 +261,7 @@ describe('scene ledger: how the scene ends', () => {
     ).toEqual([
       ['SceneId,SceneType,ProjectId,VideoProvider,VideoStatus', []],
       ['VideoStatus', []],
-      ['VideoStatus,CostUsd', ['result']],
+      ['VideoStatus,CostUsd', ['result', 'costs']],
     ]);
   });
 
@@ -266,6 +291,7 @@ describe('scene ledger: how the scene ends', () => {
         totalCostUsd: 0.123457,
         attempts: 1,
       },
+      costs: { kling: { billedUsd: 0.123457, estimateUsd: 0.3 } },
     });
   });
 
@@ -297,6 +323,7 @@ describe('scene ledger: how the scene ends', () => {
         totalCostUsd: 0.5,
         attempts: 1,
       },
+      costs: { kling: { billedUsd: 0.5, estimateUsd: 0.3 } },
     });
   });
 
