@@ -8,7 +8,7 @@ import { clientFor, type ActivityDeps } from './dependencies';
  * one that cancels only queued tasks when this one is rendering, gets no request: the answer says so, and the attempt
  * is billed as a task that renders on.
  */
-export function createCancelTask(deps: ActivityDeps) {
+export function createCancelTask(deps: Pick<ActivityDeps, 'providers' | 'requestTimeoutMs'>) {
   return async function cancelTask(input: CancelTaskInput): Promise<CancelTaskOutput> {
     const client = clientFor(deps, input.route);
     const call = () => ({ signal: Context.current().cancellationSignal, timeoutMs: deps.requestTimeoutMs ?? 30_000 });

@@ -15,7 +15,7 @@ import { billedCostUsd, type AttemptOutcome } from './billing';
 import { estimateCostUsd, roundUsd } from './pricing';
 
 /** How an attempt whose abandoned task was not cancelled is shown, wherever attempts are. */
-export const notCancelledLabel = 'cannot be cancelled; may still bill';
+const notCancelledLabel = 'cannot be cancelled; may still bill';
 
 /** What the workflow must publish after a transition: its search attributes (and memo) as one upsert each. */
 export interface SceneViews {
@@ -251,15 +251,15 @@ export class SceneLedger {
   }
 
   private endBilled(state: 'failed' | 'cancelled', error: string, outcome: AttemptOutcome): void {
-    const cancel = outcome.kind === 'abandoned' ? outcome.cancel : undefined;
     const costUsd = this.bill(outcome);
+    const cancel = outcome.kind === 'abandoned' ? outcome.cancel : undefined;
     if (cancel?.sent === false) {
-      const notCancelled = cancel.reason;
+      const { reason } = cancel;
       this.end(this.current!, {
         state,
-        error: `${error}; ${notCancelledLabel} (${notCancelled})`,
+        error: `${error}; ${notCancelledLabel} (${reason})`,
         costUsd,
-        notCancelled,
+        notCancelled: reason,
       });
     } else {
       this.end(this.current!, { state, error: cancel ? `${error}; remote task cancelled` : error, costUsd });
