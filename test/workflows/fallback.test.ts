@@ -181,6 +181,25 @@ describe('fallback along the ranked chain', () => {
     },
   );
 
+  it('charges a queued task its model cannot cancel to the scene budget: the next provider no longer fits', async () => {
+    h.sandbox.setScenario({
+      default: { queueMs: 100, renderMs: 500 },
+      models: { [sandboxKey('hailuo')]: { queueMs: 600_000 } },
+    });
+    const budget = worstOf('hailuo', 6) + worstOf('luma', 6) / 2;
+    const err = await run({
+      durationSec: 6,
+      maxCostUsd: budget,
+      preferredProvider: 'hailuo',
+      allowedProviders: ['hailuo', 'luma'],
+      polling: { intervalMs: 200, providerDeadlineMs: 3_000 },
+    }).catch((e: unknown) => e);
+    const cause = (err as WorkflowFailedError).cause as ApplicationFailure;
+    expect(cause.type).toBe('BudgetExhausted');
+    expect(cause.message).toContain(`$${worstOf('hailuo', 6)} spent`);
+    expect(cause.message).toContain('2. luma: budget: worst case');
+  });
+
   it('cancels a Kling task still queued at its deadline, and counts it free', async () => {
     h.sandbox.setScenario({
       default: { queueMs: 100, renderMs: 500 },
