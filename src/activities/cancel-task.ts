@@ -1,13 +1,27 @@
 import { Context } from '@temporalio/activity';
-import type { CancelTaskInput } from '../contract/activities';
+import type { CancelTaskInput, CancelTaskOutput } from '../contract/activities';
+import { modelCapabilities } from '../providers/routes';
 import { clientFor, type ActivityDeps } from './dependencies';
 
-/** Best effort: stops paying for a task nobody will wait for. */
-export function createCancelTask(deps: ActivityDeps) {
-  return async function cancelTask(input: CancelTaskInput): Promise<void> {
-    await clientFor(deps, input.route).cancelTask(input.taskId, {
-      signal: Context.current().cancellationSignal,
-      timeoutMs: deps.requestTimeoutMs ?? 30_000,
-    });
+/**
+ * Best effort: stops paying for a task nobody will wait for, where the model's API can. A model without a cancel, or
+ * one that cancels only queued tasks when this one is rendering, gets no request: the answer says so, and the attempt
+ * is billed as a task that renders on.
+ */
+export function createCancelTask(deps: Pick<ActivityDeps, 'providers' | 'requestTimeoutMs'>) {
+  return async function cancelTask(input: CancelTaskInput): Promise<CancelTaskOutput> {
+    const client = clientFor(deps, input.route);
+    const call = () => ({ signal: Context.current().cancellationSignal, timeoutMs: deps.requestTimeoutMs ?? 30_000 });
+    // No model (scheduled before the input named it) or one the route does not know: the cancel is sent, as it was.
+    const support = input.model === undefined ? undefined : modelCapabilities(input.route, input.model)?.cancel;
+    if (support === 'none') return { sent: false, reason: `${input.model} has no cancel API` };
+    if (support === 'while-queued') {
+      // Asked now rather than taken from the workflow, whose last state can be a poll interval old.
+      const { state } = await client.getTask(input.taskId, call());
+      if (state === 'running')
+        return { sent: false, reason: `${input.model} cancels only queued tasks and this one is running` };
+    }
+    await client.cancelTask(input.taskId, call());
+    return { sent: true };
   };
 }

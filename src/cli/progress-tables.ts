@@ -81,7 +81,7 @@ export function attemptsTable(attempts: AttemptProgress[], paint: Palette): stri
       { header: 'COST (USD)', align: 'right' },
       { header: 'TIME (s)', align: 'right' },
       { header: 'TASK' },
-      { header: 'ERROR' },
+      { header: 'NOTE' },
     ],
     attempts.map((a, i) => [
       String(i + 1),
@@ -91,7 +91,7 @@ export function attemptsTable(attempts: AttemptProgress[], paint: Palette): stri
       usdAmount(a.costUsd),
       secondsAmount(elapsedMs(a.startedAt, a.endedAt)),
       a.taskId ?? '',
-      a.error ?? '',
+      [a.error, lengthChange(a)].filter(Boolean).join('; '),
     ]),
     '  ',
   );
@@ -102,6 +102,12 @@ function throttleNote(a: AttemptProgress): string {
   const waited = a.throttledMs ? seconds(a.throttledMs) : undefined;
   if (a.throttled && a.endedAt === undefined) return ` (throttled${waited ? ` for ${waited} so far` : ''})`;
   return waited ? ` (${waited} throttled)` : '';
+}
+
+/** "asked 12 s, got 10 s" when the provider renders another length than the scene asked for (fitted to its own). */
+function lengthChange(d: { requestedDurationSec?: number; durationSec?: number }): string | undefined {
+  const { requestedDurationSec: asked, durationSec: got } = d;
+  return asked !== undefined && got !== undefined && asked !== got ? `asked ${asked} s, got ${got} s` : undefined;
 }
 
 function resultFields(r: SceneVideoResult): string {
@@ -115,7 +121,7 @@ function resultFields(r: SceneVideoResult): string {
   if (r.s3Url) pairs.push(['S3 URL', r.s3Url]);
   pairs.push(
     ['Provider URL', r.providerVideoUrl],
-    ['Clip length', `${r.durationSec} s`],
+    ['Clip length', lengthChange(r) ?? `${r.durationSec} s`],
     ['Generation time', seconds(r.generationTimeMs)],
     ['Cost', costLine(r.totalCostUsd, r.costByProvider)],
   );

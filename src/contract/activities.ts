@@ -83,8 +83,16 @@ export interface PollHeartbeat {
 export interface CancelTaskInput {
   provider: string;
   route: ProviderModelSettings['route'];
+  /** The model the task was created with: whether its API can cancel the task. Absent when scheduled before it was. */
+  model?: string;
   taskId: string;
 }
+
+/**
+ * What cancelTask did. Without a cancel the task renders on and may bill: `reason` says why none was sent. Runs recorded
+ * before this existed hold `undefined`: the cancel was sent whatever the model.
+ */
+export type CancelTaskOutput = { sent: true } | { sent: false; reason: string };
 
 export interface UploadToS3Input {
   provider: string;

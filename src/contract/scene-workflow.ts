@@ -32,8 +32,18 @@ export interface AttemptProgress {
   endedAt?: string;
   error?: string;
   costUsd: number;
+  /** The catalogue's estimate of what the attempt costs if billed (absent in runs from before it was recorded). */
+  estimateUsd?: number;
   /** Set when the provider billed more than the worst case reserved for the attempt. */
   budgetNote?: string;
+  /**
+   * Set when the attempt's task was abandoned but not cancelled, saying why (e.g. its model has no cancel API): it
+   * renders on and may still bill, so the attempt is costed at its worst case.
+   */
+  notCancelled?: string;
+  /** The length the scene asked for and the one this attempt's task renders (fitted to the model's durations). */
+  requestedDurationSec?: number;
+  durationSec?: number;
 }
 
 export interface SceneVideoResult {
@@ -49,7 +59,10 @@ export interface SceneVideoResult {
   /** Set when a cancel arrived after the provider had delivered (and billed) the clip: it was stored, not discarded. */
   cancelNote?: string;
   bytes?: number;
+  /** The length rendered: the requested one fitted to the provider's durations. */
   durationSec: number;
+  /** The length the scene asked for; absent in results of runs from before it was recorded. */
+  requestedDurationSec?: number;
   totalCostUsd: number;
   costByProvider: Record<string, number>;
   attempts: AttemptProgress[];
@@ -103,6 +116,12 @@ export const failureTypes = {
   allProvidersFailed: 'AllProvidersFailed',
   budgetExhausted: 'BudgetExhausted',
 } as const;
+
+/**
+ * A finished scene's money per provider, from its attempts: billed (as `costByProvider` counts it) and the catalogue's
+ * estimate for those attempts. Kept in the memo under `costs`, so `scene-video cost` reads it from the visibility list.
+ */
+export type ProviderCosts = Record<string, { billedUsd: number; estimateUsd: number }>;
 
 export interface ProviderRanking {
   provider: string;

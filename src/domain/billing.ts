@@ -1,3 +1,4 @@
+import type { CancelTaskOutput } from '../contract/activities';
 import type { BillingRule } from '../contract/catalogue';
 
 /** How an attempt ended, for billing: what the provider can charge depends on how far the task got. */
@@ -6,7 +7,8 @@ export type AttemptOutcome =
   | { kind: 'not-created' }
   | { kind: 'ambiguous' }
   | { kind: 'task-failed'; contentPolicy: boolean; reportedCostUsd?: number }
-  | { kind: 'abandoned' };
+  /** `cancel`: what cancelTask did with the task; absent when there was no task, the cancel failed, or runs recorded before. */
+  | { kind: 'abandoned'; cancel?: CancelTaskOutput };
 
 /**
  * What one attempt is counted as costing: the provider's reported charge when it sent one, otherwise what its billing
@@ -31,7 +33,9 @@ export function billedCostUsd(
       if (rule === 'always' || (rule === 'success_or_moderated' && outcome.contentPolicy)) return worstCaseUsd;
       return 0;
     case 'abandoned':
-      // A task cancelled while still queued is never charged; one that was rendering may still finish and bill.
+      // A task cancelled while still queued is never charged; one that was rendering, or that its model could not
+      // cancel, may still finish and bill.
+      if (outcome.cancel?.sent === false) return worstCaseUsd;
       return lastState === 'queued' ? 0 : worstCaseUsd;
   }
 }

@@ -2,7 +2,10 @@ import { fitDuration } from './duration';
 import type { ProviderConfig } from '../contract/catalogue';
 
 /** Catalogue estimate of what one attempt costs if billed, at the duration the adapter will actually ask for. */
-export function estimateCostUsd(provider: ProviderConfig, requestedSec: number): number {
+export function estimateCostUsd(
+  provider: Pick<ProviderConfig, 'allowedDurationsSec' | 'costPerSecondUsd'>,
+  requestedSec: number,
+): number {
   return roundUsd(fitDuration(requestedSec, provider.allowedDurationsSec) * provider.costPerSecondUsd);
 }
 

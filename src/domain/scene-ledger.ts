@@ -1,8 +1,9 @@
 import type { SearchAttributePair, SearchAttributeUpdatePair } from '@temporalio/common';
-import type { BillingRule } from '../contract/catalogue';
+import type { BillingRule, ProviderConfig } from '../contract/catalogue';
 import {
   resultPhase,
   type AttemptProgress,
+  type ProviderCosts,
   type ProviderProgressUpdate,
   type ProviderRanking,
   type SceneProgress,
@@ -11,7 +12,10 @@ import {
 } from '../contract/scene-workflow';
 import { sceneStartAttributes, searchAttributes } from '../contract/search-attributes';
 import { billedCostUsd, type AttemptOutcome } from './billing';
-import { roundUsd } from './pricing';
+import { estimateCostUsd, roundUsd } from './pricing';
+
+/** How an attempt whose abandoned task was not cancelled is shown, wherever attempts are. */
+const notCancelledLabel = 'cannot be cancelled; may still bill';
 
 /** What the workflow must publish after a transition: its search attributes (and memo) as one upsert each. */
 export interface SceneViews {
@@ -22,7 +26,7 @@ export interface SceneViews {
 /** What the scene's result holds besides the ledger's own figures. */
 export type DeliveredClip = Omit<
   SceneVideoResult,
-  'sceneId' | 'projectId' | 'totalCostUsd' | 'costByProvider' | 'attempts' | 'generationTimeMs'
+  'sceneId' | 'projectId' | 'requestedDurationSec' | 'totalCostUsd' | 'costByProvider' | 'attempts' | 'generationTimeMs'
 >;
 
 /**
@@ -36,6 +40,7 @@ export class SceneLedger {
   private readonly attempts: AttemptProgress[] = [];
   private result?: SceneVideoResult;
   private projectId?: string;
+  private requestedDurationSec?: number;
   /** How the attempt in flight is billed when it ends. */
   private charge?: { rule: BillingRule; worstCaseUsd: number };
   /**
@@ -51,11 +56,12 @@ export class SceneLedger {
   ) {}
 
   identified(
-    scene: { sceneId: string; sceneType: string; projectId?: string },
+    scene: { sceneId: string; sceneType: string; projectId?: string; durationSec: number },
     startedWith: (pair: SearchAttributePair) => boolean,
   ): void {
     this.sceneId = scene.sceneId;
     this.projectId = scene.projectId;
+    this.requestedDurationSec = scene.durationSec;
     this.unsetStartAttributes = sceneStartAttributes(scene).filter((pair) => !startedWith(pair));
   }
 
@@ -68,16 +74,28 @@ export class SceneLedger {
     this.attempts.push({ provider, state: 'skipped', startedAt: now, endedAt: now, error: reason, costUsd: 0 });
   }
 
-  attemptStarted(provider: { key: string; billing: BillingRule }, worstCaseUsd: number): void {
-    this.attempts.push({ provider: provider.key, state: 'creating', startedAt: new Date().toISOString(), costUsd: 0 });
+  attemptStarted(
+    provider: Pick<ProviderConfig, 'key' | 'billing' | 'costPerSecondUsd' | 'allowedDurationsSec'>,
+    worstCaseUsd: number,
+  ): void {
+    this.attempts.push({
+      provider: provider.key,
+      state: 'creating',
+      startedAt: new Date().toISOString(),
+      costUsd: 0,
+      estimateUsd: estimateCostUsd(provider, this.requestedDurationSec!),
+    });
     this.charge = { rule: provider.billing, worstCaseUsd };
     this.phase = 'generating';
     this.publishStatus('generating', { key: searchAttributes.videoProvider, value: provider.key });
   }
 
-  taskCreated(taskId: string): void {
+  /** `durationSec`: what the task renders, the requested length fitted to the model's durations. */
+  taskCreated(taskId: string, durationSec: number): void {
     const attempt = this.current!;
     attempt.taskId = taskId;
+    attempt.requestedDurationSec = this.requestedDurationSec;
+    attempt.durationSec = durationSec;
     attempt.state = 'queued';
     // From here the provider holds the money for this task (PiAPI freezes it at submission).
     attempt.costUsd = this.charge!.worstCaseUsd;
@@ -131,6 +149,7 @@ export class SceneLedger {
       sceneId: this.sceneId,
       projectId: this.projectId,
       ...clip,
+      requestedDurationSec: this.requestedDurationSec,
       totalCostUsd: this.totalCostUsd,
       costByProvider: this.costByProvider,
       attempts: this.attempts,
@@ -151,6 +170,7 @@ export class SceneLedger {
           totalCostUsd: result.totalCostUsd,
           attempts: this.attempts.length,
         },
+        costs: this.costs,
       },
     });
     return result;
@@ -165,7 +185,10 @@ export class SceneLedger {
     this.phase = 'failed';
     this.publish({
       searchAttributes: this.withUnsetStartAttributes(this.finalStatus('failed')),
-      memo: { failure: { message, totalCostUsd: this.totalCostUsd, attempts: this.attempts.length } },
+      memo: {
+        failure: { message, totalCostUsd: this.totalCostUsd, attempts: this.attempts.length },
+        costs: this.costs,
+      },
     });
   }
 
@@ -189,6 +212,18 @@ export class SceneLedger {
       if (a.costUsd > 0) totals[a.provider] = roundUsd((totals[a.provider] ?? 0) + a.costUsd);
     }
     return totals;
+  }
+
+  /** What each billed provider charged and what the catalogue estimated for those attempts: `scene-video cost`'s. */
+  private get costs(): ProviderCosts {
+    const costs: ProviderCosts = {};
+    for (const a of this.attempts) {
+      if (a.costUsd <= 0) continue;
+      const c = (costs[a.provider] ??= { billedUsd: 0, estimateUsd: 0 });
+      c.billedUsd = roundUsd(c.billedUsd + a.costUsd);
+      c.estimateUsd = roundUsd(c.estimateUsd + (a.estimateUsd ?? 0));
+    }
+    return costs;
   }
 
   get totalCostUsd(): number {
@@ -221,7 +256,19 @@ export class SceneLedger {
   }
 
   private endBilled(state: 'failed' | 'cancelled', error: string, outcome: AttemptOutcome): void {
-    this.end(this.current!, { state, error, costUsd: this.bill(outcome) });
+    const costUsd = this.bill(outcome);
+    const cancel = outcome.kind === 'abandoned' ? outcome.cancel : undefined;
+    if (cancel?.sent === false) {
+      const { reason } = cancel;
+      this.end(this.current!, {
+        state,
+        error: `${error}; ${notCancelledLabel} (${reason})`,
+        costUsd,
+        notCancelled: reason,
+      });
+    } else {
+      this.end(this.current!, { state, error: cancel ? `${error}; remote task cancelled` : error, costUsd });
+    }
   }
 
   private end(attempt: AttemptProgress, fields: Partial<AttemptProgress>): void {

@@ -8,7 +8,7 @@ import {
   setHandler,
   setWorkflowOptions,
 } from '@temporalio/workflow';
-import type { PollStatusOutput, ProviderSetup } from '../contract/activities';
+import type { CancelTaskOutput, PollStatusOutput, ProviderSetup } from '../contract/activities';
 import type { ProviderConfig } from '../contract/catalogue';
 import type { SceneInput, ValidSceneInput } from '../contract/scene-input';
 import { failureTypes, getProgress, providerProgress, type SceneVideoResult } from '../contract/scene-workflow';
@@ -129,7 +129,8 @@ async function tryProvider(run: SceneRun, provider: ProviderConfig, worstCaseUsd
   const generation = await generate(run, provider);
   if (!generation.ok) {
     const taskId = ledger.taskId;
-    if (taskId !== undefined && generation.outcome.kind === 'abandoned') await cancelAbandoned(provider, taskId);
+    if (taskId !== undefined && generation.outcome.kind === 'abandoned')
+      generation.outcome.cancel = await cancelAbandoned(provider, taskId);
     if (generation.cancellation !== undefined) {
       ledger.attemptCancelled(generation.error, generation.outcome);
       return { kind: 'cancelled', cancellation: generation.cancellation };
@@ -172,11 +173,17 @@ async function tryProvider(run: SceneRun, provider: ProviderConfig, worstCaseUsd
   return { kind: 'delivered', result };
 }
 
-/** Nobody will wait for an abandoned task: stop it before it renders, and bills, for nothing. */
-async function cancelAbandoned(provider: ProviderConfig, taskId: string): Promise<void> {
-  await CancellationScope.nonCancellable(() =>
-    cancelTask({ provider: provider.key, route: provider.route, taskId }).catch((cancelErr: unknown) =>
-      log.warn(`could not cancel ${provider.key} task ${taskId}`, { error: String(cancelErr) }),
+/**
+ * Nobody will wait for an abandoned task: stop it before it renders, and bills, for nothing, where its model can (the
+ * activity decides). Undefined when the cancel failed, or in runs recorded before the activity answered.
+ */
+async function cancelAbandoned(provider: ProviderConfig, taskId: string): Promise<CancelTaskOutput | undefined> {
+  return CancellationScope.nonCancellable(() =>
+    cancelTask({ provider: provider.key, route: provider.route, model: provider.model, taskId }).catch(
+      (cancelErr: unknown) => {
+        log.warn(`could not cancel ${provider.key} task ${taskId}`, { error: String(cancelErr) });
+        return undefined;
+      },
     ),
   );
 }
@@ -207,10 +214,10 @@ async function generate({ input, ledger }: SceneRun, provider: ProviderConfig): 
   } catch (err) {
     return { ok: false, error: describeFailure(err), outcome: createFailureOutcome(err) };
   }
-  ledger.taskCreated(created.taskId);
+  ledger.taskCreated(created.taskId, created.durationSec);
   const deadlinePassed: Generation = {
     ok: false,
-    error: `no result within ${input.polling.providerDeadlineMs} ms; remote task cancelled`,
+    error: `no result within ${input.polling.providerDeadlineMs} ms`,
     outcome: { kind: 'abandoned' },
   };
   const remainingMs = input.polling.providerDeadlineMs - (Date.now() - attemptStartedAt);

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sceneWorkflowBundle } from '../../src/worker/create-worker';
 import { generateSceneVideo } from '../../src/workflows';
 import { getProgress } from '../../src/contract/scene-workflow';
+import { defaultCatalogue } from '../../src/config/catalogue';
+import { estimateCostUsd, worstCaseCostUsd } from '../../src/domain/pricing';
 import { sandboxKey, startSceneHarness, type SceneHarness } from '../helpers/scene-harness';
 import { waitFor } from '../helpers/wait-for';
 import { generateFlags, jsonOf, runCli, spawnCli, stackEnv } from './run-cli';
@@ -18,9 +20,14 @@ let dir: string;
 const projectId = `cli-${Math.random().toString(36).slice(2, 8)}`;
 
 beforeAll(async () => {
-  // Hunyuan never leaves the queue: scenes restricted to it stay running until cancelled.
+  // Luma and Hunyuan never leave the queue: scenes restricted to one stay running until cancelled. PiAPI can cancel
+  // a queued Luma task; Hunyuan has no cancel.
+  const stuck = { queueMs: 600_000 };
   h = await startSceneHarness({
-    scenario: { default: { queueMs: 100, renderMs: 600 }, models: { [sandboxKey('hunyuan')]: { queueMs: 600_000 } } },
+    scenario: {
+      default: { queueMs: 100, renderMs: 600 },
+      models: { [sandboxKey('luma')]: stuck, [sandboxKey('hunyuan')]: stuck },
+    },
   });
   env = stackEnv(h.taskQueue);
   dir = mkdtempSync(join(tmpdir(), 'scene-video-cli-'));
@@ -79,13 +86,22 @@ describe('scene-video CLI against the real stack', () => {
     }, 30_000);
     expect(cost.query).toContain(`ProjectId = "${projectId}"`);
     expect(cost.total).toEqual({ scenes: 1, usd: gen.result.totalCostUsd });
+    // Billed next to the catalogue estimate for the same attempt (5 s of Kling), from the scene's memo.
+    const estimateUsd = estimateCostUsd(
+      defaultCatalogue.find((p) => p.key === 'kling')!,
+      5,
+    );
     expect(cost.byProvider).toEqual([
-      { key: 'kling', scenes: 1, succeeded: 1, notStored: 0, failed: 0, usd: gen.result.totalCostUsd },
+      {
+        key: 'kling',
+        ...{ scenes: 1, succeeded: 1, notStored: 0, failed: 0 },
+        ...{ usd: gen.result.totalCostUsd, estimateUsd, unestimatedUsd: 0 },
+      },
     ]);
     expect(cost.bySceneType).toEqual([
       { key: 'testimonial', scenes: 1, succeeded: 1, notStored: 0, failed: 0, usd: gen.result.totalCostUsd },
     ]);
-    expect(cost.note).toMatch(/attributed to the scene's last provider/);
+    expect(cost.note).toMatch(/its money under the provider each attempt billed/);
 
     const file = join(dir, 'hero.history.json');
     const exported = await runCli(['history', 'export', workflowId, file, '--json'], env);
@@ -105,10 +121,14 @@ describe('scene-video CLI against the real stack', () => {
   it('cost groups by provider and scene type with units and the attribution note', async () => {
     const run = await runCli(['cost', '--since', '30m', '--project', projectId], env);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/^PROVIDER\s+SCENES\s+SUCCEEDED\s+NOT STORED\s+FAILED\s+SPEND \(USD\)$/m);
+    expect(run.stdout).toMatch(
+      /^PROVIDER\s+SCENES\s+SUCCEEDED\s+NOT STORED\s+FAILED\s+ESTIMATE \(USD\)\s+BILLED \(USD\)$/m,
+    );
+    expect(run.stdout).toMatch(/^kling\s+1\s+1\s+0\s+0\s+\d+\.\d{4}\s+\d+\.\d{4}$/m);
+    expect(run.stdout).toMatch(/^total\s+\d+\s+\d+\.\d{4}\s+\d+\.\d{4}$/m);
     expect(run.stdout).toMatch(/^SCENE TYPE\s+SCENES\s+SUCCEEDED\s+NOT STORED\s+FAILED\s+SPEND \(USD\)$/m);
     expect(run.stdout).toMatch(/^total\s+\d+\s+\d+\.\d{4}$/m);
-    expect(run.stdout).toMatch(/attributed to the scene's last provider/);
+    expect(run.stdout).toMatch(/its money under the provider each attempt billed/);
 
     const bad = await runCli(['cost', '--since', 'yesterday'], env);
     expect(bad.code).toBe(2);
@@ -186,7 +206,7 @@ describe('scene-video CLI against the real stack', () => {
 
   it('Ctrl-C while waiting exits 130 and leaves the scene running; cancel stops it and its provider task', async () => {
     const workflowId = `scene-video:${projectId}:stuck`;
-    const waiting = spawnCli(['generate', ...sceneFlags('stuck', ['--allowed', 'hunyuan']), '--wait'], env);
+    const waiting = spawnCli(['generate', ...sceneFlags('stuck', ['--allowed', 'luma']), '--wait'], env);
     await waitFor(async () => waiting.stdoutText().includes('Waiting for the clip'), 30_000);
     waiting.kill('SIGINT');
     const interrupted = await waiting.done;
@@ -211,6 +231,44 @@ describe('scene-video CLI against the real stack', () => {
     const twice = await runCli(['cancel', workflowId], env);
     expect(twice.code).toBe(0);
     expect(twice.stdout).toContain(`${workflowId} is already CANCELLED; nothing to cancel.`);
+  });
+
+  it('cancelling a scene whose model has no cancel sends none: status shows the attempt may still bill', async () => {
+    const workflowId = `scene-video:${projectId}:uncancellable`;
+    const started = await runCli(['generate', ...sceneFlags('uncancellable', ['--allowed', 'hunyuan'])], env);
+    expect(started.code, started.stderr).toBe(0);
+    const taskId = await waitFor(
+      async () => (await h.client.workflow.getHandle(workflowId).query(getProgress)).attempts[0]?.taskId,
+      20_000,
+    );
+    const cancelled = await runCli(['cancel', workflowId], env);
+    expect(cancelled.code, cancelled.stderr).toBe(0);
+
+    const watched = await runCli(['status', workflowId, '--watch', '--json'], env);
+    expect(watched.code).toBe(1);
+    const attempt = jsonOf(watched).progress.attempts[0];
+    expect(attempt).toMatchObject({ state: 'cancelled', notCancelled: 'Qubico/hunyuan has no cancel API' });
+    expect(attempt.costUsd).toBe(
+      worstCaseCostUsd(
+        defaultCatalogue.find((p) => p.key === 'hunyuan')!,
+        5,
+      ),
+    );
+    expect(h.sandbox.stats().deletes).not.toContain(taskId);
+
+    const human = await runCli(['status', workflowId], env);
+    expect(human.stdout).toContain('cannot be cancelled; may still bill (Qubico/hunyuan has no cancel API)');
+  });
+
+  it('a clip rendered at another length than asked says so: asked 8 s, got 5 s', async () => {
+    const workflowId = `scene-video:${projectId}:long`;
+    const flags = sceneFlags('long', ['--duration', '8', '--allowed', 'kling']);
+    const generated = await runCli(['generate', ...flags, '--wait'], env);
+    expect(generated.code, generated.stderr).toBe(0);
+    expect(generated.stdout).toMatch(/^ {2}Clip length\s+asked 8 s, got 5 s$/m);
+    expect(generated.stdout).toMatch(/^\s+1\s+kling\s+succeeded\s.*asked 8 s, got 5 s$/m);
+    const status = await runCli(['status', workflowId], env);
+    expect(status.stdout).toMatch(/Clip length\s+asked 8 s, got 5 s$/m);
   });
 
   it('bad input exits 2 naming the field, and starts nothing', async () => {

@@ -79,6 +79,24 @@ describe('billedCostUsd: what the provider reported, and where the task was', ()
       expect(billedCostUsd(rule, worstCase, { kind: 'abandoned' }, 'queued')).toBe(0);
   });
 
+  it('never charges a task cancelled while still queued, and keeps that for runs that recorded no cancel answer', () => {
+    for (const rule of ['success_only', 'success_or_moderated', 'always'] as const) {
+      expect(billedCostUsd(rule, worstCase, { kind: 'abandoned', cancel: { sent: true } }, 'queued')).toBe(0);
+      expect(billedCostUsd(rule, worstCase, { kind: 'abandoned', cancel: undefined }, 'queued')).toBe(0);
+    }
+  });
+
+  it('counts a queued task its model could not cancel at its worst case, under every rule: it renders on', () => {
+    const uncancelled: AttemptOutcome = {
+      kind: 'abandoned',
+      cancel: { sent: false, reason: 'hailuo has no cancel API' },
+    };
+    for (const rule of ['success_only', 'success_or_moderated', 'always'] as const) {
+      expect(billedCostUsd(rule, worstCase, uncancelled, 'queued')).toBe(worstCase);
+      expect(billedCostUsd(rule, worstCase, uncancelled, 'running')).toBe(worstCase);
+    }
+  });
+
   it('counts an abandoned task whose state is unknown at its worst case', () => {
     expect(billedCostUsd('success_only', worstCase, { kind: 'abandoned' })).toBe(worstCase);
   });

@@ -2,9 +2,17 @@ import { describe, expect, it } from 'vitest';
 import type { SearchAttributePair } from '@temporalio/common';
 import { SceneLedger, type DeliveredClip, type SceneViews } from '../../src/domain/scene-ledger';
 
-const kling = { key: 'kling', billing: 'success_only' } as const;
-const runway = { key: 'runway', billing: 'success_or_moderated' } as const;
-const scene = { sceneId: 'hook', sceneType: 'hook', projectId: 'acme' };
+type Provider = Parameters<SceneLedger['attemptStarted']>[0];
+const kling: Provider = { key: 'kling', billing: 'success_only', costPerSecondUsd: 0.06, allowedDurationsSec: [5, 10] };
+const runway: Provider = {
+  key: 'runway',
+  billing: 'success_or_moderated',
+  costPerSecondUsd: 0.12,
+  allowedDurationsSec: [5],
+};
+const hailuo: Provider = { key: 'hailuo', billing: 'success_only', costPerSecondUsd: 0.05, allowedDurationsSec: [6] };
+const veo: Provider = { key: 'veo', billing: 'success_only', costPerSecondUsd: 0.1, allowedDurationsSec: [4, 6, 8] };
+const scene = { sceneId: 'hook', sceneType: 'hook', projectId: 'acme', durationSec: 5 };
 const nothingAtStart = () => false;
 const everythingAtStart = () => true;
 
@@ -61,9 +69,10 @@ describe('scene ledger: before and around the first attempt', () => {
     });
     expect(ledger.progress()).toMatchObject({ phase: 'generating', currentProvider: 'kling' });
     expect(ledger.progress().attempts).toEqual([
-      { provider: 'kling', state: 'creating', startedAt: expect.any(String), costUsd: 0 },
+      // The catalogue estimate at the length asked (5 s at $0.06/s).
+      { provider: 'kling', state: 'creating', startedAt: expect.any(String), costUsd: 0, estimateUsd: 0.3 },
     ]);
-    ledger.taskCreated('t1');
+    ledger.taskCreated('t1', 5);
     ledger.uploading(undefined);
     expect(attributes(1)).toEqual({ VideoStatus: 'uploading' });
   });
@@ -89,7 +98,7 @@ describe('scene ledger: an attempt in flight', () => {
   it('task created: queued under its task id, the worst case held as spent', () => {
     const { ledger, published } = recordedLedger();
     ledger.attemptStarted(kling, 0.5);
-    ledger.taskCreated('t1');
+    ledger.taskCreated('t1', 5);
     expect(ledger.taskId).toBe('t1');
     expect(ledger.progress().attempts[0]).toMatchObject({ taskId: 't1', state: 'queued', costUsd: 0.5 });
     expect(ledger.totalCostUsd).toBe(0.5);
@@ -99,7 +108,7 @@ describe('scene ledger: an attempt in flight', () => {
   it('takes the provider progress of its own task only, and none once uploading', () => {
     const { ledger } = recordedLedger();
     ledger.attemptStarted(kling, 0.5);
-    ledger.taskCreated('t1');
+    ledger.taskCreated('t1', 5);
     ledger.providerProgress({ provider: 'kling', taskId: 'other', state: 'running', progress: 0.9 });
     expect(ledger.progress().attempts[0]).toMatchObject({ state: 'queued' });
     ledger.providerProgress({ provider: 'kling', taskId: 't1', state: 'running', progress: 0.25 });
@@ -112,8 +121,8 @@ describe('scene ledger: an attempt in flight', () => {
   it('attempt failed: billed by how far the task got, the worst case no longer held for a queued task', () => {
     const { ledger, published } = recordedLedger();
     ledger.attemptStarted(kling, 0.5);
-    ledger.taskCreated('t1');
-    ledger.attemptFailed('no result within 60000 ms; remote task cancelled', { kind: 'abandoned' });
+    ledger.taskCreated('t1', 5);
+    ledger.attemptFailed('no result within 60000 ms', { kind: 'abandoned', cancel: { sent: true } });
     expect(ledger.progress().attempts[0]).toMatchObject({
       state: 'failed',
       error: 'no result within 60000 ms; remote task cancelled',
@@ -125,13 +134,13 @@ describe('scene ledger: an attempt in flight', () => {
 
     // The next provider's task was rendering when it was given up: it may finish and bill.
     ledger.attemptStarted(runway, 1.2);
-    ledger.taskCreated('t2');
+    ledger.taskCreated('t2', 5);
     ledger.providerProgress({ provider: 'runway', taskId: 't2', state: 'running' });
     ledger.attemptFailed('ProviderPollFailed: gave up', { kind: 'abandoned' });
     expect(ledger.progress().attempts[1]).toMatchObject({ state: 'failed', costUsd: 1.2 });
     // A moderated failure is billed under Runway's rule.
     ledger.attemptStarted(runway, 1.2);
-    ledger.taskCreated('t3');
+    ledger.taskCreated('t3', 5);
     ledger.attemptFailed('ContentPolicy: refused', { kind: 'task-failed', contentPolicy: true });
     expect(ledger.totalCostUsd).toBe(2.4);
     expect(ledger.progress().costByProvider).toEqual({ runway: 2.4 });
@@ -143,10 +152,73 @@ describe('scene ledger: an attempt in flight', () => {
     expect(published).toHaveLength(3);
   });
 
+  it('abandoned but not cancelled: costed at its worst case even while queued, and labelled so', () => {
+    const { ledger } = recordedLedger();
+    ledger.attemptStarted(hailuo, 0.6);
+    ledger.taskCreated('t1', 6);
+    const cancel = { sent: false, reason: 'hailuo has no cancel API' } as const;
+    ledger.attemptFailed('no result within 3000 ms', { kind: 'abandoned', cancel });
+    expect(ledger.progress().attempts[0]).toMatchObject({
+      state: 'failed',
+      error: 'no result within 3000 ms; cannot be cancelled; may still bill (hailuo has no cancel API)',
+      notCancelled: 'hailuo has no cancel API',
+      costUsd: 0.6,
+    });
+    expect(ledger.totalCostUsd).toBe(0.6);
+    expect(ledger.lastAttemptCostUsd).toBe(0.6);
+
+    // A scene cancel abandons the task the same way.
+    ledger.attemptStarted(veo, 0.8);
+    ledger.taskCreated('t2', 6);
+    ledger.attemptCancelled('CancelledFailure: cancelled', {
+      kind: 'abandoned',
+      cancel: { sent: false, reason: 'veo3.1 has no cancel API' },
+    });
+    expect(ledger.progress().attempts[1]).toMatchObject({ state: 'cancelled', costUsd: 0.8 });
+    expect(ledger.progress().costByProvider).toEqual({ hailuo: 0.6, veo: 0.8 });
+  });
+
+  it("the final memo holds each billed provider's charge next to the catalogue estimate for its attempts", () => {
+    const { ledger, published } = recordedLedger();
+    ledger.attemptStarted(kling, 0.5);
+    ledger.taskCreated('t1', 5);
+    ledger.attemptFailed('ProviderTaskFailed: refunded', { kind: 'task-failed', contentPolicy: false });
+    ledger.attemptStarted(runway, 1.2);
+    ledger.taskCreated('t2', 5);
+    ledger.attemptFailed('ContentPolicy: refused', { kind: 'task-failed', contentPolicy: true });
+    ledger.attemptStarted(runway, 1.2);
+    ledger.taskCreated('t3', 5);
+    ledger.uploading(0.55);
+    ledger.delivered({ ...clip(true), provider: 'runway' }, 10);
+    // Kling refunded its failure: billed nothing, it is not listed.
+    expect(published.at(-1)!.memo!.costs).toEqual({ runway: { billedUsd: 1.75, estimateUsd: 1.2 } });
+  });
+
+  it('an abandoned task with no cancel answer (runs recorded before it, or a failed cancel) is billed as before', () => {
+    const { ledger } = recordedLedger();
+    ledger.attemptStarted(kling, 0.5);
+    ledger.taskCreated('t1', 5);
+    ledger.attemptFailed('no result within 60000 ms', { kind: 'abandoned' });
+    expect(ledger.progress().attempts[0]).toMatchObject({ error: 'no result within 60000 ms', costUsd: 0 });
+    expect(ledger.progress().attempts[0]!.notCancelled).toBeUndefined();
+  });
+
+  it('records the length asked for and the one the task renders, on the attempt and the result', () => {
+    const published: SceneViews[] = [];
+    const ledger = new SceneLedger('hook', (views) => published.push(views));
+    ledger.identified({ ...scene, durationSec: 12 }, everythingAtStart);
+    ledger.attemptStarted(kling, 0.5);
+    ledger.taskCreated('t1', 10);
+    expect(ledger.progress().attempts[0]).toMatchObject({ requestedDurationSec: 12, durationSec: 10 });
+    ledger.uploading(0.5);
+    const result = ledger.delivered({ ...clip(true), durationSec: 10 }, 100);
+    expect(result).toMatchObject({ requestedDurationSec: 12, durationSec: 10 });
+  });
+
   it('uploading: the clip is billed at what the provider reported, or its worst case', () => {
     const { ledger } = recordedLedger();
     ledger.attemptStarted(kling, 0.5);
-    ledger.taskCreated('t1');
+    ledger.taskCreated('t1', 5);
     ledger.uploading(0.42);
     expect(ledger.progress()).toMatchObject({ phase: 'uploading', totalCostUsd: 0.42 });
     expect(ledger.progress().attempts[0]).toMatchObject({ state: 'uploading', costUsd: 0.42 });
@@ -155,7 +227,7 @@ describe('scene ledger: an attempt in flight', () => {
   it('upload failed: the attempt ends failed and keeps what the clip cost', () => {
     const { ledger } = recordedLedger();
     ledger.attemptStarted(kling, 0.5);
-    ledger.taskCreated('t1');
+    ledger.taskCreated('t1', 5);
     ledger.uploading(undefined);
     ledger.uploadFailed('VideoDownloadFailed: 404');
     expect(ledger.progress().attempts[0]).toMatchObject({
@@ -168,7 +240,7 @@ describe('scene ledger: an attempt in flight', () => {
   it('budget overrun: the note goes on the attempt that overran', () => {
     const { ledger } = recordedLedger();
     ledger.attemptStarted(kling, 0.5);
-    ledger.taskCreated('t1');
+    ledger.taskCreated('t1', 5);
     ledger.attemptFailed('ProviderTaskFailed: x', { kind: 'task-failed', contentPolicy: false, reportedCostUsd: 0.7 });
     expect(ledger.lastAttemptCostUsd).toBe(0.7);
     ledger.budgetOverrun('budget: billed $0.7000, above the worst case $0.5000');
@@ -180,7 +252,7 @@ describe('scene ledger: how the scene ends', () => {
   it('a first provider that succeeds costs three upserts: generating, uploading, succeeded with its memo', () => {
     const { ledger, published } = recordedLedger(nothingAtStart);
     ledger.attemptStarted(kling, 0.5);
-    ledger.taskCreated('t1');
+    ledger.taskCreated('t1', 5);
     ledger.providerProgress({ provider: 'kling', taskId: 't1', state: 'running', progress: 0.5 });
     ledger.uploading(0.5);
     ledger.delivered(clip(true), 1000);
@@ -189,20 +261,21 @@ describe('scene ledger: how the scene ends', () => {
     ).toEqual([
       ['SceneId,SceneType,ProjectId,VideoProvider,VideoStatus', []],
       ['VideoStatus', []],
-      ['VideoStatus,CostUsd', ['result']],
+      ['VideoStatus,CostUsd', ['result', 'costs']],
     ]);
   });
 
   it('delivered and stored: succeeded, with its result in the query, the attributes and the memo', () => {
     const { ledger, published, attributes } = recordedLedger();
     ledger.attemptStarted(kling, 0.5);
-    ledger.taskCreated('t1');
+    ledger.taskCreated('t1', 5);
     ledger.uploading(0.1234567);
     const result = ledger.delivered(clip(true), 4200);
     expect(result).toEqual({
       sceneId: 'hook',
       projectId: 'acme',
       ...clip(true),
+      requestedDurationSec: 5,
       totalCostUsd: 0.123457,
       costByProvider: { kling: 0.123457 },
       attempts: [expect.objectContaining({ state: 'succeeded', progress: 1, costUsd: 0.123457 })],
@@ -218,13 +291,14 @@ describe('scene ledger: how the scene ends', () => {
         totalCostUsd: 0.123457,
         attempts: 1,
       },
+      costs: { kling: { billedUsd: 0.123457, estimateUsd: 0.3 } },
     });
   });
 
   it('delivered but not stored: unstored, not succeeded', () => {
     const { ledger, published, attributes } = recordedLedger();
     ledger.attemptStarted(kling, 0.5);
-    ledger.taskCreated('t1');
+    ledger.taskCreated('t1', 5);
     ledger.uploading(undefined);
     const result = ledger.delivered(clip(false), 10);
     expect(result.stored).toBe(false);
@@ -237,7 +311,7 @@ describe('scene ledger: how the scene ends', () => {
   it('failed: status and cost in the attributes, the message and money in the memo', () => {
     const { ledger, published, attributes } = recordedLedger();
     ledger.attemptStarted(kling, 0.5);
-    ledger.taskCreated('t1');
+    ledger.taskCreated('t1', 5);
     ledger.providerProgress({ provider: 'kling', taskId: 't1', state: 'running' });
     ledger.attemptFailed('ProviderPollFailed: down', { kind: 'abandoned' });
     ledger.sceneFailed('every provider failed for scene hook: 1. kling: ProviderPollFailed: down');
@@ -249,6 +323,7 @@ describe('scene ledger: how the scene ends', () => {
         totalCostUsd: 0.5,
         attempts: 1,
       },
+      costs: { kling: { billedUsd: 0.5, estimateUsd: 0.3 } },
     });
   });
 
@@ -267,7 +342,7 @@ describe('scene ledger: how the scene ends', () => {
   it('cancelled while generating: the attempt is billed and marked cancelled, the scene cancelled, no memo', () => {
     const { ledger, published, attributes } = recordedLedger();
     ledger.attemptStarted(runway, 1.2);
-    ledger.taskCreated('t1');
+    ledger.taskCreated('t1', 5);
     ledger.providerProgress({ provider: 'runway', taskId: 't1', state: 'running', progress: 0.5 });
     ledger.attemptCancelled('CancelledFailure: Activity cancelled', { kind: 'abandoned' });
     ledger.sceneCancelled();

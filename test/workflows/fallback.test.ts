@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../../src/config/catalogue';
 import { estimateCostUsd, worstCaseCostUsd } from '../../src/domain/pricing';
-import type { Fault } from '../../dev/sandbox';
+import type { Fault, ScenarioInput } from '../../dev/sandbox';
 import { generateSceneVideo } from '../../src/workflows';
 import { getProgress } from '../../src/contract/scene-workflow';
 import { sandboxKey, startSceneHarness, type SceneHarness } from '../helpers/scene-harness';
@@ -35,6 +35,9 @@ async function run(overrides: Parameters<SceneHarness['scene']>[0] = {}) {
     args: [input],
   });
 }
+
+type ModelBehaviour = NonNullable<ScenarioInput['models']>[string];
+const hang: ModelBehaviour = { faults: [{ kind: 'hang' }] };
 
 function estimateOf(key: string, durationSec: number): number {
   return estimateCostUsd(
@@ -144,6 +147,80 @@ describe('fallback along the ranked chain', () => {
       /^ProviderDeadlineMissed: runway task \S+: no result within the provider deadline \(polling\.providerDeadlineMs, \d+ ms of it left when polling started; not counting 0 s throttled/,
     );
     expect(h.sandbox.stats().deletes).toContain(result.attempts[0]!.taskId);
+  });
+
+  const uncancelled: [label: string, provider: string, behaviour: ModelBehaviour, reason: string][] = [
+    ['hailuo, which has no cancel, hanging while it renders', 'hailuo', hang, 'hailuo has no cancel API'],
+    ['hailuo, which has no cancel, still queued', 'hailuo', { queueMs: 600_000 }, 'hailuo has no cancel API'],
+    [
+      'kling, which cancels only queued tasks, hanging while it renders',
+      'kling',
+      hang,
+      'kling cancels only queued tasks and this one is running',
+    ],
+  ];
+  it.each(uncancelled)(
+    'sends no cancel for %s: costed at its worst case, labelled, and the scene moves on',
+    async (_label, first, behaviour, reason) => {
+      h.sandbox.setScenario({
+        default: { queueMs: 100, renderMs: 500 },
+        models: { [sandboxKey(first)]: behaviour },
+      });
+      const result = await run({
+        durationSec: 6,
+        preferredProvider: first,
+        allowedProviders: [first, 'luma'],
+        polling: { intervalMs: 200, providerDeadlineMs: 3_000 },
+      });
+      expect(result.provider).toBe('luma');
+      const [abandoned] = result.attempts;
+      expect(abandoned).toMatchObject({ provider: first, state: 'failed', notCancelled: reason });
+      expect(abandoned!.error).toBe(`no result within 3000 ms; cannot be cancelled; may still bill (${reason})`);
+      expect(abandoned!.costUsd).toBe(worstOf(first, 6));
+      expect(h.sandbox.stats().deletes).not.toContain(abandoned!.taskId);
+      expect(result.costByProvider[first]).toBe(worstOf(first, 6));
+      expect(result.totalCostUsd).toBeCloseTo(abandoned!.costUsd + result.attempts[1]!.costUsd, 6);
+    },
+  );
+
+  it('charges a queued task its model cannot cancel to the scene budget: the next provider no longer fits', async () => {
+    h.sandbox.setScenario({
+      default: { queueMs: 100, renderMs: 500 },
+      models: { [sandboxKey('hailuo')]: { queueMs: 600_000 } },
+    });
+    const budget = worstOf('hailuo', 6) + worstOf('luma', 6) / 2;
+    const err = await run({
+      durationSec: 6,
+      maxCostUsd: budget,
+      preferredProvider: 'hailuo',
+      allowedProviders: ['hailuo', 'luma'],
+      polling: { intervalMs: 200, providerDeadlineMs: 3_000 },
+    }).catch((e: unknown) => e);
+    const cause = (err as WorkflowFailedError).cause as ApplicationFailure;
+    expect(cause.type).toBe('BudgetExhausted');
+    expect(cause.message).toContain(`$${worstOf('hailuo', 6)} spent`);
+    expect(cause.message).toContain('2. luma: budget: worst case');
+  });
+
+  it('cancels a Kling task still queued at its deadline, and counts it free', async () => {
+    h.sandbox.setScenario({
+      default: { queueMs: 100, renderMs: 500 },
+      models: { [sandboxKey('kling')]: { queueMs: 600_000 } },
+    });
+    const result = await run({
+      preferredProvider: 'kling',
+      allowedProviders: ['kling', 'luma'],
+      polling: { intervalMs: 200, providerDeadlineMs: 3_000 },
+    });
+    expect(result.provider).toBe('luma');
+    expect(result.attempts[0]).toMatchObject({ error: 'no result within 3000 ms; remote task cancelled', costUsd: 0 });
+    expect(h.sandbox.stats().deletes).toContain(result.attempts[0]!.taskId);
+  });
+
+  it('says when the clip is another length than asked: the provider renders its own durations', async () => {
+    const result = await run({ durationSec: 8, preferredProvider: 'kling', allowedProviders: ['kling'] });
+    expect(result).toMatchObject({ provider: 'kling', requestedDurationSec: 8, durationSec: 5 });
+    expect(result.attempts[0]).toMatchObject({ requestedDurationSec: 8, durationSec: 5 });
   });
 
   it('fails non-retryably with every attempt and its reason when every provider fails', async () => {

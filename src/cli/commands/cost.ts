@@ -1,5 +1,6 @@
-import { sceneWorkflowType } from '../../contract/scene-workflow';
+import { sceneWorkflowType, type ProviderCosts } from '../../contract/scene-workflow';
 import type { WorkflowExecutionInfo } from '@temporalio/client';
+import { z } from 'zod';
 import { roundUsd } from '../../domain/pricing';
 import { businessIdSchema } from '../../contract/scene-input';
 import { searchAttributes } from '../../contract/search-attributes';
@@ -26,30 +27,90 @@ interface SpendGroup {
   usd: number;
 }
 
-/** Spend grouped one way; every closed scene counts once, in the group its attribute names. */
+interface ProviderSpend extends SpendGroup {
+  /** The catalogue's estimate for the attempts billed in `usd`, where their scene recorded it. */
+  estimateUsd: number;
+  /** Billed money without a recorded estimate (its scene has no `costs` memo), in `usd` too. */
+  unestimatedUsd: number;
+}
+
+const memoCostsSchema = z.record(
+  z.string(),
+  z.object({ billedUsd: z.number(), estimateUsd: z.number() }),
+) satisfies z.ZodType<ProviderCosts>;
+
+const sceneCostUsd = (s: WorkflowExecutionInfo) => s.typedSearchAttributes.get(searchAttributes.costUsd) ?? 0;
+const lastProvider = (s: WorkflowExecutionInfo) =>
+  s.typedSearchAttributes.get(searchAttributes.videoProvider) ?? '(none)';
+
+/** Counts one scene in its group, by how it ended. */
+function countScene(g: SpendGroup, s: WorkflowExecutionInfo): void {
+  g.scenes++;
+  const status = s.typedSearchAttributes.get(searchAttributes.videoStatus);
+  if (status === 'succeeded') g.succeeded++;
+  else if (status === 'unstored') g.notStored++;
+  else if (status === 'failed' || status === 'cancelled') g.failed++;
+}
+
+const bySpend = (a: SpendGroup, b: SpendGroup) => b.usd - a.usd || a.key.localeCompare(b.key);
+
+/** Spend grouped one way; every closed scene counts once, its CostUsd with it, in the group its attribute names. */
 function groupBy(scenes: WorkflowExecutionInfo[], keyOf: (s: WorkflowExecutionInfo) => string): SpendGroup[] {
   const groups = new Map<string, SpendGroup>();
   for (const s of scenes) {
     const key = keyOf(s);
     const g = groups.get(key) ?? { key, scenes: 0, succeeded: 0, notStored: 0, failed: 0, usd: 0 };
-    g.scenes++;
-    const status = s.typedSearchAttributes.get(searchAttributes.videoStatus);
-    if (status === 'succeeded') g.succeeded++;
-    else if (status === 'unstored') g.notStored++;
-    else if (status === 'failed' || status === 'cancelled') g.failed++;
-    g.usd = roundUsd(g.usd + (s.typedSearchAttributes.get(searchAttributes.costUsd) ?? 0));
+    countScene(g, s);
+    g.usd = roundUsd(g.usd + sceneCostUsd(s));
     groups.set(key, g);
   }
-  return [...groups.values()].sort((a, b) => b.usd - a.usd || a.key.localeCompare(b.key));
+  return [...groups.values()].sort(bySpend);
+}
+
+/**
+ * Scenes counted under their last provider, money under the provider each attempt billed, from the scene's `costs`
+ * memo; a scene without one (cancelled, or from before it was recorded) puts its CostUsd on its last provider, with no
+ * estimate.
+ */
+function byProvider(scenes: WorkflowExecutionInfo[]): ProviderSpend[] {
+  const groups = new Map<string, ProviderSpend>();
+  const group = (key: string) => {
+    const g = groups.get(key) ?? {
+      key,
+      ...{ scenes: 0, succeeded: 0, notStored: 0, failed: 0, usd: 0, estimateUsd: 0, unestimatedUsd: 0 },
+    };
+    groups.set(key, g);
+    return g;
+  };
+  for (const s of scenes) {
+    countScene(group(lastProvider(s)), s);
+    const costs = memoCostsSchema.safeParse(s.memo?.costs);
+    if (costs.success) {
+      for (const [key, c] of Object.entries(costs.data)) {
+        const g = group(key);
+        g.usd = roundUsd(g.usd + c.billedUsd);
+        g.estimateUsd = roundUsd(g.estimateUsd + c.estimateUsd);
+      }
+    } else {
+      const g = group(lastProvider(s));
+      g.usd = roundUsd(g.usd + sceneCostUsd(s));
+      g.unestimatedUsd = roundUsd(g.unestimatedUsd + sceneCostUsd(s));
+    }
+  }
+  return [...groups.values()].sort(bySpend);
 }
 
 const attributionNote =
-  "CostUsd is each scene's total across its attempts; it is attributed to the scene's last provider (VideoProvider), " +
-  'so money billed by a provider that failed before a fallback shows under the provider that finished.';
+  'By provider, a scene counts under its last provider (VideoProvider) and its money under the provider each attempt ' +
+  "billed, next to the catalogue's estimate for those attempts; a scene that recorded no breakdown (cancelled, or " +
+  'finished before this release) puts its whole CostUsd on its last provider, with no estimate. By scene type, SPEND ' +
+  "is each scene's total (CostUsd).";
 
 export const costCommand: Command = {
   name: 'cost',
-  summary: "Spend by provider and by scene type, from the workflows' search attributes (visibility API)",
+  summary:
+    "Spend by provider (billed next to the catalogue estimate) and by scene type, from the workflows' search " +
+    'attributes and memos (visibility API)',
   usage: {
     positionals: [],
     options: {
@@ -91,55 +152,74 @@ export const costCommand: Command = {
             running++;
           else finished.push(wf);
         }
-        const byProvider = groupBy(
-          finished,
-          (s) => s.typedSearchAttributes.get(searchAttributes.videoProvider) ?? '(none)',
-        );
+        const providers = byProvider(finished);
         const bySceneType = groupBy(
           finished,
           (s) => s.typedSearchAttributes.get(searchAttributes.sceneType) ?? '(unknown)',
         );
-        const total = { scenes: finished.length, usd: roundUsd(byProvider.reduce((sum, g) => sum + g.usd, 0)) };
+        const total = { scenes: finished.length, usd: roundUsd(finished.reduce((sum, s) => sum + sceneCostUsd(s), 0)) };
+        const unestimatedUsd = roundUsd(providers.reduce((sum, g) => sum + g.unestimatedUsd, 0));
         const report = {
           since,
           projectId,
           query,
           total,
-          byProvider,
+          byProvider: providers,
           bySceneType,
           runningScenes: running,
           note: attributionNote,
         };
 
         out.emit(report, () => {
-          const spendTable = (title: string, groups: SpendGroup[]) =>
-            table(
-              [
-                { header: title },
-                { header: 'SCENES', align: 'right' },
-                { header: 'SUCCEEDED', align: 'right' },
-                { header: 'NOT STORED', align: 'right' },
-                { header: 'FAILED', align: 'right' },
-                { header: 'SPEND (USD)', align: 'right' },
-              ],
-              [
-                ...groups.map((g) => [
-                  g.key,
-                  String(g.scenes),
-                  String(g.succeeded),
-                  String(g.notStored),
-                  String(g.failed),
-                  usdAmount(g.usd),
-                ]),
-                [out.paint.bold('total'), String(total.scenes), '', '', '', out.paint.bold(usdAmount(total.usd))],
-              ],
-            );
+          const counts = (g: SpendGroup) => [
+            g.key,
+            String(g.scenes),
+            String(g.succeeded),
+            String(g.notStored),
+            String(g.failed),
+          ];
+          const countHeaders = (title: string) =>
+            [title, 'SCENES', 'SUCCEEDED', 'NOT STORED', 'FAILED'].map((header, i) => ({
+              header,
+              align: i === 0 ? ('left' as const) : ('right' as const),
+            }));
+          const totalRow = (...money: string[]) => [
+            out.paint.bold('total'),
+            String(total.scenes),
+            '',
+            '',
+            '',
+            ...money.map((m) => out.paint.bold(m)),
+          ];
+          const estimateUsd = roundUsd(providers.reduce((sum, g) => sum + g.estimateUsd, 0));
+          const providerTable = table(
+            [
+              ...countHeaders('PROVIDER'),
+              { header: 'ESTIMATE (USD)', align: 'right' },
+              { header: 'BILLED (USD)', align: 'right' },
+            ],
+            [
+              ...providers.map((g) => [
+                ...counts(g),
+                g.unestimatedUsd > 0 && g.estimateUsd === 0 ? '-' : usdAmount(g.estimateUsd),
+                usdAmount(g.usd),
+              ]),
+              totalRow(usdAmount(estimateUsd), usdAmount(total.usd)),
+            ],
+          );
+          const sceneTypeTable = table(
+            [...countHeaders('SCENE TYPE'), { header: 'SPEND (USD)', align: 'right' }],
+            [...bySceneType.map((g) => [...counts(g), usdAmount(g.usd)]), totalRow(usdAmount(total.usd))],
+          );
           return [
             `Scene spend since ${since} (${sinceText})${projectId ? ` for project ${projectId}` : ''}: ${usd(total.usd)} over ${total.scenes} finished scenes`,
             '',
-            spendTable('PROVIDER', byProvider),
+            providerTable,
+            ...(unestimatedUsd > 0
+              ? [`${usd(unestimatedUsd)} of BILLED has no recorded estimate (ESTIMATE leaves it out).`]
+              : []),
             '',
-            spendTable('SCENE TYPE', bySceneType),
+            sceneTypeTable,
             '',
             ...(running > 0
               ? [`${running} scenes still running are not included (their cost is recorded when they finish).`]

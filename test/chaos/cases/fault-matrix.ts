@@ -157,11 +157,18 @@ export const faultCases: FaultCase[] = [
     expect: 'fell-through',
     // Roomy enough that the next provider delivers in time even on a loaded machine.
     providerDeadlineMs: 8_000,
-    // The poll misses it (ProviderDeadlineMissed), or the server does when the poll never ran (schedule-to-close).
-    reason: /no result within (the provider deadline|8000 ms; remote task cancelled)/,
+    // The poll misses it (ProviderDeadlineMissed), or the server does when the poll never ran (schedule-to-close);
+    // then the task is cancelled where the model can cancel it.
+    reason:
+      /no result within (the provider deadline|8000 ms)[^]*(remote task cancelled|cannot be cancelled; may still bill)/,
     check: (c) => {
-      const taskId = c.outcome.attempts[0]?.taskId;
-      return taskId && c.stats.deletes.includes(taskId) ? [] : ['the hanging task was not cancelled at the provider'];
+      const attempt = c.outcome.attempts[0];
+      const deleted = attempt?.taskId !== undefined && c.stats.deletes.includes(attempt.taskId);
+      // Runway cancels a rendering task; Kling cancels only queued ones, so its hanging (rendering) task gets no
+      // DELETE and counts as billed.
+      if (c.route === 'runway') return deleted ? [] : ['the hanging task was not cancelled at the provider'];
+      if (deleted) return ['a DELETE was sent for a rendering Kling task, which PiAPI cannot cancel'];
+      return attempt?.notCancelled && attempt.costUsd > 0 ? [] : ['the uncancelled task was not labelled and billed'];
     },
   },
   {

@@ -1,0 +1,72 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { describe, expect, it } from 'vitest';
+import { createCancelTask } from '../../src/activities/cancel-task';
+import type { CancelTaskInput, CancelTaskOutput } from '../../src/contract/activities';
+import type { TaskState, VideoProviderClient } from '../../src/providers/types';
+
+/** A provider client that records the calls cancelTask makes, its tasks in `state`. */
+function recordingClient(state: TaskState) {
+  const calls: string[] = [];
+  const client: VideoProviderClient = {
+    createTask: () => Promise.reject(new Error('not used')),
+    getTask: (taskId) => {
+      calls.push(`GET ${taskId}`);
+      return Promise.resolve({ taskId, state });
+    },
+    cancelTask: (taskId) => {
+      calls.push(`DELETE ${taskId}`);
+      return Promise.resolve();
+    },
+    getAccount: () => Promise.reject(new Error('not used')),
+  };
+  return { client, calls };
+}
+
+async function cancel(input: Omit<CancelTaskInput, 'taskId' | 'provider'>, state: TaskState = 'queued') {
+  const { client, calls } = recordingClient(state);
+  const cancelTask = createCancelTask({ providers: { piapi: client, runway: client } });
+  const out = await new MockActivityEnvironment().run<[CancelTaskInput], CancelTaskOutput, typeof cancelTask>(
+    cancelTask,
+    { ...input, provider: 'p', taskId: 't1' },
+  );
+  return { out, calls };
+}
+
+describe('cancelTask follows the model', () => {
+  it('sends nothing for a model without a cancel API, and says why', async () => {
+    for (const model of ['hailuo', 'Qubico/hunyuan', 'veo3.1'])
+      expect(await cancel({ route: 'piapi', model }, 'queued')).toEqual({
+        out: { sent: false, reason: `${model} has no cancel API` },
+        calls: [],
+      });
+  });
+
+  it('cancels a queued task of a model that cancels only queued ones, after asking its state', async () => {
+    expect(await cancel({ route: 'piapi', model: 'kling' }, 'queued')).toEqual({
+      out: { sent: true },
+      calls: ['GET t1', 'DELETE t1'],
+    });
+  });
+
+  it('leaves a rendering task of such a model alone: PiAPI cannot cancel it', async () => {
+    expect(await cancel({ route: 'piapi', model: 'luma' }, 'running')).toEqual({
+      out: { sent: false, reason: 'luma cancels only queued tasks and this one is running' },
+      calls: ['GET t1'],
+    });
+  });
+
+  it('cancels a Runway task whatever its state, without asking', async () => {
+    expect(await cancel({ route: 'runway', model: 'gen4.5' }, 'running')).toEqual({
+      out: { sent: true },
+      calls: ['DELETE t1'],
+    });
+  });
+
+  it('sends the cancel, as before, when the input names no model (scheduled before it did) or an unknown one', async () => {
+    expect(await cancel({ route: 'piapi' })).toEqual({ out: { sent: true }, calls: ['DELETE t1'] });
+    expect(await cancel({ route: 'piapi', model: 'kling-next' })).toEqual({
+      out: { sent: true },
+      calls: ['DELETE t1'],
+    });
+  });
+});
