@@ -36,8 +36,9 @@ export async function checkProjectBalance(project: ValidProjectInput, env: NodeJ
   const configured = catalogue.filter((p) => isConfigured(p, env)).map((p) => p.key);
   if (configured.length === 0) {
     out.warn(
-      `provider balances not checked: this environment sets no provider key (${anyRouteKeyHint}); ` +
-        `set the worker's keys here to have the project checked against them.`,
+      `provider balances not checked: this environment sets no provider key (${anyRouteKeyHint}), ` +
+        `as where the keys live only in the worker's environment; \`scene-video providers --check\` run ` +
+        'beside the worker shows the balances.',
     );
     return;
   }
