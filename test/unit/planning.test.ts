@@ -171,7 +171,7 @@ describe('planning: no provider able', () => {
     expect(plan).toThrow(
       new PlanError(
         'no configured provider can take this scene (hailuo cannot render 9:16; hunyuan the prompt has 1500 ' +
-          'characters and Hunyuan Video accepts at most 1000); shorten the prompt or allow another provider',
+          'characters and Hunyuan Video accepts at most 1000); shorten the prompt, change the duration or allow another provider',
       ),
     );
   });

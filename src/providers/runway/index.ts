@@ -1,4 +1,4 @@
 export { createRunwayClient, runwayDefaultBaseUrl, type RunwayClientOptions } from './client';
 export { runwayModels, type RunwayModel } from './models';
-export { buildRunwayTaskRequest, type BuiltRunwayTask } from './request';
+export { buildRunwayTaskRequest, runwayPriceVariant, type BuiltRunwayTask } from './request';
 export { parseRunwayTask } from './task';
