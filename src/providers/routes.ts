@@ -105,7 +105,10 @@ export function modelCapabilities(
 /** The published price of the exact request these settings send, from the model's facts. */
 export function requestPrice(settings: ProviderModelSettings): ReturnType<typeof variantPrice> & { variant: string } {
   const model = modelCapabilities(settings.route, settings.model, settings.options);
-  if (!model) throw new Error(`${settings.route} has no model ${settings.model} with options ${JSON.stringify(settings.options)}`);
+  if (!model)
+    throw new Error(
+      `${settings.route} has no model ${settings.model} with options ${JSON.stringify(settings.options)}`,
+    );
   const variant = routeRegistry[settings.route].priceVariant(settings);
   return { ...variantPrice(model, variant), variant };
 }

@@ -72,12 +72,12 @@ const src = {
     confidence: 'medium',
   },
   hunyuanQubico: {
-    cite: 'doc.qubico.ai Hunyuan (PiAPI\'s backend brand): prompt ≤ 1000, aspect_ratio 16:9/9:16/1:1, image (not image_url); PiAPI MCP (piapi-api.md §6.4)',
+    cite: "doc.qubico.ai Hunyuan (PiAPI's backend brand): prompt ≤ 1000, aspect_ratio 16:9/9:16/1:1, image (not image_url); PiAPI MCP (piapi-api.md §6.4)",
     date: '2026-12-05',
     confidence: 'medium',
   },
   hunyuanLength: {
-    cite: 'no PiAPI page states the length; the clips are HunyuanVideo\'s default ≈ 5 s (third-party, inferred)',
+    cite: "no PiAPI page states the length; the clips are HunyuanVideo's default ≈ 5 s (third-party, inferred)",
     date: '2026-12-05',
     confidence: 'low',
   },
@@ -129,8 +129,14 @@ const kling: ModelFacts = {
   imageToVideo: fact({ fields: ['image_url'] }, src.klingCreate),
   cancel: fact('while-queued', src.klingCancel),
   prices: [
-    fact({ variant: '2.6 std, no audio', usdPerSecond: 0.2 / 5, perClip: { usd: 0.2, durationSec: 5 } }, src.kling26Page),
-    fact({ variant: '2.6 pro, no audio', usdPerSecond: 0.33 / 5, perClip: { usd: 0.33, durationSec: 5 } }, src.kling26Page),
+    fact(
+      { variant: '2.6 std, no audio', usdPerSecond: 0.2 / 5, perClip: { usd: 0.2, durationSec: 5 } },
+      src.kling26Page,
+    ),
+    fact(
+      { variant: '2.6 pro, no audio', usdPerSecond: 0.33 / 5, perClip: { usd: 0.33, durationSec: 5 } },
+      src.kling26Page,
+    ),
   ],
   billing: refunded,
 };
@@ -161,8 +167,14 @@ const hailuoV23: ModelFacts = {
   imageToVideo: fact({ fields: ['image_url'] }, src.hailuoPage),
   cancel: fact('none', src.noCancelPage),
   prices: [
-    fact({ variant: 'v2.3, 768p', usdPerSecond: 0.23 / 6, perClip: { usd: 0.23, durationSec: 6 } }, src.hailuoV23Prices),
-    fact({ variant: 'v2.3, 768p', usdPerSecond: 0.45 / 10, perClip: { usd: 0.45, durationSec: 10 } }, src.hailuoV23Prices),
+    fact(
+      { variant: 'v2.3, 768p', usdPerSecond: 0.23 / 6, perClip: { usd: 0.23, durationSec: 6 } },
+      src.hailuoV23Prices,
+    ),
+    fact(
+      { variant: 'v2.3, 768p', usdPerSecond: 0.45 / 10, perClip: { usd: 0.45, durationSec: 10 } },
+      src.hailuoV23Prices,
+    ),
     fact({ variant: 'v2.3, 1080p', usdPerSecond: 0.4 / 6, perClip: { usd: 0.4, durationSec: 6 } }, src.hailuoV23Prices),
   ],
   billing: fact({ failed: 'not billed', moderated: 'not billed' }, src.hailuoSuccessOnly),
@@ -193,7 +205,10 @@ const hunyuan: ModelFacts = {
   cancel: fact('none', src.noCancelPage),
   prices: [
     fact({ variant: 'txt2video', usdPerSecond: 0.09 / 5, perClip: { usd: 0.09, durationSec: 5 } }, src.hunyuanPrice),
-    fact({ variant: 'img2video-concat', usdPerSecond: 0.09 / 5, perClip: { usd: 0.09, durationSec: 5 } }, src.hunyuanPrice),
+    fact(
+      { variant: 'img2video-concat', usdPerSecond: 0.09 / 5, perClip: { usd: 0.09, durationSec: 5 } },
+      src.hunyuanPrice,
+    ),
   ],
   billing: refunded,
 };
