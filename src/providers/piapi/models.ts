@@ -132,6 +132,7 @@ const kling: ModelFacts = {
     fact(
       { variant: '2.6 std, no audio', usdPerSecond: 0.2 / 5, perClip: { usd: 0.2, durationSec: 5 } },
       src.kling26Page,
+      'no 10 s price is published: 10 s assumed at the same rate',
     ),
     fact(
       { variant: '2.6 pro, no audio', usdPerSecond: 0.33 / 5, perClip: { usd: 0.33, durationSec: 5 } },
