@@ -78,7 +78,7 @@ function rows(facts: ModelFacts): [string, Fact<unknown> | undefined, string][] 
 
 /** Every model of every route, and each variant an option selects. */
 function models(): [string, ModelCapabilities][] {
-  return Object.entries(routeRegistry).flatMap(([route, r]) =>
+  return Object.values(routeRegistry).flatMap((r) =>
     Object.entries(r.models as Readonly<Record<string, ModelCapabilities>>).flatMap(([name, m]) => [
       [`${r.label} \`${name}\``, m] as [string, ModelCapabilities],
       ...Object.entries(m.variants?.models ?? {}).map(
