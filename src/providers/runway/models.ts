@@ -63,7 +63,14 @@ const veo31 = (name: string, silentCredits: number, audioCredits: number): Model
   audio: fact({ sent: { audio: false }, output: 'silent' }, src.sdk),
   imageToVideo: fact(promptImage, src.sdk),
   cancel,
-  prices: [perSecond(`${name}, no audio`, silentCredits, src.veo31Split), perSecond(`${name}, audio`, audioCredits)],
+  prices: [
+    fact(
+      { variant: `${name}, no audio`, usdPerSecond: silentCredits / 100, worstUsdPerSecond: audioCredits / 100 },
+      src.veo31Split,
+      'worst case: the top of the published range',
+    ),
+    perSecond(`${name}, audio`, audioCredits, src.veo31Split),
+  ],
   billing,
 });
 
