@@ -116,8 +116,8 @@ describe('PiAPI task lifecycle', () => {
     expect(task.meta.created_at).toMatch(RFC3339_NANO);
     expect(task.meta.started_at).toBe(ZERO_TIME);
     expect(task.meta.ended_at).toBe(ZERO_TIME);
-    // 5 s at the default $0.10/s, frozen until completion, 10,000,000 units per USD.
-    expect(task.meta.usage).toEqual({ type: 'point', frozen: 5_000_000, consume: 0 });
+    // 5 s at the default $0.04/s (Kling 2.6 std), frozen until completion, 10,000,000 units per USD.
+    expect(task.meta.usage).toEqual({ type: 'point', frozen: 2_000_000, consume: 0 });
   });
 
   it('goes pending → processing → completed in lower case, consuming the frozen points', async () => {
@@ -131,7 +131,7 @@ describe('PiAPI task lifecycle', () => {
     expect(processing.meta.ended_at).toBe(ZERO_TIME);
     const done = await api.until(id, 'completed');
     expect(done.meta.ended_at).not.toBe(ZERO_TIME);
-    expect(done.meta.usage).toEqual({ type: 'point', frozen: 0, consume: 5_000_000 });
+    expect(done.meta.usage).toEqual({ type: 'point', frozen: 0, consume: 2_000_000 });
     expect(done.error).toEqual(zeroError);
     expect(sb.stats().tasks.map((t) => t.status)).toEqual(['completed']);
   });
