@@ -6,19 +6,29 @@ import { modelCapabilities, routeRegistry } from '../providers/routes';
 /**
  * A catalogue entry as written: the business fields (names, prices, billing, strengths, boosts, priority) and the model
  * to ask for. What the model renders comes from its route's capabilities; the entry may only narrow it (e.g. a
- * business cap on duration), never widen it. Parsing merges the capabilities in; `providerConfigSchema` then checks
- * the result as the workflows will see it.
+ * business cap on duration), never widen it, except by listing a model's opt-in durations (undocumented but
+ * reported) in `allowedDurationsSec` explicitly. Parsing merges the capabilities in; `providerConfigSchema` then
+ * checks the result as the workflows will see it.
  */
 export const catalogueEntrySchema = providerFieldsSchema
   .partial({ maxDurationSec: true, allowedDurationsSec: true, aspectRatios: true, maxPromptChars: true })
   .transform((entry, ctx) => {
-    const model = modelCapabilities(entry.route, entry.model);
-    if (!model) {
-      const known = Object.keys(routeRegistry[entry.route].models).join(', ');
+    const models = routeRegistry[entry.route].models;
+    if (!Object.hasOwn(models, entry.model)) {
       ctx.addIssue({
         code: 'custom',
         path: ['model'],
-        message: `the ${entry.route} route has no model "${entry.model}" (it has ${known})`,
+        message: `the ${entry.route} route has no model "${entry.model}" (it has ${Object.keys(models).join(', ')})`,
+      });
+      return z.NEVER;
+    }
+    const model = modelCapabilities(entry.route, entry.model, entry.options);
+    if (!model) {
+      const { option, models: variants } = models[entry.model as keyof typeof models].variants!;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['options', option],
+        message: `${entry.route} ${entry.model} has no ${option} "${String(entry.options?.[option])}" (leave it out, or set one of ${Object.keys(variants).join(', ')})`,
       });
       return z.NEVER;
     }
@@ -31,9 +41,15 @@ export const catalogueEntrySchema = providerFieldsSchema
           `(they are stated in src/providers/${entry.route}/models.ts)`,
       });
     const always = forAnyScene(model);
-    const longest = Math.max(...always.durationsSec);
-    if (entry.allowedDurationsSec?.some((d) => !always.durationsSec.includes(d)))
-      narrowing('allowedDurationsSec', `renders only ${always.durationsSec.join(', ')} s whatever the inputs`);
+    const optIn = model.optInDurationsSec ?? [];
+    const renderable = [...always.durationsSec, ...optIn.filter((d) => entry.allowedDurationsSec?.includes(d))];
+    const longest = Math.max(...renderable);
+    if (entry.allowedDurationsSec?.some((d) => !renderable.includes(d)))
+      narrowing(
+        'allowedDurationsSec',
+        `renders only ${always.durationsSec.join(', ')} s whatever the inputs` +
+          (optIn.length > 0 ? ` (and, listed explicitly, the undocumented ${optIn.join(', ')} s)` : ''),
+      );
     if (entry.maxDurationSec !== undefined && entry.maxDurationSec > longest)
       narrowing('maxDurationSec', `renders at most ${longest} s whatever the inputs`);
     if (entry.aspectRatios?.some((r) => !always.aspectRatios.includes(r)))

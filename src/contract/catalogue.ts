@@ -46,6 +46,12 @@ export const providerFieldsSchema = z
      * the provider at planning, with the reason, instead of failing at create.
      */
     maxPromptChars: z.number().int().positive().optional(),
+    /**
+     * How far, in seconds, the clip the provider would render (the duration it is asked for: its largest allowed
+     * duration ≤ the scene's, else its shortest) may be from the scene's duration; a provider further off is skipped at
+     * planning, with the reason. Unset: never skipped for its duration (every catalogue recorded before the field).
+     */
+    maxDurationGapSec: z.number().nonnegative().optional(),
     billing: billingRuleSchema,
     strengths: z.array(z.string().min(1)),
     promptBoosts: z.array(promptBoostSchema).default([]),

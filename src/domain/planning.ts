@@ -1,5 +1,6 @@
 import type { Catalogue, ProviderConfig } from '../contract/catalogue';
 import type { ProviderRanking } from '../contract/scene-workflow';
+import { fitDuration } from './duration';
 import { rankProvidersForScene } from './ranking';
 import type { ValidSceneInput } from '../contract/scene-input';
 
@@ -18,10 +19,26 @@ export function promptLimitReason(provider: ProviderConfig, prompt: string): str
 }
 
 /**
+ * Why this provider's clip would be too far from the scene's duration, or undefined when it is near enough (or the
+ * catalogue sets no `maxDurationGapSec`). Measured on the duration it would be asked for, which is what it renders.
+ */
+export function durationGapReason(provider: ProviderConfig, requestedSec: number): string | undefined {
+  if (provider.maxDurationGapSec === undefined) return undefined;
+  const renderedSec = fitDuration(requestedSec, provider.allowedDurationsSec);
+  const gapSec = Math.abs(renderedSec - requestedSec);
+  if (gapSec <= provider.maxDurationGapSec) return undefined;
+  return (
+    `skipped: the scene lasts ${requestedSec} s and ${provider.displayName} would render ${renderedSec} s ` +
+    `(${Math.round(gapSec * 100) / 100} s off; the catalogue allows ${provider.maxDurationGapSec} s)`
+  );
+}
+
+/**
  * The ranked chain for one scene: configured, allowed, able to render the aspect ratio, with the preferred provider
- * first as in the original design; providers that cannot take the prompt's length are skipped with the reason. Pure:
- * runs in workflow code over the catalogue snapshot recorded in history, so a run planned before prompt limits existed
- * (its recorded catalogue has no `maxPromptChars`) keeps its plan on replay without a patch.
+ * first as in the original design; providers that cannot take the prompt's length, or would render a clip too far
+ * from the scene's duration, are skipped with the reason. Pure: runs in workflow code over the catalogue snapshot
+ * recorded in history, so a run planned before prompt limits or duration gaps existed (its recorded catalogue has no
+ * `maxPromptChars` or `maxDurationGapSec`) keeps its plan on replay without a patch.
  */
 export function planProviders(
   input: ValidSceneInput,
@@ -52,7 +69,7 @@ export function planProviders(
   const unable = (provider: ProviderConfig): string | undefined =>
     !provider.aspectRatios.includes(input.aspectRatio)
       ? `skipped: cannot render ${input.aspectRatio}`
-      : promptLimitReason(provider, input.prompt);
+      : (promptLimitReason(provider, input.prompt) ?? durationGapReason(provider, input.durationSec));
   const ranking = rankProvidersForScene(catalogue, input.sceneType, input.prompt, candidates).map((r) => {
     const reason = unable(byKey.get(r.provider)!);
     return reason === undefined ? r : { ...r, reasons: [...r.reasons, reason] };
@@ -66,7 +83,7 @@ export function planProviders(
     const skips = ranking.map((r) => `${r.provider} ${r.reasons[r.reasons.length - 1]!.replace(/^skipped: /, '')}`);
     throw new PlanError(
       ranking.some((r) => byKey.get(r.provider)!.aspectRatios.includes(input.aspectRatio))
-        ? `no configured provider can take this scene (${skips.join('; ')}); shorten the prompt or allow another provider`
+        ? `no configured provider can take this scene (${skips.join('; ')}); shorten the prompt, change the duration or allow another provider`
         : `no configured provider can render aspect ratio ${input.aspectRatio}`,
     );
   }

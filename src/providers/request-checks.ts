@@ -20,17 +20,11 @@ export function checkDuration(label: string, durationSec: number, allowedSec: re
   return durationSec;
 }
 
-/** Translates a generic aspect ratio to the model's own value, refusing ratios the model cannot render. */
-export function mapAspect<T>(
-  label: string,
-  aspect: AspectRatio,
-  supported: readonly AspectRatio[],
-  values: Record<AspectRatio, T>,
-): T {
+/** Refuses ratios the model cannot render; the value sent for one is the model's fact (`aspectValue`). */
+export function checkAspect(label: string, aspect: AspectRatio, supported: readonly AspectRatio[]): void {
   if (!supported.includes(aspect)) {
     throw invalidRequest(`${label} cannot render aspect ratio ${aspect} (supported: ${supported.join(', ')})`);
   }
-  return values[aspect];
 }
 
 /** Refuses a prompt over the model's limit, counted in UTF-16 code units as the APIs count it (String#length). */

@@ -1,7 +1,7 @@
-import { providerRoutes, type ProviderRoute } from '../contract/provider-task';
-import type { ModelCapabilities } from './capabilities';
-import { createPiapiClient, piapiDefaultBaseUrl, piapiModels } from './piapi';
-import { createRunwayClient, runwayDefaultBaseUrl, runwayModels } from './runway';
+import { providerRoutes, type ProviderModelSettings, type ProviderRoute } from '../contract/provider-task';
+import { selectVariant, variantPrice, type ModelCapabilities } from './capabilities';
+import { createPiapiClient, piapiDefaultBaseUrl, piapiModels, piapiPriceVariant } from './piapi';
+import { createRunwayClient, runwayDefaultBaseUrl, runwayModels, runwayPriceVariant } from './runway';
 import type { VideoProviderClient } from './types';
 
 /** What every route's client is built from. */
@@ -23,6 +23,8 @@ export interface RouteDefinition {
   createClient(access: RouteAccess): VideoProviderClient;
   /** The models this route's client can ask for, and what each renders. */
   models: Readonly<Record<string, ModelCapabilities>>;
+  /** Which of its model's prices a request with these settings is sold at. */
+  priceVariant(settings: ProviderModelSettings): string;
 }
 
 /** Every provider route: the worker, the CLI and the demo all read keys, base URLs and clients from here. */
@@ -34,6 +36,7 @@ export const routeRegistry = {
     defaultBaseUrl: piapiDefaultBaseUrl,
     createClient: createPiapiClient,
     models: piapiModels,
+    priceVariant: piapiPriceVariant,
   },
   runway: {
     label: 'Runway',
@@ -42,6 +45,7 @@ export const routeRegistry = {
     defaultBaseUrl: runwayDefaultBaseUrl,
     createClient: createRunwayClient,
     models: runwayModels,
+    priceVariant: runwayPriceVariant,
   },
 } as const satisfies Record<ProviderRoute, RouteDefinition>;
 
@@ -85,8 +89,26 @@ export function routeClients(
   );
 }
 
-/** The capabilities of `model` on `route`; undefined when the route's client does not know the model. */
-export function modelCapabilities(route: ProviderRoute, model: string): ModelCapabilities | undefined {
+/**
+ * The capabilities of `model` on `route`, of the variant `options` select where it has variants; undefined when the
+ * route's client does not know the model.
+ */
+export function modelCapabilities(
+  route: ProviderRoute,
+  model: string,
+  options?: ProviderModelSettings['options'],
+): ModelCapabilities | undefined {
   const models: Readonly<Record<string, ModelCapabilities>> = routeRegistry[route].models;
-  return Object.hasOwn(models, model) ? models[model] : undefined;
+  return Object.hasOwn(models, model) ? selectVariant(models[model]!, options) : undefined;
+}
+
+/** The published price of the exact request these settings send, from the model's facts. */
+export function requestPrice(settings: ProviderModelSettings): ReturnType<typeof variantPrice> & { variant: string } {
+  const model = modelCapabilities(settings.route, settings.model, settings.options);
+  if (!model)
+    throw new Error(
+      `${settings.route} has no model ${settings.model} with options ${JSON.stringify(settings.options)}`,
+    );
+  const variant = routeRegistry[settings.route].priceVariant(settings);
+  return { ...variantPrice(model, variant), variant };
 }

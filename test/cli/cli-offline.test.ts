@@ -55,7 +55,7 @@ describe('scene-video CLI without a server', () => {
       reasons: ['base 90 (priority 1)', '+50 strength "testimonial"', '+30 prompt mentions "woman", "smiling"'],
     });
     expect(doc.order).toEqual([
-      { provider: 'kling', durationSec: 5, estimateUsd: 0.5 },
+      { provider: 'kling', durationSec: 5, estimateUsd: 0.2 },
       { provider: 'runway', durationSec: 5, estimateUsd: 0.6 },
       { provider: 'luma', durationSec: 5, estimateUsd: 0.2 },
     ]);
@@ -76,7 +76,7 @@ describe('scene-video CLI without a server', () => {
     );
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/for a hook scene of 8 s at 1:1:/);
-    expect(run.stdout).toMatch(/^1\s+kling\s+90\s+5\s+0\.5000\s+base 90 \(priority 1\)$/m);
+    expect(run.stdout).toMatch(/^1\s+kling\s+90\s+5\s+0\.2000\s+base 90 \(priority 1\)$/m);
     expect(run.stdout).toMatch(/^–\s+runway\s+170\s+base 90 .*; skipped: cannot render 1:1$/m);
 
     const preferred = await runCli(
@@ -89,7 +89,7 @@ describe('scene-video CLI without a server', () => {
       allowedProviders: ['veo', 'hunyuan'],
       order: [
         { provider: 'hunyuan', durationSec: 5, estimateUsd: 0.09 },
-        { provider: 'veo', durationSec: 4, estimateUsd: 0.24 },
+        { provider: 'veo', durationSec: 8, estimateUsd: 0.48 },
       ],
       skipped: [],
     });
@@ -138,8 +138,8 @@ describe('scene-video CLI without a server', () => {
     expect(doc.providers.find((p: { key: string }) => p.key === 'kling')).toMatchObject({
       route: 'piapi',
       configured: true,
-      costPerSecondUsd: 0.1,
-      maxCostPerSecondUsd: 0.2,
+      costPerSecondUsd: 0.04,
+      maxCostPerSecondUsd: 0.04,
       maxDurationSec: 10,
       aspectRatios: ['16:9', '9:16', '1:1'],
       billing: 'success_only',
@@ -155,7 +155,7 @@ describe('scene-video CLI without a server', () => {
     expect(human.stdout).toMatch(/MAX \(s\)/);
     expect(human.stdout).toMatch(/^runway\s+Runway Gen-4\.5\s+runway\s+no \(set RUNWAY_API_KEY\)\s+0\.1200\s+10\s/m);
     expect(human.stdout).toMatch(
-      /^kling\s+Kling AI\s+piapi\s+yes\s+0\.1000\s+10\s+5,10\s+16:9 9:16 1:1\s+success_only/m,
+      /^kling\s+Kling AI\s+piapi\s+yes\s+0\.0400\s+10\s+5,10\s+16:9 9:16 1:1\s+success_only/m,
     );
     expect(human.stdout + human.stderr).not.toContain(secret);
   });

@@ -48,7 +48,7 @@ describe('PiAPI client over HTTP', () => {
     expect(sent.headers['x-api-key']).toBe(apiKey);
     expect(sent.headers['content-type']).toBe('application/json');
     expect(sent.headers.authorization).toBeUndefined();
-    const { enable_audio: _a, prefer_multi_shots: _p, ...input } = example.input;
+    const { prefer_multi_shots: _p, ...input } = example.input;
     expect(JSON.parse(sent.body)).toStrictEqual({ ...example, input });
   });
 

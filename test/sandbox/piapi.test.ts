@@ -60,6 +60,21 @@ describe('PiAPI validation', () => {
       { model: 'Qubico/hunyuan', task_type: 'img2video-concat', input: { prompt: 'x' } },
     ],
     ['veo3.1 duration 5s', { model: 'veo3.1', task_type: 'veo3.1-video', input: { prompt: 'x', duration: '5s' } }],
+    // Every PiAPI example sends "8s"; 4s and 6s are only reported by third parties.
+    ['veo3.1 duration 4s', { model: 'veo3.1', task_type: 'veo3.1-video', input: { prompt: 'x', duration: '4s' } }],
+    [
+      'hailuo v2.3 at 1080p for 10 s',
+      {
+        model: 'hailuo',
+        task_type: 'video_generation',
+        input: { model: 'v2.3', prompt: 'x', duration: 10, resolution: 1080 },
+      },
+    ],
+    [
+      'hailuo 01 with a duration',
+      { model: 'hailuo', task_type: 'video_generation', input: { model: 't2v-01', prompt: 'x', duration: 6 } },
+    ],
+    ['kling 2.6 std with audio', klingBody({ version: '2.6', mode: 'std', enable_audio: true })],
     [
       'veo3.1 numeric duration',
       { model: 'veo3.1', task_type: 'veo3.1-video-fast', input: { prompt: 'x', duration: 8 } },
@@ -101,8 +116,8 @@ describe('PiAPI task lifecycle', () => {
     expect(task.meta.created_at).toMatch(RFC3339_NANO);
     expect(task.meta.started_at).toBe(ZERO_TIME);
     expect(task.meta.ended_at).toBe(ZERO_TIME);
-    // 5 s at the default $0.10/s, frozen until completion, 10,000,000 units per USD.
-    expect(task.meta.usage).toEqual({ type: 'point', frozen: 5_000_000, consume: 0 });
+    // 5 s at the default $0.04/s (Kling 2.6 std), frozen until completion, 10,000,000 units per USD.
+    expect(task.meta.usage).toEqual({ type: 'point', frozen: 2_000_000, consume: 0 });
   });
 
   it('goes pending → processing → completed in lower case, consuming the frozen points', async () => {
@@ -116,7 +131,7 @@ describe('PiAPI task lifecycle', () => {
     expect(processing.meta.ended_at).toBe(ZERO_TIME);
     const done = await api.until(id, 'completed');
     expect(done.meta.ended_at).not.toBe(ZERO_TIME);
-    expect(done.meta.usage).toEqual({ type: 'point', frozen: 0, consume: 5_000_000 });
+    expect(done.meta.usage).toEqual({ type: 'point', frozen: 0, consume: 2_000_000 });
     expect(done.error).toEqual(zeroError);
     expect(sb.stats().tasks.map((t) => t.status)).toEqual(['completed']);
   });
@@ -208,6 +223,34 @@ describe('PiAPI output locations per model', () => {
     video(output.video_url);
   });
 
+  it('Luma ray-v2 from a start image (2026 docs): a 5 s clip', async () => {
+    const res = await api.create({
+      model: 'luma',
+      task_type: 'video_generation',
+      input: {
+        model: 'ray-v2',
+        prompt: 'waves',
+        duration: 5,
+        aspect_ratio: '16:9',
+        start_image: 'https://e.com/a.png',
+      },
+    });
+    expect(res.status).toBe(200);
+    const { output } = await api.until(res.json.data.task_id, 'completed');
+    video(output.video.url);
+  });
+
+  it('Hailuo v2.3 at 768p for 10 s: output.video_url', async () => {
+    const res = await api.create({
+      model: 'hailuo',
+      task_type: 'video_generation',
+      input: { model: 'v2.3', prompt: 'a fox', duration: 10, resolution: 768, expand_prompt: false },
+    });
+    expect(res.status).toBe(200);
+    const { output } = await api.until(res.json.data.task_id, 'completed');
+    video(output.video_url);
+  });
+
   it('Hunyuan: output.video_url', async () => {
     const res = await api.create({
       model: 'Qubico/hunyuan',
@@ -223,7 +266,7 @@ describe('PiAPI output locations per model', () => {
     const res = await api.create({
       model: 'veo3.1',
       task_type: 'veo3.1-video-fast',
-      input: { prompt: 'a fox', aspect_ratio: '16:9', duration: '4s', generate_audio: false },
+      input: { prompt: 'a fox', aspect_ratio: '16:9', duration: '8s', generate_audio: false },
     });
     const { output } = await api.until(res.json.data.task_id, 'completed');
     video(output.video);

@@ -34,15 +34,15 @@ describe('served clips are real MP4s of the requested shape', () => {
     ['kling 9:16 10 s', () => piapiVideoUrl(klingBody({ aspect_ratio: '9:16', duration: 10 })), 9 / 16, 10],
     ['kling 1:1 5 s', () => piapiVideoUrl(klingBody({ aspect_ratio: '1:1' })), 1, 5],
     [
-      'veo3.1 9:16 6 s',
+      'veo3.1 9:16 8 s',
       () =>
         piapiVideoUrl({
           model: 'veo3.1',
           task_type: 'veo3.1-video',
-          input: { prompt: 'x', aspect_ratio: '9:16', duration: '6s' },
+          input: { prompt: 'x', aspect_ratio: '9:16', duration: '8s' },
         }),
       9 / 16,
-      6,
+      8,
     ],
     [
       'hailuo 6 s',

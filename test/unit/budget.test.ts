@@ -17,10 +17,10 @@ describe('worst case per attempt', () => {
         expect(worstCaseCostUsd(p, sec)).toBeGreaterThanOrEqual(estimateCostUsd(p, sec));
     // Runway gen4.5 bills 12 credits/s: 10 s = 120 credits = $1.20.
     expect(worstCaseCostUsd(provider('runway'), 10)).toBe(1.2);
-    // Kling asks for 10 s; its dearest documented rate is $0.20/s.
-    expect(worstCaseCostUsd(provider('kling'), 10)).toBe(2);
-    // Hailuo renders 6 s whatever is asked, at $0.20 a generation.
-    expect(worstCaseCostUsd(provider('hailuo'), 10)).toBe(0.2);
+    // Kling asks for 10 s: a 2.6 std clip is $0.20 per 5 s.
+    expect(worstCaseCostUsd(provider('kling'), 10)).toBe(0.4);
+    // Hailuo asks for 6 s of a 7 s scene, at the dearer per-second rate of its 10 s clip ($0.45).
+    expect(worstCaseCostUsd(provider('hailuo'), 7)).toBe(0.27);
   });
 
   it('falls back to the estimate for a catalogue without the field (runs recorded before it keep their decisions)', () => {
@@ -59,7 +59,7 @@ const need = (sceneId: string, options: [string, number][], capUsd?: number): Sc
   capUsd,
   options: options.map(([p, worstCaseUsd]) => ({ provider: p, worstCaseUsd })),
 });
-// A 10 s hook scene in plan order at the default catalogue's worst cases.
+// A 10 s hook scene in plan order at an earlier default catalogue's worst cases: the ledger only compares them.
 const hook = (id: string, cap?: number) =>
   need(
     id,
@@ -183,23 +183,23 @@ const planned = (scenes: Partial<ValidProjectScene>[], budgetUsd?: number): Scen
 
 describe("a project's planned scenes against its budget", () => {
   it('starts scenes while their worst cases fit, makes the next wait for running ones, then skips it with the reason', () => {
-    // 5 s hooks: Luma ($0.20) is the best-ranked fit under $0.50; the third has a prompt Hunyuan cannot take.
+    // 5 s hooks: Kling ($0.20) is the best-ranked fit under $0.50; the third has a prompt Hunyuan cannot take.
     const [a, b, c] = planned([{}, {}, { prompt: 'a'.repeat(1_500) }], 0.5);
     const ledger = new ProjectBudget(0.5);
-    expect(ledger.decide(a!)).toEqual({ kind: 'start', grantUsd: 0.2, provider: 'luma' });
+    expect(ledger.decide(a!)).toEqual({ kind: 'start', grantUsd: 0.2, provider: 'kling' });
     ledger.reserve('s0', 0.2);
-    expect(ledger.decide(b!)).toEqual({ kind: 'start', grantUsd: 0.2, provider: 'luma' });
+    expect(ledger.decide(b!)).toEqual({ kind: 'start', grantUsd: 0.2, provider: 'kling' });
     ledger.reserve('s1', 0.2);
     expect(ledger.decide(c!)).toEqual({
       kind: 'wait',
-      reason: 'budget: $0.1000 left with $0.4000 reserved by running scenes; waiting for them to cover $0.2000 (luma)',
+      reason: 'budget: $0.1000 left with $0.4000 reserved by running scenes; waiting for them to cover $0.2000 (kling)',
     });
     ledger.settle('s0', 0.2);
     expect(ledger.decide(c!).kind).toBe('wait');
     ledger.settle('s1', 0.2);
     expect(ledger.decide(c!)).toEqual({
       kind: 'skip',
-      reason: 'budget: $0.1000 left cannot cover the cheapest worst case, $0.2000 (luma)',
+      reason: 'budget: $0.1000 left cannot cover the cheapest worst case, $0.2000 (kling)',
     });
   });
 
@@ -211,10 +211,10 @@ describe("a project's planned scenes against its budget", () => {
   });
 
   it("skips a scene whose own maxCostUsd is below its plan's cheapest worst case, however much is left", () => {
-    const [a] = planned([{ aspectRatio: '9:16', allowedProviders: ['kling', 'veo'], maxCostUsd: 0.4 }], 10);
+    const [a] = planned([{ aspectRatio: '9:16', allowedProviders: ['kling', 'veo'], maxCostUsd: 0.15 }], 10);
     expect(new ProjectBudget(10).decide(a!)).toEqual({
       kind: 'skip',
-      reason: "budget: the scene's maxCostUsd $0.4 is below the cheapest worst case, $0.4800 (veo)",
+      reason: "budget: the scene's maxCostUsd $0.15 is below the cheapest worst case, $0.2000 (kling)",
     });
   });
 

@@ -64,7 +64,38 @@ describe('a custom catalogue file: capabilities come from the model, and an entr
     expect(derived).toMatchObject({ allowedDurationsSec: [5, 10], aspectRatios: ['16:9', '9:16', '1:1'] });
   });
 
+  it("takes a model's opt-in durations (undocumented, reported) only when listed: Veo's 4 and 6 s", () => {
+    const catalogue = load({ overrides: { veo: { allowedDurationsSec: [4, 6, 8] } } }).load();
+    expect(provider(catalogue, 'veo')).toMatchObject({ allowedDurationsSec: [4, 6, 8], maxDurationSec: 8 });
+    expect(provider(load({ overrides: { veo: { allowedDurationsSec: [6] } } }).load(), 'veo')).toMatchObject({
+      allowedDurationsSec: [6],
+      maxDurationSec: 6,
+    });
+    expect(provider(loadCatalogue(), 'veo')).toMatchObject({ allowedDurationsSec: [8], maxDurationSec: 8 });
+  });
+
+  it('takes the capabilities of the request an option selects: Hailuo 01 renders 6 s only', () => {
+    const catalogue = load({ overrides: { hailuo: { options: { model: '01' } } } }).load();
+    expect(provider(catalogue, 'hailuo')).toMatchObject({ allowedDurationsSec: [6], maxDurationSec: 6 });
+    expect(provider(loadCatalogue(), 'hailuo')).toMatchObject({ allowedDurationsSec: [6, 10], maxDurationSec: 10 });
+  });
+
   it.each<[string, unknown, string]>([
+    [
+      'a duration that is neither documented nor opt-in',
+      { overrides: { veo: { allowedDurationsSec: [5, 8] } } },
+      'overrides.veo.allowedDurationsSec: piapi veo3.1 renders only 8 s whatever the inputs (and, listed explicitly, the undocumented 4, 6 s);',
+    ],
+    [
+      'a cap that reaches opt-in durations without listing them',
+      { overrides: { veo: { maxDurationSec: 6 } } },
+      'overrides.veo.maxDurationSec: piapi veo3.1 renders nothing that short (8 s)',
+    ],
+    [
+      'an option value that selects no request',
+      { overrides: { hailuo: { options: { model: '02' } } } },
+      'overrides.hailuo.options.model: piapi hailuo has no model "02" (leave it out, or set one of 01)',
+    ],
     [
       'a duration the model does not render',
       { overrides: { kling: { allowedDurationsSec: [5, 7, 10] } } },

@@ -24,7 +24,7 @@ describe('rank: the worker plan as the CLI shows it', () => {
     const view = rankView(input, planProviders(input, defaultCatalogue, all));
     expect(view.order).toEqual([
       { provider: 'luma', durationSec: 5, estimateUsd: 0.2 },
-      { provider: 'kling', durationSec: 5, estimateUsd: 0.5 },
+      { provider: 'kling', durationSec: 5, estimateUsd: 0.2 },
       { provider: 'hunyuan', durationSec: 5, estimateUsd: 0.09 },
     ]);
     expect(view.skipped).toEqual([
@@ -36,10 +36,17 @@ describe('rank: the worker plan as the CLI shows it', () => {
   });
 
   it('a duration below every allowed one asks for the smallest, and the estimate prices that', () => {
-    const input = scene({ durationSec: 2, allowedProviders: ['hailuo', 'veo'] });
-    expect(rankView(input, planProviders(input, defaultCatalogue, all)).order).toEqual([
-      { provider: 'veo', durationSec: 4, estimateUsd: 0.24 },
-      { provider: 'hailuo', durationSec: 6, estimateUsd: 0.2 },
+    const input = scene({ durationSec: 3, allowedProviders: ['hailuo', 'kling', 'veo'] });
+    const view = rankView(input, planProviders(input, defaultCatalogue, all));
+    expect(view.order).toEqual([
+      { provider: 'kling', durationSec: 5, estimateUsd: 0.2 },
+      { provider: 'hailuo', durationSec: 6, estimateUsd: 0.23 },
+    ]);
+    expect(view.skipped).toEqual([
+      {
+        provider: 'veo',
+        reason: 'the scene lasts 3 s and Veo 3.1 would render 8 s (5 s off; the catalogue allows 3 s)',
+      },
     ]);
   });
 
@@ -56,7 +63,7 @@ describe('rank: the worker plan as the CLI shows it', () => {
     expect(text.split('\n')).toEqual([
       'Providers the worker would try, in order, for a hook scene of 5 s at 9:16:',
       '#  PROVIDER  SCORE (points)  DURATION (s)  ESTIMATE (USD)  REASONS',
-      '1  kling                 90             5          0.5000  base 90 (priority 1)',
+      '1  kling                 90             5          0.2000  base 90 (priority 1)',
       '–  hailuo                70                                base 70 (priority 3); skipped: cannot render 9:16',
     ]);
   });

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../../src/config/catalogue';
 import { aspectRatios } from '../../src/contract/catalogue';
-import { planProviders, PlanError, promptLimitReason, type ProviderPlan } from '../../src/domain/planning';
+import {
+  durationGapReason,
+  planProviders,
+  PlanError,
+  promptLimitReason,
+  type ProviderPlan,
+} from '../../src/domain/planning';
 import type { ValidSceneInput } from '../../src/contract/scene-input';
 
 const all = defaultCatalogue.map((p) => p.key);
@@ -80,6 +86,48 @@ describe('planning: prompt limits', () => {
     expect(planProviders(scene('a'.repeat(1_000)), defaultCatalogue, all).order[0]!.key).toBe('runway');
     const recordedBefore = defaultCatalogue.map(({ maxPromptChars: _, ...p }) => p);
     expect(planProviders(scene(long), recordedBefore, all).order[0]!.key).toBe('runway');
+  });
+});
+
+describe('planning: duration gap (maxDurationGapSec, 3 s in the default catalogue)', () => {
+  // The clip each provider would render for a scene of 3/5/6/8/10/12 s: its largest duration ≤ the scene's, else its
+  // shortest (runway 2–10, kling 5/10, luma 5, hailuo 6/10, hunyuan 5, veo 8).
+  it.each<[number, string[]]>([
+    [3, ['runway', 'kling', 'luma', 'hailuo', 'hunyuan']], // veo: 8 s, 5 s off
+    [5, byPriority], // veo: 8 s, 3 s off, kept
+    [6, byPriority],
+    [8, byPriority], // kling, luma and hunyuan: 5 s, 3 s off, kept
+    [10, ['runway', 'kling', 'veo', 'hailuo']], // luma and hunyuan: 5 s, 5 s off
+    [12, ['runway', 'kling', 'hailuo']], // veo: 8 s, 4 s off; luma and hunyuan: 7 s off
+  ])('for a %s s scene tries %j', (durationSec, tried) => {
+    expect(keys(planProviders(plain({ durationSec }), defaultCatalogue, all))).toEqual(tried);
+  });
+
+  it('says how far off the clip would be, and what the catalogue allows', () => {
+    const plan = planProviders(plain({ durationSec: 12 }), defaultCatalogue, all);
+    expect(lastReason(plan, 'veo')).toBe(
+      'skipped: the scene lasts 12 s and Veo 3.1 would render 8 s (4 s off; the catalogue allows 3 s)',
+    );
+    expect(durationGapReason(entry('luma'), 10)).toBe(
+      'skipped: the scene lasts 10 s and Luma Dream Machine would render 5 s (5 s off; the catalogue allows 3 s)',
+    );
+    expect(durationGapReason(entry('veo'), 5)).toBeUndefined(); // exactly 3 s off
+    expect(durationGapReason({ ...entry('veo'), maxDurationGapSec: 0 }, 7.5)).toMatch(/\(0\.5 s off; .* 0 s\)$/);
+  });
+
+  it('names the duration when it leaves no provider, and what to do', () => {
+    expect(() => planProviders(plain({ durationSec: 20, allowedProviders: ['luma'] }), defaultCatalogue, all)).toThrow(
+      new PlanError(
+        'no configured provider can take this scene (luma the scene lasts 20 s and Luma Dream Machine would render ' +
+          '5 s (15 s off; the catalogue allows 3 s)); shorten the prompt, change the duration or allow another provider',
+      ),
+    );
+  });
+
+  it('plans as before over a catalogue recorded without the field: replayed runs need no patch', () => {
+    const recordedBefore = defaultCatalogue.map(({ maxDurationGapSec: _, ...p }) => p);
+    for (const durationSec of [3, 10, 12, 30])
+      expect(keys(planProviders(plain({ durationSec }), recordedBefore, all))).toEqual(byPriority);
   });
 });
 
@@ -171,7 +219,7 @@ describe('planning: no provider able', () => {
     expect(plan).toThrow(
       new PlanError(
         'no configured provider can take this scene (hailuo cannot render 9:16; hunyuan the prompt has 1500 ' +
-          'characters and Hunyuan Video accepts at most 1000); shorten the prompt or allow another provider',
+          'characters and Hunyuan Video accepts at most 1000); shorten the prompt, change the duration or allow another provider',
       ),
     );
   });

@@ -19,10 +19,10 @@ describe("a project's plan of its scenes", () => {
       capUsd: undefined,
       options: [
         { provider: 'runway', worstCaseUsd: 0.6 },
-        { provider: 'kling', worstCaseUsd: 1 },
+        { provider: 'kling', worstCaseUsd: 0.2 },
         { provider: 'luma', worstCaseUsd: 0.2 },
-        { provider: 'veo', worstCaseUsd: 0.48 },
-        { provider: 'hailuo', worstCaseUsd: 0.2 },
+        { provider: 'veo', worstCaseUsd: 0.96 },
+        { provider: 'hailuo', worstCaseUsd: 0.27 },
         { provider: 'hunyuan', worstCaseUsd: 0.09 },
       ],
     });
@@ -30,7 +30,7 @@ describe("a project's plan of its scenes", () => {
   });
 
   it('takes the cheapest estimate from the plan: a provider the prompt is too long for is not counted', () => {
-    // Hunyuan ($0.09) and Runway accept at most 1,000 characters; the cheapest left are Luma and Hailuo at $0.20.
+    // Hunyuan ($0.09) and Runway accept at most 1,000 characters; the cheapest left are Kling and Luma at $0.20.
     const [plan] = plansOf([projectScene('long', { prompt: 'a'.repeat(1_500) })]);
     expect(plan!.need.options.map((o) => o.provider)).toEqual(['kling', 'luma', 'veo', 'hailuo']);
     expect(plan!.cheapestEstimateUsd).toBe(0.2);
@@ -44,12 +44,12 @@ describe("a project's plan of its scenes", () => {
       sceneId: 'c',
       capUsd: 0.6,
       options: [
-        { provider: 'kling', worstCaseUsd: 1 },
-        { provider: 'veo', worstCaseUsd: 0.48 },
+        { provider: 'kling', worstCaseUsd: 0.2 },
+        { provider: 'veo', worstCaseUsd: 0.96 },
       ],
     });
-    // Veo renders 4 s of the 5 asked for, at its $0.06/s estimate.
-    expect(plan!.cheapestEstimateUsd).toBe(0.24);
+    // Kling renders the 5 s asked for at $0.20 a clip; Veo renders 8 s at $0.06/s.
+    expect(plan!.cheapestEstimateUsd).toBe(0.2);
   });
 
   it('plans every scene, in project order', () => {

@@ -4,15 +4,15 @@ import { defaultCatalogue } from '../../src/config/catalogue';
 import { SceneBudget } from '../../src/domain/scene-budget';
 
 const provider = (key: string): ProviderConfig => defaultCatalogue.find((p) => p.key === key)!;
-// At 10 s Kling's estimate is $1.00 and its worst case $2.00 ($0.10/s and $0.20/s); Luma's are both $0.20.
-const kling = provider('kling');
+// At 10 s Veo renders 8 s: its estimate is $0.48 and its worst case $0.96 ($0.06/s and $0.12/s); Luma's are both $0.20.
+const veo = provider('veo');
 const luma = provider('luma');
 
 describe('a scene budget held as a cap (runs with scene-budget-worst-case)', () => {
   it('skips a provider whose worst case does not fit in what is left, and says the scene stopped for budget', () => {
-    const budget = new SceneBudget(1.5, true);
-    expect(budget.skipReason(kling, 10, 0)).toBe(
-      'budget: worst case $2.0000 would exceed the budget ($1.5 with $0 spent)',
+    const budget = new SceneBudget(0.9, true);
+    expect(budget.skipReason(veo, 10, 0)).toBe(
+      'budget: worst case $0.9600 would exceed the budget ($0.9 with $0 spent)',
     );
     expect(budget.skippedForCap).toBe(true);
     expect(budget.skipReason(luma, 10, 0)).toBeUndefined();
@@ -37,9 +37,9 @@ describe('a scene budget held as a cap (runs with scene-budget-worst-case)', () 
 
 describe('a scene budget from before the cap (replayed as it decided then)', () => {
   it('checks the estimate, not the worst case, and never counts as stopped for budget', () => {
-    const budget = new SceneBudget(1.5, false);
-    expect(budget.skipReason(kling, 10, 0)).toBeUndefined();
-    expect(budget.skipReason(kling, 10, 0.6)).toBe('estimated $1.0000 would exceed the budget ($1.5 with $0.6 spent)');
+    const budget = new SceneBudget(0.9, false);
+    expect(budget.skipReason(veo, 10, 0)).toBeUndefined();
+    expect(budget.skipReason(veo, 10, 0.5)).toBe('estimated $0.4800 would exceed the budget ($0.9 with $0.5 spent)');
     expect(budget.skippedForCap).toBe(false);
   });
 
@@ -54,8 +54,8 @@ describe('a scene without maxCostUsd', () => {
   it('skips nothing and stops for nothing, whichever code started it', () => {
     for (const heldAsCap of [true, false]) {
       const budget = new SceneBudget(undefined, heldAsCap);
-      expect(budget.skipReason(kling, 10, 100)).toBeUndefined();
-      expect(budget.overrun('kling', 5, 2)).toBeUndefined();
+      expect(budget.skipReason(veo, 10, 100)).toBeUndefined();
+      expect(budget.overrun('veo', 5, 2)).toBeUndefined();
       expect(budget.skippedForCap).toBe(false);
     }
   });

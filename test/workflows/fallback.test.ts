@@ -88,18 +88,18 @@ describe('fallback along the ranked chain', () => {
   it('counts an ambiguous create at its worst case: the provider holds a task nobody can cancel', async () => {
     h.sandbox.setScenario({
       default: { queueMs: 100, renderMs: 500 },
-      models: { [sandboxKey('kling')]: { faults: [{ kind: 'malformed_create' }] } },
+      models: { [sandboxKey('veo')]: { faults: [{ kind: 'malformed_create' }] } },
     });
     const prompt = `Opening shot over the harbour ${Date.now()}`;
     const result = await run({
       prompt,
-      durationSec: 5,
-      preferredProvider: 'kling',
-      allowedProviders: ['kling', 'runway'],
+      durationSec: 8,
+      preferredProvider: 'veo',
+      allowedProviders: ['veo', 'runway'],
     });
-    // Kling's worst case ($0.20/s) is above its estimate ($0.10/s): the charge nobody reported counts at the worst.
-    expect(worstOf('kling', 5)).toBeGreaterThan(estimateOf('kling', 5));
-    expect(result.attempts[0]).toMatchObject({ provider: 'kling', state: 'failed', costUsd: worstOf('kling', 5) });
+    // Veo's worst case ($0.12/s) is above its estimate ($0.06/s): the charge nobody reported counts at the worst.
+    expect(worstOf('veo', 8)).toBeGreaterThan(estimateOf('veo', 8));
+    expect(result.attempts[0]).toMatchObject({ provider: 'veo', state: 'failed', costUsd: worstOf('veo', 8) });
     expect(result.attempts[0]!.error).toMatch(/^AmbiguousCreate: /);
     expect(result.attempts[0]!.taskId).toBeUndefined();
     // The sandbox did create (and would bill) the task whose reply the worker could not read.
@@ -109,18 +109,18 @@ describe('fallback along the ranked chain', () => {
   });
 
   it('skips a provider whose worst case would exceed the scene budget, saying why', async () => {
-    const [runway, kling, luma] = [worstOf('runway', 5), worstOf('kling', 5), worstOf('luma', 5)];
-    const result = await run({ durationSec: 5, maxCostUsd: luma });
-    expect(result.provider).toBe('luma');
+    const [runway, kling, hunyuan] = [worstOf('runway', 5), worstOf('kling', 5), worstOf('hunyuan', 5)];
+    const result = await run({ durationSec: 5, maxCostUsd: hunyuan });
+    expect(result.provider).toBe('hunyuan');
     expect(result.attempts.slice(0, 2)).toMatchObject([
       { provider: 'runway', state: 'skipped', costUsd: 0 },
       { provider: 'kling', state: 'skipped', costUsd: 0 },
     ]);
     expect(result.attempts[0]!.error).toBe(
-      `budget: worst case $${runway.toFixed(4)} would exceed the budget ($${luma} with $0 spent)`,
+      `budget: worst case $${runway.toFixed(4)} would exceed the budget ($${hunyuan} with $0 spent)`,
     );
     expect(result.attempts[1]!.error).toBe(
-      `budget: worst case $${kling.toFixed(4)} would exceed the budget ($${luma} with $0 spent)`,
+      `budget: worst case $${kling.toFixed(4)} would exceed the budget ($${hunyuan} with $0 spent)`,
     );
   });
 

@@ -89,11 +89,12 @@ it('a scene running on its own with a larger maxCostUsd (Veo, up to $0.96) is at
 it('a scene that succeeded before the project run (Veo, $0.96) counts at what it cost, against the budget, without stopping the project', async () => {
   h.sandbox.reset();
   const projectId = `attach-${randomUUID().slice(0, 8)}`;
-  // The scene succeeded on its own on Veo (more than the $0.20 a project would grant it) before the project starts.
+  // The scene succeeded on its own on Veo (more than the $0.40 a project would grant it) before the project starts.
   const solo = await startVeoScene(projectId);
   const earlier = await waitForSceneVideo(h.client, solo.workflowId);
-  // A re-run with a $2 budget: what s0 cost before is part of the project's total and of what the budget covers.
-  const { workflowId } = await startProjectVideos(h.client, project(projectId, 2), { taskQueue: h.taskQueue });
+  // A re-run with a $4.20 budget: what s0 cost before is part of the project's total and of what the budget covers
+  // (s0's $0.96, then two scenes on Runway at $1.20 and two on Kling at $0.40: $4.16).
+  const { workflowId } = await startProjectVideos(h.client, project(projectId, 4.2), { taskQueue: h.taskQueue });
   const result = await waitForProjectVideos(h.client, workflowId);
   const billed = await sandboxBilledUsd(h.sandbox);
   console.log(
@@ -108,7 +109,7 @@ it('a scene that succeeded before the project run (Veo, $0.96) counts at what it
   expect(result.budget?.priorUsd).toBe(earlier.totalCostUsd);
   expect(result.counts.succeeded).toBe(5);
   expect(result.budget?.spentUsd).toBe(result.totalCostUsd);
-  // The earlier cost counts against the budget: the project's total, that cost included, stays within $2.
-  expect(result.totalCostUsd).toBeLessThanOrEqual(2);
+  // The earlier cost counts against the budget: the project's total, that cost included, stays within $4.20.
+  expect(result.totalCostUsd).toBeLessThanOrEqual(4.2);
   expect(billed).toBeCloseTo(result.totalCostUsd, 6);
 }, 120_000);

@@ -90,7 +90,7 @@ describe('a scene refused for identity', () => {
     h.sandbox.reset();
     const { workflowId } = await startProjectVideos(
       h.client,
-      { projectId, budgetUsd: 0.4, maxConcurrentScenes: 1, polling, scenes: [hook('s0'), hook('s1'), hook('s2')] },
+      { projectId, budgetUsd: 0.8, maxConcurrentScenes: 1, polling, scenes: [hook('s0'), hook('s1'), hook('s2')] },
       { taskQueue: h.taskQueue },
     );
     const result = await waitForProjectVideos(h.client, workflowId);
@@ -103,6 +103,6 @@ describe('a scene refused for identity', () => {
     expect(result.scenes[0]!.costUsd).toBe(0);
     expect(result.budget!.spentUsd).toBeCloseTo(result.totalCostUsd, 6);
     expect(result.budget!.spentUsd).toBeCloseTo(billed, 6);
-    expect(result.scenes[2]!.phase).toBe('succeeded'); // $0.40 covers s1 and s2 at $0.20 each
+    expect(result.scenes[2]!.phase).toBe('succeeded'); // $0.80 covers s1 and s2 on Kling at $0.40 each
   }, 90_000);
 });

@@ -156,12 +156,14 @@ const builtIn = { queueMs: 200, renderMs: 1500, latencyMs: 0, faults: [] };
 
 /**
  * Published PAYG prices (PiAPI in USD, Runway in credits), see the reference documents' pricing sections. One figure
- * per model: variants (Veo fast, audio, Kling pro) are not priced separately.
+ * per model: variants (Veo fast, audio, Kling pro, Hailuo 01) are not priced separately; where a model's prices differ
+ * by variant or duration, the dearest rate of the request the default catalogue sends (Kling 2.6 std $0.20 per 5 s;
+ * Hailuo v2.3 768p $0.45 per 10 s, so $0.27 for 6 s; Veo 3.1 $0.12/s, the full model without audio).
  */
 const defaultPrices: Record<string, Partial<Price>> = {
-  'piapi:kling': { perSec: 0.1 },
+  'piapi:kling': { perSec: 0.04 },
   'piapi:luma': { perTask: 0.2 },
-  'piapi:hailuo': { perTask: 0.2 },
+  'piapi:hailuo': { perSec: 0.045 },
   'piapi:Qubico/hunyuan': { perTask: 0.09 },
   'piapi:veo3.1': { perSec: 0.12 },
   'runway:gen4_turbo': { perSec: 5 },

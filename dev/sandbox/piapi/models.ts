@@ -55,7 +55,12 @@ const klingInput = z
       i.duration === undefined ||
       (i.version === '3.0' ? i.duration >= 3 && i.duration <= 15 : [5, 10].includes(i.duration)),
     { message: 'duration must be 5 or 10 (3 to 15 for version 3.0)', path: ['duration'] },
-  );
+  )
+  // Kling 2.6 renders sound in pro mode only (std is "silent video only", third-party API docs).
+  .refine((i) => !(i.version === '2.6' && i.mode !== 'pro' && i.enable_audio), {
+    message: 'enable_audio needs mode "pro" for version 2.6',
+    path: ['enable_audio'],
+  });
 
 const kling: PiapiModel = {
   taskTypes: ['video_generation'],
@@ -199,7 +204,8 @@ const veo31Input = z.looseObject({
   negative_prompt: str.optional(),
   image_url: str.optional(),
   aspect_ratio: z.enum(['16:9', '9:16', 'auto']).optional(),
-  duration: z.enum(['4s', '6s', '8s']).optional(),
+  // Every PiAPI example sends "8s"; 4s and 6s are only reported by third parties, so the emulator refuses them.
+  duration: z.literal('8s').optional(),
   resolution: z.enum(['720p', '1080p']).optional(),
   generate_audio: z.boolean().optional(),
 });

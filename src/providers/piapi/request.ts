@@ -1,7 +1,7 @@
-import { forRequest, type ModelCapabilities } from '../capabilities';
+import { aspectValue, forRequest, selectVariant, sendableDurations, type ModelCapabilities } from '../capabilities';
 import { nonEmptyString } from '../json';
-import { checkDuration, checkPrompt, definedOnly, invalidRequest, mapAspect } from '../request-checks';
-import type { GenerationRequest } from '../types';
+import { checkAspect, checkDuration, checkPrompt, definedOnly, invalidRequest } from '../request-checks';
+import type { GenerationRequest, ProviderModelSettings } from '../types';
 import { isPiapiModel, piapiModels, type PiapiModel } from './models';
 
 export interface PiapiTaskRequest {
@@ -32,21 +32,58 @@ export function buildPiapiTaskRequest(request: GenerationRequest): PiapiTaskRequ
     negativePrompt: nonEmptyString(request.negativePrompt),
     imageUrl: nonEmptyString(request.imageUrl),
   };
-  return builders[model](req, piapiModels[model]);
+  const capabilities = selectVariant(piapiModels[model], request.model.options);
+  if (!capabilities) throw invalidRequest(unknownVariant(model, request.model));
+  return builders[model](req, capabilities);
 }
 
-const sameRatio = { '16:9': '16:9', '9:16': '9:16', '1:1': '1:1' } as const;
+function unknownVariant(model: PiapiModel, settings: ProviderModelSettings): string {
+  const { option, models } = piapiModels[model].variants!;
+  return (
+    `PiAPI ${model} has no ${option} "${String(settings.options?.[option])}" ` +
+    `(leave options.${option} out, or set one of ${Object.keys(models).join(', ')})`
+  );
+}
 
-/** The request's duration and aspect ratio once the model is known to render them, and its prompt to fit. */
+/**
+ * The price list entry (`Price.variant` in the model's facts) for the request these settings send: what the
+ * catalogue prices an entry at.
+ */
+export function piapiPriceVariant(settings: ProviderModelSettings): string {
+  const option = (name: string, fallback: string) => String(settings.options?.[name] ?? fallback);
+  switch (settings.model as PiapiModel) {
+    case 'kling':
+      return `${option('version', klingDefaults.version)} ${option('mode', klingDefaults.mode)}, no audio`;
+    case 'luma':
+      return lumaModel;
+    case 'hailuo':
+      return settings.options?.model === undefined ? `${hailuoV23.model}, 768p` : option('model', '');
+    case 'Qubico/hunyuan':
+      return settings.taskType ?? 'txt2video';
+    case 'veo3.1':
+      return `${settings.taskType ?? 'veo3.1-video'}, no audio`;
+  }
+}
+
+/**
+ * The request's duration and the aspect ratio value the model takes (none for a model that takes none), once the
+ * model is known to render them; its prompt to fit; and the audio fields it is sent. Opt-in durations pass: planning
+ * asks for them only when the catalogue lists them.
+ */
 function checked(label: string, req: GenerationRequest, model: ModelCapabilities) {
-  const allowed = forRequest(model, req.imageUrl);
-  const aspectRatio = mapAspect(label, req.aspectRatio, allowed.aspectRatios, sameRatio);
+  checkAspect(label, req.aspectRatio, forRequest(model, req.imageUrl).aspectRatios);
   checkPrompt(`${label} prompt`, req.prompt, model.maxPromptChars);
-  return { durationSec: checkDuration(label, req.durationSec, allowed.durationsSec), aspectRatio };
+  return {
+    durationSec: checkDuration(label, req.durationSec, sendableDurations(model, req.imageUrl)),
+    aspectRatio: aspectValue(model, req.aspectRatio, req.imageUrl) ?? undefined,
+    audio: model.facts.audio.value.sent,
+  };
 }
+
+const klingDefaults = { version: '2.6', mode: 'std' };
 
 function buildKling(req: GenerationRequest, model: ModelCapabilities): PiapiTaskRequest {
-  const { durationSec, aspectRatio } = checked('kling', req, model);
+  const { durationSec, aspectRatio, audio } = checked('kling', req, model);
   return {
     model: 'kling',
     task_type: 'video_generation',
@@ -55,12 +92,15 @@ function buildKling(req: GenerationRequest, model: ModelCapabilities): PiapiTask
       negative_prompt: req.negativePrompt,
       duration: durationSec,
       aspect_ratio: aspectRatio,
-      mode: String(req.model.options?.mode ?? 'std'),
-      version: String(req.model.options?.version ?? '2.6'),
+      mode: String(req.model.options?.mode ?? klingDefaults.mode),
+      version: String(req.model.options?.version ?? klingDefaults.version),
+      ...audio,
       image_url: req.imageUrl,
     }),
   };
 }
+
+const lumaModel = 'ray-v2';
 
 function buildLuma(req: GenerationRequest, model: ModelCapabilities): PiapiTaskRequest {
   const { durationSec, aspectRatio } = checked('luma', req, model);
@@ -68,21 +108,40 @@ function buildLuma(req: GenerationRequest, model: ModelCapabilities): PiapiTaskR
     model: 'luma',
     task_type: 'video_generation',
     input: definedOnly({
+      model: lumaModel,
       prompt: req.prompt,
       duration: durationSec,
       aspect_ratio: aspectRatio,
-      key_frames: req.imageUrl ? { frame0: { type: 'image', url: req.imageUrl } } : undefined,
+      start_image: req.imageUrl,
     }),
   };
 }
 
+/** v2.3 at 768p, the resolution that renders both 6 and 10 s; sent as an integer, as n8n sends it for the 02 models. */
+const hailuoV23 = { model: 'v2.3', resolution: 768 };
+
 function buildHailuo(req: GenerationRequest, model: ModelCapabilities): PiapiTaskRequest {
-  const variant = req.imageUrl ? 'i2v-01' : 't2v-01';
-  checked(`hailuo ${variant}`, req, model);
+  if (req.model.options?.model !== undefined) {
+    const variant = req.imageUrl ? 'i2v-01' : 't2v-01';
+    checked(`hailuo ${variant}`, req, model);
+    return {
+      model: 'hailuo',
+      task_type: 'video_generation',
+      input: definedOnly({ prompt: req.prompt, model: variant, image_url: req.imageUrl, expand_prompt: false }),
+    };
+  }
+  const { durationSec } = checked(`hailuo ${hailuoV23.model}`, req, model);
   return {
     model: 'hailuo',
     task_type: 'video_generation',
-    input: definedOnly({ prompt: req.prompt, model: variant, image_url: req.imageUrl, expand_prompt: false }),
+    input: definedOnly({
+      prompt: req.prompt,
+      model: hailuoV23.model,
+      duration: durationSec,
+      resolution: hailuoV23.resolution,
+      image_url: req.imageUrl,
+      expand_prompt: false,
+    }),
   };
 }
 
@@ -107,7 +166,7 @@ function buildVeo31(req: GenerationRequest, model: ModelCapabilities): PiapiTask
   if (!veo31TaskTypes.includes(taskType)) {
     throw invalidRequest(`veo3.1 task_type must be one of ${veo31TaskTypes.join(', ')}, got ${taskType}`);
   }
-  const { durationSec, aspectRatio } = checked('veo3.1', req, model);
+  const { durationSec, aspectRatio, audio } = checked('veo3.1', req, model);
   return {
     model: 'veo3.1',
     task_type: taskType,
@@ -117,7 +176,7 @@ function buildVeo31(req: GenerationRequest, model: ModelCapabilities): PiapiTask
       aspect_ratio: aspectRatio,
       duration: `${durationSec}s`,
       resolution: '720p',
-      generate_audio: false,
+      ...audio,
       image_url: req.imageUrl,
     }),
   };

@@ -1,15 +1,13 @@
-import { forRequest } from '../capabilities';
+import { aspectValue, forRequest, sendableDurations } from '../capabilities';
 import { nonEmptyString } from '../json';
-import { checkDuration, checkPrompt, definedOnly, invalidRequest, mapAspect } from '../request-checks';
-import type { GenerationRequest } from '../types';
+import { checkAspect, checkDuration, checkPrompt, definedOnly, invalidRequest } from '../request-checks';
+import type { GenerationRequest, ProviderModelSettings } from '../types';
 import { runwayModels } from './models';
 
 export interface BuiltRunwayTask {
   path: '/v1/text_to_video' | '/v1/image_to_video';
   body: Record<string, unknown>;
 }
-
-const ratios = { '16:9': '1280:720', '9:16': '720:1280', '1:1': '960:960' } as const;
 
 export function buildRunwayTaskRequest(req: GenerationRequest): BuiltRunwayTask {
   const model = req.model.model;
@@ -23,7 +21,7 @@ export function buildRunwayTaskRequest(req: GenerationRequest): BuiltRunwayTask 
   checkPrompt('Runway promptText', prompt, spec.maxPromptChars);
 
   const label = `Runway ${model}${image ? ' image-to-video' : ''}`;
-  const allowed = forRequest(spec, image);
+  checkAspect(label, req.aspectRatio, forRequest(spec, image).aspectRatios);
   const seed = req.model.options?.seed;
 
   return {
@@ -32,11 +30,17 @@ export function buildRunwayTaskRequest(req: GenerationRequest): BuiltRunwayTask 
       model,
       promptText: prompt,
       promptImage: image,
-      ratio: mapAspect(label, req.aspectRatio, allowed.aspectRatios, ratios),
-      duration: checkDuration(label, req.durationSec, allowed.durationsSec),
+      ratio: aspectValue(spec, req.aspectRatio, image),
+      duration: checkDuration(label, req.durationSec, sendableDurations(spec, image)),
       seed: spec.seed && Number.isInteger(seed) ? seed : undefined,
       negativePrompt: spec.negativePrompt ? nonEmptyString(req.negativePrompt) : undefined,
-      audio: spec.audio ? false : undefined,
+      ...spec.facts.audio.value.sent,
     }),
   };
+}
+
+/** The price list entry (`Price.variant` in the model's facts) for the request these settings send. */
+export function runwayPriceVariant(settings: ProviderModelSettings): string {
+  const sent = runwayModels[settings.model]?.facts.audio.value.sent;
+  return sent && 'audio' in sent ? `${settings.model}, ${sent.audio ? 'audio' : 'no audio'}` : settings.model;
 }

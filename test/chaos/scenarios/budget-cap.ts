@@ -13,8 +13,8 @@ import { runTag } from '../lib/scenes';
 
 /**
  * A budget is a cap on what providers bill. `default`: the sandbox bills the published prices (Runway gen4.5 12
- * credits/s, Kling $0.10/s, Luma/Hailuo $0.20 and Hunyuan $0.09 a clip, Veo $0.12/s). `catalogue`: it bills exactly
- * the catalogue estimates. `over`: Luma bills $0.50 a clip, above the catalogue's worst case ($0.20).
+ * credits/s, Kling $0.04/s, Luma $0.20 and Hunyuan $0.09 a clip, Hailuo $0.045/s, Veo $0.12/s). `catalogue`: it bills
+ * exactly the catalogue estimates. `over`: Kling bills $0.60 a clip, above the catalogue's worst case for 10 s ($0.40).
  */
 export type Billing = 'default' | 'catalogue' | 'over';
 
@@ -48,7 +48,7 @@ function scenario(billing: Billing): ScenarioInput {
         // Runway bills credits ($0.01), PiAPI dollars.
         price: { perSec: p.route === 'runway' ? Math.round(p.costPerSecondUsd * 100 * 1e6) / 1e6 : p.costPerSecondUsd },
       };
-  if (billing === 'over') models['piapi:luma'] = { price: { perTask: 0.5 } };
+  if (billing === 'over') models['piapi:kling'] = { price: { perTask: 0.6 } };
   return { default: { queueMs: 50, renderMs: 300 }, models };
 }
 
@@ -162,7 +162,7 @@ export function budgetCases(opts: { full: boolean }): BudgetCase[] {
     },
     { name: 'scene maxCostUsd $1, 10 s hook, catalogue billing', billing: 'catalogue', budgetUsd: 1 },
     {
-      name: 'project $1, 6 × 10 s hook, Luma bills above its worst case',
+      name: 'project $1, 6 × 10 s hook, Kling bills above its worst case',
       billing: 'over',
       budgetUsd: 1,
       project: { scenes: 6, maxConcurrentScenes: 1 },

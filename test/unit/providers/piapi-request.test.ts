@@ -24,6 +24,7 @@ describe('buildPiapiTaskRequest: exact bodies', () => {
           aspect_ratio: '16:9',
           mode: 'std',
           version: '2.6',
+          enable_audio: false,
         },
       },
     ],
@@ -36,7 +37,15 @@ describe('buildPiapiTaskRequest: exact bodies', () => {
       {
         model: 'kling',
         task_type: 'video_generation',
-        input: { prompt: fox, duration: 10, aspect_ratio: '1:1', mode: 'pro', version: '2.1', image_url: image },
+        input: {
+          prompt: fox,
+          duration: 10,
+          aspect_ratio: '1:1',
+          mode: 'pro',
+          version: '2.1',
+          enable_audio: false,
+          image_url: image,
+        },
       },
     ],
     [
@@ -45,7 +54,7 @@ describe('buildPiapiTaskRequest: exact bodies', () => {
       {
         model: 'luma',
         task_type: 'video_generation',
-        input: { prompt: fox, duration: 5, aspect_ratio: '9:16' },
+        input: { model: 'ray-v2', prompt: fox, duration: 5, aspect_ratio: '9:16' },
       },
     ],
     [
@@ -54,26 +63,39 @@ describe('buildPiapiTaskRequest: exact bodies', () => {
       {
         model: 'luma',
         task_type: 'video_generation',
-        input: { prompt: fox, duration: 10, aspect_ratio: '16:9' },
+        input: { model: 'ray-v2', prompt: fox, duration: 10, aspect_ratio: '16:9' },
       },
     ],
     [
-      'luma key frame (5 s only)',
+      'luma start image (5 s only), as the 2026 docs send it',
       request({ model: 'luma' }, { durationSec: 5, imageUrl: image }),
       {
         model: 'luma',
         task_type: 'video_generation',
-        input: {
-          prompt: fox,
-          duration: 5,
-          aspect_ratio: '16:9',
-          key_frames: { frame0: { type: 'image', url: image } },
-        },
+        input: { model: 'ray-v2', prompt: fox, duration: 5, aspect_ratio: '16:9', start_image: image },
       },
     ],
     [
-      'hailuo text-to-video',
+      'hailuo v2.3 text-to-video at 768p',
       request({ model: 'hailuo' }, { durationSec: 6 }),
+      {
+        model: 'hailuo',
+        task_type: 'video_generation',
+        input: { prompt: fox, model: 'v2.3', duration: 6, resolution: 768, expand_prompt: false },
+      },
+    ],
+    [
+      'hailuo v2.3 image-to-video, 10 s (any aspect: it follows the image)',
+      request({ model: 'hailuo' }, { durationSec: 10, aspectRatio: '9:16', imageUrl: image }),
+      {
+        model: 'hailuo',
+        task_type: 'video_generation',
+        input: { prompt: fox, model: 'v2.3', duration: 10, resolution: 768, image_url: image, expand_prompt: false },
+      },
+    ],
+    [
+      'hailuo 01 text-to-video, the documented request (options.model "01")',
+      request({ model: 'hailuo', options: { model: '01' } }, { durationSec: 6 }),
       {
         model: 'hailuo',
         task_type: 'video_generation',
@@ -81,8 +103,8 @@ describe('buildPiapiTaskRequest: exact bodies', () => {
       },
     ],
     [
-      'hailuo image-to-video (any aspect: it follows the image)',
-      request({ model: 'hailuo' }, { durationSec: 6, aspectRatio: '9:16', imageUrl: image }),
+      'hailuo 01 image-to-video',
+      request({ model: 'hailuo', options: { model: '01' } }, { durationSec: 6, aspectRatio: '1:1', imageUrl: image }),
       {
         model: 'hailuo',
         task_type: 'video_generation',
@@ -108,8 +130,8 @@ describe('buildPiapiTaskRequest: exact bodies', () => {
       },
     ],
     [
-      'veo3.1 image-to-video',
-      request({ model: 'veo3.1', taskType: 'veo3.1-video' }, { durationSec: 4, aspectRatio: '9:16', imageUrl: image }),
+      'veo3.1 image-to-video at the documented 8 s',
+      request({ model: 'veo3.1', taskType: 'veo3.1-video' }, { durationSec: 8, aspectRatio: '9:16', imageUrl: image }),
       {
         model: 'veo3.1',
         task_type: 'veo3.1-video',
@@ -117,7 +139,7 @@ describe('buildPiapiTaskRequest: exact bodies', () => {
           prompt: fox,
           negative_prompt: 'blurry',
           aspect_ratio: '9:16',
-          duration: '4s',
+          duration: '8s',
           resolution: '720p',
           generate_audio: false,
           image_url: image,
@@ -125,7 +147,7 @@ describe('buildPiapiTaskRequest: exact bodies', () => {
       },
     ],
     [
-      'veo3.1 without a task type defaults to veo3.1-video',
+      'veo3.1 without a task type (veo3.1-video), at an opt-in duration a catalogue listed, sends it as it did',
       request({ model: 'veo3.1' }, { durationSec: 6, negativePrompt: '' }),
       {
         model: 'veo3.1',
@@ -153,7 +175,7 @@ describe('buildPiapiTaskRequest: documented examples', () => {
     expect(built).toStrictEqual(withoutConfig);
   });
 
-  it('reproduces the Kling 3.0 example input except the 3.0-only audio/multi-shot flags it does not send', () => {
+  it('reproduces the Kling 3.0 example input (enable_audio: false included) except the multi-shot flag', () => {
     const example = fixture('piapi/request-kling-3.0.json').body as PiapiTaskRequest;
     const built = buildPiapiTaskRequest({
       prompt: example.input.prompt as string,
@@ -161,7 +183,7 @@ describe('buildPiapiTaskRequest: documented examples', () => {
       aspectRatio: '16:9',
       model: { route: 'piapi', model: 'kling', taskType: 'video_generation', options: { mode: 'std', version: '3.0' } },
     });
-    const { enable_audio: _audio, prefer_multi_shots: _shots, ...input } = example.input;
+    const { prefer_multi_shots: _shots, ...input } = example.input;
     expect(built).toStrictEqual({ model: example.model, task_type: example.task_type, input });
   });
 });
@@ -172,9 +194,15 @@ describe('buildPiapiTaskRequest: the decided duration, sent as is or refused', (
     ['kling', { model: 'kling' }, undefined, [5, 10]],
     ['luma', { model: 'luma' }, undefined, [5, 10]],
     ['luma key frame', { model: 'luma' }, image, [5]],
-    ['hailuo', { model: 'hailuo' }, undefined, [6]],
+    ['hailuo v2.3', { model: 'hailuo' }, undefined, [6, 10]],
+    ['hailuo 01', { model: 'hailuo', options: { model: '01' } }, undefined, [6]],
     ['hunyuan', { model: 'Qubico/hunyuan' }, undefined, [5]],
-    ['veo3.1', { model: 'veo3.1', taskType: 'veo3.1-video-fast' }, undefined, [4, 6, 8]],
+    [
+      'veo3.1 (8 s documented, 4 and 6 s opt-in)',
+      { model: 'veo3.1', taskType: 'veo3.1-video-fast' },
+      undefined,
+      [4, 6, 8],
+    ],
   ])('%s renders exactly %j of them', (_name, model, imageUrl, accepted) => {
     const build = (durationSec: number) => buildPiapiTaskRequest(request(model, { durationSec, imageUrl }));
     expect(acceptedDurations(offered, build)).toEqual(accepted);
@@ -199,8 +227,18 @@ describe('buildPiapiTaskRequest: refusals before sending', () => {
     ],
     [
       'hailuo text-to-video is landscape only',
-      request({ model: 'hailuo' }, { aspectRatio: '9:16' }),
-      'hailuo t2v-01 cannot render aspect ratio 9:16',
+      request({ model: 'hailuo' }, { durationSec: 6, aspectRatio: '9:16' }),
+      'hailuo v2.3 cannot render aspect ratio 9:16',
+    ],
+    [
+      'hailuo 01 renders 6 s only',
+      request({ model: 'hailuo', options: { model: '01' } }, { durationSec: 10 }),
+      'hailuo t2v-01 cannot render 10 s (allowed: 6 s)',
+    ],
+    [
+      'hailuo with an unknown model option',
+      request({ model: 'hailuo', options: { model: '02' } }, { durationSec: 6 }),
+      'PiAPI hailuo has no model "02" (leave options.model out, or set one of 01)',
     ],
     [
       'veo3.1 with a foreign task type',

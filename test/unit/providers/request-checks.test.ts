@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { forRequest } from '../../../src/providers/capabilities';
-import { checkDuration, checkPrompt, mapAspect } from '../../../src/providers/request-checks';
+import { piapiModels } from '../../../src/providers/piapi';
+import { checkAspect, checkDuration, checkPrompt } from '../../../src/providers/request-checks';
 import { thrown } from '../../providers/thrown';
 
 const refusedBeforeSending = { name: 'ProviderError', kind: 'validation', requestSent: false, retryable: false };
@@ -34,14 +35,13 @@ describe('checkDuration', () => {
   });
 });
 
-describe('mapAspect', () => {
-  it('maps a supported ratio to the model value', () => {
-    expect(mapAspect('m', '9:16', ['16:9', '9:16'], { '16:9': 'a', '9:16': 'b', '1:1': 'c' })).toBe('b');
+describe('checkAspect', () => {
+  it('passes a supported ratio', () => {
+    expect(() => checkAspect('m', '9:16', ['16:9', '9:16'])).not.toThrow();
   });
 
   it('refuses an unsupported ratio with a validation error naming the supported ones', () => {
-    const same = { '16:9': '16:9', '9:16': '9:16', '1:1': '1:1' };
-    expect(thrown(() => mapAspect('veo3.1', '1:1', ['16:9', '9:16'], same))).toMatchObject({
+    expect(thrown(() => checkAspect('veo3.1', '1:1', ['16:9', '9:16']))).toMatchObject({
       ...refusedBeforeSending,
       message: 'veo3.1 cannot render aspect ratio 1:1 (supported: 16:9, 9:16)',
     });
@@ -64,12 +64,7 @@ describe('checkPrompt', () => {
 });
 
 describe('forRequest', () => {
-  const luma = {
-    durationsSec: [5, 10],
-    imageDurationsSec: [5],
-    aspectRatios: ['16:9', '9:16'],
-    cancel: 'while-queued',
-  } as const;
+  const luma = { ...piapiModels.luma, aspectRatios: ['16:9', '9:16'] } as const;
 
   it('takes the image-to-video lists only with an image, and only where the model states them', () => {
     expect(forRequest(luma, undefined)).toEqual({ durationsSec: [5, 10], aspectRatios: ['16:9', '9:16'] });
