@@ -18,18 +18,32 @@ export function promptLimitReason(provider: ProviderConfig, prompt: string): str
   return `skipped: the prompt has ${prompt.length} characters and ${provider.displayName} accepts at most ${provider.maxPromptChars}`;
 }
 
+/** How far the provider's clip would be from the scene's duration, measured on the duration it would be asked for. */
+function durationGapSec(provider: ProviderConfig, requestedSec: number): number {
+  return Math.abs(fitDuration(requestedSec, provider.allowedDurationsSec) - requestedSec);
+}
+
 /**
  * Why this provider's clip would be too far from the scene's duration, or undefined when it is near enough (or the
- * catalogue sets no `maxDurationGapSec`). Measured on the duration it would be asked for, which is what it renders.
+ * catalogue sets no `maxDurationGapSec`). Too far means more than the catalogue allows and more than the nearest
+ * provider able to take the scene comes (`nearestGapSec`): a scene longer than any clip goes to the providers that
+ * render the longest, never to none.
  */
-export function durationGapReason(provider: ProviderConfig, requestedSec: number): string | undefined {
+export function durationGapReason(
+  provider: ProviderConfig,
+  requestedSec: number,
+  nearestGapSec = 0,
+): string | undefined {
   if (provider.maxDurationGapSec === undefined) return undefined;
-  const renderedSec = fitDuration(requestedSec, provider.allowedDurationsSec);
-  const gapSec = Math.abs(renderedSec - requestedSec);
-  if (gapSec <= provider.maxDurationGapSec) return undefined;
+  const gapSec = durationGapSec(provider, requestedSec);
+  if (gapSec <= Math.max(provider.maxDurationGapSec, nearestGapSec)) return undefined;
+  const round = (sec: number) => Math.round(sec * 100) / 100;
+  const nearer =
+    nearestGapSec > provider.maxDurationGapSec ? `, and another provider comes within ${round(nearestGapSec)} s` : '';
   return (
-    `skipped: the scene lasts ${requestedSec} s and ${provider.displayName} would render ${renderedSec} s ` +
-    `(${Math.round(gapSec * 100) / 100} s off; the catalogue allows ${provider.maxDurationGapSec} s)`
+    `skipped: the scene lasts ${requestedSec} s and ${provider.displayName} would render ` +
+    `${fitDuration(requestedSec, provider.allowedDurationsSec)} s ` +
+    `(${round(gapSec)} s off; the catalogue allows ${provider.maxDurationGapSec} s${nearer})`
   );
 }
 
@@ -66,10 +80,14 @@ export function planProviders(
   }
 
   const byKey = new Map(catalogue.map((p) => [p.key, p]));
-  const unable = (provider: ProviderConfig): string | undefined =>
+  const cannotTake = (provider: ProviderConfig): string | undefined =>
     !provider.aspectRatios.includes(input.aspectRatio)
       ? `skipped: cannot render ${input.aspectRatio}`
-      : (promptLimitReason(provider, input.prompt) ?? durationGapReason(provider, input.durationSec));
+      : promptLimitReason(provider, input.prompt);
+  const takers = candidates.map((k) => byKey.get(k)!).filter((p) => cannotTake(p) === undefined);
+  const nearestGapSec = Math.min(...takers.map((p) => durationGapSec(p, input.durationSec)));
+  const unable = (provider: ProviderConfig): string | undefined =>
+    cannotTake(provider) ?? durationGapReason(provider, input.durationSec, nearestGapSec);
   const ranking = rankProvidersForScene(catalogue, input.sceneType, input.prompt, candidates).map((r) => {
     const reason = unable(byKey.get(r.provider)!);
     return reason === undefined ? r : { ...r, reasons: [...r.reasons, reason] };

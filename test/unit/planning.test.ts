@@ -115,12 +115,28 @@ describe('planning: duration gap (maxDurationGapSec, 3 s in the default catalogu
     expect(durationGapReason({ ...entry('veo'), maxDurationGapSec: 0 }, 7.5)).toMatch(/\(0\.5 s off; .* 0 s\)$/);
   });
 
-  it('names the duration when it leaves no provider, and what to do', () => {
-    expect(() => planProviders(plain({ durationSec: 20, allowedProviders: ['luma'] }), defaultCatalogue, all)).toThrow(
-      new PlanError(
-        'no configured provider can take this scene (luma the scene lasts 20 s and Luma Dream Machine would render ' +
-          '5 s (15 s off; the catalogue allows 3 s)); shorten the prompt, change the duration or allow another provider',
-      ),
+  it('never leaves a scene without a provider for its length: longer than any clip, it goes to the nearest', () => {
+    // 20 s: runway, kling and hailuo render 10 s (10 s off), veo 8 s, luma and hunyuan 5 s.
+    const plan = planProviders(plain({ durationSec: 20 }), defaultCatalogue, all);
+    expect(keys(plan)).toEqual(['runway', 'kling', 'hailuo']);
+    expect(lastReason(plan, 'veo')).toBe(
+      'skipped: the scene lasts 20 s and Veo 3.1 would render 8 s ' +
+        '(12 s off; the catalogue allows 3 s, and another provider comes within 10 s)',
+    );
+    expect(keys(planProviders(plain({ durationSec: 20, allowedProviders: ['luma'] }), defaultCatalogue, all))).toEqual([
+      'luma',
+    ]);
+  });
+
+  it('measures the nearest only among providers that can take the scene otherwise', () => {
+    // A 9:16 scene of 20 s: hailuo renders only 16:9, so it does not set the bar; runway and kling (10 s) still do.
+    const portrait = planProviders(plain({ durationSec: 20, aspectRatio: '9:16' }), defaultCatalogue, all);
+    expect(keys(portrait)).toEqual(['runway', 'kling']);
+    // Only luma and veo allowed: veo's 8 s is nearer than luma's 5 s, so luma is skipped.
+    const two = planProviders(plain({ durationSec: 20, allowedProviders: ['luma', 'veo'] }), defaultCatalogue, all);
+    expect(keys(two)).toEqual(['veo']);
+    expect(lastReason(two, 'luma')).toMatch(
+      /\(15 s off; the catalogue allows 3 s, and another provider comes within 12 s\)$/,
     );
   });
 
