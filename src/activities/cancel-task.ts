@@ -5,8 +5,9 @@ import { clientFor, type ActivityDeps } from './dependencies';
 
 /**
  * Best effort: stops paying for a task nobody will wait for, where the model's API can. A model without a cancel, or
- * one that cancels only queued tasks when this one is rendering, gets no request: the answer says so, and the attempt
- * is billed as a task that renders on.
+ * one that cancels only queued tasks when this one is rendering, gets no request; a provider may also refuse the cancel
+ * (the task started rendering between the look and the cancel). Either way the answer says so, and the attempt is
+ * billed as a task that renders on.
  */
 export function createCancelTask(deps: Pick<ActivityDeps, 'providers' | 'requestTimeoutMs'>) {
   return async function cancelTask(input: CancelTaskInput): Promise<CancelTaskOutput> {
@@ -21,7 +22,8 @@ export function createCancelTask(deps: Pick<ActivityDeps, 'providers' | 'request
       if (state === 'running')
         return { sent: false, reason: `${input.model} cancels only queued tasks and this one is running` };
     }
-    await client.cancelTask(input.taskId, call());
+    const reply = await client.cancelTask(input.taskId, call());
+    if (!reply.cancelled) return { sent: false, reason: `the provider refused the cancel: ${reply.refusal}` };
     return { sent: true };
   };
 }
