@@ -175,18 +175,23 @@ async function tryProvider(run: SceneRun, provider: ProviderConfig, worstCaseUsd
 
 /**
  * Nobody will wait for an abandoned task: stop it before it renders, and bills, for nothing, where its model can (the
- * activity decides). Undefined when the cancel failed, or in runs recorded before the activity answered.
+ * activity decides). Undefined in runs recorded before the activity answered.
  */
 async function cancelAbandoned(provider: ProviderConfig, taskId: string): Promise<CancelTaskOutput | undefined> {
   return CancellationScope.nonCancellable(() =>
     cancelTask({ provider: provider.key, route: provider.route, model: provider.model, taskId }).catch(
       (cancelErr: unknown) => {
         log.warn(`could not cancel ${provider.key} task ${taskId}`, { error: String(cancelErr) });
-        return undefined;
+        // The task was not cancelled: it renders on and may bill. Runs that failed a cancel before this billed it by
+        // its last state, and replay must count the same.
+        if (!patched(failedCancelBillsPatch)) return undefined;
+        return { sent: false, reason: `the cancel failed: ${describeFailure(cancelErr)}` };
       },
     ),
   );
 }
+
+const failedCancelBillsPatch = 'failed-cancel-bills-worst-case';
 
 type Generation =
   | ({ ok: true; durationSec: number } & PollStatusOutput)

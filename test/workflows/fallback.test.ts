@@ -6,6 +6,7 @@ import { estimateCostUsd, worstCaseCostUsd } from '../../src/domain/pricing';
 import type { Fault, ScenarioInput } from '../../dev/sandbox';
 import { generateSceneVideo } from '../../src/workflows';
 import { getProgress } from '../../src/contract/scene-workflow';
+import { ProviderError } from '../../src/providers/types';
 import { sandboxKey, startSceneHarness, type SceneHarness } from '../helpers/scene-harness';
 
 let h: SceneHarness;
@@ -216,6 +217,31 @@ describe('fallback along the ranked chain', () => {
     expect(result.attempts[0]).toMatchObject({ error: 'no result within 3000 ms; remote task cancelled', costUsd: 0 });
     expect(h.sandbox.stats().deletes).toContain(result.attempts[0]!.taskId);
   });
+
+  it('charges a queued task whose cancel failed at its worst case: the task renders on', async () => {
+    h.sandbox.setScenario({
+      default: { queueMs: 100, renderMs: 500 },
+      models: { [sandboxKey('kling')]: { queueMs: 600_000 } },
+    });
+    const piapi = h.deps.providers.piapi!;
+    const cancelTask = piapi.cancelTask.bind(piapi);
+    piapi.cancelTask = () => Promise.reject(new ProviderError('server', 'PiAPI DELETE /api/v1/task/{id}: HTTP 503'));
+    try {
+      const result = await run({
+        durationSec: 6,
+        preferredProvider: 'kling',
+        allowedProviders: ['kling', 'luma'],
+        polling: { intervalMs: 200, providerDeadlineMs: 3_000 },
+      });
+      expect(result.provider).toBe('luma');
+      const [abandoned] = result.attempts;
+      expect(abandoned!.error).toMatch(/; cannot be cancelled; may still bill \(the cancel failed: .*HTTP 503\)$/);
+      expect(abandoned!.costUsd).toBe(worstOf('kling', 6));
+      expect(result.costByProvider.kling).toBe(worstOf('kling', 6));
+    } finally {
+      piapi.cancelTask = cancelTask;
+    }
+  }, 60_000);
 
   it('says when the clip is another length than asked: the provider renders its own durations', async () => {
     const result = await run({ durationSec: 8, preferredProvider: 'kling', allowedProviders: ['kling'] });
