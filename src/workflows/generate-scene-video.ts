@@ -245,7 +245,14 @@ async function generate({ input, ledger }: SceneRun, provider: ProviderConfig): 
     if (throttledMs) ledger.throttled(throttledMs);
     const error = describeFailure(err);
     if (isCancellation(err)) return { ok: false, error, outcome: { kind: 'abandoned' }, cancellation: err };
-    if (missedDeadline(err)) return deadlinePassed;
+    if (missedDeadline(err)) {
+      if (queueDeadlineMs === undefined) return deadlinePassed;
+      // The server's timeout, which allows the render and the queue deadline together: the poll could not check them
+      // apart (its GETs kept failing, or its workers were lost), so the message names both.
+      const limitMs = remainingMs + queueDeadlineMs;
+      const error = `no result within ${limitMs} ms of polling (${remainingMs} ms left of polling.providerDeadlineMs plus polling.queueDeadlineMs)`;
+      return { ...deadlinePassed, error };
+    }
     return { ok: false, error, outcome: pollFailureOutcome(err) };
   }
 }

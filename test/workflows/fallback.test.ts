@@ -150,6 +150,16 @@ describe('fallback along the ranked chain', () => {
     expect(h.sandbox.stats().deletes).toContain(result.attempts[0]!.taskId);
   });
 
+  it('names both deadlines when the server times the poll out before the poll could check them', async () => {
+    // Every status reply garbled: the poll backs off (2 s, 4 s) and never sees a state to check.
+    failFirst({ kind: 'malformed_get' });
+    const result = await run({ polling: { intervalMs: 1_000, providerDeadlineMs: 3_000, queueDeadlineMs: 1_000 } });
+    expect(result.provider).toBe('kling');
+    expect(result.attempts[0]!.error).toMatch(
+      /^no result within \d+ ms of polling \(\d+ ms left of polling\.providerDeadlineMs plus polling\.queueDeadlineMs\); remote task cancelled$/,
+    );
+  });
+
   const uncancelled: [label: string, provider: string, behaviour: ModelBehaviour, reason: string][] = [
     ['hailuo, which has no cancel, hanging while it renders', 'hailuo', hang, 'hailuo has no cancel API'],
     ['hailuo, which has no cancel, still queued', 'hailuo', { queueMs: 600_000 }, 'hailuo has no cancel API'],
