@@ -2,15 +2,16 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { describe, expect, it } from 'vitest';
 import { createCancelTask } from '../../src/activities/cancel-task';
 import type { CancelTaskInput, CancelTaskOutput } from '../../src/contract/activities';
-import type { CancelReply, TaskState, VideoProviderClient } from '../../src/providers/types';
+import { ProviderError, type CancelReply, type TaskState, type VideoProviderClient } from '../../src/providers/types';
 
 /** A provider client that records the calls cancelTask makes, its tasks in `state`, answering a cancel with `reply`. */
-function recordingClient(state: TaskState, reply: CancelReply) {
+function recordingClient(state: TaskState | 'gone', reply: CancelReply) {
   const calls: string[] = [];
   const client: VideoProviderClient = {
     createTask: () => Promise.reject(new Error('not used')),
     getTask: (taskId) => {
       calls.push(`GET ${taskId}`);
+      if (state === 'gone') return Promise.reject(new ProviderError('not_found', `task ${taskId} not found`));
       return Promise.resolve({ taskId, state });
     },
     cancelTask: (taskId) => {
@@ -24,7 +25,7 @@ function recordingClient(state: TaskState, reply: CancelReply) {
 
 async function cancel(
   input: Omit<CancelTaskInput, 'taskId' | 'provider'>,
-  state: TaskState = 'queued',
+  state: TaskState | 'gone' = 'queued',
   reply: CancelReply = { cancelled: true },
 ) {
   const { client, calls } = recordingClient(state, reply);
@@ -57,6 +58,13 @@ describe('cancelTask follows the model', () => {
       'PiAPI DELETE /api/v1/task/{id}: HTTP 400: task t1 is processing, only pending tasks can be canceled';
     expect(await cancel({ route: 'piapi', model: 'kling' }, 'queued', { cancelled: false, refusal })).toEqual({
       out: { sent: false, reason: `the provider refused the cancel: ${refusal}` },
+      calls: ['GET t1', 'DELETE t1'],
+    });
+  });
+
+  it('leaves a task the provider no longer knows to the DELETE, instead of failing the look', async () => {
+    expect(await cancel({ route: 'piapi', model: 'kling' }, 'gone')).toEqual({
+      out: { sent: true },
       calls: ['GET t1', 'DELETE t1'],
     });
   });
