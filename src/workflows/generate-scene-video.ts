@@ -23,9 +23,9 @@ import { cancelTask, createTask, pollStatusWithin, prepareScene } from './scene-
 import {
   createFailureOutcome,
   describeFailure,
-  failureDetails,
   missedDeadline,
   pollFailureOutcome,
+  throttledMsOf,
 } from './scene-failures';
 import { publishViews, startedWith } from './scene-views';
 import { storeClip } from './store-clip';
@@ -241,7 +241,7 @@ async function generate({ input, ledger }: SceneRun, provider: ProviderConfig): 
     if (done.throttledMs) ledger.throttled(done.throttledMs);
     return { ok: true, ...done, durationSec: created.durationSec };
   } catch (err) {
-    const throttledMs = failureDetails(err)?.throttledMs;
+    const throttledMs = throttledMsOf(err);
     if (throttledMs) ledger.throttled(throttledMs);
     const error = describeFailure(err);
     if (isCancellation(err)) return { ok: false, error, outcome: { kind: 'abandoned' }, cancellation: err };
