@@ -139,8 +139,12 @@ function checkDeadlines(
   let message: string | undefined;
   if (throttledMs > deadlines.queueMs)
     message = `${throttledSec} s throttled behind the account's concurrency limit, over the queue deadline of ${deadlines.queueMs} ms (polling.queueDeadlineMs)`;
-  else if (renderMs > deadlines.renderMs)
-    message = `no result within the provider deadline (polling.providerDeadlineMs, ${deadlines.renderMs} ms of it left when polling started; not counting ${throttledSec} s throttled behind the account's concurrency limit)`;
+  else if (renderMs > deadlines.renderMs) {
+    // Only a task that was throttled (Runway's) has time to leave out; for the others the clause would be noise.
+    const notCounting =
+      throttledMs > 0 ? `; not counting ${throttledSec} s throttled behind the account's concurrency limit` : '';
+    message = `no result within the provider deadline (polling.providerDeadlineMs, ${deadlines.renderMs} ms of it left when polling started${notCounting})`;
+  }
   if (message === undefined) return;
   throw ApplicationFailure.create({
     message: `${input.provider} task ${input.taskId}: ${message}; the attempt gives the task up`,

@@ -105,7 +105,7 @@ describe('pollStatus and THROTTLED time', () => {
     const failure = await failureOf(poll(taskId, { renderMs: 600, queueMs: 60_000 }).done);
     expect(failure.type).toBe(failureTypes.deadlineMissed);
     expect(failure.message).toMatch(
-      /: no result within the provider deadline \(polling\.providerDeadlineMs, 600 ms of it left when polling started; not counting 0 s throttled behind the account's concurrency limit\); the attempt gives the task up$/,
+      /: no result within the provider deadline \(polling\.providerDeadlineMs, 600 ms of it left when polling started\); the attempt gives the task up$/,
     );
   });
 
