@@ -1,12 +1,14 @@
 import { Context } from '@temporalio/activity';
 import type { CancelTaskInput, CancelTaskOutput } from '../contract/activities';
 import { modelCapabilities } from '../providers/routes';
+import { ProviderError } from '../providers/types';
 import { clientFor, type ActivityDeps } from './dependencies';
 
 /**
  * Best effort: stops paying for a task nobody will wait for, where the model's API can. A model without a cancel, or
- * one that cancels only queued tasks when this one is rendering, gets no request: the answer says so, and the attempt
- * is billed as a task that renders on.
+ * one that cancels only queued tasks when this one is rendering, gets no request; a provider may also refuse the cancel
+ * (the task started rendering between the look and the cancel). Either way the answer says so, and the attempt is
+ * billed as a task that renders on.
  */
 export function createCancelTask(deps: Pick<ActivityDeps, 'providers' | 'requestTimeoutMs'>) {
   return async function cancelTask(input: CancelTaskInput): Promise<CancelTaskOutput> {
@@ -17,11 +19,20 @@ export function createCancelTask(deps: Pick<ActivityDeps, 'providers' | 'request
     if (support === 'none') return { sent: false, reason: `${input.model} has no cancel API` };
     if (support === 'while-queued') {
       // Asked now rather than taken from the workflow, whose last state can be a poll interval old.
-      const { state } = await client.getTask(input.taskId, call());
+      const state = await client.getTask(input.taskId, call()).then(
+        (snapshot) => snapshot.state,
+        (err: unknown) => {
+          // A task the provider no longer knows is left to the DELETE, which answers a 404 as done; retrying the look
+          // would only delay that.
+          if (err instanceof ProviderError && err.kind === 'not_found') return undefined;
+          throw err;
+        },
+      );
       if (state === 'running')
         return { sent: false, reason: `${input.model} cancels only queued tasks and this one is running` };
     }
-    await client.cancelTask(input.taskId, call());
+    const reply = await client.cancelTask(input.taskId, call());
+    if (!reply.cancelled) return { sent: false, reason: `the provider refused the cancel: ${reply.refusal}` };
     return { sent: true };
   };
 }

@@ -20,6 +20,7 @@ export function createPollStatus(deps: ActivityDeps) {
       resumed?.taskId === input.taskId ? resumed : { taskId: input.taskId, polls: 0, signalled: false };
     let consecutiveErrors = 0;
     const clock = new ThrottleClock(hb);
+    const attemptStartedAt = Date.now();
 
     for (;;) {
       let snapshot: ProviderTaskSnapshot;
@@ -93,7 +94,7 @@ export function createPollStatus(deps: ActivityDeps) {
             nonRetryable: true,
           });
         default:
-          if (input.deadlines) checkDeadlines(input, input.deadlines, hb.throttledMs ?? 0);
+          if (input.deadlines) checkDeadlines(input, input.deadlines, hb.throttledMs ?? 0, attemptStartedAt);
           // Only a poll that waits on heartbeats: an answer in hand goes back with the completion, one RPC sooner.
           heartbeat(hb);
           await ctx.sleep(input.intervalMs);
@@ -121,16 +122,29 @@ class ThrottleClock {
 
 /**
  * The render deadline bounds the time since the poll was first scheduled less the throttled time; the queue deadline
- * bounds the throttled time. Either ends the attempt (the workflow cancels the abandoned task).
+ * bounds the throttled time. Either ends the attempt (the workflow cancels the abandoned task). The elapsed time adds a
+ * difference of the server's timestamps to one of this worker's clock, never one against the other: a worker clock off
+ * the server's would move the deadline by as much, or end every attempt at its first poll.
  */
-function checkDeadlines(input: PollStatusInput, deadlines: { renderMs: number; queueMs: number }, throttledMs: number) {
-  const renderMs = Date.now() - activityInfo().scheduledTimestampMs - throttledMs;
+function checkDeadlines(
+  input: PollStatusInput,
+  deadlines: { renderMs: number; queueMs: number },
+  throttledMs: number,
+  attemptStartedAt: number,
+) {
+  const { scheduledTimestampMs, currentAttemptScheduledTimestampMs } = activityInfo();
+  const elapsedMs = currentAttemptScheduledTimestampMs - scheduledTimestampMs + (Date.now() - attemptStartedAt);
+  const renderMs = elapsedMs - throttledMs;
   const throttledSec = Math.round(throttledMs / 1000);
   let message: string | undefined;
   if (throttledMs > deadlines.queueMs)
     message = `${throttledSec} s throttled behind the account's concurrency limit, over the queue deadline of ${deadlines.queueMs} ms (polling.queueDeadlineMs)`;
-  else if (renderMs > deadlines.renderMs)
-    message = `no result within the provider deadline (polling.providerDeadlineMs, ${deadlines.renderMs} ms of it left when polling started; not counting ${throttledSec} s throttled behind the account's concurrency limit)`;
+  else if (renderMs > deadlines.renderMs) {
+    // Only a task that was throttled (Runway's) has time to leave out; for the others the clause would be noise.
+    const notCounting =
+      throttledMs > 0 ? `; not counting ${throttledSec} s throttled behind the account's concurrency limit` : '';
+    message = `no result within the provider deadline (polling.providerDeadlineMs, ${deadlines.renderMs} ms of it left when polling started${notCounting})`;
+  }
   if (message === undefined) return;
   throw ApplicationFailure.create({
     message: `${input.provider} task ${input.taskId}: ${message}; the attempt gives the task up`,

@@ -89,7 +89,8 @@ export interface CancelTaskInput {
 }
 
 /**
- * What cancelTask did. Without a cancel the task renders on and may bill: `reason` says why none was sent. Runs recorded
+ * What cancelTask did. Without a cancel the task renders on and may bill: `reason` says why none was sent, or why the
+ * provider refused it. Runs recorded
  * before this existed hold `undefined`: the cancel was sent whatever the model.
  */
 export type CancelTaskOutput = { sent: true } | { sent: false; reason: string };

@@ -7,7 +7,7 @@ export type AttemptOutcome =
   | { kind: 'not-created' }
   | { kind: 'ambiguous' }
   | { kind: 'task-failed'; contentPolicy: boolean; reportedCostUsd?: number }
-  /** `cancel`: what cancelTask did with the task; absent when there was no task, the cancel failed, or runs recorded before. */
+  /** `cancel`: what cancelTask did with the task; absent when there was no task, or in runs recorded before. */
   | { kind: 'abandoned'; cancel?: CancelTaskOutput };
 
 /**

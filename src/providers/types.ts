@@ -92,12 +92,17 @@ export interface ProviderAccount {
   models: Record<string, ModelLimits>;
 }
 
+export type CancelReply = { cancelled: true } | { cancelled: false; refusal: string };
+
 /** One adapter per provider API. No retries inside: the workflow layer owns retries. */
 export interface VideoProviderClient {
   createTask(request: GenerationRequest, opts?: CallOptions): Promise<CreatedTask>;
   getTask(taskId: string, opts?: CallOptions): Promise<ProviderTaskSnapshot>;
-  /** Best effort; resolves when cancelled or already gone. */
-  cancelTask(taskId: string, opts?: CallOptions): Promise<void>;
+  /**
+   * Cancelled (or already gone), or refused with the provider's reason: a refused task goes on and may bill. Throws
+   * where the answer leaves it unknown (network, 5xx, 429) or the key is bad.
+   */
+  cancelTask(taskId: string, opts?: CallOptions): Promise<CancelReply>;
   /** The account's balance and limits, as far as the API documents them. */
   getAccount(opts?: CallOptions): Promise<ProviderAccount>;
 }

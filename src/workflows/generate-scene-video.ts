@@ -23,9 +23,9 @@ import { cancelTask, createTask, pollStatusWithin, prepareScene } from './scene-
 import {
   createFailureOutcome,
   describeFailure,
-  failureDetails,
   missedDeadline,
   pollFailureOutcome,
+  throttledMsOf,
 } from './scene-failures';
 import { publishViews, startedWith } from './scene-views';
 import { storeClip } from './store-clip';
@@ -175,18 +175,23 @@ async function tryProvider(run: SceneRun, provider: ProviderConfig, worstCaseUsd
 
 /**
  * Nobody will wait for an abandoned task: stop it before it renders, and bills, for nothing, where its model can (the
- * activity decides). Undefined when the cancel failed, or in runs recorded before the activity answered.
+ * activity decides). Undefined in runs recorded before the activity answered.
  */
 async function cancelAbandoned(provider: ProviderConfig, taskId: string): Promise<CancelTaskOutput | undefined> {
   return CancellationScope.nonCancellable(() =>
     cancelTask({ provider: provider.key, route: provider.route, model: provider.model, taskId }).catch(
       (cancelErr: unknown) => {
         log.warn(`could not cancel ${provider.key} task ${taskId}`, { error: String(cancelErr) });
-        return undefined;
+        // The task was not cancelled: it renders on and may bill. Runs that failed a cancel before this billed it by
+        // its last state, and replay must count the same.
+        if (!patched(failedCancelBillsPatch)) return undefined;
+        return { sent: false, reason: `the cancel failed: ${describeFailure(cancelErr)}` };
       },
     ),
   );
 }
+
+const failedCancelBillsPatch = 'failed-cancel-bills-worst-case';
 
 type Generation =
   | ({ ok: true; durationSec: number } & PollStatusOutput)
@@ -236,11 +241,18 @@ async function generate({ input, ledger }: SceneRun, provider: ProviderConfig): 
     if (done.throttledMs) ledger.throttled(done.throttledMs);
     return { ok: true, ...done, durationSec: created.durationSec };
   } catch (err) {
-    const throttledMs = failureDetails(err)?.throttledMs;
+    const throttledMs = throttledMsOf(err);
     if (throttledMs) ledger.throttled(throttledMs);
     const error = describeFailure(err);
     if (isCancellation(err)) return { ok: false, error, outcome: { kind: 'abandoned' }, cancellation: err };
-    if (missedDeadline(err)) return deadlinePassed;
+    if (missedDeadline(err)) {
+      if (queueDeadlineMs === undefined) return deadlinePassed;
+      // The server's timeout, which allows the render and the queue deadline together: the poll could not check them
+      // apart (its GETs kept failing, or its workers were lost), so the message names both.
+      const limitMs = remainingMs + queueDeadlineMs;
+      const error = `no result within ${limitMs} ms of polling (${remainingMs} ms left of polling.providerDeadlineMs plus polling.queueDeadlineMs)`;
+      return { ...deadlinePassed, error };
+    }
     return { ok: false, error, outcome: pollFailureOutcome(err) };
   }
 }

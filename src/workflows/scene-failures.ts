@@ -1,6 +1,6 @@
 import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
 import { RetryState } from '@temporalio/common';
-import type { AttemptFailureDetails } from '../contract/activities';
+import type { AttemptFailureDetails, PollHeartbeat } from '../contract/activities';
 import { failureTypes } from '../contract/scene-workflow';
 import type { AttemptOutcome } from '../domain/billing';
 
@@ -14,6 +14,19 @@ function failureType(err: unknown): string | undefined {
 export function failureDetails(err: unknown): AttemptFailureDetails | undefined {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   return cause instanceof ApplicationFailure ? (cause.details?.[0] as AttemptFailureDetails | undefined) : undefined;
+}
+
+/**
+ * The time the poll counted its task throttled: in its failure's details, or, when the server timed the poll out, in
+ * the last heartbeat the timeout carries.
+ */
+export function throttledMsOf(err: unknown): number | undefined {
+  const reported = failureDetails(err)?.throttledMs;
+  if (reported !== undefined) return reported;
+  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  if (!(cause instanceof TimeoutFailure)) return undefined;
+  const counted = (cause.lastHeartbeatDetails as Partial<PollHeartbeat> | undefined)?.throttledMs;
+  return typeof counted === 'number' ? counted : undefined;
 }
 
 export function describeFailure(err: unknown): string {

@@ -34,8 +34,18 @@ async function throttledBehindAnother(renderMs: number): Promise<string> {
   return second;
 }
 
-function poll(taskId: string, deadlines: PollStatusInput['deadlines'], resumed?: PollHeartbeat) {
-  const env = new MockActivityEnvironment({ scheduledTimestampMs: Date.now(), heartbeatDetails: resumed });
+/** `serverNowMs`: the server's clock when the poll was scheduled, which a worker's clock may be off from. */
+function poll(
+  taskId: string,
+  deadlines: PollStatusInput['deadlines'],
+  resumed?: PollHeartbeat,
+  serverNowMs = Date.now(),
+) {
+  const env = new MockActivityEnvironment({
+    scheduledTimestampMs: serverNowMs,
+    currentAttemptScheduledTimestampMs: serverNowMs,
+    heartbeatDetails: resumed,
+  });
   const heartbeats: PollHeartbeat[] = [];
   env.on('heartbeat', (details: unknown) => heartbeats.push(structuredClone(details as PollHeartbeat)));
   const pollStatus = createPollStatus(deps);
@@ -95,8 +105,43 @@ describe('pollStatus and THROTTLED time', () => {
     const failure = await failureOf(poll(taskId, { renderMs: 600, queueMs: 60_000 }).done);
     expect(failure.type).toBe(failureTypes.deadlineMissed);
     expect(failure.message).toMatch(
-      /: no result within the provider deadline \(polling\.providerDeadlineMs, 600 ms of it left when polling started; not counting 0 s throttled behind the account's concurrency limit\); the attempt gives the task up$/,
+      /: no result within the provider deadline \(polling\.providerDeadlineMs, 600 ms of it left when polling started\); the attempt gives the task up$/,
     );
+  });
+
+  it.each([
+    ['behind', 10 * 60_000],
+    ['ahead of', -10 * 60_000],
+  ])('keeps the render deadline with the worker clock 10 min %s the server', async (_label, skewMs) => {
+    sandbox.setScenario({ default: { queueMs: 0, renderMs: 0, latencyMs: 0, faults: [{ kind: 'hang' }] } });
+    const hanging = (await runway(sandbox).textToVideo(gen45Body())).json.id as string;
+    const started = Date.now();
+    const failure = await failureOf(
+      poll(hanging, { renderMs: 600, queueMs: 60_000 }, undefined, started + skewMs).done,
+    );
+    expect(failure.type).toBe(failureTypes.deadlineMissed);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(600);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('counts the time a retried poll waited since the first attempt, from the server timestamps', async () => {
+    sandbox.setScenario({ default: { queueMs: 0, renderMs: 0, latencyMs: 0, faults: [{ kind: 'hang' }] } });
+    const hanging = (await runway(sandbox).textToVideo(gen45Body())).json.id as string;
+    const env = new MockActivityEnvironment({
+      scheduledTimestampMs: 1_000,
+      currentAttemptScheduledTimestampMs: 1_000 + 60_000,
+      attempt: 2,
+    });
+    const pollStatus = createPollStatus(deps);
+    const input: PollStatusInput = {
+      provider: 'runway',
+      route: 'runway',
+      taskId: hanging,
+      intervalMs: 100,
+      deadlines: { renderMs: 30_000, queueMs: 60_000 },
+    };
+    const failure = await failureOf(env.run<[PollStatusInput], PollStatusOutput, typeof pollStatus>(pollStatus, input));
+    expect(failure.type).toBe(failureTypes.deadlineMissed);
   });
 
   it('without deadlines (a poll scheduled by older workflow code) it leaves the deadline to the server', async () => {

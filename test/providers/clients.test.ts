@@ -115,22 +115,47 @@ describe('PiAPI client over HTTP', () => {
     });
   });
 
-  describe('cancelTask is best effort', () => {
+  describe('cancelTask says whether PiAPI took it', () => {
     it.each([
       ['the documented acknowledgement', { status: 200, body: fixture('piapi/cancel-success.json').body }],
       ['404 unknown task', { status: 404, body: { code: 404, message: 'task not found' } }],
+      ['204 without a body', { status: 204 }],
+    ])('cancelled on %s', async (_name, reply) => {
+      stub.reply(reply);
+      await expect(createPiapiClient({ baseUrl: stub.baseUrl, apiKey }).cancelTask('t-1')).resolves.toEqual({
+        cancelled: true,
+      });
+      expect(lastRequest()).toMatchObject({ method: 'DELETE', url: '/api/v1/task/t-1' });
+      expect(lastRequest().headers['x-api-key']).toBe(apiKey);
+    });
+
+    it.each([
       [
         '400 task no longer pending',
         { status: 400, body: { code: 400, message: 'task is processing, cannot cancel' } },
+        'task is processing, cannot cancel',
       ],
-      ['200 envelope refusing', { status: 200, body: { code: 400, message: 'only pending tasks can be canceled' } }],
-      ['500', { status: 500, body: { code: 500, message: 'oops' } }],
-      ['204 without a body', { status: 204 }],
-    ])('resolves on %s', async (_name, reply) => {
+      [
+        '200 envelope refusing',
+        { status: 200, body: { code: 400, message: 'only pending tasks can be canceled' } },
+        'only pending tasks can be canceled',
+      ],
+    ])('refused on %s: the task goes on', async (_name, reply, reason) => {
       stub.reply(reply);
-      await expect(createPiapiClient({ baseUrl: stub.baseUrl, apiKey }).cancelTask('t-1')).resolves.toBeUndefined();
-      expect(lastRequest()).toMatchObject({ method: 'DELETE', url: '/api/v1/task/t-1' });
-      expect(lastRequest().headers['x-api-key']).toBe(apiKey);
+      await expect(createPiapiClient({ baseUrl: stub.baseUrl, apiKey }).cancelTask('t-1')).resolves.toEqual({
+        cancelled: false,
+        refusal: expect.stringContaining(reason) as unknown,
+      });
+    });
+
+    it.each([
+      [500, 'server'],
+      [429, 'rate_limited'],
+    ])('throws on %s, which leaves the task unknown, so the activity retries', async (status, kind) => {
+      stub.reply({ status, body: { code: status, message: 'oops' } });
+      await expect(createPiapiClient({ baseUrl: stub.baseUrl, apiKey }).cancelTask('t-1')).rejects.toMatchObject({
+        kind,
+      });
     });
 
     it('throws on a bad key', async () => {
@@ -230,19 +255,19 @@ describe('Runway client over HTTP', () => {
   });
 
   describe('cancelTask', () => {
-    it('resolves on 204', async () => {
+    it('cancelled on 204', async () => {
       stub.reply({ status: 204 });
-      await expect(
-        createRunwayClient({ baseUrl: stub.baseUrl, apiKey: runwayKey }).cancelTask('t-1'),
-      ).resolves.toBeUndefined();
+      await expect(createRunwayClient({ baseUrl: stub.baseUrl, apiKey: runwayKey }).cancelTask('t-1')).resolves.toEqual(
+        { cancelled: true },
+      );
       expect(lastRequest()).toMatchObject({ method: 'DELETE', url: '/v1/tasks/t-1' });
     });
 
-    it('resolves on 404 from a repeated delete', async () => {
+    it('cancelled on 404 from a repeated delete', async () => {
       stub.reply({ status: 404, body: fixture('runway/error-404-task.json').body });
-      await expect(
-        createRunwayClient({ baseUrl: stub.baseUrl, apiKey: runwayKey }).cancelTask('t-1'),
-      ).resolves.toBeUndefined();
+      await expect(createRunwayClient({ baseUrl: stub.baseUrl, apiKey: runwayKey }).cancelTask('t-1')).resolves.toEqual(
+        { cancelled: true },
+      );
     });
 
     it.each([

@@ -2,28 +2,33 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { describe, expect, it } from 'vitest';
 import { createCancelTask } from '../../src/activities/cancel-task';
 import type { CancelTaskInput, CancelTaskOutput } from '../../src/contract/activities';
-import type { TaskState, VideoProviderClient } from '../../src/providers/types';
+import { ProviderError, type CancelReply, type TaskState, type VideoProviderClient } from '../../src/providers/types';
 
-/** A provider client that records the calls cancelTask makes, its tasks in `state`. */
-function recordingClient(state: TaskState) {
+/** A provider client that records the calls cancelTask makes, its tasks in `state`, answering a cancel with `reply`. */
+function recordingClient(state: TaskState | 'gone', reply: CancelReply) {
   const calls: string[] = [];
   const client: VideoProviderClient = {
     createTask: () => Promise.reject(new Error('not used')),
     getTask: (taskId) => {
       calls.push(`GET ${taskId}`);
+      if (state === 'gone') return Promise.reject(new ProviderError('not_found', `task ${taskId} not found`));
       return Promise.resolve({ taskId, state });
     },
     cancelTask: (taskId) => {
       calls.push(`DELETE ${taskId}`);
-      return Promise.resolve();
+      return Promise.resolve(reply);
     },
     getAccount: () => Promise.reject(new Error('not used')),
   };
   return { client, calls };
 }
 
-async function cancel(input: Omit<CancelTaskInput, 'taskId' | 'provider'>, state: TaskState = 'queued') {
-  const { client, calls } = recordingClient(state);
+async function cancel(
+  input: Omit<CancelTaskInput, 'taskId' | 'provider'>,
+  state: TaskState | 'gone' = 'queued',
+  reply: CancelReply = { cancelled: true },
+) {
+  const { client, calls } = recordingClient(state, reply);
   const cancelTask = createCancelTask({ providers: { piapi: client, runway: client } });
   const out = await new MockActivityEnvironment().run<[CancelTaskInput], CancelTaskOutput, typeof cancelTask>(
     cancelTask,
@@ -43,6 +48,22 @@ describe('cancelTask follows the model', () => {
 
   it('cancels a queued task of a model that cancels only queued ones, after asking its state', async () => {
     expect(await cancel({ route: 'piapi', model: 'kling' }, 'queued')).toEqual({
+      out: { sent: true },
+      calls: ['GET t1', 'DELETE t1'],
+    });
+  });
+
+  it('reports a refused cancel: the task started rendering between the look and the cancel, and may bill', async () => {
+    const refusal =
+      'PiAPI DELETE /api/v1/task/{id}: HTTP 400: task t1 is processing, only pending tasks can be canceled';
+    expect(await cancel({ route: 'piapi', model: 'kling' }, 'queued', { cancelled: false, refusal })).toEqual({
+      out: { sent: false, reason: `the provider refused the cancel: ${refusal}` },
+      calls: ['GET t1', 'DELETE t1'],
+    });
+  });
+
+  it('leaves a task the provider no longer knows to the DELETE, instead of failing the look', async () => {
+    expect(await cancel({ route: 'piapi', model: 'kling' }, 'gone')).toEqual({
       out: { sent: true },
       calls: ['GET t1', 'DELETE t1'],
     });

@@ -8,6 +8,7 @@ import {
   isStorageUnavailable,
   missedDeadline,
   pollFailureOutcome,
+  throttledMsOf,
 } from '../../src/workflows/scene-failures';
 
 const activityFailed = (cause: Error, retryState: RetryState = RetryState.NON_RETRYABLE_FAILURE) =>
@@ -77,5 +78,26 @@ describe('describing and reading failures', () => {
   it('tells a storage outage from another upload failure', () => {
     expect(isStorageUnavailable(application(failureTypes.storageUnavailable, 'down'))).toBe(true);
     expect(isStorageUnavailable(application(failureTypes.downloadFailed, '404'))).toBe(false);
+  });
+});
+
+describe('the throttled time a failed poll counted', () => {
+  it("comes from the poll's failure details, or from the last heartbeat a server timeout carries", () => {
+    expect(throttledMsOf(application(failureTypes.deadlineMissed, 'queue deadline', [{ throttledMs: 42_000 }]))).toBe(
+      42_000,
+    );
+    const heartbeat = { taskId: 't1', polls: 9, signalled: false, throttledMs: 61_000, throttled: true };
+    const timedOut = activityFailed(
+      new TimeoutFailure('timed out', heartbeat, 'SCHEDULE_TO_CLOSE'),
+      RetryState.TIMEOUT,
+    );
+    expect(throttledMsOf(timedOut)).toBe(61_000);
+  });
+
+  it('is unknown when neither says', () => {
+    const noBeat = activityFailed(new TimeoutFailure('timed out', undefined, 'SCHEDULE_TO_CLOSE'), RetryState.TIMEOUT);
+    expect(throttledMsOf(noBeat)).toBeUndefined();
+    expect(throttledMsOf(application(failureTypes.pollFailed, 'gave up'))).toBeUndefined();
+    expect(throttledMsOf(new Error('lost'))).toBeUndefined();
   });
 });

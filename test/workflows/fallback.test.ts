@@ -6,6 +6,7 @@ import { estimateCostUsd, worstCaseCostUsd } from '../../src/domain/pricing';
 import type { Fault, ScenarioInput } from '../../dev/sandbox';
 import { generateSceneVideo } from '../../src/workflows';
 import { getProgress } from '../../src/contract/scene-workflow';
+import { ProviderError } from '../../src/providers/types';
 import { sandboxKey, startSceneHarness, type SceneHarness } from '../helpers/scene-harness';
 
 let h: SceneHarness;
@@ -144,9 +145,19 @@ describe('fallback along the ranked chain', () => {
     const result = await run({ polling: { intervalMs: 200, providerDeadlineMs: 3_000 } });
     expect(result.provider).toBe('kling');
     expect(result.attempts[0]!.error).toMatch(
-      /^ProviderDeadlineMissed: runway task \S+: no result within the provider deadline \(polling\.providerDeadlineMs, \d+ ms of it left when polling started; not counting 0 s throttled/,
+      /^ProviderDeadlineMissed: runway task \S+: no result within the provider deadline \(polling\.providerDeadlineMs, \d+ ms of it left when polling started\)/,
     );
     expect(h.sandbox.stats().deletes).toContain(result.attempts[0]!.taskId);
+  });
+
+  it('names both deadlines when the server times the poll out before the poll could check them', async () => {
+    // Every status reply garbled: the poll backs off (2 s, 4 s) and never sees a state to check.
+    failFirst({ kind: 'malformed_get' });
+    const result = await run({ polling: { intervalMs: 1_000, providerDeadlineMs: 3_000, queueDeadlineMs: 1_000 } });
+    expect(result.provider).toBe('kling');
+    expect(result.attempts[0]!.error).toMatch(
+      /^no result within \d+ ms of polling \(\d+ ms left of polling\.providerDeadlineMs plus polling\.queueDeadlineMs\); remote task cancelled$/,
+    );
   });
 
   const uncancelled: [label: string, provider: string, behaviour: ModelBehaviour, reason: string][] = [
@@ -175,7 +186,10 @@ describe('fallback along the ranked chain', () => {
       expect(result.provider).toBe('luma');
       const [abandoned] = result.attempts;
       expect(abandoned).toMatchObject({ provider: first, state: 'failed', notCancelled: reason });
-      expect(abandoned!.error).toBe(`no result within 3000 ms; cannot be cancelled; may still bill (${reason})`);
+      expect(abandoned!.error).toMatch(/^ProviderDeadlineMissed: .*no result within the provider deadline/);
+      expect(abandoned!.error).toContain(
+        `; the attempt gives the task up; cannot be cancelled; may still bill (${reason})`,
+      );
       expect(abandoned!.costUsd).toBe(worstOf(first, 6));
       expect(h.sandbox.stats().deletes).not.toContain(abandoned!.taskId);
       expect(result.costByProvider[first]).toBe(worstOf(first, 6));
@@ -213,9 +227,37 @@ describe('fallback along the ranked chain', () => {
       polling: { intervalMs: 200, providerDeadlineMs: 3_000 },
     });
     expect(result.provider).toBe('luma');
-    expect(result.attempts[0]).toMatchObject({ error: 'no result within 3000 ms; remote task cancelled', costUsd: 0 });
+    expect(result.attempts[0]).toMatchObject({ costUsd: 0 });
+    expect(result.attempts[0]!.error).toMatch(
+      /^ProviderDeadlineMissed: .*no result within the provider deadline.*; the attempt gives the task up; remote task cancelled$/,
+    );
     expect(h.sandbox.stats().deletes).toContain(result.attempts[0]!.taskId);
   });
+
+  it('charges a queued task whose cancel failed at its worst case: the task renders on', async () => {
+    h.sandbox.setScenario({
+      default: { queueMs: 100, renderMs: 500 },
+      models: { [sandboxKey('kling')]: { queueMs: 600_000 } },
+    });
+    const piapi = h.deps.providers.piapi!;
+    const cancelTask = piapi.cancelTask.bind(piapi);
+    piapi.cancelTask = () => Promise.reject(new ProviderError('server', 'PiAPI DELETE /api/v1/task/{id}: HTTP 503'));
+    try {
+      const result = await run({
+        durationSec: 6,
+        preferredProvider: 'kling',
+        allowedProviders: ['kling', 'luma'],
+        polling: { intervalMs: 200, providerDeadlineMs: 3_000 },
+      });
+      expect(result.provider).toBe('luma');
+      const [abandoned] = result.attempts;
+      expect(abandoned!.error).toMatch(/; cannot be cancelled; may still bill \(the cancel failed: .*HTTP 503\)$/);
+      expect(abandoned!.costUsd).toBe(worstOf('kling', 6));
+      expect(result.costByProvider.kling).toBe(worstOf('kling', 6));
+    } finally {
+      piapi.cancelTask = cancelTask;
+    }
+  }, 60_000);
 
   it('says when the clip is another length than asked: the provider renders its own durations', async () => {
     const result = await run({ durationSec: 8, preferredProvider: 'kling', allowedProviders: ['kling'] });

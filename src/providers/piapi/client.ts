@@ -49,6 +49,8 @@ export function createPiapiClient(options: PiapiClientOptions): VideoProviderCli
     });
     const ok = reply.status >= 200 && reply.status <= 299;
     if (ok && reply.json === undefined) {
+      // A cancel's 2xx is its acknowledgement, with or without a body.
+      if (method === 'DELETE') return undefined;
       throw new ProviderError(
         'protocol',
         `${fullLabel}: HTTP ${reply.status} without a JSON body: ${excerpt(reply.text)}`,
@@ -86,10 +88,13 @@ export function createPiapiClient(options: PiapiClientOptions): VideoProviderCli
       const path = `/api/v1/task/${encodeURIComponent(taskId)}`;
       try {
         await call('DELETE', path, '/api/v1/task/{id}', undefined, opts, true);
+        return { cancelled: true };
       } catch (err) {
-        // Only pending tasks can be cancelled and the refusal for the others is undocumented: best effort.
-        if (err instanceof ProviderError && err.kind !== 'network' && err.kind !== 'auth') return;
-        throw err;
+        if (!(err instanceof ProviderError) || err.retryable || err.kind === 'auth') throw err;
+        if (err.kind === 'not_found') return { cancelled: true };
+        // Only pending tasks can be cancelled and the refusal for the others is undocumented: any other answer is one,
+        // and the task (which may have started rendering since it was last seen) goes on.
+        return { cancelled: false, refusal: err.message };
       }
     },
 

@@ -70,9 +70,9 @@ export function createRunwayClient(options: RunwayClientOptions): VideoProviderC
         await call('DELETE', path, '/v1/tasks/{id}', undefined, opts);
       } catch (err) {
         // A task that is already deleted answers 404: the cancel has nothing left to do.
-        if (err instanceof ProviderError && err.kind === 'not_found') return;
-        throw err;
+        if (!(err instanceof ProviderError) || err.kind !== 'not_found') throw err;
       }
+      return { cancelled: true };
     },
 
     async getAccount(opts) {
