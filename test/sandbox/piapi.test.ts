@@ -437,16 +437,16 @@ describe('PiAPI account', () => {
     sb.setScenario({ ...fast, account: { piapiUsd: 5 } });
     const balance = async () => (await api.call('/account/info')).json.data.equivalent_in_usd as number;
     expect(await balance()).toBe(5);
-    // Kling: $0.10/s, 5 s.
+    // Kling 2.6 std: $0.20 for the 5 s clip (the sandbox bills the facts' price).
     const ok = (await api.create(klingBody())).json.data.task_id;
-    expect(await balance()).toBeCloseTo(4.5, 10);
+    expect(await balance()).toBeCloseTo(4.8, 10);
     await api.until(ok, 'completed');
-    expect(await balance()).toBeCloseTo(4.5, 10);
+    expect(await balance()).toBeCloseTo(4.8, 10);
     sb.patchScenario({ default: { ...fast.default, faults: [{ kind: 'task_failed' }] } });
     const failed = (await api.create(klingBody())).json.data.task_id;
-    expect(await balance()).toBeCloseTo(4, 10);
+    expect(await balance()).toBeCloseTo(4.6, 10);
     await api.until(failed, 'failed');
-    expect(await balance()).toBeCloseTo(4.5, 10);
+    expect(await balance()).toBeCloseTo(4.8, 10);
   });
 
   it('answers every success envelope with code 0 when the scenario says so', async () => {
