@@ -46,7 +46,7 @@ export function definedOnly(fields: Record<string, unknown>): Record<string, unk
  */
 export interface RequestSettings {
   taskTypes?: readonly string[];
-  options: Readonly<Record<string, readonly (string | number | boolean)[] | 'integer'>>;
+  options: Readonly<Record<string, readonly (string | number | boolean)[] | { min: number; max: number }>>;
 }
 
 /** What is wrong with an entry's `taskType` and `options` for the model's adapter, naming the field; undefined if nothing. */
@@ -67,9 +67,13 @@ export function settingsIssue(
       const what = known.length > 0 ? `it takes ${known.join(', ')}` : 'it takes none';
       return { path: ['options', name], message: `${label} takes no option "${name}" (${what})` };
     }
-    const ok = allowed === 'integer' ? Number.isInteger(value) : allowed.includes(value);
+    const ok =
+      'min' in allowed
+        ? Number.isInteger(value) && Number(value) >= allowed.min && Number(value) <= allowed.max
+        : allowed.includes(value);
     if (!ok) {
-      const what = allowed === 'integer' ? 'a whole number' : `one of ${allowed.join(', ')}`;
+      const what =
+        'min' in allowed ? `a whole number from ${allowed.min} to ${allowed.max}` : `one of ${allowed.join(', ')}`;
       return {
         path: ['options', name],
         message: `${label} has no ${name} ${JSON.stringify(value)} (leave it out, or set ${what})`,

@@ -179,6 +179,11 @@ describe('a custom catalogue file: capabilities come from the model, and an entr
       'add[0].options.seed: runway veo3.1 takes no option "seed" (it takes none)',
     ],
     [
+      'a seed out of range',
+      { overrides: { runway: { options: { seed: -1 } } } },
+      'overrides.runway.options.seed: runway gen4.5 has no seed -1 (leave it out, or set a whole number from 0 to 4294967295)',
+    ],
+    [
       'a task type the adapter would not send',
       { overrides: { hunyuan: { taskType: 'fast-txt2video' } } },
       'overrides.hunyuan.taskType: piapi Qubico/hunyuan has no taskType "fast-txt2video" (leave it out, or set one of txt2video)',

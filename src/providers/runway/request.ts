@@ -16,11 +16,11 @@ export interface BuiltRunwayTask {
   body: Record<string, unknown>;
 }
 
-/** Runway takes no task type; `options.seed` is sent to the models that take a seed. */
+/** Runway takes no task type; `options.seed` is sent to the models that take a seed, in the SDK's range. */
 export const runwaySettings: Readonly<Record<string, RequestSettings>> = Object.fromEntries(
   Object.entries(runwayModels).map(([model, spec]): [string, RequestSettings] => [
     model,
-    { options: spec.seed ? { seed: 'integer' } : {} },
+    { options: spec.seed ? { seed: { min: 0, max: 4_294_967_295 } } : {} },
   ]),
 );
 
