@@ -82,6 +82,7 @@ export const catalogueEntrySchema = providerFieldsSchema
       allowedDurationsSec: [...allowedDurationsSec],
       aspectRatios: [...(entry.aspectRatios ?? always.aspectRatios)],
       ...(maxPromptChars === undefined ? {} : { maxPromptChars }),
+      ...((entry.needsImage ?? model.needsImage) && { needsImage: true as const }),
     };
   });
 export type CatalogueEntry = z.input<typeof catalogueEntrySchema>;

@@ -60,7 +60,7 @@ describe('a custom catalogue file: capabilities come from the model, and an entr
     })
       .load()
       .slice(-2);
-    expect(listed).toMatchObject({ aspectRatios: ['16:9', '1:1'] });
+    expect(listed).toMatchObject({ aspectRatios: ['16:9', '1:1'], needsImage: true });
     expect(derived).toMatchObject({ allowedDurationsSec: [5, 10], aspectRatios: ['16:9', '9:16', '1:1'] });
   });
 
