@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { providerFieldsSchema } from '../contract/catalogue';
 import { forAnyScene } from '../providers/capabilities';
-import { modelCapabilities, routeRegistry } from '../providers/routes';
+import { settingsIssue, type RequestSettings } from '../providers/request-checks';
+import { modelCapabilities, requestPrice, routeRegistry } from '../providers/routes';
 
 /**
  * A catalogue entry as written: the business fields (names, prices, billing, strengths, boosts, priority) and the model
@@ -22,16 +23,25 @@ export const catalogueEntrySchema = providerFieldsSchema
       });
       return z.NEVER;
     }
-    const model = modelCapabilities(entry.route, entry.model, entry.options);
-    if (!model) {
-      const { option, models: variants } = models[entry.model as keyof typeof models].variants!;
-      ctx.addIssue({
-        code: 'custom',
-        path: ['options', option],
-        message: `${entry.route} ${entry.model} has no ${option} "${String(entry.options?.[option])}" (leave it out, or set one of ${Object.keys(variants).join(', ')})`,
-      });
+    const label = `${entry.route} ${entry.model}`;
+    const routeSettings: Readonly<Record<string, RequestSettings>> = routeRegistry[entry.route].settings;
+    const settings = settingsIssue(label, routeSettings[entry.model]!, entry);
+    if (settings) {
+      ctx.addIssue({ code: 'custom', ...settings });
       return z.NEVER;
     }
+    const model = modelCapabilities(entry.route, entry.model, entry.options)!;
+    const price = requestPrice(entry);
+    const worstUsdPerSec = entry.maxCostPerSecondUsd ?? entry.costPerSecondUsd;
+    if (worstUsdPerSec < price.maxCostPerSecondUsd)
+      ctx.addIssue({
+        code: 'custom',
+        path: [entry.maxCostPerSecondUsd === undefined ? 'costPerSecondUsd' : 'maxCostPerSecondUsd'],
+        message:
+          `${label} may bill up to ${price.maxCostPerSecondUsd} USD/s for the request this entry sends ` +
+          `(price "${price.variant}", stated in src/providers/${entry.route}/models.ts), more than the ` +
+          `${worstUsdPerSec} USD/s a budget would reserve; set maxCostPerSecondUsd to at least that`,
+      });
     const narrowing = (field: string, what: string) =>
       ctx.addIssue({
         code: 'custom',
@@ -72,6 +82,7 @@ export const catalogueEntrySchema = providerFieldsSchema
       allowedDurationsSec: [...allowedDurationsSec],
       aspectRatios: [...(entry.aspectRatios ?? always.aspectRatios)],
       ...(maxPromptChars === undefined ? {} : { maxPromptChars }),
+      ...((entry.needsImage ?? model.needsImage) && { needsImage: true as const }),
     };
   });
 export type CatalogueEntry = z.input<typeof catalogueEntrySchema>;

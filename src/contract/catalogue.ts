@@ -47,6 +47,11 @@ export const providerFieldsSchema = z
      */
     maxPromptChars: z.number().int().positive().optional(),
     /**
+     * The model renders only from an input image (Runway `gen4_turbo`): a scene without `imageUrl` skips the provider
+     * at planning, with the reason, instead of failing at create. Unset in every catalogue recorded before the field.
+     */
+    needsImage: z.literal(true).optional(),
+    /**
      * How far, in seconds, the clip the provider would render (the duration it is asked for: its largest allowed
      * duration ≤ the scene's, else its shortest) may be from the scene's duration; a provider further off is skipped at
      * planning, with the reason. Unset: never skipped for its duration (every catalogue recorded before the field).

@@ -83,7 +83,9 @@ export function planProviders(
   const cannotTake = (provider: ProviderConfig): string | undefined =>
     !provider.aspectRatios.includes(input.aspectRatio)
       ? `skipped: cannot render ${input.aspectRatio}`
-      : promptLimitReason(provider, input.prompt);
+      : provider.needsImage && !input.imageUrl
+        ? `skipped: ${provider.displayName} renders only from an input image (imageUrl)`
+        : promptLimitReason(provider, input.prompt);
   const takers = candidates.map((k) => byKey.get(k)!).filter((p) => cannotTake(p) === undefined);
   const nearestGapSec = Math.min(...takers.map((p) => durationGapSec(p, input.durationSec)));
   const unable = (provider: ProviderConfig): string | undefined =>

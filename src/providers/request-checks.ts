@@ -1,5 +1,5 @@
 import type { AspectRatio } from '../contract/catalogue';
-import { ProviderError } from './types';
+import { ProviderError, type ProviderModelSettings } from './types';
 
 /** A request the provider would reject; raised before anything is sent. */
 export function invalidRequest(message: string): ProviderError {
@@ -37,4 +37,48 @@ export function checkPrompt(label: string, prompt: string | undefined, maxChars:
 /** Drops absent members so a built body equals exactly what goes over the wire. */
 export function definedOnly(fields: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+}
+
+/**
+ * The catalogue settings one model's adapter reads: the task types it sends (absent: the route takes none) and, per
+ * option, the values it sends as they are (`integer`: any whole number). Anything else would be dropped or sent
+ * unpriced, so a catalogue entry naming it is refused at load.
+ */
+export interface RequestSettings {
+  taskTypes?: readonly string[];
+  options: Readonly<Record<string, readonly (string | number | boolean)[] | { min: number; max: number }>>;
+}
+
+/** What is wrong with an entry's `taskType` and `options` for the model's adapter, naming the field; undefined if nothing. */
+export function settingsIssue(
+  label: string,
+  spec: RequestSettings,
+  settings: Pick<ProviderModelSettings, 'taskType' | 'options'>,
+): { path: string[]; message: string } | undefined {
+  const { taskType, options = {} } = settings;
+  if (taskType !== undefined && !spec.taskTypes?.includes(taskType)) {
+    const what = spec.taskTypes ? `set one of ${spec.taskTypes.join(', ')}` : 'this route takes none';
+    return { path: ['taskType'], message: `${label} has no taskType "${taskType}" (leave it out, or ${what})` };
+  }
+  for (const [name, value] of Object.entries(options)) {
+    const allowed = Object.hasOwn(spec.options, name) ? spec.options[name]! : undefined;
+    if (allowed === undefined) {
+      const known = Object.keys(spec.options);
+      const what = known.length > 0 ? `it takes ${known.join(', ')}` : 'it takes none';
+      return { path: ['options', name], message: `${label} takes no option "${name}" (${what})` };
+    }
+    const ok =
+      'min' in allowed
+        ? Number.isInteger(value) && Number(value) >= allowed.min && Number(value) <= allowed.max
+        : allowed.includes(value);
+    if (!ok) {
+      const what =
+        'min' in allowed ? `a whole number from ${allowed.min} to ${allowed.max}` : `one of ${allowed.join(', ')}`;
+      return {
+        path: ['options', name],
+        message: `${label} has no ${name} ${JSON.stringify(value)} (leave it out, or set ${what})`,
+      };
+    }
+  }
+  return undefined;
 }

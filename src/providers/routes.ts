@@ -1,7 +1,8 @@
 import { providerRoutes, type ProviderModelSettings, type ProviderRoute } from '../contract/provider-task';
 import { selectVariant, variantPrice, type ModelCapabilities } from './capabilities';
-import { createPiapiClient, piapiDefaultBaseUrl, piapiModels, piapiPriceVariant } from './piapi';
-import { createRunwayClient, runwayDefaultBaseUrl, runwayModels, runwayPriceVariant } from './runway';
+import { createPiapiClient, piapiDefaultBaseUrl, piapiModels, piapiPriceVariant, piapiSettings } from './piapi';
+import type { RequestSettings } from './request-checks';
+import { createRunwayClient, runwayDefaultBaseUrl, runwayModels, runwayPriceVariant, runwaySettings } from './runway';
 import type { VideoProviderClient } from './types';
 
 /** What every route's client is built from. */
@@ -23,6 +24,8 @@ export interface RouteDefinition {
   createClient(access: RouteAccess): VideoProviderClient;
   /** The models this route's client can ask for, and what each renders. */
   models: Readonly<Record<string, ModelCapabilities>>;
+  /** The task types and options each model's adapter reads, by model. */
+  settings: Readonly<Record<string, RequestSettings>>;
   /** Which of its model's prices a request with these settings is sold at. */
   priceVariant(settings: ProviderModelSettings): string;
 }
@@ -36,6 +39,7 @@ export const routeRegistry = {
     defaultBaseUrl: piapiDefaultBaseUrl,
     createClient: createPiapiClient,
     models: piapiModels,
+    settings: piapiSettings,
     priceVariant: piapiPriceVariant,
   },
   runway: {
@@ -45,6 +49,7 @@ export const routeRegistry = {
     defaultBaseUrl: runwayDefaultBaseUrl,
     createClient: createRunwayClient,
     models: runwayModels,
+    settings: runwaySettings,
     priceVariant: runwayPriceVariant,
   },
 } as const satisfies Record<ProviderRoute, RouteDefinition>;

@@ -60,7 +60,7 @@ describe('a custom catalogue file: capabilities come from the model, and an entr
     })
       .load()
       .slice(-2);
-    expect(listed).toMatchObject({ aspectRatios: ['16:9', '1:1'] });
+    expect(listed).toMatchObject({ aspectRatios: ['16:9', '1:1'], needsImage: true });
     expect(derived).toMatchObject({ allowedDurationsSec: [5, 10], aspectRatios: ['16:9', '9:16', '1:1'] });
   });
 
@@ -78,6 +78,24 @@ describe('a custom catalogue file: capabilities come from the model, and an entr
     const catalogue = load({ overrides: { hailuo: { options: { model: '01' } } } }).load();
     expect(provider(catalogue, 'hailuo')).toMatchObject({ allowedDurationsSec: [6], maxDurationSec: 6 });
     expect(provider(loadCatalogue(), 'hailuo')).toMatchObject({ allowedDurationsSec: [6, 10], maxDurationSec: 10 });
+  });
+
+  it("loads the README's example override", () => {
+    const catalogue = load({ overrides: { kling: { costPerSecondUsd: 0.1, maxCostPerSecondUsd: 0.1 } } }).load();
+    expect(provider(catalogue, 'kling')).toMatchObject({ costPerSecondUsd: 0.1, maxCostPerSecondUsd: 0.1 });
+  });
+
+  it('takes a request an option or task type selects, priced at least at what that request may bill', () => {
+    const catalogue = load({
+      overrides: {
+        kling: { options: { version: '2.6', mode: 'pro' }, costPerSecondUsd: 0.066, maxCostPerSecondUsd: 0.066 },
+        veo: { taskType: 'veo3.1-video', costPerSecondUsd: 0.12 },
+        runway: { options: { seed: 42 } },
+      },
+    }).load();
+    expect(provider(catalogue, 'kling')).toMatchObject({ options: { mode: 'pro' }, maxCostPerSecondUsd: 0.066 });
+    expect(provider(catalogue, 'veo')).toMatchObject({ taskType: 'veo3.1-video', costPerSecondUsd: 0.12 });
+    expect(provider(catalogue, 'runway').options).toEqual({ seed: 42 });
   });
 
   it.each<[string, unknown, string]>([
@@ -133,6 +151,49 @@ describe('a custom catalogue file: capabilities come from the model, and an entr
       'add[0].model: the piapi route has no model "seedance" (it has kling, luma, hailuo, Qubico/hunyuan, veo3.1)',
     ],
     ['an unknown field', [{ ...klingBusiness, maxFps: 30 }], 'providers[0]: Unrecognized key: "maxFps"'],
+    [
+      // Pro bills $0.33 per 5 s; the std price the override kept would reserve $0.20 for it.
+      'an option that selects a dearer request without a price that covers it',
+      { overrides: { kling: { options: { version: '2.6', mode: 'pro' } } } },
+      'overrides.kling.maxCostPerSecondUsd: piapi kling may bill up to 0.066 USD/s for the request this entry sends (price "2.6 pro, no audio", stated in src/providers/piapi/models.ts), more than the 0.04 USD/s a budget would reserve; set maxCostPerSecondUsd to at least that',
+    ],
+    [
+      'a worst case below the published price of the request',
+      [{ ...klingBusiness, costPerSecondUsd: 0.03, maxCostPerSecondUsd: undefined }],
+      'providers[0].costPerSecondUsd: piapi kling may bill up to 0.04 USD/s',
+    ],
+    [
+      // Kling 3.0 renders 3 to 15 s at other prices: facts this client does not state.
+      'an option value without facts',
+      { overrides: { kling: { options: { version: '3.0', mode: 'std' } } } },
+      'overrides.kling.options.version: piapi kling has no version "3.0" (leave it out, or set one of 2.6)',
+    ],
+    [
+      'an option the adapter would drop',
+      { overrides: { luma: { options: { resolution: '1080p' } } } },
+      'overrides.luma.options.resolution: piapi luma takes no option "resolution" (it takes none)',
+    ],
+    [
+      "a seed for a model that takes none (Runway's Veo)",
+      { add: [{ ...byKey('runway'), key: 'rveo', model: 'veo3.1', options: { seed: 1 }, maxPromptChars: undefined }] },
+      'add[0].options.seed: runway veo3.1 takes no option "seed" (it takes none)',
+    ],
+    [
+      'a seed out of range',
+      { overrides: { runway: { options: { seed: -1 } } } },
+      'overrides.runway.options.seed: runway gen4.5 has no seed -1 (leave it out, or set a whole number from 0 to 4294967295)',
+    ],
+    [
+      'a task type the adapter would not send',
+      { overrides: { hunyuan: { taskType: 'fast-txt2video' } } },
+      'overrides.hunyuan.taskType: piapi Qubico/hunyuan has no taskType "fast-txt2video" (leave it out, or set one of txt2video)',
+    ],
+    [
+      'a task type on a route that takes none',
+      { overrides: { runway: { taskType: 'video_generation' } } },
+      'overrides.runway.taskType: runway gen4.5 has no taskType "video_generation" (leave it out, or this route takes none)',
+    ],
+
     [
       'an allowed duration over the entry’s own cap',
       [{ ...klingBusiness, allowedDurationsSec: [5, 10], maxDurationSec: 5 }],

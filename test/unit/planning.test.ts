@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultCatalogue } from '../../src/config/catalogue';
+import { defaultCatalogue, defaultEntries } from '../../src/config/catalogue';
+import { catalogueEntrySchema } from '../../src/config/catalogue-entry';
 import { aspectRatios } from '../../src/contract/catalogue';
 import {
   durationGapReason,
@@ -238,5 +239,36 @@ describe('planning: no provider able', () => {
           'characters and Hunyuan Video accepts at most 1000); shorten the prompt, change the duration or allow another provider',
       ),
     );
+  });
+});
+
+describe('planning: a model that renders only from an input image', () => {
+  const turbo = catalogueEntrySchema.parse({
+    ...defaultEntries.find((p) => p.key === 'runway')!,
+    key: 'turbo',
+    displayName: 'Runway Gen-4 Turbo',
+    model: 'gen4_turbo',
+    priority: 0,
+  });
+  const catalogue = [turbo, ...defaultCatalogue];
+
+  it('is skipped with the reason for a scene without imageUrl, instead of failing at create', () => {
+    const plan = planProviders(plain(), catalogue, ['turbo', 'kling']);
+    expect(keys(plan)).toEqual(['kling']);
+    expect(lastReason(plan, 'turbo')).toBe('skipped: Runway Gen-4 Turbo renders only from an input image (imageUrl)');
+  });
+
+  it('is tried first for a scene with one', () => {
+    const plan = planProviders(plain({ imageUrl: 'https://images.example.com/a.png' }), catalogue, ['turbo', 'kling']);
+    expect(keys(plan)).toEqual(['turbo', 'kling']);
+  });
+
+  it('is not the provider a longer scene without an image is kept for (the duration gap)', () => {
+    const plan = planProviders(
+      plain({ durationSec: 10, allowedProviders: ['turbo', 'luma'] }),
+      catalogue,
+      all.concat('turbo'),
+    );
+    expect(keys(plan)).toEqual(['luma']);
   });
 });

@@ -1,6 +1,13 @@
 import { aspectValue, forRequest, selectVariant, sendableDurations, type ModelCapabilities } from '../capabilities';
 import { nonEmptyString } from '../json';
-import { checkAspect, checkDuration, checkPrompt, definedOnly, invalidRequest } from '../request-checks';
+import {
+  checkAspect,
+  checkDuration,
+  checkPrompt,
+  definedOnly,
+  invalidRequest,
+  type RequestSettings,
+} from '../request-checks';
 import type { GenerationRequest, ProviderModelSettings } from '../types';
 import { isPiapiModel, piapiModels, type PiapiModel } from './models';
 
@@ -22,6 +29,20 @@ const builders: Record<PiapiModel, Builder> = {
   hailuo: buildHailuo,
   'Qubico/hunyuan': buildHunyuan,
   'veo3.1': buildVeo31,
+};
+
+const klingDefaults = { version: '2.6', mode: 'std' };
+
+/**
+ * The task types and option values each builder sends, and none other: Kling's are the ones priced in its facts,
+ * Hailuo's `model` selects a variant, and Hunyuan's image-to-video task type follows the scene's input image.
+ */
+export const piapiSettings: Record<PiapiModel, RequestSettings> = {
+  kling: { taskTypes: ['video_generation'], options: { version: [klingDefaults.version], mode: ['std', 'pro'] } },
+  luma: { taskTypes: ['video_generation'], options: {} },
+  hailuo: { taskTypes: ['video_generation'], options: { model: Object.keys(piapiModels.hailuo.variants!.models) } },
+  'Qubico/hunyuan': { taskTypes: ['txt2video'], options: {} },
+  'veo3.1': { taskTypes: ['veo3.1-video', 'veo3.1-video-fast'], options: {} },
 };
 
 export function buildPiapiTaskRequest(request: GenerationRequest): PiapiTaskRequest {
@@ -79,8 +100,6 @@ function checked(label: string, req: GenerationRequest, model: ModelCapabilities
     audio: model.facts.audio.value.sent,
   };
 }
-
-const klingDefaults = { version: '2.6', mode: 'std' };
 
 function buildKling(req: GenerationRequest, model: ModelCapabilities): PiapiTaskRequest {
   const { durationSec, aspectRatio, audio } = checked('kling', req, model);
@@ -159,12 +178,12 @@ function buildHunyuan(req: GenerationRequest, model: ModelCapabilities): PiapiTa
   };
 }
 
-const veo31TaskTypes = ['veo3.1-video', 'veo3.1-video-fast'];
-
 function buildVeo31(req: GenerationRequest, model: ModelCapabilities): PiapiTaskRequest {
   const taskType = req.model.taskType ?? 'veo3.1-video';
-  if (!veo31TaskTypes.includes(taskType)) {
-    throw invalidRequest(`veo3.1 task_type must be one of ${veo31TaskTypes.join(', ')}, got ${taskType}`);
+  if (!piapiSettings['veo3.1'].taskTypes!.includes(taskType)) {
+    throw invalidRequest(
+      `veo3.1 task_type must be one of ${piapiSettings['veo3.1'].taskTypes!.join(', ')}, got ${taskType}`,
+    );
   }
   const { durationSec, aspectRatio, audio } = checked('veo3.1', req, model);
   return {

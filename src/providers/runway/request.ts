@@ -1,6 +1,13 @@
 import { aspectValue, forRequest, sendableDurations } from '../capabilities';
 import { nonEmptyString } from '../json';
-import { checkAspect, checkDuration, checkPrompt, definedOnly, invalidRequest } from '../request-checks';
+import {
+  checkAspect,
+  checkDuration,
+  checkPrompt,
+  definedOnly,
+  invalidRequest,
+  type RequestSettings,
+} from '../request-checks';
 import type { GenerationRequest, ProviderModelSettings } from '../types';
 import { runwayModels } from './models';
 
@@ -8,6 +15,14 @@ export interface BuiltRunwayTask {
   path: '/v1/text_to_video' | '/v1/image_to_video';
   body: Record<string, unknown>;
 }
+
+/** Runway takes no task type; `options.seed` is sent to the models that take a seed, in the SDK's range. */
+export const runwaySettings: Readonly<Record<string, RequestSettings>> = Object.fromEntries(
+  Object.entries(runwayModels).map(([model, spec]): [string, RequestSettings] => [
+    model,
+    { options: spec.seed ? { seed: { min: 0, max: 4_294_967_295 } } : {} },
+  ]),
+);
 
 export function buildRunwayTaskRequest(req: GenerationRequest): BuiltRunwayTask {
   const model = req.model.model;
