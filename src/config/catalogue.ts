@@ -66,6 +66,8 @@ export const defaultEntries: readonly CatalogueEntry[] = [
     route: 'piapi',
     model: 'hailuo',
     taskType: 'video_generation',
+    // Without it the entry is sent the documented 01 request (src/providers/piapi/models.ts says why).
+    options: { model: 'v2.3' },
     billing: 'success_only',
     strengths: ['broll', 'nature', 'abstract', 'supplementary', 'explanation'],
     promptBoosts: [{ keywords: natureWords, points: 20 }],

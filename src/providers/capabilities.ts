@@ -24,7 +24,7 @@ export interface ModelCapabilities {
   /** The statement all of the above is derived from. */
   facts: ModelFacts;
   /**
-   * A catalogue option that selects another request with facts of its own (e.g. Hailuo's `options.model: "01"`),
+   * A catalogue option that selects another request with facts of its own (e.g. Hailuo's `options.model: "v2.3"`),
    * by the option's value.
    */
   variants?: { option: string; models: Readonly<Record<string, ModelCapabilities>> };

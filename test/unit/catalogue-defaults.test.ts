@@ -27,7 +27,10 @@ function recordedCatalogue(history: string): Catalogue {
 // Recorded on the default catalogue as it was before prices, durations and duration gaps came from the models' facts.
 const histories = ['scene-cancel-during-upload.json', 'project-budget-cap.json'];
 
-/** What the facts do not decide: names, models, routes, billing rules, strengths, boosts, priorities, prompt limits. */
+/**
+ * What the facts do not decide: names, models, routes, billing rules, strengths, boosts, priorities, prompt limits.
+ * Request options are compared on their own.
+ */
 const business = (catalogue: Catalogue) =>
   catalogue.map(
     ({
@@ -36,6 +39,7 @@ const business = (catalogue: Catalogue) =>
       allowedDurationsSec: _durations,
       maxDurationSec: _longest,
       maxDurationGapSec: _gap,
+      options: _options,
       ...rest
     }) => rest,
   );
@@ -49,5 +53,15 @@ describe('the default catalogue against the ones committed histories recorded', 
 
   it.each(histories)('differs from what %s recorded only in the fields the facts decide', (history) => {
     expect(business(defaultCatalogue)).toStrictEqual(business(recordedCatalogue(history)));
+  });
+
+  it.each(histories)('sends the options %s recorded, except that Hailuo asks for v2.3 by name', (history) => {
+    // A recorded entry without the option is sent the documented 01 request it reserved for, as it was then.
+    const options = (catalogue: Catalogue) => Object.fromEntries(catalogue.map((p) => [p.key, p.options]));
+    expect(options(recordedCatalogue(history)).hailuo).toBeUndefined();
+    expect(options(defaultCatalogue)).toStrictEqual({
+      ...options(recordedCatalogue(history)),
+      hailuo: { model: 'v2.3' },
+    });
   });
 });

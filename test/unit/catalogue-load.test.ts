@@ -74,8 +74,8 @@ describe('a custom catalogue file: capabilities come from the model, and an entr
     expect(provider(loadCatalogue(), 'veo')).toMatchObject({ allowedDurationsSec: [8], maxDurationSec: 8 });
   });
 
-  it('takes the capabilities of the request an option selects: Hailuo 01 renders 6 s only', () => {
-    const catalogue = load({ overrides: { hailuo: { options: { model: '01' } } } }).load();
+  it('takes the capabilities of the request an option selects: Hailuo without options.model is 01, 6 s only', () => {
+    const catalogue = load({ overrides: { hailuo: { options: {} } } }).load();
     expect(provider(catalogue, 'hailuo')).toMatchObject({ allowedDurationsSec: [6], maxDurationSec: 6 });
     expect(provider(loadCatalogue(), 'hailuo')).toMatchObject({ allowedDurationsSec: [6, 10], maxDurationSec: 10 });
   });
@@ -112,7 +112,7 @@ describe('a custom catalogue file: capabilities come from the model, and an entr
     [
       'an option value that selects no request',
       { overrides: { hailuo: { options: { model: '02' } } } },
-      'overrides.hailuo.options.model: piapi hailuo has no model "02" (leave it out, or set one of 01)',
+      'overrides.hailuo.options.model: piapi hailuo has no model "02" (leave it out, or set one of v2.3)',
     ],
     [
       'a duration the model does not render',

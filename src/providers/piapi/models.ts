@@ -182,8 +182,9 @@ const hailuoV23: ModelFacts = {
 };
 
 /**
- * The only Hailuo request PiAPI's API reference documents; v2.3 (the default) is documented only on PiAPI's product
- * page and in third-party clients, so a catalogue entry can still ask for this one with `options.model: "01"`.
+ * The only Hailuo request PiAPI's API reference documents, and so what an entry without `options.model` is sent: runs
+ * recorded before v2.3 reserved its price. v2.3 is documented only on PiAPI's product page and in third-party clients;
+ * the default catalogue asks for it with `options.model: "v2.3"`.
  */
 const hailuo01: ModelFacts = {
   durationsSec: fact([6], src.hailuoDocs),
@@ -236,7 +237,7 @@ const veo31: ModelFacts = {
 export const piapiModels = {
   kling: capabilitiesOf(kling),
   luma: capabilitiesOf(luma),
-  hailuo: capabilitiesOf(hailuoV23, { option: 'model', models: { '01': capabilitiesOf(hailuo01) } }),
+  hailuo: capabilitiesOf(hailuo01, { option: 'model', models: { 'v2.3': capabilitiesOf(hailuoV23) } }),
   'Qubico/hunyuan': capabilitiesOf(hunyuan),
   'veo3.1': capabilitiesOf(veo31),
 } as const satisfies Record<string, ModelCapabilities>;

@@ -78,7 +78,7 @@ export function piapiPriceVariant(settings: ProviderModelSettings): string {
     case 'luma':
       return lumaModel;
     case 'hailuo':
-      return settings.options?.model === undefined ? `${hailuoV23.model}, 768p` : option('model', '');
+      return settings.options?.model === hailuoV23.model ? `${hailuoV23.model}, 768p` : '01';
     case 'Qubico/hunyuan':
       return settings.taskType ?? 'txt2video';
     case 'veo3.1':
@@ -140,7 +140,7 @@ function buildLuma(req: GenerationRequest, model: ModelCapabilities): PiapiTaskR
 const hailuoV23 = { model: 'v2.3', resolution: 768 };
 
 function buildHailuo(req: GenerationRequest, model: ModelCapabilities): PiapiTaskRequest {
-  if (req.model.options?.model !== undefined) {
+  if (req.model.options?.model !== hailuoV23.model) {
     const variant = req.imageUrl ? 'i2v-01' : 't2v-01';
     checked(`hailuo ${variant}`, req, model);
     return {

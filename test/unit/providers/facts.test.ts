@@ -62,7 +62,7 @@ describe('the default catalogue is priced from the facts, for the exact request 
   });
 
   it('prices a variant the options select at its own facts, and names the prices stated when one is missing', () => {
-    expect(requestPrice({ route: 'piapi', model: 'hailuo', options: { model: '01' } })).toMatchObject({
+    expect(requestPrice({ route: 'piapi', model: 'hailuo' })).toMatchObject({
       variant: '01',
       costPerSecondUsd: 0.2 / 6,
     });
@@ -74,7 +74,8 @@ describe('the default catalogue is priced from the facts, for the exact request 
   it('selects a variant only by a value it has', () => {
     const hailuo = routeRegistry.piapi.models.hailuo;
     expect(selectVariant(hailuo, undefined)).toBe(hailuo);
-    expect(selectVariant(hailuo, { model: '01' })!.durationsSec).toEqual([6]);
+    expect(hailuo.durationsSec).toEqual([6]);
+    expect(selectVariant(hailuo, { model: 'v2.3' })!.durationsSec).toEqual([6, 10]);
     expect(selectVariant(hailuo, { model: 'v9' })).toBeUndefined();
   });
 });

@@ -77,7 +77,7 @@ describe('buildPiapiTaskRequest: exact bodies', () => {
     ],
     [
       'hailuo v2.3 text-to-video at 768p',
-      request({ model: 'hailuo' }, { durationSec: 6 }),
+      request({ model: 'hailuo', options: { model: 'v2.3' } }, { durationSec: 6 }),
       {
         model: 'hailuo',
         task_type: 'video_generation',
@@ -86,7 +86,10 @@ describe('buildPiapiTaskRequest: exact bodies', () => {
     ],
     [
       'hailuo v2.3 image-to-video, 10 s (any aspect: it follows the image)',
-      request({ model: 'hailuo' }, { durationSec: 10, aspectRatio: '9:16', imageUrl: image }),
+      request(
+        { model: 'hailuo', options: { model: 'v2.3' } },
+        { durationSec: 10, aspectRatio: '9:16', imageUrl: image },
+      ),
       {
         model: 'hailuo',
         task_type: 'video_generation',
@@ -94,8 +97,8 @@ describe('buildPiapiTaskRequest: exact bodies', () => {
       },
     ],
     [
-      'hailuo 01 text-to-video, the documented request (options.model "01")',
-      request({ model: 'hailuo', options: { model: '01' } }, { durationSec: 6 }),
+      'hailuo 01 text-to-video, the documented request (no options.model, as runs recorded before v2.3)',
+      request({ model: 'hailuo' }, { durationSec: 6 }),
       {
         model: 'hailuo',
         task_type: 'video_generation',
@@ -104,7 +107,7 @@ describe('buildPiapiTaskRequest: exact bodies', () => {
     ],
     [
       'hailuo 01 image-to-video',
-      request({ model: 'hailuo', options: { model: '01' } }, { durationSec: 6, aspectRatio: '1:1', imageUrl: image }),
+      request({ model: 'hailuo' }, { durationSec: 6, aspectRatio: '1:1', imageUrl: image }),
       {
         model: 'hailuo',
         task_type: 'video_generation',
@@ -194,8 +197,8 @@ describe('buildPiapiTaskRequest: the decided duration, sent as is or refused', (
     ['kling', { model: 'kling' }, undefined, [5, 10]],
     ['luma', { model: 'luma' }, undefined, [5, 10]],
     ['luma key frame', { model: 'luma' }, image, [5]],
-    ['hailuo v2.3', { model: 'hailuo' }, undefined, [6, 10]],
-    ['hailuo 01', { model: 'hailuo', options: { model: '01' } }, undefined, [6]],
+    ['hailuo v2.3', { model: 'hailuo', options: { model: 'v2.3' } }, undefined, [6, 10]],
+    ['hailuo 01', { model: 'hailuo' }, undefined, [6]],
     ['hunyuan', { model: 'Qubico/hunyuan' }, undefined, [5]],
     [
       'veo3.1 (8 s documented, 4 and 6 s opt-in)',
@@ -227,18 +230,18 @@ describe('buildPiapiTaskRequest: refusals before sending', () => {
     ],
     [
       'hailuo text-to-video is landscape only',
-      request({ model: 'hailuo' }, { durationSec: 6, aspectRatio: '9:16' }),
+      request({ model: 'hailuo', options: { model: 'v2.3' } }, { durationSec: 6, aspectRatio: '9:16' }),
       'hailuo v2.3 cannot render aspect ratio 9:16',
     ],
     [
       'hailuo 01 renders 6 s only',
-      request({ model: 'hailuo', options: { model: '01' } }, { durationSec: 10 }),
+      request({ model: 'hailuo' }, { durationSec: 10 }),
       'hailuo t2v-01 cannot render 10 s (allowed: 6 s)',
     ],
     [
       'hailuo with an unknown model option',
       request({ model: 'hailuo', options: { model: '02' } }, { durationSec: 6 }),
-      'PiAPI hailuo has no model "02" (leave options.model out, or set one of 01)',
+      'PiAPI hailuo has no model "02" (leave options.model out, or set one of v2.3)',
     ],
     [
       'veo3.1 with a foreign task type',
