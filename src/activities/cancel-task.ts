@@ -1,7 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { CancelTaskInput, CancelTaskOutput } from '../contract/activities';
 import { modelCapabilities } from '../providers/routes';
-import { ProviderError } from '../providers/types';
 import { clientFor, type ActivityDeps } from './dependencies';
 
 /**
@@ -19,13 +18,13 @@ export function createCancelTask(deps: Pick<ActivityDeps, 'providers' | 'request
     if (support === 'none') return { sent: false, reason: `${input.model} has no cancel API` };
     if (support === 'while-queued') {
       // Asked now rather than taken from the workflow, whose last state can be a poll interval old.
+      // A look that fails (a task the provider no longer knows, a status reply that cannot be read: often why the task
+      // is being abandoned) is left to the DELETE, which answers for itself: done, refused, or an error to retry.
       const state = await client.getTask(input.taskId, call()).then(
         (snapshot) => snapshot.state,
         (err: unknown) => {
-          // A task the provider no longer knows is left to the DELETE, which answers a 404 as done; retrying the look
-          // would only delay that.
-          if (err instanceof ProviderError && err.kind === 'not_found') return undefined;
-          throw err;
+          if (call().signal.aborted) throw err;
+          return undefined;
         },
       );
       if (state === 'running')

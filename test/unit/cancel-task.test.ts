@@ -5,13 +5,14 @@ import type { CancelTaskInput, CancelTaskOutput } from '../../src/contract/activ
 import { ProviderError, type CancelReply, type TaskState, type VideoProviderClient } from '../../src/providers/types';
 
 /** A provider client that records the calls cancelTask makes, its tasks in `state`, answering a cancel with `reply`. */
-function recordingClient(state: TaskState | 'gone', reply: CancelReply) {
+function recordingClient(state: TaskState | 'gone' | 'unreadable', reply: CancelReply) {
   const calls: string[] = [];
   const client: VideoProviderClient = {
     createTask: () => Promise.reject(new Error('not used')),
     getTask: (taskId) => {
       calls.push(`GET ${taskId}`);
       if (state === 'gone') return Promise.reject(new ProviderError('not_found', `task ${taskId} not found`));
+      if (state === 'unreadable') return Promise.reject(new ProviderError('protocol', 'not a task'));
       return Promise.resolve({ taskId, state });
     },
     cancelTask: (taskId) => {
@@ -25,7 +26,7 @@ function recordingClient(state: TaskState | 'gone', reply: CancelReply) {
 
 async function cancel(
   input: Omit<CancelTaskInput, 'taskId' | 'provider'>,
-  state: TaskState | 'gone' = 'queued',
+  state: TaskState | 'gone' | 'unreadable' = 'queued',
   reply: CancelReply = { cancelled: true },
 ) {
   const { client, calls } = recordingClient(state, reply);
@@ -64,6 +65,13 @@ describe('cancelTask follows the model', () => {
 
   it('leaves a task the provider no longer knows to the DELETE, instead of failing the look', async () => {
     expect(await cancel({ route: 'piapi', model: 'kling' }, 'gone')).toEqual({
+      out: { sent: true },
+      calls: ['GET t1', 'DELETE t1'],
+    });
+  });
+
+  it('sends the DELETE when the look cannot be read (often why the task is abandoned): it answers for itself', async () => {
+    expect(await cancel({ route: 'piapi', model: 'kling' }, 'unreadable')).toEqual({
       out: { sent: true },
       calls: ['GET t1', 'DELETE t1'],
     });
