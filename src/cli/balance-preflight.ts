@@ -22,7 +22,8 @@ function refusal(projectId: string, shortfalls: BalanceShortfall[]): CliError {
     exitCodes.insufficientBalance,
     `Top up the account(s), make the project cheaper (fewer or shorter scenes, budgetUsd), or pass ` +
       `--${ignoreBalanceFlag} to start anyway. Estimates are the catalogue's price of each scene's first-ranked ` +
-      'provider (`scene-video rank` shows them); `scene-video providers --check` shows the balances.',
+      'provider (`scene-video rank` shows them), counted for every scene, including those a restarted project will ' +
+      'find already stored or running and not pay for again; `scene-video providers --check` shows the balances.',
   );
 }
 
