@@ -60,6 +60,13 @@ export interface Price {
   worstUsdPerSecond?: number;
 }
 
+/** A price published per clip: its per-second figure is derived, so the two can never disagree. */
+export const clipPrice = (variant: string, usd: number, durationSec: number): Price => ({
+  variant,
+  usdPerSecond: usd / durationSec,
+  perClip: { usd, durationSec },
+});
+
 /** Who pays when a task does not deliver. */
 export interface Billing {
   failed: 'not billed' | 'billed';

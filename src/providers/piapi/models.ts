@@ -1,5 +1,5 @@
 import { capabilitiesOf, type ModelCapabilities } from '../capabilities';
-import { fact, type AspectValues, type Billing, type ModelFacts, type Source } from '../facts';
+import { clipPrice, fact, type AspectValues, type Billing, type ModelFacts, type Source } from '../facts';
 
 /**
  * Where the PiAPI facts come from; /work/shared/reference/piapi-api.md (§ numbers below) collects them. Pages without
@@ -130,14 +130,11 @@ const kling: ModelFacts = {
   cancel: fact('while-queued', src.klingCancel),
   prices: [
     fact(
-      { variant: '2.6 std, no audio', usdPerSecond: 0.2 / 5, perClip: { usd: 0.2, durationSec: 5 } },
+      clipPrice('2.6 std, no audio', 0.2, 5),
       src.kling26Page,
       'no 10 s price is published: 10 s assumed at the same rate',
     ),
-    fact(
-      { variant: '2.6 pro, no audio', usdPerSecond: 0.33 / 5, perClip: { usd: 0.33, durationSec: 5 } },
-      src.kling26Page,
-    ),
+    fact(clipPrice('2.6 pro, no audio', 0.33, 5), src.kling26Page),
   ],
   billing: refunded,
 };
@@ -149,13 +146,7 @@ const luma: ModelFacts = {
   audio: fact(silentNothingSent, src.lumaCreation),
   imageToVideo: fact({ fields: ['start_image'] }, src.lumaCreation),
   cancel: fact('while-queued', src.lumaCancel),
-  prices: [
-    fact(
-      { variant: 'ray-v2', usdPerSecond: 0.2 / 5, perClip: { usd: 0.2, durationSec: 5 } },
-      src.lumaUsage,
-      'no published price; 10 s assumed at the same rate',
-    ),
-  ],
+  prices: [fact(clipPrice('ray-v2', 0.2, 5), src.lumaUsage, 'no published price; 10 s assumed at the same rate')],
   billing: refunded,
 };
 
@@ -168,15 +159,9 @@ const hailuoV23: ModelFacts = {
   imageToVideo: fact({ fields: ['image_url'] }, src.hailuoPage),
   cancel: fact('none', src.noCancelPage),
   prices: [
-    fact(
-      { variant: 'v2.3, 768p', usdPerSecond: 0.23 / 6, perClip: { usd: 0.23, durationSec: 6 } },
-      src.hailuoV23Prices,
-    ),
-    fact(
-      { variant: 'v2.3, 768p', usdPerSecond: 0.45 / 10, perClip: { usd: 0.45, durationSec: 10 } },
-      src.hailuoV23Prices,
-    ),
-    fact({ variant: 'v2.3, 1080p', usdPerSecond: 0.4 / 6, perClip: { usd: 0.4, durationSec: 6 } }, src.hailuoV23Prices),
+    fact(clipPrice('v2.3, 768p', 0.23, 6), src.hailuoV23Prices),
+    fact(clipPrice('v2.3, 768p', 0.45, 10), src.hailuoV23Prices),
+    fact(clipPrice('v2.3, 1080p', 0.4, 6), src.hailuoV23Prices),
   ],
   billing: fact({ failed: 'not billed', moderated: 'not billed' }, src.hailuoSuccessOnly),
 };
@@ -194,7 +179,7 @@ const hailuo01: ModelFacts = {
   audio: fact(silentNothingSent, src.hailuoDocs),
   imageToVideo: fact({ fields: ['image_url'] }, src.hailuoDocs, 'input.model i2v-01 instead of t2v-01'),
   cancel: fact('none', src.noCancelPage),
-  prices: [fact({ variant: '01', usdPerSecond: 0.2 / 6, perClip: { usd: 0.2, durationSec: 6 } }, src.hailuoDocs)],
+  prices: [fact(clipPrice('01', 0.2, 6), src.hailuoDocs)],
   billing: fact({ failed: 'not billed', moderated: 'not billed' }, src.hailuoSuccessOnly),
 };
 
@@ -206,11 +191,8 @@ const hunyuan: ModelFacts = {
   imageToVideo: fact({ fields: ['image'] }, src.hunyuanQubico, 'task_type img2video-concat instead of txt2video'),
   cancel: fact('none', src.noCancelPage),
   prices: [
-    fact({ variant: 'txt2video', usdPerSecond: 0.09 / 5, perClip: { usd: 0.09, durationSec: 5 } }, src.hunyuanPrice),
-    fact(
-      { variant: 'img2video-concat', usdPerSecond: 0.09 / 5, perClip: { usd: 0.09, durationSec: 5 } },
-      src.hunyuanPrice,
-    ),
+    fact(clipPrice('txt2video', 0.09, 5), src.hunyuanPrice),
+    fact(clipPrice('img2video-concat', 0.09, 5), src.hunyuanPrice),
   ],
   billing: refunded,
 };
