@@ -1,7 +1,7 @@
 import type { Catalogue } from '../contract/catalogue';
 import type { ProviderRoute } from '../contract/provider-task';
 import type { ValidProjectInput } from '../contract/project-input';
-import { planProviders, PlanError } from './planning';
+import { planProjectScenes } from './project-plan';
 import { estimateCostUsd, roundUsd } from './pricing';
 
 /** What a project is expected to spend on one provider route. */
@@ -14,32 +14,26 @@ export interface RouteEstimate {
 
 /**
  * Where a project's money is expected to go: each scene at its first-ranked provider's catalogue estimate, as the
- * project would start it, summed per route, and never more than the project's `budgetUsd`. Fallbacks are not
- * counted: they spend only when the first choice failed, mostly unbilled. Scenes that cannot be planned are left out;
- * the project fails them anyway.
+ * project plans it before starting any scene, summed per route, and never more than the project's `budgetUsd`.
+ * Fallbacks are not counted: they spend only when the first choice failed, mostly unbilled. A project that cannot be
+ * planned fails before it starts a scene, so it has nothing to check.
  */
 export function projectEstimateByRoute(
   project: ValidProjectInput,
   catalogue: Catalogue,
   configured: readonly string[],
 ): RouteEstimate[] {
-  const firstRanked = (scene: ValidProjectInput['scenes'][number]) => {
-    try {
-      return planProviders({ ...scene, projectId: project.projectId }, catalogue, configured).order[0];
-    } catch (err) {
-      if (err instanceof PlanError) return undefined;
-      throw err;
-    }
-  };
+  const planned = planProjectScenes(project, catalogue, configured);
+  if ('problem' in planned) return [];
+  const byKey = new Map(catalogue.map((p) => [p.key, p]));
   const byRoute = new Map<ProviderRoute, RouteEstimate>();
-  for (const scene of project.scenes) {
-    const first = firstRanked(scene);
-    if (!first) continue;
+  planned.plans.forEach(({ need }, i) => {
+    const first = byKey.get(need.options[0]!.provider)!;
     const entry = byRoute.get(first.route) ?? { route: first.route, estimateUsd: 0, sceneIds: [] };
-    entry.estimateUsd = roundUsd(entry.estimateUsd + estimateCostUsd(first, scene.durationSec));
-    entry.sceneIds.push(scene.sceneId);
+    entry.estimateUsd = roundUsd(entry.estimateUsd + estimateCostUsd(first, project.scenes[i]!.durationSec));
+    entry.sceneIds.push(need.sceneId);
     byRoute.set(first.route, entry);
-  }
+  });
   const cap = project.budgetUsd;
   return [...byRoute.values()].map((e) => (cap !== undefined && e.estimateUsd > cap ? { ...e, estimateUsd: cap } : e));
 }
