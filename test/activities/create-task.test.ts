@@ -1,25 +1,13 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActivityDeps } from '../../src/activities';
+import { describe, expect, it } from 'vitest';
 import type { CreateTaskInput, CreateTaskOutput } from '../../src/contract/activities';
 import { createCreateTask } from '../../src/activities/create-task';
 import { defaultCatalogue } from '../../src/config/catalogue';
-import { startSandbox, type Sandbox } from '../../dev/sandbox';
 import { failureTypes } from '../../src/contract/scene-workflow';
-import { sandboxActivityDeps } from '../helpers/sandbox-deps';
-import { stackInfo } from '../helpers/stack-info';
+import { sandboxActivityDepsPerFile } from '../helpers/sandbox-deps-per-file';
 
-let sandbox: Sandbox;
-let deps: ActivityDeps;
-beforeAll(async () => {
-  sandbox = await startSandbox({ scenario: { default: { queueMs: 0, renderMs: 0, latencyMs: 0 } } });
-  deps = sandboxActivityDeps(sandbox, stackInfo().s3);
-});
-afterAll(async () => {
-  deps?.s3.destroy();
-  await sandbox?.close();
-});
+const file = sandboxActivityDepsPerFile();
 
 const kling = defaultCatalogue.find((p) => p.key === 'kling')!;
 const input = (prompt: string): CreateTaskInput => ({
@@ -32,11 +20,11 @@ const input = (prompt: string): CreateTaskInput => ({
 });
 
 function run(prompt: string, env: MockActivityEnvironment) {
-  const createTask = createCreateTask(deps);
+  const createTask = createCreateTask(file.deps);
   return env.run<[CreateTaskInput], CreateTaskOutput, typeof createTask>(createTask, input(prompt));
 }
 
-const tasksFor = (prompt: string) => sandbox.stats().tasks.filter((t) => t.prompt === prompt);
+const tasksFor = (prompt: string) => file.sandbox.stats().tasks.filter((t) => t.prompt === prompt);
 
 describe('createTask', () => {
   it('makes the task id its first heartbeat, the one the worker sends without throttling', async () => {

@@ -1,33 +1,21 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActivityDeps } from '../../src/activities';
+import { describe, expect, it } from 'vitest';
 import type { PollHeartbeat, PollStatusInput, PollStatusOutput } from '../../src/contract/activities';
 import { createPollStatus } from '../../src/activities/poll-status';
-import { startSandbox, type Sandbox } from '../../dev/sandbox';
 import { failureTypes } from '../../src/contract/scene-workflow';
-import { sandboxActivityDeps } from '../helpers/sandbox-deps';
-import { stackInfo } from '../helpers/stack-info';
+import { sandboxActivityDepsPerFile } from '../helpers/sandbox-deps-per-file';
 import { gen45Body, runway } from '../sandbox/http';
 
-let sandbox: Sandbox;
-let deps: ActivityDeps;
-beforeAll(async () => {
-  sandbox = await startSandbox({ scenario: { default: { queueMs: 0, renderMs: 0, latencyMs: 0 } } });
-  deps = sandboxActivityDeps(sandbox, stackInfo().s3);
-});
-afterAll(async () => {
-  deps?.s3.destroy();
-  await sandbox?.close();
-});
+const file = sandboxActivityDepsPerFile();
 
 /** Two Runway tasks at concurrency 1: the second waits THROTTLED while the first renders for `renderMs`. */
 async function throttledBehindAnother(renderMs: number): Promise<string> {
-  sandbox.setScenario({
+  file.sandbox.setScenario({
     default: { queueMs: 0, renderMs, latencyMs: 0 },
     models: { 'runway:gen4.5': { concurrency: 1 } },
   });
-  const api = runway(sandbox);
+  const api = runway(file.sandbox);
   await api.textToVideo(gen45Body());
   const second = (await api.textToVideo(gen45Body())).json.id as string;
   expect((await api.get(second)).json.status).toBe('THROTTLED');
@@ -48,7 +36,7 @@ function poll(
   });
   const heartbeats: PollHeartbeat[] = [];
   env.on('heartbeat', (details: unknown) => heartbeats.push(structuredClone(details as PollHeartbeat)));
-  const pollStatus = createPollStatus(deps);
+  const pollStatus = createPollStatus(file.deps);
   const input: PollStatusInput = { provider: 'runway', route: 'runway', taskId, intervalMs: 100, deadlines };
   const done = env.run<[PollStatusInput], PollStatusOutput, typeof pollStatus>(pollStatus, input);
   return { done, heartbeats };
@@ -100,8 +88,8 @@ describe('pollStatus and THROTTLED time', () => {
   });
 
   it('enforces the render deadline on the time not throttled', async () => {
-    sandbox.setScenario({ default: { queueMs: 0, renderMs: 0, latencyMs: 0, faults: [{ kind: 'hang' }] } });
-    const taskId = (await runway(sandbox).textToVideo(gen45Body())).json.id as string;
+    file.sandbox.setScenario({ default: { queueMs: 0, renderMs: 0, latencyMs: 0, faults: [{ kind: 'hang' }] } });
+    const taskId = (await runway(file.sandbox).textToVideo(gen45Body())).json.id as string;
     const failure = await failureOf(poll(taskId, { renderMs: 600, queueMs: 60_000 }).done);
     expect(failure.type).toBe(failureTypes.deadlineMissed);
     expect(failure.message).toMatch(
@@ -113,8 +101,8 @@ describe('pollStatus and THROTTLED time', () => {
     ['behind', 10 * 60_000],
     ['ahead of', -10 * 60_000],
   ])('keeps the render deadline with the worker clock 10 min %s the server', async (_label, skewMs) => {
-    sandbox.setScenario({ default: { queueMs: 0, renderMs: 0, latencyMs: 0, faults: [{ kind: 'hang' }] } });
-    const hanging = (await runway(sandbox).textToVideo(gen45Body())).json.id as string;
+    file.sandbox.setScenario({ default: { queueMs: 0, renderMs: 0, latencyMs: 0, faults: [{ kind: 'hang' }] } });
+    const hanging = (await runway(file.sandbox).textToVideo(gen45Body())).json.id as string;
     const started = Date.now();
     const failure = await failureOf(
       poll(hanging, { renderMs: 600, queueMs: 60_000 }, undefined, started + skewMs).done,
@@ -125,14 +113,14 @@ describe('pollStatus and THROTTLED time', () => {
   });
 
   it('counts the time a retried poll waited since the first attempt, from the server timestamps', async () => {
-    sandbox.setScenario({ default: { queueMs: 0, renderMs: 0, latencyMs: 0, faults: [{ kind: 'hang' }] } });
-    const hanging = (await runway(sandbox).textToVideo(gen45Body())).json.id as string;
+    file.sandbox.setScenario({ default: { queueMs: 0, renderMs: 0, latencyMs: 0, faults: [{ kind: 'hang' }] } });
+    const hanging = (await runway(file.sandbox).textToVideo(gen45Body())).json.id as string;
     const env = new MockActivityEnvironment({
       scheduledTimestampMs: 1_000,
       currentAttemptScheduledTimestampMs: 1_000 + 60_000,
       attempt: 2,
     });
-    const pollStatus = createPollStatus(deps);
+    const pollStatus = createPollStatus(file.deps);
     const input: PollStatusInput = {
       provider: 'runway',
       route: 'runway',
@@ -145,10 +133,10 @@ describe('pollStatus and THROTTLED time', () => {
   });
 
   it('without deadlines (a poll scheduled by older workflow code) it leaves the deadline to the server', async () => {
-    sandbox.setScenario({ default: { queueMs: 0, renderMs: 800, latencyMs: 0 } });
-    const taskId = (await runway(sandbox).textToVideo(gen45Body())).json.id as string;
+    file.sandbox.setScenario({ default: { queueMs: 0, renderMs: 800, latencyMs: 0 } });
+    const taskId = (await runway(file.sandbox).textToVideo(gen45Body())).json.id as string;
     const env = new MockActivityEnvironment({ scheduledTimestampMs: 1 });
-    const pollStatus = createPollStatus(deps);
+    const pollStatus = createPollStatus(file.deps);
     const out = await env.run<[PollStatusInput], PollStatusOutput, typeof pollStatus>(pollStatus, {
       provider: 'runway',
       route: 'runway',
