@@ -12,7 +12,8 @@ import { clientFor, type ActivityDeps } from './dependencies';
 export function createCancelTask(deps: Pick<ActivityDeps, 'providers' | 'requestTimeoutMs'>) {
   return async function cancelTask(input: CancelTaskInput): Promise<CancelTaskOutput> {
     const client = clientFor(deps, input.route);
-    const call = () => ({ signal: Context.current().cancellationSignal, timeoutMs: deps.requestTimeoutMs ?? 30_000 });
+    const signal = Context.current().cancellationSignal;
+    const call = { signal, timeoutMs: deps.requestTimeoutMs ?? 30_000 };
     // No model (scheduled before the input named it) or one the route does not know: the cancel is sent, as it was.
     const support = input.model === undefined ? undefined : modelCapabilities(input.route, input.model)?.cancel;
     if (support === 'none') return { sent: false, reason: `${input.model} has no cancel API` };
@@ -20,17 +21,17 @@ export function createCancelTask(deps: Pick<ActivityDeps, 'providers' | 'request
       // Asked now rather than taken from the workflow, whose last state can be a poll interval old.
       // A look that fails (a task the provider no longer knows, a status reply that cannot be read: often why the task
       // is being abandoned) is left to the DELETE, which answers for itself: done, refused, or an error to retry.
-      const state = await client.getTask(input.taskId, call()).then(
+      const state = await client.getTask(input.taskId, call).then(
         (snapshot) => snapshot.state,
         (err: unknown) => {
-          if (call().signal.aborted) throw err;
+          if (signal.aborted) throw err;
           return undefined;
         },
       );
       if (state === 'running')
         return { sent: false, reason: `${input.model} cancels only queued tasks and this one is running` };
     }
-    const reply = await client.cancelTask(input.taskId, call());
+    const reply = await client.cancelTask(input.taskId, call);
     if (!reply.cancelled) return { sent: false, reason: `the provider refused the cancel: ${reply.refusal}` };
     return { sent: true };
   };
