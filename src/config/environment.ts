@@ -89,6 +89,22 @@ const workerEnvFields = z.object({
   WORKER_HEALTH_PORT: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).max(65_535).optional()),
   /** The health endpoint's address: loopback unless set; the image sets 0.0.0.0 so probes from outside reach it. */
   WORKER_HEALTH_HOST: optionalString.transform((v) => v ?? '127.0.0.1'),
+
+  /** `text` (the default, for people) or `json`: one JSON object per line, for a log pipeline (src/worker/logger.ts). */
+  LOG_FORMAT: z.enum(['text', 'json']).default('text'),
+  LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+  /**
+   * `host:port` where the worker serves Prometheus metrics at /metrics: the Temporal SDK's and the pipeline's own
+   * (src/contract/metrics.ts). Unset or blank, no metrics are exported; the image and the compose file set 0.0.0.0:9464.
+   */
+  WORKER_METRICS_ADDRESS: optionalString,
+  /**
+   * OpenTelemetry traces (src/worker/tracing.ts) are exported over OTLP/HTTP when one of these is set, with the
+   * standard meanings: the base endpoint (`/v1/traces` is appended) or the traces endpoint as is. Unset, no tracing.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url().optional()),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalString.pipe(z.url().optional()),
+  OTEL_SERVICE_NAME: optionalString.transform((v) => v ?? 'scene-video-worker'),
 });
 
 /**

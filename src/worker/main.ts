@@ -7,10 +7,12 @@ import { loadTemporalConnection } from '../config/temporal-connection';
 import { anyRouteKeyHint } from '../providers/routes';
 import { activityDepsFromEnv, createSceneWorker, workerDeploymentFromEnv, workerTuningFromEnv } from './create-worker';
 import { startWorkerHealth, type HealthServer } from './health-server';
+import { installWorkerRuntime } from './runtime';
 import { checkStorage } from './storage-check';
 
 /** `scene-video worker`: runs one worker from the environment until SIGINT/SIGTERM, then drains and exits. */
 export async function runWorker(env = loadWorkerEnv(), temporal = loadTemporalConnection()): Promise<void> {
+  installWorkerRuntime(env);
   const catalogue = loadCatalogue({ file: env.SCENE_VIDEO_CATALOGUE, disabled: env.SCENE_VIDEO_DISABLED_PROVIDERS });
   const deps = activityDepsFromEnv(env, catalogue);
   const configured = configuredProviders(deps);
