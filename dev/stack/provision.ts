@@ -1,9 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { basename, delimiter, dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
-import { tools, type ToolSpec } from './tool-versions';
+import { tools, type DebToolSpec, type GoToolSpec, type ToolSpec } from './tool-versions';
 
 export type ToolName = keyof typeof tools;
 export type Progress = (line: string) => void;
@@ -32,7 +32,7 @@ function hasGo(): boolean {
 /**
  * Finds or builds a pinned tool: explicit env var, then PATH, then the per-user cache, then a Go build into that cache
  * (`go install`, or `go build` inside the module for `goModule` tools), then (Temporal only, no Go) the SDK's own CLI
- * download.
+ * download. A Debian-packaged tool is extracted from its package into the cache instead of built.
  */
 export async function resolveTool(name: ToolName, progress: Progress = defaultProgress): Promise<string> {
   const spec: ToolSpec = tools[name];
@@ -49,6 +49,7 @@ export async function resolveTool(name: ToolName, progress: Progress = defaultPr
   const cached = join(cacheDir, spec.name);
   if (existsSync(cached)) return cached;
 
+  if ('deb' in spec) return debExtract(spec, cacheDir, progress);
   if (hasGo()) return goBuild(spec, cacheDir, progress);
   if (name === 'temporal') return sdkDownload(spec, cacheDir, progress);
   throw new Error(
@@ -57,7 +58,7 @@ export async function resolveTool(name: ToolName, progress: Progress = defaultPr
   );
 }
 
-async function goBuild(spec: ToolSpec, cacheDir: string, progress: Progress): Promise<string> {
+async function goBuild(spec: GoToolSpec, cacheDir: string, progress: Progress): Promise<string> {
   const staging = `${cacheDir}.partial-${process.pid}`;
   mkdirSync(staging, { recursive: true });
   progress(
@@ -67,16 +68,22 @@ async function goBuild(spec: ToolSpec, cacheDir: string, progress: Progress): Pr
   try {
     if (spec.goModule) {
       const { Dir } = JSON.parse(
-        await runGo(spec, ['mod', 'download', '-json', `${spec.goModule.path}@${spec.version}`], {}, progress),
+        await runCommand(
+          spec,
+          'go',
+          ['mod', 'download', '-json', `${spec.goModule.path}@${spec.version}`],
+          {},
+          progress,
+        ),
       ) as { Dir: string };
       const ldflags = `-X ${spec.goModule.versionVariable}=${spec.version}`;
       const pkg = `.${spec.goPackage.slice(spec.goModule.path.length)}`;
       // The module cache is read-only and its go.sum complete: -mod=readonly never tries to rewrite them.
       const args = ['build', '-mod=readonly', '-trimpath', `-ldflags=${ldflags}`, '-o', join(staging, spec.name), pkg];
-      await runGo(spec, args, { cwd: Dir }, progress);
+      await runCommand(spec, 'go', args, { cwd: Dir }, progress);
     } else {
       const env = { GOBIN: staging, GOFLAGS: process.env.GOFLAGS ?? '-mod=mod' };
-      await runGo(spec, ['install', `${spec.goPackage}@${spec.version}`], { env }, progress);
+      await runCommand(spec, 'go', ['install', `${spec.goPackage}@${spec.version}`], { env }, progress);
       const installed = join(staging, spec.goBinary ?? spec.name);
       if (spec.goBinary && existsSync(installed)) renameSync(installed, join(staging, spec.name));
     }
@@ -92,9 +99,10 @@ async function goBuild(spec: ToolSpec, cacheDir: string, progress: Progress): Pr
   return join(cacheDir, spec.name);
 }
 
-/** Runs one go command, reporting progress every 15 s; resolves with its stdout, rejects with its last stderr line. */
-async function runGo(
+/** Runs one command, reporting progress every 15 s; resolves with its stdout, rejects with its last stderr line. */
+async function runCommand(
   spec: ToolSpec,
+  command: string,
   args: string[],
   opts: { cwd?: string; env?: NodeJS.ProcessEnv },
   progress: Progress,
@@ -102,7 +110,7 @@ async function runGo(
   const started = Date.now();
   let stdout = '';
   let lastLine = '';
-  const child = spawn('go', args, {
+  const child = spawn(command, args, {
     cwd: opts.cwd,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -118,10 +126,60 @@ async function runGo(
   clearInterval(ticker);
   if (code !== 0) {
     throw new Error(
-      `go ${args.join(' ')} failed (exit ${code}) for ${spec.name} ${spec.version}: ${lastLine || stdout.trim()}`,
+      `${command} ${args.join(' ')} failed (exit ${code}) for ${spec.name} ${spec.version}: ${lastLine || stdout.trim()}`,
     );
   }
   return stdout;
+}
+
+/**
+ * Fetches the pinned Debian package with `apt-get download` (into a temp folder, as whoever runs this: nothing is
+ * installed) and keeps its binaries, unpacked by `dpkg-deb -x`, in the cache.
+ */
+async function debExtract(spec: DebToolSpec, cacheDir: string, progress: Progress): Promise<string> {
+  const pinned = `${spec.deb.package}=${spec.deb.version}`;
+  if (!onPath('apt-get') || !onPath('dpkg-deb')) {
+    throw new Error(
+      `${spec.name} ${spec.version} not found, and there is no apt-get and dpkg-deb to take Debian's ${pinned} ` +
+        `from. Install ${spec.name} ${spec.version} or later and put it on PATH, or set ${spec.envVar} to its binary.`,
+    );
+  }
+  const started = Date.now();
+  progress(`fetching Debian's ${pinned} (apt-get download; nothing is installed system-wide) into ${cacheDir}`);
+  const download = mkdtempSync(join(tmpdir(), `${spec.name}-deb-`));
+  const staging = `${cacheDir}.partial-${process.pid}`;
+  try {
+    try {
+      await runCommand(spec, 'apt-get', ['download', pinned], { cwd: download }, progress);
+    } catch (err) {
+      throw new Error(
+        `${err instanceof Error ? err.message : String(err)}. If apt does not know that version, \`apt-get update\` ` +
+          `may fetch it; or set ${spec.envVar} to a ${spec.name} ${spec.version} or later binary.`,
+      );
+    }
+    const deb = readdirSync(download).find((file) => file.endsWith('.deb'));
+    if (!deb) throw new Error(`apt-get download ${pinned} wrote no .deb into ${download}`);
+    const unpacked = join(download, 'unpacked');
+    await runCommand(spec, 'dpkg-deb', ['-x', join(download, deb), unpacked], {}, progress);
+    mkdirSync(staging, { recursive: true });
+    for (const binary of spec.deb.binaries) copyFileSync(join(unpacked, binary), join(staging, basename(binary)));
+  } catch (err) {
+    rmSync(staging, { recursive: true, force: true });
+    throw err;
+  } finally {
+    rmSync(download, { recursive: true, force: true });
+  }
+  rmSync(cacheDir, { recursive: true, force: true });
+  renameSync(staging, cacheDir);
+  progress(`extracted ${spec.name} ${spec.version} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return join(cacheDir, spec.name);
+}
+
+/** Another binary of a tool's package, beside the tool itself (promtool beside prometheus). */
+export async function resolveCompanion(name: ToolName, binary: string, progress?: Progress): Promise<string> {
+  const path = join(dirname(await resolveTool(name, progress)), binary);
+  if (!existsSync(path)) throw new Error(`${binary} is not beside ${tools[name].name} in ${dirname(path)}`);
+  return path;
 }
 
 async function sdkDownload(spec: ToolSpec, cacheDir: string, progress: Progress): Promise<string> {

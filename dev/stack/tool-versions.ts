@@ -1,19 +1,42 @@
-/** The one place the Go-built tools are pinned. */
-export interface ToolSpec {
-  name: 'temporal' | 'versitygw' | 'docker-compose' | 'temporal-server' | 'temporal-sql-tool' | 'temporal-ui-server';
-  goPackage: string;
-  /** The file `go install` writes when it is not `name` (it names binaries after the package's last folder). */
-  goBinary?: string;
+/** The one place the development tools are pinned: Go-built, or (Prometheus) taken from a Debian package. */
+interface ToolBase {
+  name:
+    | 'temporal'
+    | 'versitygw'
+    | 'docker-compose'
+    | 'temporal-server'
+    | 'temporal-sql-tool'
+    | 'temporal-ui-server'
+    | 'prometheus';
   version: string;
   envVar: string;
   /** Why this exact version: newer temporal CLI tags carry `replace` directives and cannot be `go install`ed. */
   note: string;
+}
+
+export interface GoToolSpec extends ToolBase {
+  goPackage: string;
+  /** The file `go install` writes when it is not `name` (it names binaries after the package's last folder). */
+  goBinary?: string;
   /**
    * Set for a module whose go.mod has `exclude` or `replace` directives, which `go install pkg@version` refuses: the
    * package is built inside the downloaded module instead, as the project's own release build does.
    */
   goModule?: { path: string; versionVariable: string };
 }
+
+/** A binary extracted from a Debian package (`apt-get download`, `dpkg-deb -x`): nothing is installed system-wide. */
+export interface DebToolSpec extends ToolBase {
+  deb: {
+    package: string;
+    /** The exact Debian version `apt-get download` fetches. */
+    version: string;
+    /** The binaries to keep, as paths inside the package; the first is the tool, the others land beside it. */
+    binaries: readonly string[];
+  };
+}
+
+export type ToolSpec = GoToolSpec | DebToolSpec;
 
 export const tools = {
   temporal: {
@@ -71,5 +94,19 @@ export const tools = {
     version: 'v2.42.1',
     envVar: 'TEMPORAL_UI_SERVER_PATH',
     note: 'Temporal Web UI server, pointed at a frontend by its config file',
+  },
+  // The real Prometheus `npm run dashboard:check` evaluates the Grafana dashboard's queries with, and promtool, which
+  // checks the compose deployment's scrape configuration; Debian bookworm's, so no Go build and no download from
+  // outside the distribution.
+  prometheus: {
+    name: 'prometheus',
+    version: '2.42.0',
+    envVar: 'PROMETHEUS_PATH',
+    note: "Prometheus server and promtool, from Debian bookworm's package",
+    deb: {
+      package: 'prometheus',
+      version: '2.42.0+ds-5+deb12u1',
+      binaries: ['usr/bin/prometheus', 'usr/bin/promtool'],
+    },
   },
 } as const satisfies Record<string, ToolSpec>;
