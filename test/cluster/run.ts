@@ -26,7 +26,8 @@ import { emptyReport, formatTable, passed, printFigures, tallyStored } from '../
 import { chaosScene, input, runTag } from '../chaos/lib/scenes';
 import { findSecrets, scanWorkflows, workerSecrets } from '../chaos/lib/secret-scan';
 import { WorkerSupervisor } from '../chaos/lib/worker-process';
-import { launchChromium, listRunsInUi } from '../helpers/web-ui';
+import { launchChromium } from '../../dev/harness/chromium';
+import { listRunsInUi } from '../helpers/web-ui';
 
 /**
  * `npm run test:cluster`: the built package against a real Temporal server on PostgreSQL, not the CLI's dev server.

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProjectVideos, waitForProjectVideos } from '../../src/client';
 import { startSceneHarness, type SceneHarness } from '../helpers/scene-harness';
 import { stackInfo } from '../helpers/stack-info';
-import { launchChromium, listRunsInUi } from '../helpers/web-ui';
+import { launchChromium } from '../../dev/harness/chromium';
+import { listRunsInUi } from '../helpers/web-ui';
 
 let h: SceneHarness;
 let browser: Browser;
