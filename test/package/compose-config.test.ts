@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dashboardFile } from '../../dev/dashboard/dashboard';
 import { resolveTool } from '../../dev/stack/provision';
 import { cliSearchAttribute } from '../../dev/stack/temporal-dev-server';
 import { tools } from '../../dev/stack/tool-versions';
@@ -30,6 +31,7 @@ interface Service {
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }>;
   ports?: { host_ip?: string; published: string; target: number }[];
+  volumes?: { type: string; source: string; target: string; read_only?: boolean }[];
 }
 interface Model {
   services: Record<string, Service>;
@@ -179,7 +181,46 @@ describe('compose files, read by Docker Compose', () => {
 
   it('publishes ports on loopback unless PUBLISH_IP says otherwise', () => {
     const ports = Object.values(model().services).flatMap((s) => s.ports ?? []);
-    expect(ports.map((p) => p.published).sort()).toEqual(['7070', '7233', '8080']);
+    expect(ports.map((p) => p.published).sort()).toEqual(['3000', '7070', '7233', '8080']);
     for (const port of ports) expect(port.host_ip).toBe('127.0.0.1');
+  });
+
+  it('mounts only files and folders of this repository that exist, read-only', () => {
+    const binds = Object.entries(model().services).flatMap(([service, s]) =>
+      (s.volumes ?? []).filter((v) => v.type === 'bind').map((v) => ({ service, ...v })),
+    );
+    expect(binds.length).toBeGreaterThan(0);
+    for (const bind of binds) {
+      expect(existsSync(bind.source), `${bind.service}: ${bind.source}`).toBe(true);
+      expect(bind.read_only, `${bind.service}: ${bind.target}`).toBe(true);
+    }
+  });
+
+  it("has Prometheus scrape every worker replica's metrics port and Grafana show the dashboard from it", () => {
+    const { services } = model();
+    const metricsPort = /:(\d+)$/.exec(services.worker!.environment!.WORKER_METRICS_ADDRESS ?? '')?.[1];
+    const scrape = readFileSync(join(root, 'deploy', 'prometheus', 'prometheus.yml'), 'utf8');
+    // By the service's name, which Docker's DNS answers with every replica's address.
+    expect(scrape).toMatch(/names: \[worker\]/);
+    expect(scrape).toContain(`port: ${metricsPort}`);
+    const prometheus = services.prometheus!;
+    const configFile = prometheus.command?.find((a) => a.startsWith('--config.file='))?.split('=')[1];
+    expect(prometheus.volumes).toContainEqual(
+      expect.objectContaining({ source: join(root, 'deploy', 'prometheus', 'prometheus.yml'), target: configFile }),
+    );
+
+    const grafana = services.grafana!;
+    expect(grafana.depends_on).toEqual({ prometheus: expect.objectContaining({ condition: 'service_healthy' }) });
+    const provisioning = join(root, 'deploy', 'grafana', 'provisioning');
+    const datasource = readFileSync(join(provisioning, 'datasources', 'prometheus.yaml'), 'utf8');
+    expect(datasource).toContain('url: http://prometheus:9090');
+    const provider = readFileSync(join(provisioning, 'dashboards', 'scene-video.yaml'), 'utf8');
+    const folder = /path: (\S+)/.exec(provider)?.[1];
+    expect(grafana.volumes).toContainEqual(
+      expect.objectContaining({ source: dashboardFile, target: `${folder}/${basename(dashboardFile)}` }),
+    );
+    expect(grafana.volumes).toContainEqual(
+      expect.objectContaining({ source: provisioning, target: '/etc/grafana/provisioning' }),
+    );
   });
 });
