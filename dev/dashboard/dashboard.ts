@@ -28,6 +28,7 @@ const queryPanelSchema = z.object({
   title: z.string().min(1),
   description: z.string().min(1),
   datasource: datasourceSchema,
+  gridPos: z.object({ w: z.number().int().min(1).max(24) }),
   // Figures carry units: a panel without one shows bare numbers.
   fieldConfig: z.object({ defaults: z.object({ unit: z.string().min(1) }) }),
   targets: z.array(targetSchema).min(1),
@@ -56,6 +57,8 @@ export interface DashboardPanel {
   unit: string;
   /** The row the panel sits under. */
   row?: string;
+  /** Its width in Grafana's 24-column grid. */
+  width: number;
   queries: PanelQuery[];
 }
 
@@ -84,6 +87,7 @@ export function loadDashboard(file = dashboardFile): Dashboard {
       description: panel.description,
       unit: panel.fieldConfig.defaults.unit,
       row,
+      width: panel.gridPos.w,
       queries: panel.targets.map(({ refId, expr, legendFormat, instant }) => ({ refId, expr, legendFormat, instant })),
     });
   }
