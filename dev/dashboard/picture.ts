@@ -88,7 +88,7 @@ function panelHtml(panel: PanelResult, fromSec: number, toSec: number): string {
 }
 
 /** The whole page: the dashboard's rows and panels in its own grid, dark as Grafana draws them. */
-export function pictureHtml(results: CheckResults): string {
+function pictureHtml(results: CheckResults): string {
   const fromSec = Date.parse(results.from) / 1000;
   const toSec = Date.parse(results.to) / 1000;
   const parts: string[] = [];
@@ -148,9 +148,7 @@ async function main(): Promise<void> {
   console.log(`wrote ${values.out} (${results.panels.length} panels from ${values.results})`);
 }
 
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    console.error(`dashboard picture failed: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
-  });
-}
+main().catch((err: unknown) => {
+  console.error(`dashboard picture failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
