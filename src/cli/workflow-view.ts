@@ -1,4 +1,9 @@
-import { WorkflowFailedError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
+import {
+  WorkflowFailedError,
+  type Client,
+  type WorkflowExecutionDescription,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import {
   resultPhase,
@@ -119,8 +124,13 @@ export function failureSnapshot(err: WorkflowFailedError): SceneProgress | undef
   return err.cause instanceof ApplicationFailure ? (err.cause.details?.[0] as SceneProgress | undefined) : undefined;
 }
 
-async function closedScene(client: Client, base: Base): Promise<SceneView> {
-  const handle = client.workflow.getHandle<SceneWorkflow>(base.workflowId);
+/**
+ * A closed scene's progress from its close event, so without a worker: its result, or the snapshot its failure
+ * carries (none for a cancelled, terminated or timed-out run).
+ */
+export async function closedSceneProgress(
+  handle: WorkflowHandle<SceneWorkflow>,
+): Promise<{ progress?: SceneProgress; source: ProgressSource; note?: string }> {
   try {
     const result = await handle.result();
     const progress: SceneProgress = {
@@ -134,18 +144,17 @@ async function closedScene(client: Client, base: Base): Promise<SceneView> {
       costByProvider: result.costByProvider,
       result,
     };
-    return { ...base, kind: 'scene', progress, progressSource: 'result' };
+    return { progress, source: 'result' };
   } catch (err) {
     if (!(err instanceof WorkflowFailedError)) throw err;
     const snapshot = failureSnapshot(err);
-    return {
-      ...base,
-      kind: 'scene',
-      progress: snapshot,
-      progressSource: snapshot ? 'failure' : 'none',
-      note: err.cause?.message ?? err.message,
-    };
+    return { progress: snapshot, source: snapshot ? 'failure' : 'none', note: err.cause?.message ?? err.message };
   }
+}
+
+async function closedScene(client: Client, base: Base): Promise<SceneView> {
+  const closed = await closedSceneProgress(client.workflow.getHandle<SceneWorkflow>(base.workflowId));
+  return { ...base, kind: 'scene', progress: closed.progress, progressSource: closed.source, note: closed.note };
 }
 
 async function closedProject(client: Client, base: Base, memo?: Record<string, unknown>): Promise<ProjectView> {

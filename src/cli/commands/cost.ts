@@ -1,5 +1,10 @@
-import { sceneWorkflowType, type ProviderCosts } from '../../contract/scene-workflow';
-import type { WorkflowExecutionInfo } from '@temporalio/client';
+import {
+  sceneWorkflowType,
+  type AttemptProgress,
+  type ProviderCosts,
+  type SceneWorkflow,
+} from '../../contract/scene-workflow';
+import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { z } from 'zod';
 import { roundUsd } from '../../domain/pricing';
 import { businessIdSchema } from '../../contract/scene-input';
@@ -7,8 +12,10 @@ import { searchAttributes } from '../../contract/search-attributes';
 import type { Command } from '../command';
 import { exitCodes } from '../errors';
 import { usd, usdAmount } from '../format';
-import { table } from '../output';
+import { table, type Output } from '../output';
+import { paintState } from '../progress-tables';
 import { noSetupCheck, withTemporal } from '../session';
+import { closedSceneProgress } from '../workflow-view';
 
 const units: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
 
@@ -100,11 +107,144 @@ function byProvider(scenes: WorkflowExecutionInfo[]): ProviderSpend[] {
   return [...groups.values()].sort(bySpend);
 }
 
+/** One provider attempt of a finished scene, with what it was estimated at and what it is counted as costing. */
+interface AttemptCost {
+  workflowId: string;
+  sceneId: string;
+  projectId?: string;
+  sceneType: string;
+  /** Its place among the scene's attempts, from 1. */
+  attempt: number;
+  provider: string;
+  outcome: AttemptProgress['state'];
+  /** Why it failed or was cancelled, as the scene recorded it. */
+  reason?: string;
+  /** Absent in runs from before the estimate was recorded. */
+  estimateUsd?: number;
+  billedUsd: number;
+}
+
+/** A finished scene whose close event carries no attempts (cancelled, terminated, timed out): its CostUsd only. */
+interface UnrecordedScene {
+  workflowId: string;
+  status: string;
+  costUsd: number;
+}
+
+/** Scenes read at once: each read is one history request for the run's close event. */
+const attemptReads = 8;
+
+/**
+ * Every provider attempt of the finished scenes, oldest scene first, from each run's close event (its result, or the snapshot its failure
+ * carries), so no worker is needed; skipped providers were never sent a request and are left out.
+ */
+async function attemptCosts(
+  client: Client,
+  scenes: WorkflowExecutionInfo[],
+  out: Output,
+): Promise<{ attempts: AttemptCost[]; unrecorded: UnrecordedScene[] }> {
+  scenes = [...scenes].sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
+  const perScene: ({ attempts: AttemptCost[] } | UnrecordedScene)[] = new Array(scenes.length);
+  let next = 0;
+  let done = 0;
+  const started = Date.now();
+  const ticker = setInterval(() => out.text(`reading attempts: ${done} of ${scenes.length} scenes…`), 2_000);
+  const read = async () => {
+    for (let i = next++; i < scenes.length; i = next++) {
+      const s = scenes[i]!;
+      const { progress } = await closedSceneProgress(client.workflow.getHandle<SceneWorkflow>(s.workflowId, s.runId));
+      const sceneType = s.typedSearchAttributes.get(searchAttributes.sceneType) ?? '(unknown)';
+      perScene[i] = progress
+        ? {
+            attempts: progress.attempts.flatMap((a, index) =>
+              a.state === 'skipped'
+                ? []
+                : [
+                    {
+                      workflowId: s.workflowId,
+                      sceneId: progress.sceneId,
+                      projectId: progress.projectId,
+                      sceneType,
+                      attempt: index + 1,
+                      provider: a.provider,
+                      outcome: a.state,
+                      reason: a.error,
+                      estimateUsd: a.estimateUsd,
+                      billedUsd: a.costUsd,
+                    },
+                  ],
+            ),
+          }
+        : { workflowId: s.workflowId, status: s.status.name, costUsd: sceneCostUsd(s) };
+      done++;
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(attemptReads, scenes.length) }, read));
+  } finally {
+    clearInterval(ticker);
+  }
+  if (Date.now() - started > 2_000) out.text(`read the attempts of ${scenes.length} scenes`);
+  return {
+    attempts: perScene.flatMap((p) => ('attempts' in p ? p.attempts : [])),
+    unrecorded: perScene.filter((p): p is UnrecordedScene => !('attempts' in p)),
+  };
+}
+
+/** The class of a recorded failure (`ContentPolicy: runway task … failed` → `ContentPolicy`), for a table cell. */
+function reasonClass(reason: string | undefined): string {
+  if (reason === undefined) return '';
+  return /^(\w+): /.exec(reason)?.[1] ?? (reason.length > 40 ? `${reason.slice(0, 39)}…` : reason);
+}
+
+function attemptsTable(rows: AttemptCost[], projectId: string | undefined, out: Output): string {
+  const scene = (a: AttemptCost) => (projectId || !a.projectId ? a.sceneId : `${a.projectId}/${a.sceneId}`);
+  const billed = roundUsd(rows.reduce((sum, a) => sum + a.billedUsd, 0));
+  const estimated = roundUsd(rows.reduce((sum, a) => sum + (a.estimateUsd ?? 0), 0));
+  return table(
+    [
+      { header: 'SCENE' },
+      { header: '#', align: 'right' },
+      { header: 'PROVIDER' },
+      { header: 'OUTCOME' },
+      { header: 'REASON' },
+      { header: 'ESTIMATE (USD)', align: 'right' },
+      { header: 'BILLED (USD)', align: 'right' },
+    ],
+    [
+      ...rows.map((a) => [
+        scene(a),
+        String(a.attempt),
+        a.provider,
+        paintState(a.outcome, out.paint),
+        reasonClass(a.reason),
+        a.estimateUsd === undefined ? '-' : usdAmount(a.estimateUsd),
+        usdAmount(a.billedUsd),
+      ]),
+      [
+        out.paint.bold('total'),
+        '',
+        '',
+        '',
+        '',
+        out.paint.bold(usdAmount(estimated)),
+        out.paint.bold(usdAmount(billed)),
+      ],
+    ],
+  );
+}
+
 const attributionNote =
   'By provider, a scene counts under its last provider (VideoProvider) and its money under the provider each attempt ' +
   "billed, next to the catalogue's estimate for those attempts; a scene that recorded no breakdown (cancelled, or " +
   'finished before this release) puts its whole CostUsd on its last provider, with no estimate. By scene type, SPEND ' +
   "is each scene's total (CostUsd).";
+
+const attemptsNote =
+  "With --attempts, each provider attempt is a row under its own provider: a failed attempt's charge (a moderated " +
+  "Runway generation, an ambiguous create) is that provider's, not the provider the scene ended with. ESTIMATE is the " +
+  "catalogue's estimate of each attempt, billed or not; BILLED what it is counted as costing. A cancelled, terminated " +
+  'or timed-out scene records no attempts: its CostUsd is listed on its own.';
 
 export const costCommand: Command = {
   name: 'cost',
@@ -120,14 +260,24 @@ export const costCommand: Command = {
         description: 'Scenes started within this window (default 7d)',
       },
       project: { type: 'string', value: '<id>', description: "Only this project's scenes" },
+      attempts: {
+        type: 'boolean',
+        description:
+          "Also one row per provider attempt: its scene, outcome, reason, estimate and charge (reads each scene's close event)",
+      },
     },
     details: [
       'Counts scene workflows (generateSceneVideo) started in the window. A scene records its cost (CostUsd) when it',
       'finishes, so running scenes are listed separately and not in the totals. FAILED counts failed and cancelled',
       'scenes; NOT STORED counts scenes generated (and paid for) whose clip S3 did not take.',
       attributionNote,
+      attemptsNote,
     ],
-    examples: ['scene-video cost --since 24h', 'scene-video cost --project launch --json'],
+    examples: [
+      'scene-video cost --since 24h',
+      'scene-video cost --project launch --json',
+      'scene-video cost --project launch --attempts',
+    ],
   },
   async run(args, { out, env }) {
     const sinceText = args.string('since') ?? '7d';
@@ -159,6 +309,7 @@ export const costCommand: Command = {
         );
         const total = { scenes: finished.length, usd: roundUsd(finished.reduce((sum, s) => sum + sceneCostUsd(s), 0)) };
         const unestimatedUsd = roundUsd(providers.reduce((sum, g) => sum + g.unestimatedUsd, 0));
+        const perAttempt = args.flag('attempts') ? await attemptCosts(client, finished, out) : undefined;
         const report = {
           since,
           projectId,
@@ -166,8 +317,9 @@ export const costCommand: Command = {
           total,
           byProvider: providers,
           bySceneType,
+          ...(perAttempt && { attempts: perAttempt.attempts, scenesWithoutAttempts: perAttempt.unrecorded }),
           runningScenes: running,
-          note: attributionNote,
+          note: perAttempt ? `${attributionNote} ${attemptsNote}` : attributionNote,
         };
 
         out.emit(report, () => {
@@ -221,10 +373,20 @@ export const costCommand: Command = {
             '',
             sceneTypeTable,
             '',
+            ...(perAttempt
+              ? [
+                  out.paint.bold(`Attempts (${perAttempt.attempts.length})`),
+                  attemptsTable(perAttempt.attempts, projectId, out),
+                  ...perAttempt.unrecorded.map(
+                    (u) => `${u.workflowId} (${u.status}) recorded no attempts: ${usd(u.costUsd)} (CostUsd)`,
+                  ),
+                  '',
+                ]
+              : []),
             ...(running > 0
               ? [`${running} scenes still running are not included (their cost is recorded when they finish).`]
               : []),
-            out.paint.dim(`Note: ${attributionNote}`),
+            out.paint.dim(`Note: ${report.note}`),
           ].join('\n');
         });
         return exitCodes.ok;
