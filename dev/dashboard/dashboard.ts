@@ -53,7 +53,7 @@ export interface DashboardPanel {
   title: string;
   type: z.infer<typeof queryPanelSchema>['type'];
   description: string;
-  /** Grafana's unit id: `s`, `ms`, `currencyUSD`, `Bps`, `reqps`, `percentunit`, or `suffix:<text>`. */
+  /** Grafana's unit id: `s`, `currencyUSD`, `Bps`, `reqps`, `percentunit`, or `suffix:<text>`. */
   unit: string;
   /** The row the panel sits under. */
   row?: string;
@@ -126,7 +126,6 @@ export function unitText(unit: string): string {
   if (unit.startsWith('suffix:')) return unit.slice('suffix:'.length).trim();
   const names: Record<string, string> = {
     s: 's',
-    ms: 'ms',
     currencyUSD: 'USD',
     Bps: 'B/s',
     reqps: 'req/s',

@@ -9,9 +9,9 @@ interface SdkMetric {
 }
 
 /**
- * The Temporal SDK's own worker metrics, as its Prometheus exporter names them with the runtime's default options
- * (`temporal_` prefix, no `_total` or unit suffix, durations in milliseconds): read off /metrics of a 1.24.0 worker
- * that ran the demo project. `service_name` is on every one (`attachServiceName`), so it is left out here.
+ * The Temporal SDK's own worker metrics, as its Prometheus exporter names them with the options src/worker/runtime.ts
+ * gives it (the default `temporal_` prefix, no `_total` or unit suffix, durations in seconds): read off /metrics of a
+ * 1.24.0 worker that ran the demo project. `service_name` is on every one (`attachServiceName`), so it is left out here.
  */
 export const sdkMetrics: Record<string, SdkMetric> = {
   temporal_activity_execution_failed: {
@@ -20,13 +20,13 @@ export const sdkMetrics: Record<string, SdkMetric> = {
   },
   temporal_activity_execution_latency: {
     kind: 'histogram',
-    unit: 'ms',
+    unit: 's',
     labels: ['activity_type', 'namespace', 'task_queue', 'workflow_type'],
   },
-  temporal_activity_schedule_to_start_latency: { kind: 'histogram', unit: 'ms', labels: ['namespace', 'task_queue'] },
+  temporal_activity_schedule_to_start_latency: { kind: 'histogram', unit: 's', labels: ['namespace', 'task_queue'] },
   temporal_activity_succeed_endtoend_latency: {
     kind: 'histogram',
-    unit: 'ms',
+    unit: 's',
     labels: ['activity_type', 'namespace', 'task_queue', 'workflow_type'],
   },
   temporal_activity_task_received: {
@@ -35,7 +35,7 @@ export const sdkMetrics: Record<string, SdkMetric> = {
   },
   temporal_local_activity_execution_latency: {
     kind: 'histogram',
-    unit: 'ms',
+    unit: 's',
     labels: ['activity_type', 'namespace', 'task_queue', 'workflow_type'],
   },
   temporal_local_activity_total: {
@@ -43,11 +43,11 @@ export const sdkMetrics: Record<string, SdkMetric> = {
     labels: ['activity_type', 'namespace', 'task_queue', 'workflow_type'],
   },
   temporal_long_request: { kind: 'counter', labels: ['namespace', 'operation', 'task_queue'] },
-  temporal_long_request_latency: { kind: 'histogram', unit: 'ms', labels: ['namespace', 'operation', 'task_queue'] },
+  temporal_long_request_latency: { kind: 'histogram', unit: 's', labels: ['namespace', 'operation', 'task_queue'] },
   temporal_num_pollers: { kind: 'gauge', labels: ['namespace', 'poller_type', 'task_queue'] },
   temporal_request: { kind: 'counter', labels: ['namespace', 'operation'] },
   temporal_request_failure: { kind: 'counter', labels: ['namespace', 'operation', 'status_code'] },
-  temporal_request_latency: { kind: 'histogram', unit: 'ms', labels: ['namespace', 'operation'] },
+  temporal_request_latency: { kind: 'histogram', unit: 's', labels: ['namespace', 'operation'] },
   temporal_sticky_cache_hit: { kind: 'counter', labels: ['namespace', 'task_queue', 'workflow_type'] },
   temporal_sticky_cache_size: { kind: 'gauge', labels: ['namespace', 'task_queue'] },
   temporal_worker_start: { kind: 'counter', labels: ['namespace', 'task_queue'] },
@@ -56,23 +56,23 @@ export const sdkMetrics: Record<string, SdkMetric> = {
   temporal_workflow_completed: { kind: 'counter', labels: ['namespace', 'task_queue', 'workflow_type'] },
   temporal_workflow_endtoend_latency: {
     kind: 'histogram',
-    unit: 'ms',
+    unit: 's',
     labels: ['namespace', 'task_queue', 'workflow_type'],
   },
   temporal_workflow_task_execution_latency: {
     kind: 'histogram',
-    unit: 'ms',
+    unit: 's',
     labels: ['namespace', 'task_queue', 'workflow_type'],
   },
   temporal_workflow_task_queue_poll_succeed: { kind: 'counter', labels: ['namespace', 'task_queue'] },
   temporal_workflow_task_replay_latency: {
     kind: 'histogram',
-    unit: 'ms',
+    unit: 's',
     labels: ['namespace', 'task_queue', 'workflow_type'],
   },
   temporal_workflow_task_schedule_to_start_latency: {
     kind: 'histogram',
-    unit: 'ms',
+    unit: 's',
     labels: ['namespace', 'task_queue'],
   },
 };

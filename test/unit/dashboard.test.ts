@@ -26,7 +26,6 @@ const boundedValues: Record<string, readonly string[]> = {
 /** The Grafana units that show a value of each catalogue or SDK unit. */
 const panelUnitsFor: Record<string, readonly string[]> = {
   s: ['s'],
-  ms: ['ms'],
   USD: ['currencyUSD'],
   By: ['Bps', 'bytes'],
 };
@@ -78,7 +77,7 @@ describe('the Grafana dashboard', () => {
     expect(missing).toEqual([]);
   });
 
-  it("sets each panel's unit to what its queries return: seconds, milliseconds, USD, bytes, or a count", () => {
+  it("sets each panel's unit to what its queries return: seconds, USD, bytes, or a count", () => {
     for (const panel of dashboard.panels) {
       expect(() => unitText(panel.unit), panel.title).not.toThrow();
       const units = new Set(
