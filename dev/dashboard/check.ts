@@ -5,6 +5,8 @@ import { parseArgs } from 'node:util';
 import { connectFromEnv, loadClientEnv } from '../../src/client/connection';
 import { getProjectProgress, startProjectVideos, waitForProjectVideos } from '../../src/client/project-videos';
 import type { ProjectInput } from '../../src/contract/project-input';
+import type { ProjectResult } from '../../src/contract/project-workflow';
+import { roundUsd } from '../../src/domain/pricing';
 import { workerEnv, workerStackOf } from '../harness/worker-env';
 import { spawnWorkerProcess, type WorkerProcess } from '../harness/worker-process';
 import { startSandbox, type Sandbox } from '../sandbox';
@@ -26,11 +28,17 @@ const scrapeIntervalSec = 1;
  * in it shows in the percentiles at this scrape interval, as Grafana's own 4 x 15 s does at the compose file's.
  */
 const rateInterval = '10s';
+/**
+ * Copies of the project start this far apart, so scenes overlap and every kind of series counts more than once, as
+ * they do on a worker that has run for a while.
+ */
+const roundGapMs = 8_000;
 /** Grafana's step for a minute-long time range on a panel about a thousand pixels wide, at this scrape interval. */
 const stepSec = 2;
 
 /**
- * `npm run dashboard:check`: the demo (embedded stack, sandbox providers with the demo's failure, the sample project) on
+ * `npm run dashboard:check`: the demo (embedded stack, sandbox providers with the demo's failure, the sample project,
+ * three copies of it by default) on
  * a worker process that serves its metrics, a real Prometheus scraping it, then every panel query of the Grafana
  * dashboard evaluated through Prometheus's HTTP API as Grafana sends it. Fails when a query errors or finds no series.
  */
@@ -39,17 +47,22 @@ async function main(): Promise<void> {
     options: {
       project: { type: 'string', default: join(root, 'examples', 'launch-campaign.json') },
       scenario: { type: 'string', default: join(root, 'examples', 'sandbox-scenario.json') },
+      rounds: { type: 'string', default: '3' },
       out: { type: 'string', default: join(root, '.data', 'dashboard-check', 'results.json') },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
     console.log(
-      'npm run dashboard:check [-- --project file.json] [-- --scenario sandbox.json] [-- --out results.json]\n' +
-        '  --out  where the panels’ results go (for npm run dashboard:picture); default .data/dashboard-check/results.json',
+      'npm run dashboard:check [-- --project file.json] [-- --scenario sandbox.json] [-- --rounds 3] [-- --out results.json]\n' +
+        `  --rounds  copies of the project to run, started ${roundGapMs / 1000} s apart (1 to 10, default 3)\n` +
+        '  --out     where the panels’ results go, for npm run dashboard:picture (default .data/dashboard-check/results.json)',
     );
     return;
   }
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 10)
+    throw new Error(`--rounds must be a whole number from 1 to 10, got "${values.rounds}"`);
   const started = Date.now();
   const say = (line: string) =>
     console.log(`[dashboard-check ${((Date.now() - started) / 1000).toFixed(1)} s] ${line}`);
@@ -94,20 +107,36 @@ async function main(): Promise<void> {
     project.polling ??= { intervalMs: 1_000, providerDeadlineMs: 10 * 60_000 };
     const { client, close } = await connectFromEnv(loadClientEnv({ TEMPORAL_ADDRESS: stack.temporal.address }));
     const from = new Date();
-    const { workflowId } = await startProjectVideos(client, project, { taskQueue });
-    say(`started project "${project.projectId}" (${project.scenes.length} scenes)`);
+    const workflowIds: string[] = [];
     const ticker = setInterval(() => {
-      void getProjectProgress(client, workflowId)
-        .then((p) =>
-          say(`  ${p.scenes.length - p.counts.pending - p.counts.running} of ${p.scenes.length} scenes ended`),
-        )
+      void Promise.all(workflowIds.map((id) => getProjectProgress(client, id)))
+        .then((all) => {
+          const scenes = all.reduce((n, p) => n + p.scenes.length, 0);
+          const ended = all.reduce((n, p) => n + p.scenes.length - p.counts.pending - p.counts.running, 0);
+          say(`  ${ended} of ${scenes} scenes ended`);
+        })
         .catch(() => undefined);
     }, 5_000);
-    const result = await waitForProjectVideos(client, workflowId).finally(() => clearInterval(ticker));
-    await close();
-    say(
-      `project ended: ${result.counts.succeeded} of ${result.scenes.length} scenes succeeded, $${result.totalCostUsd}`,
-    );
+    let ended: ProjectResult[];
+    try {
+      for (let round = 1; round <= rounds; round++) {
+        if (round > 1) await new Promise((r) => setTimeout(r, roundGapMs));
+        const projectId = rounds === 1 ? project.projectId : `${project.projectId}-${round}`;
+        workflowIds.push((await startProjectVideos(client, { ...project, projectId }, { taskQueue })).workflowId);
+        say(`started project "${projectId}" (${project.scenes.length} scenes)`);
+      }
+      ended = await Promise.all(workflowIds.map((id) => waitForProjectVideos(client, id)));
+    } finally {
+      clearInterval(ticker);
+      await close();
+    }
+    const run = {
+      projects: ended.map((r) => r.projectId),
+      scenes: ended.reduce((n, r) => n + r.scenes.length, 0),
+      succeeded: ended.reduce((n, r) => n + r.counts.succeeded, 0),
+      totalCostUsd: roundUsd(ended.reduce((sum, r) => sum + r.totalCostUsd, 0)),
+    };
+    say(`projects ended: ${run.succeeded} of ${run.scenes} scenes succeeded, $${run.totalCostUsd}`);
     // Two more scrapes, so the last metrics the worker recorded are in.
     await new Promise((r) => setTimeout(r, 2_500 * scrapeIntervalSec));
 
@@ -123,12 +152,7 @@ async function main(): Promise<void> {
       to: to.toISOString(),
       ...window,
       scrapeIntervalSec,
-      project: {
-        projectId: result.projectId,
-        scenes: result.scenes.length,
-        succeeded: result.counts.succeeded,
-        totalCostUsd: result.totalCostUsd,
-      },
+      run,
       panels,
     };
     mkdirSync(dirname(values.out), { recursive: true });
@@ -145,6 +169,10 @@ async function main(): Promise<void> {
     } else {
       console.log(`\n✓ all ${panels.length} panels found series (results in ${values.out})`);
     }
+    const disagreements = agreement(panels, run);
+    for (const line of disagreements) console.log(`✗ ${line}`);
+    if (disagreements.length > 0) process.exitCode = 1;
+    else console.log('✓ the spend and scene panels agree with what the projects themselves report');
   } finally {
     say('stopping the worker, Prometheus, the sandbox and the stack…');
     await worker?.stop(30_000);
@@ -225,6 +253,28 @@ function report(panels: PanelResult[]): string {
     }
   }
   return lines.join('\n');
+}
+
+/**
+ * The totals two panels show against the projects' own results: billed spend against the money the scenes recorded,
+ * succeeded scenes against the scenes stored. Panels are found by title; a renamed one is reported, not skipped.
+ */
+function agreement(panels: PanelResult[], run: CheckResults['run']): string[] {
+  const total = (title: string, refId: string, legend: (l: string) => boolean): number | string => {
+    const query = panels.find((p) => p.title === title)?.queries.find((q) => q.refId === refId);
+    if (!query) return `no panel "${title}" with query ${refId} (dev/dashboard/check.ts compares it)`;
+    return query.series.filter((s) => legend(s.legend)).reduce((sum, s) => sum + (s.samples.at(-1)?.[1] ?? 0), 0);
+  };
+  const problems: string[] = [];
+  const billed = total('Spend vs estimate by provider', 'A', () => true);
+  if (typeof billed === 'string') problems.push(billed);
+  else if (Math.abs(billed - run.totalCostUsd) > 0.0001)
+    problems.push(`billed spend by provider sums to ${billed} USD; the projects recorded ${run.totalCostUsd} USD`);
+  const succeeded = total('Scenes by outcome', 'A', (l) => l === 'succeeded');
+  if (typeof succeeded === 'string') problems.push(succeeded);
+  else if (succeeded !== run.succeeded)
+    problems.push(`scenes by outcome shows ${succeeded} succeeded; the projects stored ${run.succeeded}`);
+  return problems;
 }
 
 /** Which metrics the failed panels select that Prometheus holds no series of at all. */

@@ -100,9 +100,10 @@ function pictureHtml(results: CheckResults): string {
     }
     parts.push(panelHtml(panel, fromSec, toSec));
   }
-  const p = results.project;
+  const { run } = results;
   const caption =
-    `${p.projectId}: ${p.succeeded} of ${p.scenes} scenes, $${p.totalCostUsd} over ${Math.round(toSec - fromSec)} s ` +
+    `${run.projects.join(', ')}: ${run.succeeded} of ${run.scenes} scenes, $${run.totalCostUsd} ` +
+    `in ${Math.round(toSec - fromSec)} s ` +
     `on sandbox providers; Prometheus 2.42.0 scraping the worker every ${results.scrapeIntervalSec} s; ` +
     `bar gauges over the run (${results.range}), rates over ${results.rateInterval}. Drawn from npm run dashboard:check.`;
   return `<!doctype html><html><head><meta charset="utf-8"><style>

@@ -22,6 +22,6 @@ export interface CheckResults {
   range: string;
   rateInterval: string;
   scrapeIntervalSec: number;
-  project: { projectId: string; scenes: number; succeeded: number; totalCostUsd: number };
+  run: { projects: string[]; scenes: number; succeeded: number; totalCostUsd: number };
   panels: PanelResult[];
 }
