@@ -123,6 +123,11 @@ export const workerEnvSchema = workerEnvFields.superRefine((env, ctx) => {
 });
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
 
+/** The worker's credentials: the providers' API keys and the S3 secret key, which no log line may show. */
+export function workerSecrets(env: WorkerEnv): (string | undefined)[] {
+  return [...Object.values(routeRegistry).map((r) => env[r.keyEnv as RouteKeyEnv]), env.S3_SECRET_ACCESS_KEY];
+}
+
 export function loadWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
   const parsed = workerEnvSchema.safeParse(env);
   if (!parsed.success) throw new Error(`Invalid worker environment: ${formatZodError(parsed.error)}`);
