@@ -81,6 +81,15 @@ export function workerLines(format: WorkerEnv['LOG_FORMAT'], logger: Logger): Wo
 }
 
 /**
+ * Node's process warnings (deprecations, the AWS SDK's notices) as lines of `logger`, in place of the text Node writes
+ * to stderr for them.
+ */
+export function logProcessWarnings(logger: Logger): void {
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => logger.warn(`${warning.name}: ${warning.message}`));
+}
+
+/**
  * Tells each activity's log lines (its context logger's and the SDK's own, such as "Activity failed") which scene and
  * provider it works for, from the fields of its input that name them.
  */

@@ -1,7 +1,7 @@
 import { Runtime } from '@temporalio/worker';
 import { workerSecrets, type WorkerEnv } from '../config/environment';
 import { connectionSecrets, type TemporalConnection } from '../config/temporal-connection';
-import { createWorkerLogger, workerLines, type WorkerLines } from './logger';
+import { createWorkerLogger, logProcessWarnings, workerLines, type WorkerLines } from './logger';
 
 /**
  * The process-wide Temporal runtime of a worker, from its environment: the SDK's logger (LOG_FORMAT, LOG_LEVEL) and
@@ -23,5 +23,6 @@ export function installWorkerRuntime(
     // its own lines; text keeps them as they were.
     ...(env.LOG_FORMAT === 'json' && { telemetryOptions: { logging: { forward: {} } } }),
   });
+  if (env.LOG_FORMAT === 'json') logProcessWarnings(logger);
   return workerLines(env.LOG_FORMAT, logger);
 }

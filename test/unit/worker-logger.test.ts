@@ -1,7 +1,7 @@
 import { runInNewContext } from 'node:vm';
 import { LogTimestamp, type LogLevel } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
-import { createWorkerLogger, workerLines } from '../../src/worker/logger';
+import { createWorkerLogger, logProcessWarnings, workerLines } from '../../src/worker/logger';
 import { ProviderError } from '../../src/providers/types';
 
 const apiKey = 'sk-live-0123456789abcdef';
@@ -220,6 +220,20 @@ describe('worker logger, json', () => {
       ['INFO', 'scene-video worker on 127.0.0.1:7233 namespace default'],
       ['WARN', 'Search attributes of namespace default not checked'],
     ]);
+  });
+
+  it("writes Node's process warnings as lines instead of Node's stderr text", async () => {
+    const { logger, records } = capture();
+    const listeners = process.listeners('warning');
+    try {
+      logProcessWarnings(logger);
+      process.emitWarning('this API is old', 'DeprecationWarning');
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.removeAllListeners('warning');
+      for (const listener of listeners) process.on('warning', listener);
+    }
+    expect(records().map((r) => [r.level, r.message])).toEqual([['WARN', 'DeprecationWarning: this API is old']]);
   });
 });
 
