@@ -69,7 +69,10 @@ export interface ProbeResult {
   reason?: string;
 }
 
-/** One look at a dependency that answers within `timeoutMs`; one that throws counts as `error`. */
+/**
+ * One look at a dependency, which should answer within `timeoutMs`; one that throws counts as `error`, one that does
+ * not answer in time as `unreachable`.
+ */
 export type DependencyProbe = (timeoutMs: number) => Promise<ProbeResult>;
 
 /** For a dependency configuration says not to check. */
@@ -78,7 +81,7 @@ export const skippedProbe: DependencyProbe = () => Promise.resolve({ state: 'ski
 export interface DependencyWatchOptions {
   /** The pause between the end of one round of checks and the start of the next. */
   intervalMs: number;
-  /** Each probe's bound, so a round always ends. */
+  /** Each probe's bound: a round always ends within it. */
   timeoutMs: number;
   /** Told of each change of state, once: not of every check. */
   logger: Pick<Logger, 'info' | 'warn'>;
@@ -111,6 +114,9 @@ export function watchDependencies(
   );
   let checkedAt: number | undefined;
   let round: Promise<void> | undefined;
+  // A call that outlives its round (a client that retries past its deadline, as the Temporal connection does) is
+  // joined by the next round rather than doubled, so a dependency that hangs never has calls piling up.
+  const running = new Map<string, Promise<ProbeResult>>();
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
 
@@ -140,13 +146,28 @@ export function watchDependencies(
     }
   };
 
+  const look = (name: string, probe: DependencyProbe): Promise<ProbeResult> => {
+    let call = running.get(name);
+    if (call === undefined) {
+      call = probe(opts.timeoutMs)
+        .catch((err: unknown): ProbeResult => ({ state: 'error', reason: err instanceof Error ? err.name : 'error' }))
+        .finally(() => running.delete(name));
+      running.set(name, call);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<ProbeResult>((resolve) => {
+      timer = setTimeout(
+        () => resolve({ state: 'unreachable', reason: `no answer within ${opts.timeoutMs / 1000} s` }),
+        opts.timeoutMs,
+      );
+    });
+    return Promise.race([call, late]).finally(() => clearTimeout(timer));
+  };
+
   const checkNow = () => {
     round ??= Promise.all(
       Object.entries(probes).map(async ([name, probe]) => {
-        const result = await probe(opts.timeoutMs).catch((err: unknown): ProbeResult => ({
-          state: 'error',
-          reason: err instanceof Error ? err.name : 'error',
-        }));
+        const result = await look(name, probe);
         if (!stopped) record(name, result);
       }),
     ).then(() => {

@@ -14,7 +14,8 @@ const refusals = new Set([7, 16]);
 /**
  * The readiness check's look at the Temporal server: GetSystemInfo (what the SDK itself asks first on connecting) on
  * the worker's own connection. The worker stays RUNNING while the server is down, retrying its polls, so its state
- * alone cannot tell.
+ * alone cannot tell. The connection goes on retrying an unavailable server for about 10 s whatever the deadline
+ * (`watchDependencies` bounds the answer).
  */
 export function temporalProbe(connection: TemporalConnection): DependencyProbe {
   return async (timeoutMs) => {

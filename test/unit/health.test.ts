@@ -233,6 +233,26 @@ describe('readiness from background dependency checks', () => {
     }
   });
 
+  it('a probe that does not answer in time counts as unreachable, and is joined, not called again, while it hangs', async () => {
+    const log = recorder();
+    const temporal = controlledProbe({ state: 'ok' });
+    temporal.hold();
+    const watch = watchDependencies({ temporal: temporal.run }, { intervalMs: 3_600_000, timeoutMs: 20, logger: log });
+    try {
+      await watch.checkNow();
+      await watch.checkNow();
+      expect(await watch.readiness()).toMatchObject({ ready: false, temporal: 'unreachable' });
+      expect(log.lines).toMatchObject([{ meta: { reason: 'no answer within 0.02 s' } }]);
+      expect(temporal.calls).toBe(1);
+      temporal.release();
+      await watch.checkNow();
+      expect(await watch.readiness()).toMatchObject({ ready: true, temporal: 'ok' });
+      expect(temporal.calls).toBeLessThanOrEqual(2);
+    } finally {
+      watch.stop();
+    }
+  });
+
   it('a probe that throws counts as error; its message stays out of the body and the log', async () => {
     const log = recorder();
     const failing: DependencyProbe = () => Promise.reject(new TypeError('https://key:secret@s3.example/bucket'));
