@@ -154,14 +154,16 @@ export function watchDependencies(
         .finally(() => running.delete(name));
       running.set(name, call);
     }
-    let timer: NodeJS.Timeout | undefined;
+    let bound: NodeJS.Timeout | undefined;
     const late = new Promise<ProbeResult>((resolve) => {
-      timer = setTimeout(
+      bound = setTimeout(
         () => resolve({ state: 'unreachable', reason: `no answer within ${opts.timeoutMs / 1000} s` }),
         opts.timeoutMs,
       );
+      // A round under way never holds up the exit of a worker that has stopped.
+      bound.unref();
     });
-    return Promise.race([call, late]).finally(() => clearTimeout(timer));
+    return Promise.race([call, late]).finally(() => clearTimeout(bound));
   };
 
   const checkNow = () => {
