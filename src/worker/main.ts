@@ -1,4 +1,4 @@
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { configuredProviders } from '../activities/dependencies';
 import { loadWorkerEnv } from '../config/environment';
 import { loadCatalogue } from '../config/load-catalogue';
@@ -7,6 +7,7 @@ import { loadTemporalConnection } from '../config/temporal-connection';
 import { anyRouteKeyHint } from '../providers/routes';
 import { activityDepsFromEnv, createSceneWorker, workerDeploymentFromEnv, workerTuningFromEnv } from './create-worker';
 import { startWorkerHealth, type HealthServer } from './health-server';
+import { workerDependencyProbes } from './readiness-probes';
 import { installWorkerRuntime } from './runtime';
 import { checkStorage } from './storage-check';
 
@@ -41,7 +42,15 @@ export async function runWorker(env = loadWorkerEnv(), temporal = loadTemporalCo
       );
     }
     // Listening before the worker exists: a taken port fails the start at once, and /readyz says STARTING meanwhile.
-    health = await startWorkerHealth(env, () => worker, lines.info);
+    health = await startWorkerHealth(
+      env,
+      {
+        worker: () => worker,
+        dependencies: workerDependencyProbes(env, connection, deps.s3),
+        logger: Runtime.instance().logger,
+      },
+      lines.info,
+    );
     worker = await createSceneWorker({
       connection,
       namespace: temporal.namespace,
