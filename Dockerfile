@@ -31,7 +31,8 @@ COPY --from=build /app/dist ./dist
 ENV NODE_ENV=production WORKER_HEALTH_PORT=8080 WORKER_HEALTH_HOST=0.0.0.0
 USER node
 EXPOSE 8080
-# /readyz: 200 only while the worker polls; 503 while it starts, drains or has stopped.
+# /readyz: 200 only while the worker polls and its background checks find the Temporal server and the S3 bucket
+# reachable; 503 while it starts, drains or has stopped, or while either is down. (/healthz: alive, for liveness.)
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["node", "bin/scene-video.js", "health"]
 # Node runs as PID 1 and handles SIGTERM itself: the worker stops polling, lets running activities finish (up to 10 s,
 # then cancels them) and exits 0. Give it time to (docker stop -t 30, Kubernetes terminationGracePeriodSeconds >= 30).

@@ -89,6 +89,11 @@ const workerEnvFields = z.object({
   WORKER_HEALTH_PORT: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).max(65_535).optional()),
   /** The health endpoint's address: loopback unless set; the image sets 0.0.0.0 so probes from outside reach it. */
   WORKER_HEALTH_HOST: optionalString.transform((v) => v ?? '127.0.0.1'),
+  /**
+   * How often the worker checks, in the background, that the Temporal server answers and the S3 bucket is reachable;
+   * /readyz answers from the last results, so a probe never waits on either and many probes make no more calls.
+   */
+  WORKER_READINESS_INTERVAL_SEC: z.coerce.number().int().min(1).max(3_600).default(10),
 
   /** `text` (the default, for people) or `json`: one JSON object per line, for a log pipeline (src/worker/logger.ts). */
   LOG_FORMAT: z.enum(['text', 'json']).default('text'),
@@ -122,6 +127,11 @@ export const workerEnvSchema = workerEnvFields.superRefine((env, ctx) => {
   });
 });
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
+
+/** The worker's credentials: the providers' API keys and the S3 secret key, which no log line may show. */
+export function workerSecrets(env: WorkerEnv): (string | undefined)[] {
+  return [...Object.values(routeRegistry).map((r) => env[r.keyEnv as RouteKeyEnv]), env.S3_SECRET_ACCESS_KEY];
+}
 
 export function loadWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
   const parsed = workerEnvSchema.safeParse(env);

@@ -36,7 +36,7 @@ const codeNames: Record<number, string> = {
 };
 
 /** A failure named by its gRPC code, never by its message, which may quote the request. */
-function codeName(err: unknown): string {
+export function codeName(err: unknown): string {
   if (!isGrpcServiceError(err)) return err instanceof Error ? err.name : 'error';
   return codeNames[err.code] ?? `gRPC code ${err.code}`;
 }

@@ -97,13 +97,15 @@ function refuseUnsendable(what: string, value: string | undefined): void {
 export const unreachableHint =
   'Check TEMPORAL_ADDRESS (or the profile), or start a server: `temporal server start-dev`, or `npm run stack` in a clone.';
 
-/** A connection error's message without the API key or header values, which some transports quote. */
-export function withoutSecrets(message: string, temporal: Pick<TemporalConnection, 'connectionOptions'>): string {
+/** The API key and header values: what some transports quote, and what no message or log line may show. */
+export function connectionSecrets(temporal: Pick<TemporalConnection, 'connectionOptions'>): string[] {
   const { apiKey, metadata } = temporal.connectionOptions;
-  const secrets = [apiKey, ...Object.values(metadata ?? {})].filter(
-    (v): v is string => typeof v === 'string' && v.length >= 4,
-  );
-  return secrets.reduce((text, secret) => text.split(secret).join('[redacted]'), message);
+  return [apiKey, ...Object.values(metadata ?? {})].filter((v): v is string => typeof v === 'string' && v.length >= 4);
+}
+
+/** A connection error's message without the connection's secrets. */
+export function withoutSecrets(message: string, temporal: Pick<TemporalConnection, 'connectionOptions'>): string {
+  return connectionSecrets(temporal).reduce((text, secret) => text.split(secret).join('[redacted]'), message);
 }
 
 /**

@@ -30,6 +30,12 @@ export type DeliveredClip = Omit<
 >;
 
 /**
+ * A scene's log fields (README "Logs"): `attempt` counts from 1 over the scene's attempts, skipped ones included. A
+ * type rather than an interface, which the SDK's `log` (it takes a Record) would refuse.
+ */
+export type SceneLogContext = { sceneId: string; projectId?: string; provider?: string; attempt?: number };
+
+/**
  * One scene's account of itself, kept in three views that must agree: the progress the getProgress query returns, the
  * search attributes the Web UI lists, and the memo `describe` shows. Each transition changes all three at once and
  * hands the views that changed to `publish`. Pure: the workflow publishes the views, a test records them.
@@ -204,6 +210,17 @@ export class SceneLedger {
   /** Every attempt's provider and how it ended, numbered: the reasons a failed scene gives. */
   attemptSummary(): string {
     return this.attempts.map((a, i) => `${i + 1}. ${a.provider}: ${a.error ?? a.state}`).join('; ');
+  }
+
+  /** What the scene's log lines carry, so a log pipeline finds them: its ids. */
+  get logContext(): SceneLogContext {
+    return { sceneId: this.sceneId, ...(this.projectId === undefined ? {} : { projectId: this.projectId }) };
+  }
+
+  /** ...and, for a line about the latest attempt, its provider and its number as `attemptSummary` gives it. */
+  get attemptLogContext(): SceneLogContext {
+    const attempt = this.attempts.length;
+    return { ...this.logContext, provider: this.attempts[attempt - 1]?.provider, attempt };
   }
 
   get costByProvider(): Record<string, number> {

@@ -14,6 +14,7 @@ import { createActivities, type ActivityDeps } from '../activities';
 import type { Catalogue } from '../contract/catalogue';
 import type { WorkerEnv } from '../config/environment';
 import { routeClients } from '../providers/routes';
+import { activityLogContext } from './logger';
 
 const runningFromSource = __filename.endsWith('.ts');
 export const workflowsPath = join(__dirname, '..', 'workflows', runningFromSource ? 'index.ts' : 'index.js');
@@ -136,6 +137,7 @@ export async function createSceneWorker(opts: SceneWorkerOptions): Promise<Worke
     taskQueue: opts.taskQueue,
     workflowBundle: await sceneWorkflowBundle(),
     activities: createActivities(opts.deps),
+    interceptors: { activity: [activityLogContext] },
     ...workerOptionsFor(opts.tuning),
     ...(opts.maxHeartbeatThrottleInterval ? { maxHeartbeatThrottleInterval: opts.maxHeartbeatThrottleInterval } : {}),
     ...(opts.deployment ? versionedWorkerOptions(opts.deployment) : {}),

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { State, Worker } from '@temporalio/worker';
+import type { Logger, State, Worker } from '@temporalio/worker';
 import type { WorkerEnv } from '../config/environment';
 
 /**
@@ -11,7 +11,8 @@ import type { WorkerEnv } from '../config/environment';
  * - anything else → 404 (405 for another method on those two paths).
  *
  * Bodies are small JSON documents naming states, never configuration or secrets. The readiness check is the seam:
- * today the Temporal worker's state alone (`workerReadiness`); #17 adds S3 reachability and metrics beside it.
+ * the Temporal worker's state (`workerReadiness`) and, from background checks (`watchDependencies`), whether the
+ * Temporal server answers and the S3 bucket is reachable, combined by `allReadiness`.
  */
 export const healthPaths = { live: '/healthz', ready: '/readyz' } as const;
 
@@ -34,6 +35,174 @@ export function workerReadiness(worker: () => Pick<Worker, 'getState'> | undefin
   return () => {
     const state: State | typeof startingState = worker()?.getState() ?? startingState;
     return { ready: state === 'RUNNING', state };
+  };
+}
+
+/** Ready only when every check is; the body holds every check's details. */
+export function allReadiness(...checks: ReadinessCheck[]): ReadinessCheck {
+  return async () => {
+    const results = await Promise.all(checks.map((check) => check()));
+    return Object.assign({}, ...results, { ready: results.every((r) => r.ready) }) as Readiness;
+  };
+}
+
+/**
+ * What a background check found of a dependency: `ok`; `skipped`, when configuration says not to check it; `unknown`
+ * before the first check ended; else why it cannot be used. The state goes into the `/readyz` body.
+ */
+export type DependencyState = 'ok' | 'skipped' | 'unknown' | 'unreachable' | 'forbidden' | 'missing' | 'error';
+
+const usableStates: ReadonlySet<string> = new Set<DependencyState>(['ok', 'skipped']);
+
+/** Whether a state, as found or as read back from a `/readyz` body, lets the worker count as ready. */
+export function isUsable(state: string): boolean {
+  return usableStates.has(state);
+}
+
+/** The dependencies a worker checks, by the names its `/readyz` body gives them. */
+export const workerDependencies = ['temporal', 's3'] as const;
+export type WorkerDependency = (typeof workerDependencies)[number];
+
+export interface ProbeResult {
+  state: DependencyState;
+  /** For the worker's log only, never the body: a code (`ECONNREFUSED`, `UNAVAILABLE`, `HTTP 500`), not a message. */
+  reason?: string;
+}
+
+/**
+ * One look at a dependency, which should answer within `timeoutMs`; one that throws counts as `error`, one that does
+ * not answer in time as `unreachable`.
+ */
+export type DependencyProbe = (timeoutMs: number) => Promise<ProbeResult>;
+
+/** For a dependency configuration says not to check. */
+export const skippedProbe: DependencyProbe = () => Promise.resolve({ state: 'skipped' });
+
+export interface DependencyWatchOptions {
+  /** The pause between the end of one round of checks and the start of the next. */
+  intervalMs: number;
+  /** Each probe's bound: a round always ends within it. */
+  timeoutMs: number;
+  /** Told of each change of state, once: not of every check. */
+  logger: Pick<Logger, 'info' | 'warn'>;
+  now?: () => number;
+}
+
+export interface DependencyWatch {
+  /** The last results, read from memory: it never waits on a dependency, and calling it causes no check. */
+  readonly readiness: ReadinessCheck;
+  /** A round of every probe now, or the round already under way; resolves once its results are recorded. */
+  checkNow(): Promise<void>;
+  /** No round starts after this; one under way records nothing. */
+  stop(): void;
+}
+
+/**
+ * Checks every dependency in the background, a first round at once and then `intervalMs` after each round ends, and
+ * keeps the results: `/readyz` answers from them, so a flood of probes makes no flood of calls to Temporal or S3.
+ * Ready while every state is `ok` or `skipped`; the details name each dependency's state and since when it holds,
+ * and when the last round ended (`checkedAt`), as ISO 8601 times.
+ */
+export function watchDependencies(
+  probes: Readonly<Record<string, DependencyProbe>>,
+  opts: DependencyWatchOptions,
+): DependencyWatch {
+  const now = opts.now ?? Date.now;
+  const started = now();
+  const current = new Map(
+    Object.keys(probes).map((name) => [name, { state: 'unknown' as DependencyState, since: started }]),
+  );
+  let checkedAt: number | undefined;
+  let round: Promise<void> | undefined;
+  // A call that outlives its round (a client that retries past its deadline, as the Temporal connection does) is
+  // joined by the next round rather than doubled, so a dependency that hangs never has calls piling up.
+  const running = new Map<string, Promise<ProbeResult>>();
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  const record = (name: string, result: ProbeResult) => {
+    const before = current.get(name)!;
+    if (before.state === result.state) return;
+    const at = now();
+    current.set(name, { state: result.state, since: at });
+    // The first finding is news only when it is bad; the start line already says what is checked.
+    if (before.state === 'unknown' && isUsable(result.state)) return;
+    const meta = {
+      check: name,
+      state: result.state,
+      previousState: before.state,
+      ...(result.reason === undefined ? {} : { reason: result.reason }),
+    };
+    if (isUsable(result.state)) {
+      opts.logger.info(
+        `Readiness: ${name} ${result.state} again, after ${Math.round((at - before.since) / 1000)} s ${before.state}`,
+        meta,
+      );
+    } else {
+      opts.logger.warn(
+        `Readiness: ${name} ${result.state}${result.reason ? ` (${result.reason})` : ''}; /readyz answers 503 until it is ok`,
+        meta,
+      );
+    }
+  };
+
+  const look = (name: string, probe: DependencyProbe): Promise<ProbeResult> => {
+    let call = running.get(name);
+    if (call === undefined) {
+      call = probe(opts.timeoutMs)
+        .catch((err: unknown): ProbeResult => ({ state: 'error', reason: err instanceof Error ? err.name : 'error' }))
+        .finally(() => running.delete(name));
+      running.set(name, call);
+    }
+    let bound: NodeJS.Timeout | undefined;
+    const late = new Promise<ProbeResult>((resolve) => {
+      bound = setTimeout(
+        () => resolve({ state: 'unreachable', reason: `no answer within ${opts.timeoutMs / 1000} s` }),
+        opts.timeoutMs,
+      );
+      // A round under way never holds up the exit of a worker that has stopped.
+      bound.unref();
+    });
+    return Promise.race([call, late]).finally(() => clearTimeout(bound));
+  };
+
+  const checkNow = () => {
+    round ??= Promise.all(
+      Object.entries(probes).map(async ([name, probe]) => {
+        const result = await look(name, probe);
+        if (!stopped) record(name, result);
+      }),
+    ).then(() => {
+      checkedAt = now();
+      round = undefined;
+    });
+    return round;
+  };
+
+  const loop = () => {
+    void checkNow().then(() => {
+      if (stopped) return;
+      timer = setTimeout(loop, opts.intervalMs);
+      timer.unref();
+    });
+  };
+  loop();
+
+  return {
+    readiness: () => {
+      const details: Record<string, string> = {};
+      for (const [name, { state, since }] of current) {
+        details[name] = state;
+        details[`${name}Since`] = new Date(since).toISOString();
+      }
+      if (checkedAt !== undefined) details.checkedAt = new Date(checkedAt).toISOString();
+      return { ready: [...current.values()].every(({ state }) => isUsable(state)), ...details };
+    },
+    checkNow,
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+    },
   };
 }
 
@@ -141,21 +310,54 @@ function hostPort(host: string, port: number): string {
   return `${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
+/** A check's bound: well inside the default interval, and far longer than either server takes to answer when up. */
+const probeTimeoutMs = 5_000;
+
+export interface WorkerHealthSources {
+  worker: () => Pick<Worker, 'getState'> | undefined;
+  dependencies: Readonly<Record<WorkerDependency, DependencyProbe>>;
+  logger: Pick<Logger, 'info' | 'warn'>;
+}
+
 /**
- * `scene-video worker`'s endpoint, from WORKER_HEALTH_PORT and WORKER_HEALTH_HOST (none when the port is unset); ready
- * while `worker()` returns a running worker. Says where it listens, in one line.
+ * `scene-video worker`'s endpoint, from WORKER_HEALTH_PORT and WORKER_HEALTH_HOST (none when the port is unset): ready
+ * while `worker()` returns a running worker and the dependencies, checked every WORKER_READINESS_INTERVAL_SEC, are
+ * usable. Says where it listens and what it checks, in one line.
  */
 export async function startWorkerHealth(
-  env: Pick<WorkerEnv, 'WORKER_HEALTH_PORT' | 'WORKER_HEALTH_HOST'>,
-  worker: () => Pick<Worker, 'getState'> | undefined,
+  env: Pick<WorkerEnv, 'WORKER_HEALTH_PORT' | 'WORKER_HEALTH_HOST' | 'WORKER_READINESS_INTERVAL_SEC'>,
+  sources: WorkerHealthSources,
   log: (line: string) => void = console.log,
 ): Promise<HealthServer | undefined> {
   if (env.WORKER_HEALTH_PORT === undefined) return undefined;
-  const server = await startHealthServer({
-    host: env.WORKER_HEALTH_HOST,
-    port: env.WORKER_HEALTH_PORT,
-    readiness: workerReadiness(worker),
+  const watch = watchDependencies(sources.dependencies, {
+    intervalMs: env.WORKER_READINESS_INTERVAL_SEC * 1000,
+    timeoutMs: probeTimeoutMs,
+    logger: sources.logger,
   });
-  log(`scene-video worker health checks on ${server.origin} (${healthPaths.live}, ${healthPaths.ready})`);
-  return server;
+  let server: HealthServer;
+  try {
+    server = await startHealthServer({
+      host: env.WORKER_HEALTH_HOST,
+      port: env.WORKER_HEALTH_PORT,
+      readiness: allReadiness(workerReadiness(sources.worker), watch.readiness),
+    });
+  } catch (err) {
+    watch.stop();
+    throw err;
+  }
+  const skipped = workerDependencies.filter((name) => sources.dependencies[name] === skippedProbe);
+  const checked = workerDependencies.filter((name) => !skipped.includes(name));
+  log(
+    `scene-video worker health checks on ${server.origin} (${healthPaths.live}, ${healthPaths.ready}); ` +
+      `readiness checks ${checked.join(' and ')} every ${env.WORKER_READINESS_INTERVAL_SEC} s` +
+      (skipped.length > 0 ? ` (${skipped.join(', ')} skipped)` : ''),
+  );
+  return {
+    ...server,
+    close: async () => {
+      watch.stop();
+      await server.close();
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { configuredProviders } from '../activities/dependencies';
 import { loadWorkerEnv } from '../config/environment';
 import { loadCatalogue } from '../config/load-catalogue';
@@ -7,12 +7,13 @@ import { loadTemporalConnection } from '../config/temporal-connection';
 import { anyRouteKeyHint } from '../providers/routes';
 import { activityDepsFromEnv, createSceneWorker, workerDeploymentFromEnv, workerTuningFromEnv } from './create-worker';
 import { startWorkerHealth, type HealthServer } from './health-server';
+import { workerDependencyProbes } from './readiness-probes';
 import { installWorkerRuntime } from './runtime';
 import { checkStorage } from './storage-check';
 
 /** `scene-video worker`: runs one worker from the environment until SIGINT/SIGTERM, then drains and exits. */
 export async function runWorker(env = loadWorkerEnv(), temporal = loadTemporalConnection()): Promise<void> {
-  installWorkerRuntime(env);
+  const lines = installWorkerRuntime(env, temporal);
   const catalogue = loadCatalogue({ file: env.SCENE_VIDEO_CATALOGUE, disabled: env.SCENE_VIDEO_DISABLED_PROVIDERS });
   const deps = activityDepsFromEnv(env, catalogue);
   const configured = configuredProviders(deps);
@@ -35,13 +36,21 @@ export async function runWorker(env = loadWorkerEnv(), temporal = loadTemporalCo
       const why = setup.refused
         ? `the server refused ListSearchAttributes (${setup.reason}), as Temporal Cloud does`
         : `ListSearchAttributes failed (${setup.reason})`;
-      console.warn(
+      lines.warn(
         `Search attributes of namespace ${temporal.namespace} not checked: ${why}; ` +
           '`scene-video setup` shows what the namespace needs.',
       );
     }
     // Listening before the worker exists: a taken port fails the start at once, and /readyz says STARTING meanwhile.
-    health = await startWorkerHealth(env, () => worker);
+    health = await startWorkerHealth(
+      env,
+      {
+        worker: () => worker,
+        dependencies: workerDependencyProbes(env, connection, deps.s3),
+        logger: Runtime.instance().logger,
+      },
+      lines.info,
+    );
     worker = await createSceneWorker({
       connection,
       namespace: temporal.namespace,
@@ -51,7 +60,7 @@ export async function runWorker(env = loadWorkerEnv(), temporal = loadTemporalCo
       tuning: workerTuningFromEnv(env),
     });
     const profile = temporal.profile === undefined ? '' : ` (profile ${temporal.profile})`;
-    console.log(
+    lines.info(
       `scene-video worker on ${temporal.address} namespace ${temporal.namespace}${profile}, ` +
         `task queue ${env.TEMPORAL_TASK_QUEUE}; ` +
         `providers configured: ${configured.join(', ') || `none (set ${anyRouteKeyHint})`}; ` +

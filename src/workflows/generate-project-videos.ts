@@ -108,6 +108,6 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
   if (release.cancelScenes && CancellationScope.current().consideredCancelled)
     throw projectCancelled(known.header, rows);
   const result = progress();
-  log.info(projectSummary(result));
+  log.info(projectSummary(result), { projectId: project.projectId });
   return result;
 }

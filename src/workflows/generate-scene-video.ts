@@ -78,14 +78,14 @@ export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVid
     throw err;
   }
   ledger.ranked(plan.ranking);
-  log.info(`Provider order: ${plan.order.map((p) => p.key).join(' → ')}`);
+  log.info(`Provider order: ${plan.order.map((p) => p.key).join(' → ')}`, ledger.logContext);
 
   const budget = new SceneBudget(input.maxCostUsd, budgetIsCap);
   for (const provider of plan.order) {
     const skip = budget.skipReason(provider, input.durationSec, ledger.totalCostUsd);
     if (skip !== undefined) {
       ledger.skipped(provider.key, skip);
-      log.info(`✗ ${provider.displayName} skipped: ${skip}`);
+      log.info(`✗ ${provider.displayName} skipped: ${skip}`, ledger.attemptLogContext);
       continue;
     }
     // An unknown charge is counted at the worst case: for catalogues recorded before that field, the estimate.
@@ -99,7 +99,7 @@ export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVid
     const overrun = budget.overrun(provider.key, ledger.lastAttemptCostUsd, worstCaseUsd);
     if (overrun !== undefined) {
       ledger.budgetOverrun(overrun);
-      log.warn(`${provider.displayName} ${overrun}`);
+      log.warn(`${provider.displayName} ${overrun}`, ledger.attemptLogContext);
     }
     if (end.kind === 'delivered') return end.result;
   }
@@ -116,27 +116,27 @@ export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVid
 /** The scene ends failed: its ledger says so, and the failure carries its progress. */
 function sceneFailure(ledger: SceneLedger, type: string, message: string): ApplicationFailure {
   ledger.sceneFailed(message);
-  log.error(message);
+  log.error(message, ledger.logContext);
   return ApplicationFailure.create({ message, type, nonRetryable: true, details: [ledger.progress()] });
 }
 
 /** One provider's attempt: create and poll its task, then store the clip. */
 async function tryProvider(run: SceneRun, provider: ProviderConfig, worstCaseUsd: number): Promise<AttemptEnd> {
   const { input, setup, ledger } = run;
-  log.info(`Trying ${provider.displayName}…`);
   ledger.attemptStarted(provider, worstCaseUsd);
+  log.info(`Trying ${provider.displayName}…`, ledger.attemptLogContext);
 
   const generation = await generate(run, provider);
   if (!generation.ok) {
     const taskId = ledger.taskId;
     if (taskId !== undefined && generation.outcome.kind === 'abandoned')
-      generation.outcome.cancel = await cancelAbandoned(provider, taskId);
+      generation.outcome.cancel = await cancelAbandoned(ledger, provider, taskId);
     if (generation.cancellation !== undefined) {
       ledger.attemptCancelled(generation.error, generation.outcome);
       return { kind: 'cancelled', cancellation: generation.cancellation };
     }
     ledger.attemptFailed(generation.error, generation.outcome);
-    log.warn(`✗ ${provider.displayName} failed: ${generation.error}`);
+    log.warn(`✗ ${provider.displayName} failed: ${generation.error}`, ledger.attemptLogContext);
     return { kind: 'failed' };
   }
 
@@ -156,7 +156,7 @@ async function tryProvider(run: SceneRun, provider: ProviderConfig, worstCaseUsd
     ledger.uploadFailed(stored.error);
     if (stored.failsScene)
       return { kind: 'scene-failed', type: failureTypes.storageUnavailable, message: stored.error };
-    log.warn(`✗ ${provider.displayName} failed: ${stored.error}`);
+    log.warn(`✗ ${provider.displayName} failed: ${stored.error}`, ledger.attemptLogContext);
     // A cancel that arrived while the upload ran (which it let finish) ends the scene here, its cost recorded.
     if (stored.cancelRequested)
       return {
@@ -168,8 +168,12 @@ async function tryProvider(run: SceneRun, provider: ProviderConfig, worstCaseUsd
 
   const clip = { provider: provider.key, ...stored.clip, durationSec: generation.durationSec };
   const result = ledger.delivered(clip, Date.now() - run.startedAt);
-  if (result.stored) log.info(`✓ Success with ${provider.displayName}`);
-  else log.warn(`${provider.displayName} generated the clip but it is not stored: ${result.warning}`);
+  if (result.stored) log.info(`✓ Success with ${provider.displayName}`, ledger.attemptLogContext);
+  else
+    log.warn(
+      `${provider.displayName} generated the clip but it is not stored: ${result.warning}`,
+      ledger.attemptLogContext,
+    );
   return { kind: 'delivered', result };
 }
 
@@ -177,11 +181,18 @@ async function tryProvider(run: SceneRun, provider: ProviderConfig, worstCaseUsd
  * Nobody will wait for an abandoned task: stop it before it renders, and bills, for nothing, where its model can (the
  * activity decides). Undefined in runs recorded before the activity answered.
  */
-async function cancelAbandoned(provider: ProviderConfig, taskId: string): Promise<CancelTaskOutput | undefined> {
+async function cancelAbandoned(
+  ledger: SceneLedger,
+  provider: ProviderConfig,
+  taskId: string,
+): Promise<CancelTaskOutput | undefined> {
   return CancellationScope.nonCancellable(() =>
     cancelTask({ provider: provider.key, route: provider.route, model: provider.model, taskId }).catch(
       (cancelErr: unknown) => {
-        log.warn(`could not cancel ${provider.key} task ${taskId}`, { error: String(cancelErr) });
+        log.warn(`could not cancel ${provider.key} task ${taskId}`, {
+          ...ledger.attemptLogContext,
+          error: String(cancelErr),
+        });
         // The task was not cancelled: it renders on and may bill. Runs that failed a cancel before this billed it by
         // its last state, and replay must count the same.
         if (!patched(failedCancelBillsPatch)) return undefined;

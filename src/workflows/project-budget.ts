@@ -44,18 +44,18 @@ export function sceneAdmissions(
   costUsd: () => number,
 ): SceneAdmissions {
   return project.budgetUsd !== undefined && release.budgetIsCap
-    ? hardCap(new ProjectBudget(project.budgetUsd), release)
-    : cheapestEstimates(new EstimateReservations(project.budgetUsd), costUsd);
+    ? hardCap(new ProjectBudget(project.budgetUsd), release, project.projectId)
+    : cheapestEstimates(new EstimateReservations(project.budgetUsd), costUsd, project.projectId);
 }
 
-function hardCap(ledger: ProjectBudget, release: ProjectRelease): SceneAdmissions {
+function hardCap(ledger: ProjectBudget, release: ProjectRelease, projectId: string): SceneAdmissions {
   return {
     ledger,
     admit: (scene, plan, existing, status) => {
       // A scene that had already succeeded is held at its cost from the start (holdPrior).
       if (existing?.kind === 'succeeded') return {};
       const need = existing?.kind === 'running' ? attachNeed(scene, existing) : plan.need;
-      return allowanceFor(ledger, need, status, release);
+      return allowanceFor(ledger, need, status, release, projectId);
     },
     start: (scene, _plan, { maxCostUsd }, status) => {
       if (maxCostUsd !== undefined) {
@@ -66,19 +66,23 @@ function hardCap(ledger: ProjectBudget, release: ProjectRelease): SceneAdmission
         const overrun = ledger.settle(scene.sceneId, chargedUsd);
         if (overrun === undefined) return;
         Object.assign(status, { budget: 'stopped', error: status.error ? `${status.error}; ${overrun}` : overrun });
-        log.warn(`Scene ${scene.sceneId}: ${overrun}`);
+        log.warn(`Scene ${scene.sceneId}: ${overrun}`, { projectId, sceneId: scene.sceneId });
       };
     },
   };
 }
 
-function cheapestEstimates(reservations: EstimateReservations, costUsd: () => number): SceneAdmissions {
+function cheapestEstimates(
+  reservations: EstimateReservations,
+  costUsd: () => number,
+  projectId: string,
+): SceneAdmissions {
   return {
     admit: (scene, plan, _existing, status) => {
       const decision = reservations.decide(plan.cheapestEstimateUsd, costUsd(), scene.maxCostUsd);
       if (decision.kind === 'start') return { maxCostUsd: decision.maxCostUsd };
       Object.assign(status, { phase: 'skipped', error: decision.reason });
-      log.info(`Skipping scene ${scene.sceneId}: ${decision.reason}`);
+      log.info(`Skipping scene ${scene.sceneId}: ${decision.reason}`, { projectId, sceneId: scene.sceneId });
       return 'skipped';
     },
     start: (_scene, plan) => {
@@ -97,6 +101,7 @@ export async function allowanceFor(
   need: SceneNeed,
   status: ProjectSceneStatus,
   release: ProjectRelease,
+  projectId: string,
 ): Promise<{ maxCostUsd: number } | 'skipped' | 'cancelled'> {
   for (;;) {
     const decision = ledger.decide(need);
@@ -107,7 +112,7 @@ export async function allowanceFor(
     status.error = decision.reason;
     if (decision.kind === 'skip') {
       Object.assign(status, { phase: 'skipped', budget: 'skipped' });
-      log.info(`Skipping scene ${need.sceneId}: ${decision.reason}`);
+      log.info(`Skipping scene ${need.sceneId}: ${decision.reason}`, { projectId, sceneId: need.sceneId });
       return 'skipped';
     }
     const seen = ledger.settlements;

@@ -57,6 +57,6 @@ export class NotRun extends Error {
 export function projectCancelled(header: ProjectHeader, scenes: ProjectSceneStatus[]): CancelledFailure {
   const { memo, message } = cancelledProjectReport(header, scenes);
   upsertMemo(memo);
-  log.info(message);
+  log.info(message, { projectId: header.projectId });
   return new CancelledFailure(message);
 }

@@ -65,7 +65,7 @@ export async function attachLateRun(
     return attachScene(release, run.workflowId, identity);
   }
   ledger.reserve(scene.sceneId, 0); // the child this allowance was granted to never started
-  const allowance = await allowanceFor(ledger, attachNeed(scene, run), status, release);
+  const allowance = await allowanceFor(ledger, attachNeed(scene, run), status, release, project.projectId);
   if (allowance === 'skipped') throw new NotRun('skipped', status);
   if (allowance === 'cancelled')
     throw new NotRun('cancelled', status, `not attached to ${run.workflowId}: the project was cancelled`);

@@ -1,4 +1,4 @@
-import { CancellationScope, isCancellation, log, patched } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, patched } from '@temporalio/workflow';
 import type { ProviderSetup, UploadToS3Input, UploadToS3Output } from '../contract/activities';
 import type { DeliveredClip } from '../domain/scene-ledger';
 import { uploadToS3 } from './scene-activities';
@@ -45,8 +45,8 @@ export async function storeClip(
       const error = `${unavailable}; the clip was generated (and paid for) but not stored`;
       return { ok: false, error, failsScene: true, cancelRequested: cancelRequested() };
     }
+    // Logged by the scene with its attempt, as the result's warning.
     const warning = `generated but not stored: ${unavailable}; only the provider URL holds the clip, and it expires: download it now`;
-    log.warn(warning);
     const providerVideoUrl = failureDetails(err)?.videoUrl ?? upload.videoUrl;
     return kept({ providerVideoUrl, stored: false, warning });
   }

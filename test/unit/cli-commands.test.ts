@@ -31,4 +31,10 @@ describe('scene-video commands', () => {
     expect(help).toMatch(/^ {2}--scene-type <type>\s+Scene type/m);
     expect(help).toMatch(/^ {2}--json\s+Print exactly one JSON document on stdout \(messages go to stderr\)$/m);
   });
+
+  it("the worker's help tells how to get JSON log lines", () => {
+    expect(commandHelp(commands.worker!())).toMatch(
+      /^LOG_FORMAT=json writes each log line as one JSON object on stdout/m,
+    );
+  });
 });

@@ -92,6 +92,19 @@ describe('scene ledger: before and around the first attempt', () => {
     expect(ledger.progress().currentProvider).toBeUndefined();
     expect(published).toEqual([]);
   });
+
+  it('names the scene in its log lines, and each attempt by provider and number, skipped ones counted', () => {
+    const { ledger } = recordedLedger();
+    expect(ledger.logContext).toEqual({ sceneId: 'hook', projectId: 'acme' });
+    ledger.skipped('runway', 'over budget');
+    expect(ledger.attemptLogContext).toEqual({ sceneId: 'hook', projectId: 'acme', provider: 'runway', attempt: 1 });
+    ledger.attemptStarted(kling, 0.5);
+    ledger.attemptFailed('kling task t1 failed', { kind: 'task-failed', contentPolicy: false });
+    expect(ledger.attemptLogContext).toEqual({ sceneId: 'hook', projectId: 'acme', provider: 'kling', attempt: 2 });
+    expect(ledger.attemptSummary()).toMatch(/^1\. runway: .*; 2\. kling: /);
+    const alone = new SceneLedger('solo', () => undefined);
+    expect(alone.logContext).toEqual({ sceneId: 'solo' });
+  });
 });
 
 describe('scene ledger: an attempt in flight', () => {

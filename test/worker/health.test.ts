@@ -47,7 +47,7 @@ describe('worker health endpoint', () => {
         const answer = await getJson(`${base}/readyz`);
         return answer.status === 200 ? answer : undefined;
       }, 10_000);
-      expect(ready.body).toEqual({ status: 'ready', state: 'RUNNING' });
+      expect(ready.body).toMatchObject({ status: 'ready', state: 'RUNNING', temporal: 'ok', s3: 'ok' });
       expect(await getJson(`${base}/metrics`)).toMatchObject({ status: 404 });
       for (const path of ['/healthz', '/readyz', '/nope']) {
         const text = JSON.stringify(await getJson(`${base}${path}`));

@@ -1,5 +1,5 @@
 import { get } from 'node:http';
-import { healthPaths } from '../../worker/health-server';
+import { healthPaths, isUsable, workerDependencies } from '../../worker/health-server';
 import type { Command } from '../command';
 import { CliError, exitCodes } from '../errors';
 
@@ -79,7 +79,8 @@ function probe(url: URL, timeoutMs: number): Promise<Answer> {
 
 export const healthCommand: Command = {
   name: 'health',
-  summary: "Check that a worker is ready (the image's HEALTHCHECK): exit 0 while it polls, 1 otherwise",
+  summary:
+    "Check that a worker is ready (the image's HEALTHCHECK): exit 0 while it polls and reaches Temporal and S3, 1 otherwise",
   usage: {
     positionals: [],
     options: {
@@ -96,7 +97,9 @@ export const healthCommand: Command = {
     },
     details: [
       `Asks the health endpoint of a \`scene-video worker\` started with WORKER_HEALTH_PORT: ${healthPaths.ready} answers`,
-      '200 only while the worker polls its task queue, 503 while it starts, drains after SIGTERM, or has stopped.',
+      '200 only while the worker polls its task queue and its last background checks found the Temporal server',
+      'answering and the S3 bucket reachable; 503 while it starts, drains after SIGTERM, has stopped, or either check',
+      'fails (the message names which, e.g. "temporal unreachable").',
       `(${healthPaths.live} answers 200 while the process runs.) WORKER_HEALTH_HOST, when it names one address, is asked`,
       'instead of 127.0.0.1. Loads no Temporal or AWS code, so it is cheap to run every few seconds.',
       'Exit codes: 0 ready; 1 not ready, unreachable, or no port known. (Docker reserves 2 in a HEALTHCHECK; only a',
@@ -129,10 +132,12 @@ export const healthCommand: Command = {
     }
     const state = typeof answer.body.state === 'string' ? answer.body.state : undefined;
     if (answer.status !== 200) {
-      throw new CliError(
-        `not ready: ${url} answered ${answer.status}${state ? ` (worker ${state})` : ''}.`,
-        exitCodes.failed,
-      );
+      const unusable = workerDependencies.flatMap((name) => {
+        const found = answer.body[name];
+        return typeof found === 'string' && !isUsable(found) ? [`${name} ${found}`] : [];
+      });
+      const why = [...(state ? [`worker ${state}`] : []), ...unusable].join(', ');
+      throw new CliError(`not ready: ${url} answered ${answer.status}${why ? ` (${why})` : ''}.`, exitCodes.failed);
     }
     out.emit({ ready: true, url, httpStatus: answer.status, ...answer.body }, () =>
       [`ready: ${url} answered ${answer.status}`, state ? ` (worker ${state})` : ''].join(''),
