@@ -9,6 +9,7 @@ import { activityDepsFromEnv, createSceneWorker, workerDeploymentFromEnv, worker
 import { startWorkerHealth, type HealthServer } from './health-server';
 import { installWorkerRuntime } from './runtime';
 import { checkStorage } from './storage-check';
+import { startWorkerTracing } from './tracing';
 
 /** `scene-video worker`: runs one worker from the environment until SIGINT/SIGTERM, then drains and exits. */
 export async function runWorker(env = loadWorkerEnv(), temporal = loadTemporalConnection()): Promise<void> {
@@ -26,6 +27,7 @@ export async function runWorker(env = loadWorkerEnv(), temporal = loadTemporalCo
     }
   }
   const connection = await NativeConnection.connect(temporal.connectionOptions);
+  const tracing = startWorkerTracing(env);
   let health: HealthServer | undefined;
   let worker: Worker | undefined;
   try {
@@ -49,6 +51,7 @@ export async function runWorker(env = loadWorkerEnv(), temporal = loadTemporalCo
       deployment,
       deps,
       tuning: workerTuningFromEnv(env),
+      tracing,
     });
     const profile = temporal.profile === undefined ? '' : ` (profile ${temporal.profile})`;
     console.log(
@@ -64,6 +67,7 @@ export async function runWorker(env = loadWorkerEnv(), temporal = loadTemporalCo
     await worker.run();
   } finally {
     await health?.close();
+    await tracing?.shutdown();
     await connection.close();
     deps.s3.destroy();
   }
