@@ -32,6 +32,8 @@ export function startWorkerTracing(env: Pick<WorkerEnv, keyof TracingEnv>): Work
   return {
     workerOptions: {
       interceptors: {
+        // The activities' own calls (pollStatus signals progress): spans too, and the trace goes on into the workflow.
+        client: { workflow: [new otel.OpenTelemetryWorkflowClientInterceptor({ tracer })] },
         activity: [
           (ctx) => ({
             inbound: new otel.OpenTelemetryActivityInboundInterceptor(ctx, { tracer }),
