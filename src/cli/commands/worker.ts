@@ -20,6 +20,8 @@ export const workerCommand: Command = {
       'when the bucket is missing, the credentials are refused, the endpoint is unreachable, or an attribute is missing',
       'or of another type.',
       'WORKER_HEALTH_PORT serves GET /healthz and /readyz (200 only while it polls) on WORKER_HEALTH_HOST (127.0.0.1).',
+      'OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) exports traces over OTLP/HTTP: a span per',
+      'workflow run, activity and provider HTTP call, as service OTEL_SERVICE_NAME (default scene-video-worker).',
       'TEMPORAL_DEPLOYMENT_NAME with TEMPORAL_WORKER_BUILD_ID make it a versioned worker of that Worker Deployment',
       '(see "Changing workflow code safely" in the README); without them it is unversioned.',
       'Exit codes: 0 stopped cleanly, 1 could not connect (Temporal or S3), the namespace is not set up, or crashed,',
