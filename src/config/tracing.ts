@@ -1,4 +1,4 @@
-import type { Tracer } from '@opentelemetry/api';
+import { diag, type Tracer } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { readFileSync } from 'node:fs';
@@ -16,7 +16,9 @@ export function otlpTracesUrl(
 ): string | undefined {
   if (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT !== undefined) return env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
   if (env.OTEL_EXPORTER_OTLP_ENDPOINT === undefined) return undefined;
-  return `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`;
+  const url = new URL(env.OTEL_EXPORTER_OTLP_ENDPOINT);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/v1/traces`;
+  return url.toString();
 }
 
 /** The URL as it may be printed: no credentials, no query (either can hold a collector's token). */
@@ -31,7 +33,7 @@ export interface Tracing {
   resource: Resource;
   spanProcessor: SpanProcessor;
   url: string;
-  /** Exports what is still buffered, then stops; spans ended afterwards are dropped. */
+  /** Exports what is still buffered, then stops; spans ended afterwards are dropped. A failed export is only logged. */
   shutdown(): Promise<void>;
 }
 
@@ -72,6 +74,10 @@ export function startTracing(env: TracingEnv): Tracing | undefined {
     resource,
     spanProcessor,
     url,
-    shutdown: () => provider.shutdown(),
+    // Never throws: an unreachable receiver loses the last spans, it does not fail the worker's stop or a client's close.
+    shutdown: () =>
+      provider
+        .shutdown()
+        .catch((err: unknown) => diag.warn(`spans not exported at shutdown to ${printableUrl(url)}`, err)),
   };
 }

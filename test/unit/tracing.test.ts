@@ -10,6 +10,10 @@ describe('OTLP traces endpoint from the environment', () => {
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }, 'http://collector:4318/v1/traces'],
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }, 'http://collector:4318/v1/traces'],
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otlp.example.com/otlp' }, 'https://otlp.example.com/otlp/v1/traces'],
+    [
+      { OTEL_EXPORTER_OTLP_ENDPOINT: 'https://k:s@otlp.example.com/?tenant=a' },
+      'https://k:s@otlp.example.com/v1/traces?tenant=a',
+    ],
     [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://tempo:4318/custom' }, 'http://tempo:4318/custom'],
     [
       {
