@@ -28,7 +28,7 @@ export async function runWorker(env = loadWorkerEnv(), temporal = loadTemporalCo
     }
   }
   const connection = await NativeConnection.connect(temporal.connectionOptions);
-  const tracing = startWorkerTracing(env);
+  const tracing = startWorkerTracing(env, lines.info);
   let health: HealthServer | undefined;
   let worker: Worker | undefined;
   try {

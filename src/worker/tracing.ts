@@ -18,7 +18,10 @@ export interface WorkerTracing {
  * the workflow spans themselves come from the traced workflow bundle (`sceneWorkflowBundle`). Undefined when off:
  * nothing is loaded or registered.
  */
-export function startWorkerTracing(env: Pick<WorkerEnv, keyof TracingEnv>): WorkerTracing | undefined {
+export function startWorkerTracing(
+  env: Pick<WorkerEnv, keyof TracingEnv>,
+  log: (line: string) => void = console.log,
+): WorkerTracing | undefined {
   const tracing = startTracing(env);
   if (!tracing) return undefined;
   // OpenTelemetry reports a failed export only to its diagnostic logger, silent unless one is set.
@@ -26,9 +29,7 @@ export function startWorkerTracing(env: Pick<WorkerEnv, keyof TracingEnv>): Work
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when tracing is on
   const otel = require('@temporalio/interceptors-opentelemetry') as OpenTelemetryInterceptors;
   const { tracer } = tracing;
-  console.log(
-    `scene-video worker traces to ${printableUrl(tracing.url)} (OTLP/HTTP) as service ${env.OTEL_SERVICE_NAME}`,
-  );
+  log(`scene-video worker traces to ${printableUrl(tracing.url)} (OTLP/HTTP) as service ${env.OTEL_SERVICE_NAME}`);
   return {
     workerOptions: {
       interceptors: {
