@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleSceneWorkflows, workflowBundleFileName } from '../../src/worker/create-worker';
+import { bundleSceneWorkflows, workflowBundleFileNames, type WorkflowBundleKind } from '../../src/worker/create-worker';
 import { writeEsmEntry } from './esm-entry';
 
 /**
@@ -33,14 +33,18 @@ async function build(): Promise<void> {
     );
     if (tsc.status !== 0) throw new Error('tsc failed; the errors are above. No dist/ was written.');
   });
-  const bundlePath = join(partial, workflowBundleFileName);
-  await step(`bundling the workflows (${workflowBundleFileName})`, async () => {
-    writeFileSync(bundlePath, (await bundleSceneWorkflows()).code);
-  });
+  const mib = {} as Record<WorkflowBundleKind, string>;
+  for (const kind of ['plain', 'traced'] as const) {
+    const bundlePath = join(partial, workflowBundleFileNames[kind]);
+    await step(`bundling the workflows (${workflowBundleFileNames[kind]})`, async () => {
+      writeFileSync(bundlePath, (await bundleSceneWorkflows(kind)).code);
+    });
+    mib[kind] = (statSync(bundlePath).size / 1024 ** 2).toFixed(2);
+  }
   await step('writing the ESM entry of the client (client/index.mjs)', () => writeEsmEntry(join(partial, 'client')));
-  const bundleMiB = statSync(bundlePath).size / 1024 ** 2;
   renameSync(partial, dist);
-  console.error(`dist/ built; workflow bundle ${bundleMiB.toFixed(2)} MiB`);
+  // bench/lib/startup.ts reads the first size as the bundle B7 measures.
+  console.error(`dist/ built; workflow bundle ${mib.plain} MiB, traced ${mib.traced} MiB`);
 }
 
 build().catch((err: unknown) => {

@@ -24,6 +24,8 @@ function topHelp(): string {
     '            (default "default"), TEMPORAL_API_KEY, TEMPORAL_TLS, TEMPORAL_TLS_CLIENT_CERT_PATH and _KEY_PATH, over',
     '            the TOML profile TEMPORAL_PROFILE in TEMPORAL_CONFIG_FILE (default ~/.config/temporalio/temporal.toml).',
     '            TEMPORAL_TASK_QUEUE (default scene-video). Start a local server with `temporal server start-dev` (`npm run stack` in a clone).',
+    'Traces:     OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) exports a span per Temporal call',
+    "            over OTLP/HTTP, joined by the worker's spans of the same run; service OTEL_SERVICE_NAME (scene-video-client).",
   ].join('\n');
 }
 

@@ -72,7 +72,7 @@ export async function withTemporal<T>(
   } catch (err) {
     throw new UsageError(
       (err as Error).message,
-      'Fix the Temporal connection settings listed in `scene-video --help`.',
+      'Fix the variable named above: `scene-video --help` lists the connection and tracing settings.',
     );
   }
   let session: SceneVideoClient;

@@ -20,6 +20,35 @@ const routeVariables = Object.fromEntries(
   ]),
 ) as Record<RouteKeyEnv, typeof optionalString> & Record<RouteBaseUrlEnv, z.ZodDefault<z.ZodURL>>;
 
+/** Without the scheme check, `localhost:4318` passes as a URL of scheme `localhost:` and no span ever arrives. */
+const otlpUrl = optionalString.pipe(
+  z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, e.g. http://localhost:4318' }).optional(),
+);
+const otlpProtocol = optionalString.pipe(
+  z
+    .enum(['http/json', 'http/protobuf', 'grpc'])
+    .refine((p) => p !== 'grpc', {
+      error:
+        "grpc is not supported: traces are sent over OTLP/HTTP (JSON bodies). Unset it or set http/json, and point the endpoint at the receiver's HTTP port (4318 by convention)",
+    })
+    .optional(),
+);
+
+/**
+ * OpenTelemetry traces (src/config/tracing.ts), read by the worker and by clients alike, each with its own service
+ * name. Exported over OTLP/HTTP when an endpoint is set, with the standard meanings: the base endpoint (`/v1/traces`
+ * is appended) or the traces endpoint as is. Unset, no tracing. The exporter reads OTEL_EXPORTER_OTLP_HEADERS itself.
+ */
+export function tracingEnvFields(defaultServiceName: string) {
+  return {
+    OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl,
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpUrl,
+    OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol,
+    OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol,
+    OTEL_SERVICE_NAME: optionalString.transform((v) => v ?? defaultServiceName),
+  };
+}
+
 const deploymentVariable = 'TEMPORAL_DEPLOYMENT_NAME';
 const buildIdVariable = 'TEMPORAL_WORKER_BUILD_ID';
 
@@ -103,13 +132,7 @@ const workerEnvFields = z.object({
    * (src/contract/metrics.ts). Unset or blank, no metrics are exported; the image and the compose file set 0.0.0.0:9464.
    */
   WORKER_METRICS_ADDRESS: optionalString,
-  /**
-   * OpenTelemetry traces (src/worker/tracing.ts) are exported over OTLP/HTTP when one of these is set, with the
-   * standard meanings: the base endpoint (`/v1/traces` is appended) or the traces endpoint as is. Unset, no tracing.
-   */
-  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url().optional()),
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalString.pipe(z.url().optional()),
-  OTEL_SERVICE_NAME: optionalString.transform((v) => v ?? 'scene-video-worker'),
+  ...tracingEnvFields('scene-video-worker'),
 });
 
 /**

@@ -1,3 +1,4 @@
+import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { ProviderError } from './types';
@@ -10,8 +11,10 @@ export interface HttpCall {
   /** The API key the headers carry: masked wherever the reply echoes it, so no error message can repeat it. */
   secret?: string;
   body?: unknown;
-  /** Names the call in error messages, e.g. `PiAPI GET /api/v1/task/{id}`; must not contain secrets. */
+  /** Names the call in error messages and its trace span, e.g. `PiAPI GET /api/v1/task/{id}`; must not contain secrets. */
   label: string;
+  /** The URL's path with placeholders for its variable parts, e.g. `/api/v1/task/{id}`: bounded, unlike the path. */
+  urlTemplate: string;
   timeoutMs: number;
   signal?: AbortSignal;
   /** The largest reply body read, in bytes; a longer one fails the call (`defaultMaxReplyBytes` when unset). */
@@ -57,11 +60,48 @@ export const defaultMaxReplyBytes = 4 * 1024 * 1024;
 const agentOptions = { keepAlive: true, timeout: 4_000 };
 const agents = { 'http:': new HttpAgent(agentOptions), 'https:': new HttpsAgent(agentOptions) };
 
+/** The global tracer provider's, once the worker registers one (src/config/tracing.ts); a no-op until then. */
+const tracer = trace.getTracer('scene-video-providers');
+
 /**
  * One JSON call on node:http: a fraction of `fetch`'s CPU per request (no web streams, no per-call AbortSignal
- * composition), which counts at thousands of polls a minute.
+ * composition), which counts at thousands of polls a minute. Traced as a client span inside the active one (the
+ * activity's), with the method, the URL template and the status: never the URL itself, its query or the headers.
  */
 export async function sendJson(call: HttpCall): Promise<HttpReply> {
+  return tracer.startActiveSpan(call.label, { kind: SpanKind.CLIENT }, async (span) => {
+    if (span.isRecording()) {
+      span.setAttributes({
+        'http.request.method': call.method,
+        'url.template': call.urlTemplate,
+        'server.address': new URL(call.url).hostname,
+      });
+    }
+    try {
+      const reply = await send(call);
+      endCallSpan(span, reply.status);
+      return reply;
+    } catch (err) {
+      endCallSpan(span, err instanceof ProviderError ? err.httpStatus : undefined, err);
+      throw err;
+    }
+  });
+}
+
+/** Error messages here are the ones the activities log: masked of the key already (`maskedBody`, `networkError`). */
+function endCallSpan(span: Span, status: number | undefined, err?: unknown): void {
+  if (status !== undefined) span.setAttribute('http.response.status_code', status);
+  if (err !== undefined) {
+    span.recordException(err instanceof Error ? err : String(err));
+    span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+  } else if (status !== undefined && status >= 400) {
+    span.setAttribute('error.type', String(status));
+    span.setStatus({ code: SpanStatusCode.ERROR });
+  }
+  span.end();
+}
+
+async function send(call: HttpCall): Promise<HttpReply> {
   if (call.signal?.aborted) {
     throw new ProviderError('network', `${call.label}: aborted before sending`, {
       requestSent: false,

@@ -10,6 +10,7 @@ import { startWorkerHealth, type HealthServer } from './health-server';
 import { workerDependencyProbes } from './readiness-probes';
 import { installWorkerRuntime } from './runtime';
 import { checkStorage } from './storage-check';
+import { startWorkerTracing } from './tracing';
 
 /** `scene-video worker`: runs one worker from the environment until SIGINT/SIGTERM, then drains and exits. */
 export async function runWorker(env = loadWorkerEnv(), temporal = loadTemporalConnection()): Promise<void> {
@@ -27,6 +28,7 @@ export async function runWorker(env = loadWorkerEnv(), temporal = loadTemporalCo
     }
   }
   const connection = await NativeConnection.connect(temporal.connectionOptions);
+  const tracing = startWorkerTracing(env, lines.info);
   let health: HealthServer | undefined;
   let worker: Worker | undefined;
   try {
@@ -58,6 +60,7 @@ export async function runWorker(env = loadWorkerEnv(), temporal = loadTemporalCo
       deployment,
       deps,
       tuning: workerTuningFromEnv(env),
+      tracing,
     });
     const profile = temporal.profile === undefined ? '' : ` (profile ${temporal.profile})`;
     lines.info(
@@ -73,6 +76,7 @@ export async function runWorker(env = loadWorkerEnv(), temporal = loadTemporalCo
     await worker.run();
   } finally {
     await health?.close();
+    await tracing?.shutdown();
     await connection.close();
     deps.s3.destroy();
   }

@@ -218,6 +218,27 @@ describe('scene-video CLI without a server', () => {
     expect(jsonOf(noProfile).error.message).toMatch(/^TEMPORAL_PROFILE=prod names no profile in /);
   });
 
+  it('tracing settings it cannot use exit 2 before connecting, the worker and the client alike', async () => {
+    const grpc = {
+      ...noServer,
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+    };
+    const [worker, status] = await Promise.all([
+      runCli(['worker'], grpc),
+      runCli(['status', 'scene-video:_:x', '--json'], { ...noServer, OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }),
+    ]);
+    expect(worker.code).toBe(2);
+    expect(worker.stderr).toMatch(
+      /OTEL_EXPORTER_OTLP_PROTOCOL: grpc is not supported: traces are sent over OTLP\/HTTP/,
+    );
+    expect(status.code).toBe(2);
+    expect(jsonOf(status).error).toMatchObject({
+      message: expect.stringMatching(/^Invalid tracing environment: OTEL_EXPORTER_OTLP_ENDPOINT: must be an http/),
+      hint: expect.stringMatching(/scene-video --help/),
+    });
+  });
+
   it('an unreachable Temporal exits 1 and says how to start one', async () => {
     const run = await runCli(['status', 'scene-video:_:x', '--json'], noServer);
     expect(run.code).toBe(1);

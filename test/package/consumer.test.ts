@@ -76,6 +76,7 @@ describe('the tarball', () => {
       'dist/cli/main.js',
       'dist/worker/main.js',
       'dist/workflow-bundle.js',
+      'dist/workflow-bundle-traced.js',
       'schemas/project.schema.json',
     ]) {
       expect(files, file).toContain(file);

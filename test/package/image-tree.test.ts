@@ -128,7 +128,9 @@ describe('the image, built and run without a container', () => {
     for (const runtime of ['@temporalio/worker', '@temporalio/client', '@aws-sdk/client-s3', 'zod']) {
       expect(existsSync(join(modules, runtime, 'package.json')), runtime).toBe(true);
     }
-    expect(existsSync(join(app, 'dist', 'workflow-bundle.js'))).toBe(true);
+    for (const bundle of ['workflow-bundle.js', 'workflow-bundle-traced.js']) {
+      expect(existsSync(join(app, 'dist', bundle)), bundle).toBe(true);
+    }
     expect(readdirSync(join(modules, '@temporalio', 'core-bridge', 'releases'))).toHaveLength(1);
 
     const devTree = realpathSync(join(root, 'node_modules'));

@@ -36,6 +36,7 @@ describe('sendJson', () => {
       url: `${stub.baseUrl}/x`,
       headers: { 'x-api-key': 'secret-key' },
       label: 'Test GET /x',
+      urlTemplate: '/x',
       timeoutMs: 2000,
       ...overrides,
     });
@@ -71,6 +72,7 @@ describe('sendJson', () => {
       headers: { 'x-api-key': 'secret-key' },
       body: {},
       label: 'Test POST /x',
+      urlTemplate: '/x',
       timeoutMs: 2000,
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderError);
@@ -96,6 +98,7 @@ describe('sendJson', () => {
         headers: {},
         body: {},
         label: 'Test POST /x',
+        urlTemplate: '/x',
         timeoutMs: 300,
       }).catch((e: unknown) => e);
       expect(err).toMatchObject({

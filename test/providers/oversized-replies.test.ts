@@ -106,6 +106,7 @@ describe('provider replies that are too big to read', () => {
           url: `${hostile.baseUrl}/x`,
           headers: {},
           label: 'Test GET /x',
+          urlTemplate: '/x',
           timeoutMs: 20_000,
           maxReplyBytes: 2 * MiB,
         }),
@@ -123,7 +124,14 @@ describe('provider replies that are too big to read', () => {
   it('refuses a body whose Content-Length is over the cap without reading it', async () => {
     hostile.set({ body: 'sized', bytes: 60_000_000, announce: true });
     const err = await failureOf(
-      sendJson({ method: 'GET', url: `${hostile.baseUrl}/x`, headers: {}, label: 'Test GET /x', timeoutMs: 20_000 }),
+      sendJson({
+        method: 'GET',
+        url: `${hostile.baseUrl}/x`,
+        headers: {},
+        label: 'Test GET /x',
+        urlTemplate: '/x',
+        timeoutMs: 20_000,
+      }),
     );
     expect(err).toMatchObject({ kind: 'protocol', requestSent: true });
     expect(err.message).toContain('announces 60000000 bytes, over the 4194304-byte limit');
@@ -136,6 +144,7 @@ describe('provider replies that are too big to read', () => {
       url: `${hostile.baseUrl}/x`,
       headers: {},
       label: 'Test GET /x',
+      urlTemplate: '/x',
       timeoutMs: 20_000,
       maxReplyBytes: MiB,
     });

@@ -121,6 +121,7 @@ it('sendJson masks the decoded body and the text alike, and leaves a reply witho
       headers: { 'x-api-key': secret },
       secret,
       label: 'Test GET',
+      urlTemplate: '/',
       timeoutMs: 5_000,
     });
   for (const path of Object.keys(replies)) {
@@ -148,6 +149,7 @@ it('sendJson masks the decoded body and the text alike, and leaves a reply witho
     headers: { 'x-api-key': slashKey },
     secret: 'not-the-echoed-key',
     label: 'Test GET',
+    urlTemplate: '/',
     timeoutMs: 5_000,
   });
   expect(other.text).toBe(replies['/unquoted']!(slashKey));

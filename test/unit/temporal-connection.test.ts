@@ -208,7 +208,11 @@ describe('the Temporal connection', () => {
 describe("the client library's environment", () => {
   it('is the same connection, with the task queue TEMPORAL_TASK_QUEUE names (scene-video by default)', () => {
     const env = { TEMPORAL_CONFIG_FILE: configFile, TEMPORAL_PROFILE: 'staging' };
-    expect(loadClientEnv(env)).toEqual({ temporal: loadTemporalConnection(env), taskQueue: 'scene-video' });
+    expect(loadClientEnv(env)).toEqual({
+      temporal: loadTemporalConnection(env),
+      taskQueue: 'scene-video',
+      tracing: { OTEL_SERVICE_NAME: 'scene-video-client' },
+    });
     expect(loadClientEnv({ TEMPORAL_TASK_QUEUE: 'videos-eu' }).taskQueue).toBe('videos-eu');
   });
 });

@@ -25,6 +25,8 @@ export const workerCommand: Command = {
       'LOG_FORMAT=json writes each log line as one JSON object on stdout, with the run, scene, provider and attempt it is',
       'about (text, the default, is for people); LOG_LEVEL (TRACE, DEBUG, INFO, WARN, ERROR; default INFO) picks which.',
       'Neither format shows the API keys or the S3 secret key. See "Logs" in the README.',
+      'OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) exports traces over OTLP/HTTP: a span per',
+      'workflow run, activity and provider HTTP call, as service OTEL_SERVICE_NAME (default scene-video-worker).',
       'TEMPORAL_DEPLOYMENT_NAME with TEMPORAL_WORKER_BUILD_ID make it a versioned worker of that Worker Deployment',
       '(see "Changing workflow code safely" in the README); without them it is unversioned.',
       'Exit codes: 0 stopped cleanly, 1 could not connect (Temporal or S3), the namespace is not set up, or crashed,',

@@ -43,6 +43,7 @@ export function createPiapiClient(options: PiapiClientOptions): VideoProviderCli
       secret: options.apiKey,
       body,
       label: fullLabel,
+      urlTemplate: label,
       timeoutMs: opts?.timeoutMs ?? options.timeoutMs ?? defaultTimeoutMs,
       signal: opts?.signal,
       maxReplyBytes: options.maxReplyBytes,

@@ -38,6 +38,7 @@ export function createRunwayClient(options: RunwayClientOptions): VideoProviderC
       secret: options.apiKey,
       body,
       label: fullLabel,
+      urlTemplate: label,
       timeoutMs: opts?.timeoutMs ?? options.timeoutMs ?? defaultTimeoutMs,
       signal: opts?.signal,
       maxReplyBytes: options.maxReplyBytes,
