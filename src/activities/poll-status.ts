@@ -1,8 +1,9 @@
 import { activityInfo, ApplicationFailure, Context, heartbeat, log } from '@temporalio/activity';
-import { ProviderError, type ProviderTaskSnapshot } from '../providers/types';
+import type { PipelineMetrics } from '../domain/pipeline-metrics';
+import { ProviderError, type ProviderTaskSnapshot, type TaskState } from '../providers/types';
 import { failureTypes, providerProgress, type ProviderProgressUpdate } from '../contract/scene-workflow';
 import type { AttemptFailureDetails, PollHeartbeat, PollStatusInput, PollStatusOutput } from '../contract/activities';
-import { clientFor, type ActivityDeps } from './dependencies';
+import { callOptions, clientFor, metricsOf, type ActivityDeps } from './dependencies';
 
 const maxConsecutiveErrors = 6;
 const permanentKinds = new Set(['auth', 'not_found', 'validation', 'insufficient_credits']);
@@ -12,95 +13,128 @@ const permanentKinds = new Set(['auth', 'not_found', 'validation', 'insufficient
  * so a retry after a worker crash resumes the same remote task, and history gains no events per poll.
  */
 export function createPollStatus(deps: ActivityDeps) {
+  const metrics = metricsOf(deps);
   return async function pollStatus(input: PollStatusInput): Promise<PollStatusOutput> {
-    const ctx = Context.current();
-    const client = clientFor(deps, input.route);
-    const resumed = activityInfo().heartbeatDetails as PollHeartbeat | undefined;
-    const hb: PollHeartbeat =
-      resumed?.taskId === input.taskId ? resumed : { taskId: input.taskId, polls: 0, signalled: false };
-    let consecutiveErrors = 0;
-    const clock = new ThrottleClock(hb);
-    const attemptStartedAt = Date.now();
-
-    for (;;) {
-      let snapshot: ProviderTaskSnapshot;
-      try {
-        snapshot = await client.getTask(input.taskId, {
-          signal: ctx.cancellationSignal,
-          timeoutMs: deps.requestTimeoutMs ?? 30_000,
-        });
-        consecutiveErrors = 0;
-      } catch (err) {
-        if (ctx.cancellationSignal.aborted) throw err;
-        consecutiveErrors++;
-        const permanent = err instanceof ProviderError && permanentKinds.has(err.kind);
-        if (permanent || consecutiveErrors >= maxConsecutiveErrors) {
-          throw ApplicationFailure.create({
-            message: `${input.provider} status of task ${input.taskId}: ${consecutiveErrors} consecutive error(s), last: ${(err as Error).message}`,
-            type: failureTypes.pollFailed,
-            nonRetryable: true,
-          });
-        }
-        heartbeat(hb);
-        const backoff = Math.min(input.intervalMs * 2 ** consecutiveErrors, 60_000);
-        await ctx.sleep(
-          err instanceof ProviderError && err.retryAfterMs !== undefined
-            ? Math.min(err.retryAfterMs, 120_000)
-            : backoff,
-        );
-        continue;
-      }
-
-      hb.polls++;
-      hb.state = snapshot.state;
-      hb.progress = snapshot.progress;
-      clock.polled(snapshot.throttled === true);
-      await signalProgress(input, hb, snapshot);
-
-      switch (snapshot.state) {
-        case 'succeeded':
-          if (!snapshot.videoUrl) {
-            throw ApplicationFailure.create({
-              message: `${input.provider} task ${input.taskId} succeeded without a video URL`,
-              type: failureTypes.taskFailed,
-              nonRetryable: true,
-              details: [{ costUsd: snapshot.costUsd } satisfies AttemptFailureDetails],
-            });
-          }
-          return { snapshot, videoUrl: snapshot.videoUrl, polls: hb.polls, throttledMs: hb.throttledMs ?? 0 };
-        case 'failed': {
-          const failure = snapshot.failure ?? {
-            message: 'failed without a reason',
-            retryable: true,
-            contentPolicy: false,
-          };
-          throw ApplicationFailure.create({
-            message: `${input.provider} task ${input.taskId} failed${failure.code ? ` (${failure.code})` : ''}: ${failure.message}`,
-            type: failure.contentPolicy ? failureTypes.contentPolicy : failureTypes.taskFailed,
-            nonRetryable: true,
-            details: [
-              {
-                contentPolicy: failure.contentPolicy,
-                costUsd: snapshot.costUsd,
-                code: failure.code,
-              } satisfies AttemptFailureDetails,
-            ],
-          });
-        }
-        case 'cancelled':
-          throw ApplicationFailure.create({
-            message: `${input.provider} task ${input.taskId} was cancelled at the provider`,
-            type: failureTypes.taskCancelled,
-            nonRetryable: true,
-          });
-        default:
-          if (input.deadlines) checkDeadlines(input, input.deadlines, hb.throttledMs ?? 0, attemptStartedAt);
-          // Only a poll that waits on heartbeats: an answer in hand goes back with the completion, one RPC sooner.
-          heartbeat(hb);
-          await ctx.sleep(input.intervalMs);
-      }
+    const provider = { provider: input.provider };
+    metrics.add('tasksInFlight', 1, provider);
+    try {
+      return await poll(deps, metrics, input);
+    } finally {
+      metrics.add('tasksInFlight', -1, provider);
     }
   };
+}
+
+async function poll(deps: ActivityDeps, metrics: PipelineMetrics, input: PollStatusInput): Promise<PollStatusOutput> {
+  const ctx = Context.current();
+  const client = clientFor(deps, input.route);
+  const resumed = activityInfo().heartbeatDetails as PollHeartbeat | undefined;
+  const hb: PollHeartbeat =
+    resumed?.taskId === input.taskId ? resumed : { taskId: input.taskId, polls: 0, signalled: false };
+  let consecutiveErrors = 0;
+  const clock = new ThrottleClock(hb);
+  const attemptStartedAt = Date.now();
+  const call = callOptions(deps, ctx.cancellationSignal);
+
+  for (;;) {
+    let snapshot: ProviderTaskSnapshot;
+    try {
+      snapshot = await client.getTask(input.taskId, call);
+      consecutiveErrors = 0;
+    } catch (err) {
+      if (ctx.cancellationSignal.aborted) throw err;
+      consecutiveErrors++;
+      const permanent = err instanceof ProviderError && permanentKinds.has(err.kind);
+      if (permanent || consecutiveErrors >= maxConsecutiveErrors) {
+        throw ApplicationFailure.create({
+          message: `${input.provider} status of task ${input.taskId}: ${consecutiveErrors} consecutive error(s), last: ${(err as Error).message}`,
+          type: failureTypes.pollFailed,
+          nonRetryable: true,
+        });
+      }
+      heartbeat(hb);
+      const backoff = Math.min(input.intervalMs * 2 ** consecutiveErrors, 60_000);
+      await ctx.sleep(
+        err instanceof ProviderError && err.retryAfterMs !== undefined ? Math.min(err.retryAfterMs, 120_000) : backoff,
+      );
+      continue;
+    }
+
+    hb.polls++;
+    hb.state = snapshot.state;
+    hb.progress = snapshot.progress;
+    clock.polled(snapshot.throttled === true);
+    await signalProgress(input, hb, snapshot);
+    if (terminalStates.has(snapshot.state)) recordTaskTimes(metrics, input.provider, snapshot);
+
+    switch (snapshot.state) {
+      case 'succeeded':
+        if (!snapshot.videoUrl) {
+          throw ApplicationFailure.create({
+            message: `${input.provider} task ${input.taskId} succeeded without a video URL`,
+            type: failureTypes.taskFailed,
+            nonRetryable: true,
+            details: [{ costUsd: snapshot.costUsd } satisfies AttemptFailureDetails],
+          });
+        }
+        return { snapshot, videoUrl: snapshot.videoUrl, polls: hb.polls, throttledMs: hb.throttledMs ?? 0 };
+      case 'failed': {
+        const failure = snapshot.failure ?? {
+          message: 'failed without a reason',
+          retryable: true,
+          contentPolicy: false,
+        };
+        throw ApplicationFailure.create({
+          message: `${input.provider} task ${input.taskId} failed${failure.code ? ` (${failure.code})` : ''}: ${failure.message}`,
+          type: failure.contentPolicy ? failureTypes.contentPolicy : failureTypes.taskFailed,
+          nonRetryable: true,
+          details: [
+            {
+              contentPolicy: failure.contentPolicy,
+              flagged: failure.flagged,
+              costUsd: snapshot.costUsd,
+              code: failure.code,
+            } satisfies AttemptFailureDetails,
+          ],
+        });
+      }
+      case 'cancelled':
+        throw ApplicationFailure.create({
+          message: `${input.provider} task ${input.taskId} was cancelled at the provider`,
+          type: failureTypes.taskCancelled,
+          nonRetryable: true,
+        });
+      default:
+        if (input.deadlines) checkDeadlines(input, input.deadlines, hb.throttledMs ?? 0, attemptStartedAt);
+        // Only a poll that waits on heartbeats: an answer in hand goes back with the completion, one RPC sooner.
+        heartbeat(hb);
+        await ctx.sleep(input.intervalMs);
+    }
+  }
+}
+
+const terminalStates = new Set<TaskState>(['succeeded', 'failed', 'cancelled']);
+
+/**
+ * The render, queue and detection times of a task that ended, by the provider's own clock where its task reports it
+ * (PiAPI's `meta`). Runway reports only its creation time, so none of them is recorded for it: the worker's polls
+ * could only bound them to within a poll interval.
+ */
+function recordTaskTimes(metrics: PipelineMetrics, provider: string, snapshot: ProviderTaskSnapshot): void {
+  const { createdMs, startedMs, endedMs } = snapshot.times ?? {};
+  const queued = secondsBetween(createdMs, startedMs);
+  if (queued !== undefined) metrics.record('queueSeconds', queued, { provider });
+  const rendered = secondsBetween(startedMs, endedMs);
+  const outcome = snapshot.state as 'succeeded' | 'failed' | 'cancelled';
+  if (rendered !== undefined) metrics.record('renderSeconds', rendered, { provider, outcome });
+  // Two clocks, the provider's and this worker's: a worker behind the provider's clock records nothing.
+  const noticed = secondsBetween(endedMs, Date.now());
+  if (noticed !== undefined) metrics.record('detectionDelaySeconds', noticed, { provider });
+}
+
+/** Seconds from one instant to a later one; undefined when either is unknown or they come in the wrong order. */
+function secondsBetween(fromMs: number | undefined, toMs: number | undefined): number | undefined {
+  return fromMs === undefined || toMs === undefined || toMs < fromMs ? undefined : (toMs - fromMs) / 1000;
 }
 
 /**

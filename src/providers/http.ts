@@ -1,6 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { ProviderError } from './types';
+import { httpStatusClass, type HttpStatusClass } from '../contract/metrics';
+import { ProviderError, type HttpObserver } from './types';
 
 export interface HttpCall {
   method: 'GET' | 'POST' | 'DELETE';
@@ -10,12 +11,17 @@ export interface HttpCall {
   /** The API key the headers carry: masked wherever the reply echoes it, so no error message can repeat it. */
   secret?: string;
   body?: unknown;
-  /** Names the call in error messages, e.g. `PiAPI GET /api/v1/task/{id}`; must not contain secrets. */
+  /**
+   * Names the call in error messages and metrics, e.g. `PiAPI GET /api/v1/task/{id}`: a path template, never a path
+   * with an id in it (the metrics keep one series per label), and never a secret.
+   */
   label: string;
   timeoutMs: number;
   signal?: AbortSignal;
   /** The largest reply body read, in bytes; a longer one fails the call (`defaultMaxReplyBytes` when unset). */
   maxReplyBytes?: number;
+  /** Told of every call that went out, once it ended; a call the caller aborted says nothing of the provider. */
+  observe?: HttpObserver;
 }
 
 export interface HttpReply {
@@ -68,6 +74,31 @@ export async function sendJson(call: HttpCall): Promise<HttpReply> {
       cause: call.signal.reason,
     });
   }
+  const { observe } = call;
+  if (observe === undefined) return exchange(call, {});
+  const startedAt = performance.now();
+  const ended = (statusClass: HttpStatusClass) =>
+    observe({ endpoint: call.label, statusClass, seconds: (performance.now() - startedAt) / 1000 });
+  const outcome: Outcome = {};
+  let reply: HttpReply;
+  try {
+    reply = await exchange(call, outcome);
+  } catch (err) {
+    if (outcome.failure !== 'aborted')
+      ended(outcome.status !== undefined ? httpStatusClass(outcome.status) : (outcome.failure ?? 'network'));
+    throw err;
+  }
+  ended(httpStatusClass(reply.status));
+  return reply;
+}
+
+/** How an exchange ended, besides its reply: the status of a reply refused for its size, or why it has none. */
+interface Outcome {
+  status?: number;
+  failure?: 'timeout' | 'aborted';
+}
+
+async function exchange(call: HttpCall, outcome: Outcome): Promise<HttpReply> {
   const url = new URL(call.url);
   const payload = call.body === undefined ? undefined : JSON.stringify(call.body);
   const headers: Record<string, string> = { Accept: 'application/json', ...call.headers };
@@ -80,14 +111,13 @@ export async function sendJson(call: HttpCall): Promise<HttpReply> {
   return await new Promise<HttpReply>((resolve, reject) => {
     /** Whether the request can have reached the server: a connection was open when the call ended. */
     let connected = false;
-    let failure: 'timeout' | 'aborted' | undefined;
     const req = send(url, { method: call.method, headers, agent: agents[url.protocol as keyof typeof agents] });
     const timer = setTimeout(() => {
-      failure = 'timeout';
+      outcome.failure = 'timeout';
       req.destroy();
     }, call.timeoutMs);
     const onAbort = () => {
-      failure = 'aborted';
+      outcome.failure = 'aborted';
       req.destroy();
     };
     call.signal?.addEventListener('abort', onAbort, { once: true });
@@ -107,6 +137,7 @@ export async function sendJson(call: HttpCall): Promise<HttpReply> {
       // Bytes, not characters: the cap bounds memory, and a body can never grow into V8's string-length limit.
       const refuse = (what: string) => {
         oversized = true;
+        outcome.status = status;
         settle();
         chunks.length = 0;
         reject(
@@ -137,12 +168,14 @@ export async function sendJson(call: HttpCall): Promise<HttpReply> {
       res.once('close', () => {
         if (res.complete || oversized) return;
         settle();
-        reject(networkError(call, new Error('the connection closed before the reply was complete'), failure, true));
+        reject(
+          networkError(call, new Error('the connection closed before the reply was complete'), outcome.failure, true),
+        );
       });
     });
     req.once('error', (err) => {
       settle();
-      reject(networkError(call, err, failure, connected));
+      reject(networkError(call, err, outcome.failure, connected));
     });
     req.end(payload);
   });
