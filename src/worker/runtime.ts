@@ -9,25 +9,30 @@ import { pipelineMetrics } from '../contract/metrics';
 export function installWorkerRuntime(
   env: Pick<WorkerEnv, 'LOG_FORMAT' | 'LOG_LEVEL' | 'WORKER_METRICS_ADDRESS'>,
 ): void {
-  installWithMetrics(env.WORKER_METRICS_ADDRESS, { logger: new DefaultLogger(env.LOG_LEVEL) });
-  if (env.WORKER_METRICS_ADDRESS !== undefined)
-    console.log(`scene-video worker metrics on http://${env.WORKER_METRICS_ADDRESS}/metrics (Prometheus)`);
+  const address = env.WORKER_METRICS_ADDRESS;
+  const remedy = 'set WORKER_METRICS_ADDRESS to a free ip:port, or unset it to export no metrics';
+  const metrics = address === undefined ? undefined : { address, remedy };
+  installWithMetrics({ logger: new DefaultLogger(env.LOG_LEVEL) }, metrics);
+  if (address !== undefined) console.log(`scene-video worker metrics on http://${address}/metrics (Prometheus)`);
 }
 
 /**
- * `Runtime.install` with the Prometheus exporter at `address` (`host:port`) when one is given; a port that cannot be
- * bound fails here, naming the variable, instead of leaving a worker whose metrics nobody can scrape.
+ * `Runtime.install`, with the Prometheus exporter at `metrics.address` (`ip:port`) when given. An address that cannot
+ * be bound fails here, saying what to do (`remedy`), instead of leaving a worker whose metrics nobody can scrape.
  */
-export function installWithMetrics(address: string | undefined, options: Parameters<typeof Runtime.install>[0]): void {
+export function installWithMetrics(
+  options: Parameters<typeof Runtime.install>[0],
+  metrics?: { address: string; remedy: string },
+): void {
+  if (metrics === undefined) {
+    Runtime.install(options);
+    return;
+  }
   try {
-    Runtime.install(address === undefined ? options : { ...options, telemetryOptions: metricsTelemetry(address) });
+    Runtime.install({ ...options, telemetryOptions: metricsTelemetry(metrics.address) });
   } catch (err) {
-    if (address === undefined) throw err;
     const reason = err instanceof Error ? err.message : String(err);
-    throw new Error(
-      `WORKER_METRICS_ADDRESS=${address}: cannot serve metrics there (${reason}); choose a free port, or unset it to export no metrics`,
-      { cause: err },
-    );
+    throw new Error(`Cannot serve metrics at ${metrics.address} (${reason}): ${metrics.remedy}.`, { cause: err });
   }
 }
 

@@ -148,7 +148,12 @@ describe('worker metrics endpoint', () => {
       const worker = spawnWorkerProcess({ env });
       await worker.exited;
       expect(worker.exitCode).toBe(1);
-      expect(worker.output()).toContain(`WORKER_METRICS_ADDRESS=127.0.0.1:${port}: cannot serve metrics there`);
+      expect(worker.output()).toMatch(
+        new RegExp(
+          `Cannot serve metrics at 127\\.0\\.0\\.1:${port} \\(.*Address already in use.*\\): ` +
+            'set WORKER_METRICS_ADDRESS to a free ip:port, or unset it to export no metrics\\.',
+        ),
+      );
       expect(worker.output()).not.toContain('scene-video worker on ');
     } finally {
       taken.close();
