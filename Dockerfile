@@ -28,12 +28,12 @@ COPY --from=build /app/LICENSE ./LICENSE
 COPY --from=build /app/schemas ./schemas
 COPY --from=build /app/bin ./bin
 COPY --from=build /app/dist ./dist
-ENV NODE_ENV=production WORKER_HEALTH_PORT=8080 WORKER_HEALTH_HOST=0.0.0.0
 # Prometheus metrics at :9464/metrics (README, "Metrics"); an empty WORKER_METRICS_ADDRESS turns them off.
 ENV WORKER_METRICS_ADDRESS=0.0.0.0:9464
+EXPOSE 9464
+ENV NODE_ENV=production WORKER_HEALTH_PORT=8080 WORKER_HEALTH_HOST=0.0.0.0
 USER node
 EXPOSE 8080
-EXPOSE 9464
 # /readyz: 200 only while the worker polls; 503 while it starts, drains or has stopped.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["node", "bin/scene-video.js", "health"]
 # Node runs as PID 1 and handles SIGTERM itself: the worker stops polling, lets running activities finish (up to 10 s,
