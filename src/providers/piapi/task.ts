@@ -39,12 +39,13 @@ export function parsePiapiTask(body: unknown): ProviderTaskSnapshot {
     if (consume !== undefined && consume > 0) snapshot.costUsd = consume / usageUnitsPerUsd;
   }
   if (state === 'failed') snapshot.failure = taskFailure(task);
-  const times = taskTimes(at(task, 'meta'));
+  // Read once the task has ended, when they are all there: the metrics read them then.
+  const times = state === 'queued' || state === 'running' ? undefined : taskTimes(at(task, 'meta'));
   if (times !== undefined) snapshot.times = times;
   return snapshot;
 }
 
-/** `meta.created_at`, `started_at` and `ended_at`; Go's zero time (year 1) stands for one not reached yet. */
+/** `meta.created_at`, `started_at` and `ended_at`; Go's zero time (year 1) stands for one not reached. */
 function taskTimes(meta: unknown): ProviderTaskSnapshot['times'] {
   const instant = (key: string) => {
     const text = nonEmptyString(at(meta, key));

@@ -272,17 +272,19 @@ describe('parsePiapiTask: documented and reconstructed examples', () => {
     expect(failure).toMatchObject({ contentPolicy: true, retryable: false });
   });
 
-  it("reads the task's own times, with nanoseconds, and none for Go's zero time", () => {
+  it("reads an ended task's own times, with nanoseconds, and none for Go's zero time", () => {
     expect(parseFixture('get-kling-turbo-completed.json').times).toStrictEqual({
       createdMs: Date.parse('2025-12-24T10:08:00.260Z'),
       startedMs: Date.parse('2025-12-24T10:08:01.002Z'),
       endedMs: Date.parse('2025-12-24T10:10:18.410Z'),
     });
-    expect(parseFixture('get-hailuo-pending.json').times).toStrictEqual({
+    const meta = { created_at: '2025-03-19T09:12:33.518532106Z', started_at: '0001-01-01T00:00:00Z', ended_at: 'soon' };
+    expect(parsePiapiTask({ task_id: 't', status: 'failed', meta }).times).toStrictEqual({
       createdMs: Date.parse('2025-03-19T09:12:33.518Z'),
     });
-    expect(parseFixture('get-staged.json').times).toBeUndefined();
-    expect(parsePiapiTask({ task_id: 't', status: 'pending', meta: { created_at: 'soon' } }).times).toBeUndefined();
+    expect(parsePiapiTask({ task_id: 't', status: 'failed', meta: {} }).times).toBeUndefined();
+    // A task still going has no end to measure to.
+    expect(parseFixture('get-hailuo-pending.json').times).toBeUndefined();
   });
 
   it('maps a cancelled task', () => {
