@@ -14,103 +14,104 @@ const permanentKinds = new Set(['auth', 'not_found', 'validation', 'insufficient
  */
 export function createPollStatus(deps: ActivityDeps) {
   const metrics = metricsOf(deps);
+  const poll = async (input: PollStatusInput): Promise<PollStatusOutput> => {
+    const ctx = Context.current();
+    const client = clientFor(deps, input.route);
+    const resumed = activityInfo().heartbeatDetails as PollHeartbeat | undefined;
+    const hb: PollHeartbeat =
+      resumed?.taskId === input.taskId ? resumed : { taskId: input.taskId, polls: 0, signalled: false };
+    let consecutiveErrors = 0;
+    const clock = new ThrottleClock(hb);
+    const attemptStartedAt = Date.now();
+    const call = callOptions(deps, ctx.cancellationSignal);
+
+    for (;;) {
+      let snapshot: ProviderTaskSnapshot;
+      try {
+        snapshot = await client.getTask(input.taskId, call);
+        consecutiveErrors = 0;
+      } catch (err) {
+        if (ctx.cancellationSignal.aborted) throw err;
+        consecutiveErrors++;
+        const permanent = err instanceof ProviderError && permanentKinds.has(err.kind);
+        if (permanent || consecutiveErrors >= maxConsecutiveErrors) {
+          throw ApplicationFailure.create({
+            message: `${input.provider} status of task ${input.taskId}: ${consecutiveErrors} consecutive error(s), last: ${(err as Error).message}`,
+            type: failureTypes.pollFailed,
+            nonRetryable: true,
+          });
+        }
+        heartbeat(hb);
+        const backoff = Math.min(input.intervalMs * 2 ** consecutiveErrors, 60_000);
+        await ctx.sleep(
+          err instanceof ProviderError && err.retryAfterMs !== undefined
+            ? Math.min(err.retryAfterMs, 120_000)
+            : backoff,
+        );
+        continue;
+      }
+
+      hb.polls++;
+      hb.state = snapshot.state;
+      hb.progress = snapshot.progress;
+      clock.polled(snapshot.throttled === true);
+      await signalProgress(input, hb, snapshot);
+      if (terminalStates.has(snapshot.state)) recordTaskTimes(metrics, input.provider, snapshot);
+
+      switch (snapshot.state) {
+        case 'succeeded':
+          if (!snapshot.videoUrl) {
+            throw ApplicationFailure.create({
+              message: `${input.provider} task ${input.taskId} succeeded without a video URL`,
+              type: failureTypes.taskFailed,
+              nonRetryable: true,
+              details: [{ costUsd: snapshot.costUsd } satisfies AttemptFailureDetails],
+            });
+          }
+          return { snapshot, videoUrl: snapshot.videoUrl, polls: hb.polls, throttledMs: hb.throttledMs ?? 0 };
+        case 'failed': {
+          const failure = snapshot.failure ?? {
+            message: 'failed without a reason',
+            retryable: true,
+            contentPolicy: false,
+          };
+          throw ApplicationFailure.create({
+            message: `${input.provider} task ${input.taskId} failed${failure.code ? ` (${failure.code})` : ''}: ${failure.message}`,
+            type: failure.contentPolicy ? failureTypes.contentPolicy : failureTypes.taskFailed,
+            nonRetryable: true,
+            details: [
+              {
+                contentPolicy: failure.contentPolicy,
+                flagged: failure.flagged,
+                costUsd: snapshot.costUsd,
+                code: failure.code,
+              } satisfies AttemptFailureDetails,
+            ],
+          });
+        }
+        case 'cancelled':
+          throw ApplicationFailure.create({
+            message: `${input.provider} task ${input.taskId} was cancelled at the provider`,
+            type: failureTypes.taskCancelled,
+            nonRetryable: true,
+          });
+        default:
+          if (input.deadlines) checkDeadlines(input, input.deadlines, hb.throttledMs ?? 0, attemptStartedAt);
+          // Only a poll that waits on heartbeats: an answer in hand goes back with the completion, one RPC sooner.
+          heartbeat(hb);
+          await ctx.sleep(input.intervalMs);
+      }
+    }
+  };
   return async function pollStatus(input: PollStatusInput): Promise<PollStatusOutput> {
     const provider = { provider: input.provider };
     metrics.add('tasksInFlight', 1, provider);
     try {
-      return await poll(deps, metrics, input);
+      return await poll(input);
     } finally {
       metrics.add('tasksInFlight', -1, provider);
     }
   };
-}
-
-async function poll(deps: ActivityDeps, metrics: PipelineMetrics, input: PollStatusInput): Promise<PollStatusOutput> {
-  const ctx = Context.current();
-  const client = clientFor(deps, input.route);
-  const resumed = activityInfo().heartbeatDetails as PollHeartbeat | undefined;
-  const hb: PollHeartbeat =
-    resumed?.taskId === input.taskId ? resumed : { taskId: input.taskId, polls: 0, signalled: false };
-  let consecutiveErrors = 0;
-  const clock = new ThrottleClock(hb);
-  const attemptStartedAt = Date.now();
-  const call = callOptions(deps, ctx.cancellationSignal);
-
-  for (;;) {
-    let snapshot: ProviderTaskSnapshot;
-    try {
-      snapshot = await client.getTask(input.taskId, call);
-      consecutiveErrors = 0;
-    } catch (err) {
-      if (ctx.cancellationSignal.aborted) throw err;
-      consecutiveErrors++;
-      const permanent = err instanceof ProviderError && permanentKinds.has(err.kind);
-      if (permanent || consecutiveErrors >= maxConsecutiveErrors) {
-        throw ApplicationFailure.create({
-          message: `${input.provider} status of task ${input.taskId}: ${consecutiveErrors} consecutive error(s), last: ${(err as Error).message}`,
-          type: failureTypes.pollFailed,
-          nonRetryable: true,
-        });
-      }
-      heartbeat(hb);
-      const backoff = Math.min(input.intervalMs * 2 ** consecutiveErrors, 60_000);
-      await ctx.sleep(
-        err instanceof ProviderError && err.retryAfterMs !== undefined ? Math.min(err.retryAfterMs, 120_000) : backoff,
-      );
-      continue;
-    }
-
-    hb.polls++;
-    hb.state = snapshot.state;
-    hb.progress = snapshot.progress;
-    clock.polled(snapshot.throttled === true);
-    await signalProgress(input, hb, snapshot);
-    if (terminalStates.has(snapshot.state)) recordTaskTimes(metrics, input.provider, snapshot);
-
-    switch (snapshot.state) {
-      case 'succeeded':
-        if (!snapshot.videoUrl) {
-          throw ApplicationFailure.create({
-            message: `${input.provider} task ${input.taskId} succeeded without a video URL`,
-            type: failureTypes.taskFailed,
-            nonRetryable: true,
-            details: [{ costUsd: snapshot.costUsd } satisfies AttemptFailureDetails],
-          });
-        }
-        return { snapshot, videoUrl: snapshot.videoUrl, polls: hb.polls, throttledMs: hb.throttledMs ?? 0 };
-      case 'failed': {
-        const failure = snapshot.failure ?? {
-          message: 'failed without a reason',
-          retryable: true,
-          contentPolicy: false,
-        };
-        throw ApplicationFailure.create({
-          message: `${input.provider} task ${input.taskId} failed${failure.code ? ` (${failure.code})` : ''}: ${failure.message}`,
-          type: failure.contentPolicy ? failureTypes.contentPolicy : failureTypes.taskFailed,
-          nonRetryable: true,
-          details: [
-            {
-              contentPolicy: failure.contentPolicy,
-              flagged: failure.flagged,
-              costUsd: snapshot.costUsd,
-              code: failure.code,
-            } satisfies AttemptFailureDetails,
-          ],
-        });
-      }
-      case 'cancelled':
-        throw ApplicationFailure.create({
-          message: `${input.provider} task ${input.taskId} was cancelled at the provider`,
-          type: failureTypes.taskCancelled,
-          nonRetryable: true,
-        });
-      default:
-        if (input.deadlines) checkDeadlines(input, input.deadlines, hb.throttledMs ?? 0, attemptStartedAt);
-        // Only a poll that waits on heartbeats: an answer in hand goes back with the completion, one RPC sooner.
-        heartbeat(hb);
-        await ctx.sleep(input.intervalMs);
-    }
-  }
 }
 
 const terminalStates = new Set<TaskState>(['succeeded', 'failed', 'cancelled']);
