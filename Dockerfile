@@ -28,6 +28,9 @@ COPY --from=build /app/LICENSE ./LICENSE
 COPY --from=build /app/schemas ./schemas
 COPY --from=build /app/bin ./bin
 COPY --from=build /app/dist ./dist
+# Prometheus metrics at :9464/metrics (README, "Metrics"); an empty WORKER_METRICS_ADDRESS turns them off.
+ENV WORKER_METRICS_ADDRESS=0.0.0.0:9464
+EXPOSE 9464
 ENV NODE_ENV=production WORKER_HEALTH_PORT=8080 WORKER_HEALTH_HOST=0.0.0.0
 USER node
 EXPOSE 8080

@@ -9,12 +9,18 @@ import { ProcMonitor, type ProcUsage } from './lib/proc';
 import { step } from './lib/progress';
 import { withRig, type Rig } from './lib/rig';
 import { benchScene, startScenes } from './lib/scenes';
-import { round } from './lib/stats';
+import { round, summarize } from './lib/stats';
 import { persistenceRequests } from '../dev/stack/server-metrics';
 import { spawnWorker } from './lib/worker-process';
+import { scrapeMetrics, sumOf } from '../dev/harness/prometheus-scrape';
+import { freePort } from '../dev/stack/free-port';
+import { pipelineMetrics } from '../src/contract/metrics';
+
+/** `metered`: scenes on a second worker process that exports metrics (WORKER_METRICS_ADDRESS), scraped meanwhile. */
+type Kind = 'scene' | 'baseline' | 'metered';
 
 interface Batch {
-  kind: 'scene' | 'baseline';
+  kind: Kind;
   n: number;
   seconds: number;
   perSec: number;
@@ -30,23 +36,57 @@ interface Batch {
   usage: Record<string, ProcUsage>;
   /** The dev server's database operations per workflow of the batch, by operation. */
   persistencePerWorkflow: Record<string, number>;
+  /** Metered batches: the worker's /metrics read every few seconds meanwhile, as a Prometheus server would. */
+  scrapes?: { count: number; medianMs?: number; samples: number };
 }
 
-interface Queues {
-  scene: string;
-  baseline: string;
+/** Each kind's task queue, and the processes to watch while it runs (its worker as `worker`). */
+interface Setup {
+  rig: Rig;
+  queues: Record<Kind, string>;
+  pids: Record<Kind, Record<string, number>>;
+  metricsUrl: string;
+}
+
+const warmUp = 50;
+
+/** More often than Prometheus's default 15 s, so that scraping weighs on the metered figures if it weighs at all. */
+const scrapeIntervalMs = 5_000;
+
+/** Reads the metrics endpoint on a clock until stopped; a failed scrape fails the batch. */
+function scrapeEvery(url: string) {
+  const durations: number[] = [];
+  let samples = 0;
+  let failure: unknown;
+  const timer = setInterval(() => {
+    const began = performance.now();
+    scrapeMetrics(url).then(
+      (scraped) => {
+        durations.push(performance.now() - began);
+        samples = scraped.length;
+      },
+      (err: unknown) => (failure ??= err),
+    );
+  }, scrapeIntervalMs);
+  return () => {
+    clearInterval(timer);
+    if (failure !== undefined) throw failure;
+    const medianMs = durations.length === 0 ? undefined : round(summarize(durations).median, 1);
+    return { count: durations.length, medianMs, samples };
+  };
 }
 
 /** Starts n workflows, waits for every result; the clock runs from the first start to the last result. */
-async function runBatch(rig: Rig, queues: Queues, kind: Batch['kind'], n: number, pids: Record<string, number>) {
+async function runBatch({ rig, queues, pids, metricsUrl }: Setup, kind: Kind, n: number) {
   const persistenceBefore = await persistenceRequests(rig.stack.temporal.metricsUrl);
-  const monitor = new ProcMonitor(pids).start();
+  const monitor = new ProcMonitor(pids[kind]).start();
+  const stopScraping = kind === 'metered' ? scrapeEvery(metricsUrl) : undefined;
   const startedMs = Date.now();
   const handles: { workflowId: string; result(): Promise<unknown> }[] =
-    kind === 'scene'
+    kind !== 'baseline'
       ? await startScenes(
           rig.client,
-          queues.scene,
+          queues[kind],
           Array.from({ length: n }, () => benchScene({ polling: { intervalMs: 100, providerDeadlineMs: 120_000 } })),
         )
       : await mapLimit(Array.from({ length: n }), 32, () => {
@@ -59,6 +99,7 @@ async function runBatch(rig: Rig, queues: Queues, kind: Batch['kind'], n: number
         });
   const outcomes = await awaitResults(rig.client, handles, { label: `B1 ${kind}` });
   const usage = monitor.stop();
+  const scrapes = stopScraping?.();
   const persistenceAfter = await persistenceRequests(rig.stack.temporal.metricsUrl);
   const done = outcomes.map((o) => (o.doneMs - startedMs) / 1000).sort((a, b) => a - b);
   const at = (q: number) => done[Math.min(done.length - 1, Math.floor(q * done.length))]!;
@@ -86,6 +127,7 @@ async function runBatch(rig: Rig, queues: Queues, kind: Batch['kind'], n: number
     persistencePerWorkflow: Object.fromEntries(
       Object.entries(persistenceAfter).map(([op, count]) => [op, round((count - (persistenceBefore[op] ?? 0)) / n, 2)]),
     ),
+    scrapes,
   };
   const slow = batch.slowest[0];
   step(
@@ -118,37 +160,56 @@ export const b1: Benchmark = {
     // and alternating the order cancels that out only when each kind goes second equally often.
     const repeats = quick ? 2 : 4;
     return withRig({ default: { queueMs: 0, renderMs: 0, latencyMs: 0 } }, async (rig) => {
-      const queues = { scene: `b1-scene-${randomUUID().slice(0, 8)}`, baseline: `b1-base-${randomUUID().slice(0, 8)}` };
-      step('B1: starting the worker process (scene + baseline workers, same settings)…');
-      const worker = await spawnWorker({ ...rig, sceneQueue: queues.scene, baselineQueue: queues.baseline });
-      const pids = {
-        worker: worker.pid,
+      const queues = {
+        scene: `b1-scene-${randomUUID().slice(0, 8)}`,
+        baseline: `b1-base-${randomUUID().slice(0, 8)}`,
+        metered: `b1-metered-${randomUUID().slice(0, 8)}`,
+      };
+      const metricsAddress = `127.0.0.1:${await freePort()}`;
+      step('B1: starting the worker processes (scene + baseline workers, same settings; a scene worker with metrics)…');
+      const [worker, metered] = await Promise.all([
+        spawnWorker({ ...rig, sceneQueue: queues.scene, baselineQueue: queues.baseline }),
+        spawnWorker({ ...rig, sceneQueue: queues.metered, metricsAddress }),
+      ]);
+      const others = {
         temporal: rig.stack.temporal.process.pid,
         s3: rig.stack.s3.process.pid,
         'bench (client + sandbox)': process.pid,
       };
+      const setup: Setup = {
+        rig,
+        queues,
+        pids: {
+          scene: { worker: worker.pid, ...others },
+          baseline: { worker: worker.pid, ...others },
+          metered: { worker: metered.pid, ...others },
+        },
+        metricsUrl: `http://${metricsAddress}/metrics`,
+      };
       try {
         step('B1: warm-up (not timed)…');
-        await runBatch(rig, queues, 'scene', 50, pids);
-        await runBatch(rig, queues, 'baseline', 50, pids);
+        for (const kind of ['scene', 'baseline', 'metered'] as const) await runBatch(setup, kind, warmUp);
         step('B1: calibrating N…');
-        const probe = await runBatch(rig, queues, 'scene', quick ? 100 : 200, pids);
+        const probe = await runBatch(setup, 'scene', quick ? 100 : 200);
         // Headroom over the target: batches of the same N vary by ±50 % here, and each must still last ≥ 30 s.
         const n = Math.max(200, Math.ceil((probe.perSec * targetSeconds * 1.5) / 50) * 50);
         step(`B1: N = ${n} (aiming at ≥ ${targetSeconds} s per scene batch), ${repeats} repeats`);
 
-        const scenes: Batch[] = [];
-        const baselines: Batch[] = [];
+        const batches: Record<Kind, Batch[]> = { scene: [], baseline: [], metered: [] };
         for (let rep = 0; rep < repeats; rep++) {
-          // Alternating the order cancels a slow drift (a growing server database) out of the ratio.
-          const order: Batch['kind'][] = rep % 2 === 0 ? ['scene', 'baseline'] : ['baseline', 'scene'];
+          // Alternating the order cancels a slow drift (a growing server database) out of the ratios: scene and
+          // baseline swap as before, and the metered batch goes first or last, on the far side of the scene batch.
+          const order: Kind[] = rep % 2 === 0 ? ['scene', 'baseline', 'metered'] : ['metered', 'baseline', 'scene'];
           for (const kind of order) {
             step(`B1: repeat ${rep + 1}/${repeats}, ${kind} batch of ${n}…`);
-            const batch = await runBatch(rig, queues, kind, n, pids);
-            (kind === 'scene' ? scenes : baselines).push(batch);
+            batches[kind].push(await runBatch(setup, kind, n));
           }
         }
+        const { scene: scenes, baseline: baselines, metered: meteredScenes } = batches;
         const ratios = scenes.map((s, i) => s.perSec / baselines[i]!.perSec);
+        // Every scene the metered worker ran, the warm-up's too, counted by its own exporter.
+        const meteredRan = warmUp + meteredScenes.reduce((sum, b) => sum + b.n, 0);
+        const meteredCounted = sumOf(await scrapeMetrics(setup.metricsUrl), pipelineMetrics.scenes.name);
         const historyLength = async (batches: Batch[]) =>
           (
             await fetchHistories(
@@ -156,7 +217,7 @@ export const b1: Benchmark = {
               batches.flatMap((b) => b.sampleIds),
             )
           ).map((h) => events(h).length);
-        const failed = [...scenes, ...baselines].reduce((sum, b) => sum + b.failed, 0);
+        const failed = [...scenes, ...baselines, ...meteredScenes].reduce((sum, b) => sum + b.failed, 0);
         return {
           figures: [
             medianFigure(
@@ -215,6 +276,39 @@ export const b1: Benchmark = {
             medianFigure('history events per baseline workflow', await historyLength(baselines), 'events', {
               digits: 0,
             }),
+            medianFigure(
+              'scene throughput, metrics on (WORKER_METRICS_ADDRESS, scraped every 5 s)',
+              meteredScenes.map((b) => b.perSec),
+              'scenes/s',
+              { digits: 1 },
+            ),
+            medianFigure(
+              'scene throughput, metrics on / off',
+              meteredScenes.map((m, i) => m.perSec / scenes[i]!.perSec),
+              'ratio',
+            ),
+            medianFigure('worker CPU time per scene, metrics on', cpuMsPer(meteredScenes, 'worker'), 'ms', {
+              digits: 1,
+            }),
+            medianFigure(
+              'worker CPU time per scene, metrics on / off',
+              cpuMsPer(meteredScenes, 'worker').map((on, i) => on / cpuMsPer(scenes, 'worker')[i]!),
+              'ratio',
+            ),
+            medianFigure(
+              'metrics scrape time (whole /metrics of the metrics-on worker)',
+              meteredScenes.flatMap((b) => b.scrapes?.medianMs ?? []),
+              'ms',
+              { digits: 1, note: `${meteredScenes.at(-1)?.scrapes?.samples ?? 0} samples in the last scrape` },
+            ),
+            figure(
+              'scenes the metrics-on worker counted (scene_video_scenes_total) / ran',
+              meteredCounted / meteredRan,
+              'ratio',
+              {
+                note: `${meteredCounted} of ${meteredRan}`,
+              },
+            ),
             figure('failed workflows', failed, 'count', { target: { op: '<=', value: 0 } }),
           ],
           details: {
@@ -222,6 +316,8 @@ export const b1: Benchmark = {
             calibration: { n: probe.n, perSec: round(probe.perSec, 2) },
             scenes,
             baselines,
+            metered: meteredScenes,
+            meteredCounted: { scenes: meteredCounted, ran: meteredRan },
           },
           notes: [
             `Sandbox providers answer instantly (queueMs 0, renderMs 0, latencyMs 0); scenes poll every 100 ms and ` +
@@ -241,10 +337,17 @@ export const b1: Benchmark = {
               `over the batch, divided by N. The stack's dev server keeps its search attributes in a cache ` +
               `(system.forceSearchAttributesCacheRefreshOnRead=false); with the CLI's default it read them from SQLite ` +
               `21 times per scene and 8 times per baseline workflow.`,
+            `Metrics on / off: the same scene batches on a second worker process that differs only by ` +
+              `WORKER_METRICS_ADDRESS (the SDK's Prometheus exporter, and the pipeline's metrics recorded into it), its ` +
+              `/metrics read every ${scrapeIntervalMs / 1000} s during its batches. Ratio = metrics-on / metrics-off per ` +
+              `repeat, median over ${repeats}; the metered batch runs last in one repeat and first in the next, so the ` +
+              `growing server database favours neither. Both processes run throughout, the idle one long-polling. The ` +
+              `metrics-off worker still hands its workflows' metric calls to the SDK, which drops them: what is ` +
+              `measured is the exporter and the recording behind it.`,
           ],
         };
       } finally {
-        await worker.stop();
+        await Promise.all([worker.stop(), metered.stop()]);
       }
     });
   },

@@ -1,4 +1,4 @@
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { join } from 'node:path';
 import { loadWorkerEnv } from '../../src/config/environment';
 import { loadCatalogue } from '../../src/config/load-catalogue';
@@ -9,17 +9,19 @@ import {
   workerOptionsFor,
   workerTuningFromEnv,
 } from '../../src/worker/create-worker';
+import { installWorkerRuntime } from '../../src/worker/runtime';
 import { createBaselineActivities } from '../../test/fixtures/bench/activities';
 
 const baselineWorkflows = join(__dirname, '..', '..', 'test', 'fixtures', 'bench', 'workflows.ts');
 
 /** Child entry of `spawnWorker`: the scene worker and/or the baseline worker, on one connection. */
 async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
   const env = loadWorkerEnv();
+  // The worker's own runtime: its logger and, with WORKER_METRICS_ADDRESS, its metrics exporter.
+  const temporal = loadTemporalConnection();
+  installWorkerRuntime(env, temporal);
   const deps = activityDepsFromEnv(env, loadCatalogue());
   const tuning = workerTuningFromEnv(env);
-  const temporal = loadTemporalConnection();
   const connection = await NativeConnection.connect(temporal.connectionOptions);
   const workers: Worker[] = [];
   if (process.env.BENCH_SCENE_QUEUE) {

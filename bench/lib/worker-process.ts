@@ -19,6 +19,8 @@ export interface WorkerProcessOptions {
   baselineQueue?: string;
   /** Passed to the worker factory; its default (200) applies when absent. */
   maxConcurrentActivityTaskExecutions?: number;
+  /** WORKER_METRICS_ADDRESS: the worker exports Prometheus metrics there, as a deployed one does. None by default. */
+  metricsAddress?: string;
 }
 
 /**
@@ -32,6 +34,9 @@ export function spawnWorker(opts: WorkerProcessOptions): Promise<WorkerProcess> 
       ...workerEnv(workerStackOf(opts.stack), opts.sandbox),
       BENCH_SCENE_QUEUE: opts.sceneQueue ?? '',
       BENCH_BASELINE_QUEUE: opts.baselineQueue ?? '',
+      // As quiet as a worker can be: a workflow's info lines would cost CPU per scene.
+      LOG_LEVEL: 'WARN',
+      WORKER_METRICS_ADDRESS: opts.metricsAddress ?? '',
       ...(opts.maxConcurrentActivityTaskExecutions
         ? { WORKER_MAX_CONCURRENT_ACTIVITIES: String(opts.maxConcurrentActivityTaskExecutions) }
         : {}),

@@ -1,5 +1,5 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection } from '@temporalio/worker';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,7 +12,9 @@ import { watchWorkflow } from '../../src/cli/watch';
 import { loadWorkerEnv } from '../../src/config/environment';
 import { loadCatalogue } from '../../src/config/load-catalogue';
 import { activityDepsFromEnv, createSceneWorker } from '../../src/worker/create-worker';
+import { installWithMetrics } from '../../src/worker/runtime';
 import { inspectMp4 } from '../sandbox';
+import { freePort } from '../stack/free-port';
 import { s3ClientFor } from '../stack/s3-server';
 import { startStack, stopOnSignals } from '../stack/stack';
 import type { ProjectInput } from '../../src/contract/project-input';
@@ -21,6 +23,8 @@ import { resultsTable, type SceneOutcome } from './results';
 
 const root = resolve(__dirname, '..', '..');
 const taskQueue = 'scene-video';
+/** The image's metrics port (Dockerfile), on loopback. */
+const demoMetricsPort = 9464;
 
 /** The main job: the embedded stack, a worker, and the sample project, with live progress and a results table. */
 async function main(): Promise<void> {
@@ -36,14 +40,27 @@ async function main(): Promise<void> {
   });
   if (values.help) {
     console.log(
-      'npm run demo [-- --keep] [-- --project file.json] [-- --scenario sandbox.json]\n  --keep  leave the stack running for inspection',
+      'npm run demo [-- --keep] [-- --project file.json] [-- --scenario sandbox.json]\n  --keep  leave the stack running for inspection, the worker serving its metrics at 127.0.0.1:9464/metrics',
     );
     return;
   }
+  // Left up, the worker serves its Prometheus metrics (a scraper, the dashboard's check script): at a fixed port unless
+  // --random-ports, as the stack's.
+  const metricsAddress = values.keep
+    ? `127.0.0.1:${values['random-ports'] ? await freePort() : demoMetricsPort}`
+    : undefined;
   // One short line per warning (a provider falling through); the live view shows everything else.
-  Runtime.install({
-    logger: new DefaultLogger('WARN', (entry) => console.log(`  ${entry.level.toLowerCase()}: ${entry.message}`)),
-  });
+  installWithMetrics(
+    {
+      logger: new DefaultLogger('WARN', (entry) => console.log(`  ${entry.level.toLowerCase()}: ${entry.message}`)),
+    },
+    metricsAddress === undefined
+      ? undefined
+      : {
+          address: metricsAddress,
+          remedy: `${demoMetricsPort} is the demo's metrics port with --keep: free it, or add --random-ports`,
+        },
+  );
   const started = Date.now();
   const say = (line: string) => console.log(`[demo ${((Date.now() - started) / 1000).toFixed(1)} s] ${line}`);
 
@@ -114,7 +131,9 @@ async function main(): Promise<void> {
     console.log(`\nWhere to look next:
   Web UI:  ${stack.temporal.uiUrl}/namespaces/default/workflows?query=${query}${values.keep ? '' : '  (run with --keep to leave it up)'}
   S3:      s3://${stack.s3.bucket}/ai-videos/${result.projectId}/ at ${stack.s3.endpoint} (files under ${join(values['data-dir'], 's3', 'objects')})
-  CLI:     TEMPORAL_ADDRESS=${stack.temporal.address} npm run cli -- status ${workflowId}`);
+  CLI:     TEMPORAL_ADDRESS=${stack.temporal.address} npm run cli -- status ${workflowId}${
+    metricsAddress ? `\n  Metrics: http://${metricsAddress}/metrics  (the worker's, while it stays up)` : ''
+  }`);
     await close();
 
     if (values.keep) {

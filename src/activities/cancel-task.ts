@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { CancelTaskInput, CancelTaskOutput } from '../contract/activities';
 import { modelCapabilities } from '../providers/routes';
-import { clientFor, type ActivityDeps } from './dependencies';
+import { callOptions, clientFor, type ActivityDeps } from './dependencies';
 
 /**
  * Best effort: stops paying for a task nobody will wait for, where the model's API can. A model without a cancel, or
@@ -9,11 +9,11 @@ import { clientFor, type ActivityDeps } from './dependencies';
  * (the task started rendering between the look and the cancel). Either way the answer says so, and the attempt is
  * billed as a task that renders on.
  */
-export function createCancelTask(deps: Pick<ActivityDeps, 'providers' | 'requestTimeoutMs'>) {
+export function createCancelTask(deps: Pick<ActivityDeps, 'providers' | 'requestTimeoutMs' | 'metrics'>) {
   return async function cancelTask(input: CancelTaskInput): Promise<CancelTaskOutput> {
     const client = clientFor(deps, input.route);
     const signal = Context.current().cancellationSignal;
-    const call = { signal, timeoutMs: deps.requestTimeoutMs ?? 30_000 };
+    const call = callOptions(deps, signal);
     // No model (scheduled before the input named it) or one the route does not know: the cancel is sent, as it was.
     const support = input.model === undefined ? undefined : modelCapabilities(input.route, input.model)?.cancel;
     if (support === 'none') return { sent: false, reason: `${input.model} has no cancel API` };

@@ -3,7 +3,7 @@ import { fitDuration } from '../domain/duration';
 import { ProviderError } from '../providers/types';
 import { failureTypes } from '../contract/scene-workflow';
 import type { CreateTaskInput, CreateTaskOutput } from '../contract/activities';
-import { clientFor, type ActivityDeps } from './dependencies';
+import { callOptions, clientFor, type ActivityDeps } from './dependencies';
 import { nonRetryableProviderFailure } from './provider-failure';
 
 type CreateHeartbeat = { phase: 'created'; taskId: string; durationSec: number };
@@ -38,7 +38,7 @@ export function createCreateTask(deps: ActivityDeps) {
     const client = clientFor(deps, input.model.route);
     const ctx = Context.current();
     const startedAt = Date.now();
-    const requestTimeoutMs = deps.requestTimeoutMs ?? 30_000;
+    const call = callOptions(deps, ctx.cancellationSignal);
     // No heartbeat up front: the SDK sends an attempt's first heartbeat at once and throttles the next ones, and the
     // one that must not wait is the task id below (a worker lost before it reaches the server leaves a paid task that
     // nobody recorded). Only a create slower than the liveness interval heartbeats before it.
@@ -58,7 +58,7 @@ export function createCreateTask(deps: ActivityDeps) {
               imageUrl: input.imageUrl,
               model: input.model,
             },
-            { signal: ctx.cancellationSignal, timeoutMs: requestTimeoutMs },
+            call,
           );
           heartbeat({ phase: 'created', taskId: created.taskId, durationSec } satisfies CreateHeartbeat);
           return { taskId: created.taskId, durationSec, recovered: false };
@@ -74,7 +74,7 @@ export function createCreateTask(deps: ActivityDeps) {
           }
           const wait = Math.min(err.retryAfterMs ?? 1000 * 2 ** retry, 30_000);
           // Never outlive start-to-close: the server would start another attempt while this one may still send.
-          const outOfTime = Date.now() - startedAt + wait + requestTimeoutMs > startToCloseTimeoutMs;
+          const outOfTime = Date.now() - startedAt + wait + call.timeoutMs > startToCloseTimeoutMs;
           if (!err.retryable || retry >= maxSafeRetries || outOfTime) {
             throw nonRetryableProviderFailure(err, `${input.provider} create`);
           }

@@ -1,8 +1,9 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Catalogue } from '../contract/catalogue';
 import type { ProviderRoute } from '../contract/provider-task';
+import { noPipelineMetrics, type PipelineMetrics } from '../domain/pipeline-metrics';
 import { routeRegistry } from '../providers/routes';
-import type { VideoProviderClient } from '../providers/types';
+import type { CallOptions, VideoProviderClient } from '../providers/types';
 import type { DownloadPolicy } from './upload/video-download';
 
 /** Everything activities touch, injected so tests and the demo wire real clients to the sandbox or the real APIs. */
@@ -15,6 +16,28 @@ export interface ActivityDeps {
   download: DownloadPolicy;
   /** Provider HTTP call timeout. */
   requestTimeoutMs?: number;
+  /** Where the activities record the pipeline's metrics: the worker runtime's meter; nowhere when absent. */
+  metrics?: PipelineMetrics;
+}
+
+export function metricsOf(deps: Pick<ActivityDeps, 'metrics'>): PipelineMetrics {
+  return deps.metrics ?? noPipelineMetrics;
+}
+
+/** The options of every provider call an activity makes: its cancellation, the timeout, and the HTTP call metrics. */
+export function callOptions(
+  deps: Pick<ActivityDeps, 'metrics' | 'requestTimeoutMs'>,
+  signal: AbortSignal,
+): CallOptions & { timeoutMs: number } {
+  const metrics = metricsOf(deps);
+  return {
+    signal,
+    timeoutMs: deps.requestTimeoutMs ?? 30_000,
+    observe: ({ endpoint, statusClass, seconds }) => {
+      metrics.add('httpRequests', 1, { endpoint, status_class: statusClass });
+      metrics.record('httpSeconds', seconds, { endpoint });
+    },
+  };
 }
 
 export function configuredProviders(deps: Pick<ActivityDeps, 'catalogue' | 'providers'>): string[] {

@@ -1,8 +1,9 @@
 import { activityInfo, ApplicationFailure, Context, heartbeat, log } from '@temporalio/activity';
-import { ProviderError, type ProviderTaskSnapshot } from '../providers/types';
+import type { PipelineMetrics } from '../domain/pipeline-metrics';
+import { ProviderError, type ProviderTaskSnapshot, type TaskState } from '../providers/types';
 import { failureTypes, providerProgress, type ProviderProgressUpdate } from '../contract/scene-workflow';
 import type { AttemptFailureDetails, PollHeartbeat, PollStatusInput, PollStatusOutput } from '../contract/activities';
-import { clientFor, type ActivityDeps } from './dependencies';
+import { callOptions, clientFor, metricsOf, type ActivityDeps } from './dependencies';
 
 const maxConsecutiveErrors = 6;
 const permanentKinds = new Set(['auth', 'not_found', 'validation', 'insufficient_credits']);
@@ -12,7 +13,8 @@ const permanentKinds = new Set(['auth', 'not_found', 'validation', 'insufficient
  * so a retry after a worker crash resumes the same remote task, and history gains no events per poll.
  */
 export function createPollStatus(deps: ActivityDeps) {
-  return async function pollStatus(input: PollStatusInput): Promise<PollStatusOutput> {
+  const metrics = metricsOf(deps);
+  const poll = async (input: PollStatusInput): Promise<PollStatusOutput> => {
     const ctx = Context.current();
     const client = clientFor(deps, input.route);
     const resumed = activityInfo().heartbeatDetails as PollHeartbeat | undefined;
@@ -21,14 +23,12 @@ export function createPollStatus(deps: ActivityDeps) {
     let consecutiveErrors = 0;
     const clock = new ThrottleClock(hb);
     const attemptStartedAt = Date.now();
+    const call = callOptions(deps, ctx.cancellationSignal);
 
     for (;;) {
       let snapshot: ProviderTaskSnapshot;
       try {
-        snapshot = await client.getTask(input.taskId, {
-          signal: ctx.cancellationSignal,
-          timeoutMs: deps.requestTimeoutMs ?? 30_000,
-        });
+        snapshot = await client.getTask(input.taskId, call);
         consecutiveErrors = 0;
       } catch (err) {
         if (ctx.cancellationSignal.aborted) throw err;
@@ -56,6 +56,7 @@ export function createPollStatus(deps: ActivityDeps) {
       hb.progress = snapshot.progress;
       clock.polled(snapshot.throttled === true);
       await signalProgress(input, hb, snapshot);
+      if (terminalStates.has(snapshot.state)) recordTaskTimes(metrics, input.provider, snapshot);
 
       switch (snapshot.state) {
         case 'succeeded':
@@ -81,6 +82,7 @@ export function createPollStatus(deps: ActivityDeps) {
             details: [
               {
                 contentPolicy: failure.contentPolicy,
+                flagged: failure.flagged,
                 costUsd: snapshot.costUsd,
                 code: failure.code,
               } satisfies AttemptFailureDetails,
@@ -101,6 +103,39 @@ export function createPollStatus(deps: ActivityDeps) {
       }
     }
   };
+  return async function pollStatus(input: PollStatusInput): Promise<PollStatusOutput> {
+    const provider = { provider: input.provider };
+    metrics.add('tasksInFlight', 1, provider);
+    try {
+      return await poll(input);
+    } finally {
+      metrics.add('tasksInFlight', -1, provider);
+    }
+  };
+}
+
+const terminalStates = new Set<TaskState>(['succeeded', 'failed', 'cancelled']);
+
+/**
+ * The render, queue and detection times of a task that ended, by the provider's own clock where its task reports it
+ * (PiAPI's `meta`). Runway reports only its creation time, so none of them is recorded for it: the worker's polls
+ * could only bound them to within a poll interval.
+ */
+function recordTaskTimes(metrics: PipelineMetrics, provider: string, snapshot: ProviderTaskSnapshot): void {
+  const { createdMs, startedMs, endedMs } = snapshot.times ?? {};
+  const queued = secondsBetween(createdMs, startedMs);
+  if (queued !== undefined) metrics.record('queueSeconds', queued, { provider });
+  const rendered = secondsBetween(startedMs, endedMs);
+  const outcome = snapshot.state as 'succeeded' | 'failed' | 'cancelled';
+  if (rendered !== undefined) metrics.record('renderSeconds', rendered, { provider, outcome });
+  // Two clocks, the provider's and this worker's: a worker behind the provider's clock records nothing.
+  const noticed = secondsBetween(endedMs, Date.now());
+  if (noticed !== undefined) metrics.record('detectionDelaySeconds', noticed, { provider });
+}
+
+/** Seconds from one instant to a later one; undefined when either is unknown or they come in the wrong order. */
+function secondsBetween(fromMs: number | undefined, toMs: number | undefined): number | undefined {
+  return fromMs === undefined || toMs === undefined || toMs < fromMs ? undefined : (toMs - fromMs) / 1000;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { isIPv4, isIPv6 } from 'node:net';
 import { z } from 'zod';
 import { formatZodError } from '../contract/format-zod-error';
 import { routeRegistry, type RouteBaseUrlEnv, type RouteKeyEnv } from '../providers/routes';
@@ -47,6 +48,14 @@ export function tracingEnvFields(defaultServiceName: string) {
     OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol,
     OTEL_SERVICE_NAME: optionalString.transform((v) => v ?? defaultServiceName),
   };
+}
+
+/** `ip:port` or `[ipv6]:port`: what the SDK's Prometheus exporter binds (a socket address, never a host name). */
+function isSocketAddress(address: string): boolean {
+  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(address);
+  if (!match) return false;
+  const port = Number(match[3]);
+  return port >= 1 && port <= 65_535 && (match[1] !== undefined ? isIPv6(match[1]) : isIPv4(match[2]!));
 }
 
 const deploymentVariable = 'TEMPORAL_DEPLOYMENT_NAME';
@@ -131,7 +140,10 @@ const workerEnvFields = z.object({
    * `host:port` where the worker serves Prometheus metrics at /metrics: the Temporal SDK's and the pipeline's own
    * (src/contract/metrics.ts). Unset or blank, no metrics are exported; the image and the compose file set 0.0.0.0:9464.
    */
-  WORKER_METRICS_ADDRESS: optionalString,
+  WORKER_METRICS_ADDRESS: optionalString.refine((address) => address === undefined || isSocketAddress(address), {
+    error:
+      'must be an IP address and a port, e.g. 0.0.0.0:9464 (every interface), 127.0.0.1:9464 or [::]:9464: the exporter takes no host name such as localhost',
+  }),
   ...tracingEnvFields('scene-video-worker'),
 });
 

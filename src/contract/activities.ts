@@ -115,6 +115,8 @@ export interface UploadToS3Output {
 /** Carried in ApplicationFailure details so the workflow can bill and explain a failed attempt. */
 export interface AttemptFailureDetails {
   contentPolicy?: boolean;
+  /** What the content policy flagged, where the provider said (absent from failures recorded before it was kept). */
+  flagged?: 'input' | 'output';
   costUsd?: number;
   code?: string;
   /** A poll's: how long the task waited behind the account's concurrency limit before the attempt ended. */

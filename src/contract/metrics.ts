@@ -35,6 +35,14 @@ export type AttemptReason = (typeof attemptReasons)[number];
 export const httpStatusClasses = ['2xx', '3xx', '4xx', '5xx', 'network', 'timeout'] as const;
 export type HttpStatusClass = (typeof httpStatusClasses)[number];
 
+/** The class of a reply's status. Node reports no 1xx as a final reply; anything outside 200–499 counts as a 5xx. */
+export function httpStatusClass(status: number): HttpStatusClass {
+  if (status >= 200 && status < 300) return '2xx';
+  if (status >= 300 && status < 400) return '3xx';
+  if (status >= 400 && status < 500) return '4xx';
+  return '5xx';
+}
+
 /** Seconds, for renders and queues: providers take from seconds to tens of minutes. */
 const renderBucketsSec = [5, 10, 20, 30, 45, 60, 90, 120, 180, 300, 600, 1200, 1800];
 /** Seconds, for detection, uploads and HTTP calls. */

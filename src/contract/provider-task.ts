@@ -18,7 +18,16 @@ export interface ProviderTaskSnapshot {
   videoUrl?: string;
   /** when the provider reports the actual charge */
   costUsd?: number;
-  failure?: { code?: string; message: string; retryable: boolean; contentPolicy: boolean };
+  failure?: {
+    code?: string;
+    message: string;
+    retryable: boolean;
+    contentPolicy: boolean;
+    /** What the content policy flagged, where the provider says (Runway's `SAFETY.INPUT.*`, `SAFETY.OUTPUT.*`). */
+    flagged?: 'input' | 'output';
+  };
+  /** The provider's own clock, epoch ms, where its task reports them: the render and queue time metrics read them. */
+  times?: { createdMs?: number; startedMs?: number; endedMs?: number };
 }
 
 /** The provider APIs a worker talks to: Runway directly, every other model through PiAPI's unified task API. */

@@ -10,6 +10,7 @@ import {
   type ScenePhase,
   type SceneVideoResult,
 } from '../contract/scene-workflow';
+import type { AttemptOutcomeLabel, AttemptReason } from '../contract/metrics';
 import { sceneStartAttributes, searchAttributes } from '../contract/search-attributes';
 import { billedCostUsd, type AttemptOutcome } from './billing';
 import { estimateCostUsd, roundUsd } from './pricing';
@@ -22,6 +23,24 @@ export interface SceneViews {
   searchAttributes: SearchAttributeUpdatePair[];
   memo?: Record<string, unknown>;
 }
+
+/**
+ * What the ledger tells its observer, the pipeline metrics (src/workflows/scene-metrics.ts): each attempt's end, each
+ * move to the next provider after a failure, the scene's end. Only bounded values: providers, scene types, classes.
+ */
+export type SceneEvent =
+  | {
+      kind: 'attempt-ended';
+      provider: string;
+      sceneType: string;
+      outcome: AttemptOutcomeLabel;
+      reason: AttemptReason;
+      costUsd: number;
+      /** Absent for attempts started by runs from before estimates were recorded. */
+      estimateUsd?: number;
+    }
+  | { kind: 'fell-back'; from: string; to: string; reason: AttemptReason }
+  | { kind: 'scene-ended'; sceneType: string; outcome: AttemptOutcomeLabel };
 
 /** What the scene's result holds besides the ledger's own figures. */
 export type DeliveredClip = Omit<
@@ -46,7 +65,10 @@ export class SceneLedger {
   private readonly attempts: AttemptProgress[] = [];
   private result?: SceneVideoResult;
   private projectId?: string;
+  private sceneType?: string;
   private requestedDurationSec?: number;
+  /** The last attempt failed and the scene has not ended: the next attempt is a fallback from it. */
+  private fallingBackFrom?: { provider: string; reason: AttemptReason };
   /** How the attempt in flight is billed when it ends. */
   private charge?: { rule: BillingRule; worstCaseUsd: number };
   /**
@@ -59,6 +81,7 @@ export class SceneLedger {
   constructor(
     private sceneId: string,
     private readonly publish: (views: SceneViews) => void,
+    private readonly observe: (event: SceneEvent) => void = () => {},
   ) {}
 
   identified(
@@ -67,6 +90,7 @@ export class SceneLedger {
   ): void {
     this.sceneId = scene.sceneId;
     this.projectId = scene.projectId;
+    this.sceneType = scene.sceneType;
     this.requestedDurationSec = scene.durationSec;
     this.unsetStartAttributes = sceneStartAttributes(scene).filter((pair) => !startedWith(pair));
   }
@@ -84,6 +108,8 @@ export class SceneLedger {
     provider: Pick<ProviderConfig, 'key' | 'billing' | 'costPerSecondUsd' | 'allowedDurationsSec'>,
     worstCaseUsd: number,
   ): void {
+    const from = this.fallingBackFrom;
+    if (from) this.observe({ kind: 'fell-back', from: from.provider, to: provider.key, reason: from.reason });
     this.attempts.push({
       provider: provider.key,
       state: 'creating',
@@ -124,14 +150,14 @@ export class SceneLedger {
     this.current!.throttledMs = ms;
   }
 
-  /** The attempt ended before a clip, billed for how far its task got. */
-  attemptFailed(error: string, outcome: AttemptOutcome): void {
-    this.endBilled('failed', error, outcome);
+  /** The attempt ended before a clip, billed for how far its task got; `reason` classes why, for the metrics. */
+  attemptFailed(error: string, outcome: AttemptOutcome, reason: AttemptReason): void {
+    this.endBilled('failed', reason, error, outcome);
   }
 
   /** The scene was cancelled while its attempt was generating; the scene itself ends with `sceneCancelled`. */
   attemptCancelled(error: string, outcome: AttemptOutcome): void {
-    this.endBilled('cancelled', error, outcome);
+    this.endBilled('cancelled', 'cancelled', error, outcome);
   }
 
   uploading(reportedCostUsd: number | undefined): void {
@@ -144,13 +170,13 @@ export class SceneLedger {
 
   /** The clip was delivered (and paid for) but the upload failed: the attempt keeps its cost. */
   uploadFailed(error: string): void {
-    this.end(this.current!, { state: 'failed', error });
+    this.end('failed', 'upload_failed', { error });
   }
 
   /** The scene ends with its clip: `succeeded` when stored, `unstored` when only the provider's URL holds it. */
   delivered(clip: DeliveredClip, generationTimeMs: number): SceneVideoResult {
     const phase = resultPhase(clip);
-    this.end(this.current!, { state: phase, progress: 1 });
+    this.end(phase, phase === 'succeeded' ? 'succeeded' : 'upload_failed', { progress: 1 });
     const result: SceneVideoResult = {
       sceneId: this.sceneId,
       projectId: this.projectId,
@@ -163,6 +189,7 @@ export class SceneLedger {
     };
     this.result = result;
     this.phase = phase;
+    this.sceneEnded(phase);
     this.publish({
       searchAttributes: this.withUnsetStartAttributes([
         { key: searchAttributes.videoStatus, value: phase },
@@ -189,6 +216,7 @@ export class SceneLedger {
 
   sceneFailed(message: string): void {
     this.phase = 'failed';
+    this.sceneEnded('failed');
     this.publish({
       searchAttributes: this.withUnsetStartAttributes(this.finalStatus('failed')),
       memo: {
@@ -200,6 +228,7 @@ export class SceneLedger {
 
   sceneCancelled(): void {
     this.phase = 'cancelled';
+    this.sceneEnded('cancelled');
     this.publish({ searchAttributes: this.withUnsetStartAttributes(this.finalStatus('cancelled')) });
   }
 
@@ -272,25 +301,47 @@ export class SceneLedger {
     return billedCostUsd(rule, worstCaseUsd, outcome, this.current?.state);
   }
 
-  private endBilled(state: 'failed' | 'cancelled', error: string, outcome: AttemptOutcome): void {
+  private endBilled(
+    state: 'failed' | 'cancelled',
+    reason: AttemptReason,
+    error: string,
+    outcome: AttemptOutcome,
+  ): void {
     const costUsd = this.bill(outcome);
     const cancel = outcome.kind === 'abandoned' ? outcome.cancel : undefined;
     if (cancel?.sent === false) {
-      const { reason } = cancel;
-      this.end(this.current!, {
-        state,
-        error: `${error}; ${notCancelledLabel} (${reason})`,
+      this.end(state, reason, {
+        error: `${error}; ${notCancelledLabel} (${cancel.reason})`,
         costUsd,
-        notCancelled: reason,
+        notCancelled: cancel.reason,
       });
     } else {
-      this.end(this.current!, { state, error: cancel ? `${error}; remote task cancelled` : error, costUsd });
+      this.end(state, reason, { error: cancel ? `${error}; remote task cancelled` : error, costUsd });
     }
   }
 
-  private end(attempt: AttemptProgress, fields: Partial<AttemptProgress>): void {
-    Object.assign(attempt, fields, { endedAt: new Date().toISOString() });
+  /** Ends the attempt in flight. */
+  private end(state: AttemptOutcomeLabel, reason: AttemptReason, fields: Partial<AttemptProgress>): void {
+    const attempt = this.current!;
+    Object.assign(attempt, fields, { state, endedAt: new Date().toISOString() });
     attempt.costUsd = roundUsd(attempt.costUsd);
+    this.observe({
+      kind: 'attempt-ended',
+      provider: attempt.provider,
+      // Identified before any attempt starts.
+      sceneType: this.sceneType!,
+      outcome: state,
+      reason,
+      costUsd: attempt.costUsd,
+      estimateUsd: attempt.estimateUsd,
+    });
+    this.fallingBackFrom = state === 'failed' ? { provider: attempt.provider, reason } : undefined;
+  }
+
+  private sceneEnded(outcome: AttemptOutcomeLabel): void {
+    this.fallingBackFrom = undefined;
+    // Every scene that can end through here was identified: a scene whose input is invalid fails before the ledger.
+    this.observe({ kind: 'scene-ended', sceneType: this.sceneType!, outcome });
   }
 
   private finalStatus(status: 'failed' | 'cancelled'): SearchAttributeUpdatePair[] {

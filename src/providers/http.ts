@@ -1,7 +1,8 @@
 import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { ProviderError } from './types';
+import { httpStatusClass, type HttpStatusClass } from '../contract/metrics';
+import { ProviderError, type HttpObserver } from './types';
 
 export interface HttpCall {
   method: 'GET' | 'POST' | 'DELETE';
@@ -11,7 +12,10 @@ export interface HttpCall {
   /** The API key the headers carry: masked wherever the reply echoes it, so no error message can repeat it. */
   secret?: string;
   body?: unknown;
-  /** Names the call in error messages and its trace span, e.g. `PiAPI GET /api/v1/task/{id}`; must not contain secrets. */
+  /**
+   * Names the call in error messages, metrics and its trace span, e.g. `PiAPI GET /api/v1/task/{id}`: a path template,
+   * never a path with an id in it (the metrics keep one series per label), and never a secret.
+   */
   label: string;
   /** The URL's path with placeholders for its variable parts, e.g. `/api/v1/task/{id}`: bounded, unlike the path. */
   urlTemplate: string;
@@ -19,6 +23,8 @@ export interface HttpCall {
   signal?: AbortSignal;
   /** The largest reply body read, in bytes; a longer one fails the call (`defaultMaxReplyBytes` when unset). */
   maxReplyBytes?: number;
+  /** Told of every call that went out, once it ended; a call the caller aborted says nothing of the provider. */
+  observe?: HttpObserver;
 }
 
 export interface HttpReply {
@@ -108,6 +114,31 @@ async function send(call: HttpCall): Promise<HttpReply> {
       cause: call.signal.reason,
     });
   }
+  const { observe } = call;
+  if (observe === undefined) return exchange(call, {});
+  const startedAt = performance.now();
+  const ended = (statusClass: HttpStatusClass) =>
+    observe({ endpoint: call.label, statusClass, seconds: (performance.now() - startedAt) / 1000 });
+  const outcome: Outcome = {};
+  let reply: HttpReply;
+  try {
+    reply = await exchange(call, outcome);
+  } catch (err) {
+    if (outcome.failure !== 'aborted')
+      ended(outcome.status !== undefined ? httpStatusClass(outcome.status) : (outcome.failure ?? 'network'));
+    throw err;
+  }
+  ended(httpStatusClass(reply.status));
+  return reply;
+}
+
+/** How an exchange ended, besides its reply: the status of a reply refused for its size, or why it has none. */
+interface Outcome {
+  status?: number;
+  failure?: 'timeout' | 'aborted';
+}
+
+async function exchange(call: HttpCall, outcome: Outcome): Promise<HttpReply> {
   const url = new URL(call.url);
   const payload = call.body === undefined ? undefined : JSON.stringify(call.body);
   const headers: Record<string, string> = { Accept: 'application/json', ...call.headers };
@@ -120,14 +151,13 @@ async function send(call: HttpCall): Promise<HttpReply> {
   return await new Promise<HttpReply>((resolve, reject) => {
     /** Whether the request can have reached the server: a connection was open when the call ended. */
     let connected = false;
-    let failure: 'timeout' | 'aborted' | undefined;
     const req = send(url, { method: call.method, headers, agent: agents[url.protocol as keyof typeof agents] });
     const timer = setTimeout(() => {
-      failure = 'timeout';
+      outcome.failure = 'timeout';
       req.destroy();
     }, call.timeoutMs);
     const onAbort = () => {
-      failure = 'aborted';
+      outcome.failure = 'aborted';
       req.destroy();
     };
     call.signal?.addEventListener('abort', onAbort, { once: true });
@@ -147,6 +177,7 @@ async function send(call: HttpCall): Promise<HttpReply> {
       // Bytes, not characters: the cap bounds memory, and a body can never grow into V8's string-length limit.
       const refuse = (what: string) => {
         oversized = true;
+        outcome.status = status;
         settle();
         chunks.length = 0;
         reject(
@@ -177,12 +208,14 @@ async function send(call: HttpCall): Promise<HttpReply> {
       res.once('close', () => {
         if (res.complete || oversized) return;
         settle();
-        reject(networkError(call, new Error('the connection closed before the reply was complete'), failure, true));
+        reject(
+          networkError(call, new Error('the connection closed before the reply was complete'), outcome.failure, true),
+        );
       });
     });
     req.once('error', (err) => {
       settle();
-      reject(networkError(call, err, failure, connected));
+      reject(networkError(call, err, outcome.failure, connected));
     });
     req.end(payload);
   });

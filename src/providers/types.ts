@@ -1,4 +1,5 @@
 import type { AspectRatio } from '../contract/catalogue';
+import type { HttpStatusClass } from '../contract/metrics';
 import type { ProviderModelSettings, ProviderTaskSnapshot, TaskState } from '../contract/provider-task';
 
 /** The adapters' contract; the task shapes are the workflows' too, so they live in the contract. */
@@ -68,7 +69,18 @@ export interface CreatedTask {
 export interface CallOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** Told of each HTTP call the operation makes (the worker's metrics). */
+  observe?: HttpObserver;
 }
+
+/** One finished provider call, as the metrics count it: no URL, no id, no body. */
+export interface HttpCallRecord {
+  /** The call's label: the API, the method and the path template, e.g. `PiAPI GET /api/v1/task/{id}`. */
+  endpoint: string;
+  statusClass: HttpStatusClass;
+  seconds: number;
+}
+export type HttpObserver = (call: HttpCallRecord) => void;
 
 /** One model's limits and use as the account's API reports them; a field the API did not give is absent. */
 export interface ModelLimits {

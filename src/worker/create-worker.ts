@@ -4,6 +4,7 @@ import {
   bundleWorkflowCode,
   DefaultLogger,
   type NativeConnection,
+  Runtime,
   Worker,
   type WorkerOptions,
   type WorkflowBundleOption,
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { Catalogue } from '../contract/catalogue';
 import type { WorkerEnv } from '../config/environment';
+import { PipelineMetrics } from '../domain/pipeline-metrics';
 import { routeClients } from '../providers/routes';
 import { activityLogContext } from './logger';
 import type { WorkerTracing } from './tracing';
@@ -153,7 +155,11 @@ export async function createSceneWorker(opts: SceneWorkerOptions): Promise<Worke
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     workflowBundle: await sceneWorkflowBundle(opts.tracing ? 'traced' : 'plain'),
-    activities: createActivities(opts.deps),
+    // The runtime's meter: exported when WORKER_METRICS_ADDRESS installed the exporter, a no-op otherwise.
+    activities: createActivities({
+      ...opts.deps,
+      metrics: opts.deps.metrics ?? new PipelineMetrics(Runtime.instance().metricMeter),
+    }),
     interceptors: {
       ...opts.tracing?.workerOptions.interceptors,
       activity: [activityLogContext, ...(opts.tracing?.workerOptions.interceptors?.activity ?? [])],

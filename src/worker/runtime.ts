@@ -1,6 +1,7 @@
-import { Runtime } from '@temporalio/worker';
+import { Runtime, type TelemetryOptions } from '@temporalio/worker';
 import { workerSecrets, type WorkerEnv } from '../config/environment';
 import { connectionSecrets, type TemporalConnection } from '../config/temporal-connection';
+import { pipelineMetrics } from '../contract/metrics';
 import { createWorkerLogger, logProcessWarnings, workerLines, type WorkerLines } from './logger';
 
 /**
@@ -17,12 +18,53 @@ export function installWorkerRuntime(
     level: env.LOG_LEVEL,
     secrets: [...workerSecrets(env), ...connectionSecrets(temporal)],
   });
-  Runtime.install({
-    logger,
-    // In json, Temporal's native core logs through the same logger (WARN and up, its default) rather than printing
-    // its own lines; text keeps them as they were.
-    ...(env.LOG_FORMAT === 'json' && { telemetryOptions: { logging: { forward: {} } } }),
-  });
+  const address = env.WORKER_METRICS_ADDRESS;
+  const remedy = 'set WORKER_METRICS_ADDRESS to a free ip:port, or unset it to export no metrics';
+  installWithMetrics(
+    {
+      logger,
+      // In json, Temporal's native core logs through the same logger (WARN and up, its default) rather than printing
+      // its own lines; text keeps them as they were.
+      ...(env.LOG_FORMAT === 'json' && { telemetryOptions: { logging: { forward: {} } } }),
+    },
+    address === undefined ? undefined : { address, remedy },
+  );
   if (env.LOG_FORMAT === 'json') logProcessWarnings(logger);
-  return workerLines(env.LOG_FORMAT, logger);
+  const lines = workerLines(env.LOG_FORMAT, logger);
+  if (address !== undefined) lines.info(`scene-video worker metrics on http://${address}/metrics (Prometheus)`);
+  return lines;
+}
+
+/**
+ * `Runtime.install`, with the Prometheus exporter at `metrics.address` (`ip:port`) when given. An address that cannot
+ * be bound fails here, saying what to do (`remedy`), instead of leaving a worker whose metrics nobody can scrape.
+ */
+export function installWithMetrics(
+  options: Parameters<typeof Runtime.install>[0],
+  metrics?: { address: string; remedy: string },
+): void {
+  if (metrics === undefined) {
+    Runtime.install(options);
+    return;
+  }
+  try {
+    Runtime.install({
+      ...options,
+      telemetryOptions: { ...options.telemetryOptions, ...metricsTelemetry(metrics.address) },
+    });
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new Error(`Cannot serve metrics at ${metrics.address} (${reason}): ${metrics.remedy}.`, { cause: err });
+  }
+}
+
+/**
+ * The SDK's Prometheus exporter: its own metrics (durations in seconds) and the pipeline's, whose histograms get the
+ * catalogue's buckets: the exporter's defaults are millisecond-sized.
+ */
+function metricsTelemetry(bindAddress: string): TelemetryOptions {
+  const histogramBucketOverrides = Object.fromEntries(
+    Object.values(pipelineMetrics).flatMap((m) => ('buckets' in m ? [[m.name, [...m.buckets]]] : [])),
+  );
+  return { metrics: { prometheus: { bindAddress, histogramBucketOverrides, useSecondsForDurations: true } } };
 }

@@ -12,7 +12,6 @@ import type { CancelTaskOutput, PollStatusOutput, ProviderSetup } from '../contr
 import type { ProviderConfig } from '../contract/catalogue';
 import type { SceneInput, ValidSceneInput } from '../contract/scene-input';
 import { failureTypes, getProgress, providerProgress, type SceneVideoResult } from '../contract/scene-workflow';
-import type { AttemptOutcome } from '../domain/billing';
 import { sceneBudgetCapPatch } from '../domain/budget';
 import { planProviders, PlanError } from '../domain/planning';
 import { worstCaseCostUsd } from '../domain/pricing';
@@ -21,12 +20,14 @@ import { SceneLedger } from '../domain/scene-ledger';
 import { prepared } from './prepared';
 import { cancelTask, createTask, pollStatusWithin, prepareScene } from './scene-activities';
 import {
-  createFailureOutcome,
+  createFailure,
   describeFailure,
   missedDeadline,
-  pollFailureOutcome,
+  pollFailure,
   throttledMsOf,
+  type AttemptFailure,
 } from './scene-failures';
+import { sceneMetrics } from './scene-metrics';
 import { publishViews, startedWith } from './scene-views';
 import { storeClip } from './store-clip';
 import { versionedBehavior } from './versioning-behavior';
@@ -58,7 +59,7 @@ export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVid
   const startedAt = Date.now();
   const raw = rawInput as Partial<SceneInput> | null;
   // Answers before the input is validated: a client may ask for progress the moment it has started the scene.
-  const ledger = new SceneLedger(String(raw?.sceneId ?? ''), publishViews);
+  const ledger = new SceneLedger(String(raw?.sceneId ?? ''), publishViews, sceneMetrics());
   setHandler(getProgress, () => ledger.progress(), {
     description: 'Phase, provider ranking, attempts and money spent so far',
   });
@@ -135,7 +136,7 @@ async function tryProvider(run: SceneRun, provider: ProviderConfig, worstCaseUsd
       ledger.attemptCancelled(generation.error, generation.outcome);
       return { kind: 'cancelled', cancellation: generation.cancellation };
     }
-    ledger.attemptFailed(generation.error, generation.outcome);
+    ledger.attemptFailed(generation.error, generation.outcome, generation.reason);
     log.warn(`✗ ${provider.displayName} failed: ${generation.error}`, ledger.attemptLogContext);
     return { kind: 'failed' };
   }
@@ -206,7 +207,7 @@ const failedCancelBillsPatch = 'failed-cancel-bills-worst-case';
 
 type Generation =
   | ({ ok: true; durationSec: number } & PollStatusOutput)
-  | { ok: false; error: string; outcome: AttemptOutcome; cancellation?: unknown };
+  | ({ ok: false; error: string; cancellation?: unknown } & AttemptFailure);
 
 /** Creates the provider's task and polls it to its end, within the provider's deadline. */
 async function generate({ input, ledger }: SceneRun, provider: ProviderConfig): Promise<Generation> {
@@ -228,13 +229,14 @@ async function generate({ input, ledger }: SceneRun, provider: ProviderConfig): 
       }),
     );
   } catch (err) {
-    return { ok: false, error: describeFailure(err), outcome: createFailureOutcome(err) };
+    return { ok: false, error: describeFailure(err), ...createFailure(err) };
   }
   ledger.taskCreated(created.taskId, created.durationSec);
   const deadlinePassed: Generation = {
     ok: false,
     error: `no result within ${input.polling.providerDeadlineMs} ms`,
     outcome: { kind: 'abandoned' },
+    reason: 'deadline',
   };
   const remainingMs = input.polling.providerDeadlineMs - (Date.now() - attemptStartedAt);
   if (remainingMs <= 0) return deadlinePassed;
@@ -255,7 +257,8 @@ async function generate({ input, ledger }: SceneRun, provider: ProviderConfig): 
     const throttledMs = throttledMsOf(err);
     if (throttledMs) ledger.throttled(throttledMs);
     const error = describeFailure(err);
-    if (isCancellation(err)) return { ok: false, error, outcome: { kind: 'abandoned' }, cancellation: err };
+    if (isCancellation(err))
+      return { ok: false, error, outcome: { kind: 'abandoned' }, reason: 'cancelled', cancellation: err };
     if (missedDeadline(err)) {
       if (queueDeadlineMs === undefined) return deadlinePassed;
       // The server's timeout, which allows the render and the queue deadline together: the poll could not check them
@@ -264,6 +267,6 @@ async function generate({ input, ledger }: SceneRun, provider: ProviderConfig): 
       const error = `no result within ${limitMs} ms of polling (${remainingMs} ms left of polling.providerDeadlineMs plus polling.queueDeadlineMs)`;
       return { ...deadlinePassed, error };
     }
-    return { ok: false, error, outcome: pollFailureOutcome(err) };
+    return { ok: false, error, ...pollFailure(err) };
   }
 }

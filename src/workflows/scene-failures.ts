@@ -2,6 +2,7 @@ import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio
 import { RetryState } from '@temporalio/common';
 import type { AttemptFailureDetails, PollHeartbeat } from '../contract/activities';
 import { failureTypes } from '../contract/scene-workflow';
+import type { AttemptReason } from '../contract/metrics';
 import type { AttemptOutcome } from '../domain/billing';
 
 /** The type of the ApplicationFailure an activity failed with. */
@@ -65,14 +66,45 @@ export function isStorageUnavailable(err: unknown): boolean {
   return failureType(err) === failureTypes.storageUnavailable;
 }
 
-/** How a failed create ends the attempt, for billing. */
-export function createFailureOutcome(err: unknown): AttemptOutcome {
-  return isAmbiguousCreate(err) ? { kind: 'ambiguous' } : { kind: 'not-created' };
+/** How a failed step ends its attempt: for billing, and the class of its reason the metrics count. */
+export interface AttemptFailure {
+  outcome: AttemptOutcome;
+  reason: AttemptReason;
 }
 
-/** How a failed poll (not a missed deadline) ends the attempt, for billing. */
-export function pollFailureOutcome(err: unknown): AttemptOutcome {
-  if (!providerEndedTask(err)) return { kind: 'abandoned' };
+/** A failed create: ambiguous, or refused (a content policy refusing it judged the input). */
+export function createFailure(err: unknown): AttemptFailure {
+  if (isAmbiguousCreate(err)) return { outcome: { kind: 'ambiguous' }, reason: 'ambiguous_create' };
+  const reason =
+    failureType(err) === failureTypes.contentPolicy
+      ? 'content_policy_input'
+      : failureDetails(err)?.code === 'quota_exhausted'
+        ? 'quota_exhausted'
+        : 'create_refused';
+  return { outcome: { kind: 'not-created' }, reason };
+}
+
+/** A failed poll (not a missed schedule-to-close deadline). */
+export function pollFailure(err: unknown): AttemptFailure {
+  if (!providerEndedTask(err)) {
+    const type = failureType(err);
+    const reason =
+      type === failureTypes.deadlineMissed
+        ? 'deadline'
+        : type === failureTypes.pollFailed
+          ? 'poll_failed'
+          : 'abandoned';
+    return { outcome: { kind: 'abandoned' }, reason };
+  }
   const details = failureDetails(err);
-  return { kind: 'task-failed', contentPolicy: details?.contentPolicy ?? false, reportedCostUsd: details?.costUsd };
+  const contentPolicy = details?.contentPolicy ?? false;
+  return {
+    outcome: { kind: 'task-failed', contentPolicy, reportedCostUsd: details?.costUsd },
+    // Unsaid (most providers, and runs from before it was told) counts as the output's: the input passed the create.
+    reason: !contentPolicy
+      ? 'task_failed'
+      : details?.flagged === 'input'
+        ? 'content_policy_input'
+        : 'content_policy_output',
+  };
 }

@@ -8,7 +8,7 @@ import { resolveTool } from '../../dev/stack/provision';
 import { cliSearchAttribute } from '../../dev/stack/temporal-dev-server';
 import { tools } from '../../dev/stack/tool-versions';
 import { allSearchAttributeKeys } from '../../src/contract/search-attributes';
-import { execForm, flags, last, parseDockerfile, stage } from './dockerfile';
+import { all, execForm, flags, keyValues, last, parseDockerfile, stage } from './dockerfile';
 
 /**
  * The compose files as a real Compose implementation reads them (Docker Compose, pinned in dev/stack/tool-versions.ts):
@@ -32,6 +32,7 @@ interface Service {
   depends_on?: Record<string, { condition: string }>;
   ports?: { host_ip?: string; published: string; target: number }[];
   volumes?: { type: string; source: string; target: string; read_only?: boolean }[];
+  expose?: string[];
 }
 interface Model {
   services: Record<string, Service>;
@@ -137,6 +138,17 @@ describe('compose files, read by Docker Compose', () => {
       'temporal-namespace': { condition: 'service_completed_successfully' },
       's3-bucket': { condition: 'service_completed_successfully' },
     });
+  });
+
+  it("exports the workers' metrics on the image's port, inside the compose network only", () => {
+    const worker = model().services.worker!;
+    const runtime = stage(parseDockerfile(readFileSync(join(root, 'Dockerfile'), 'utf8')), 'runtime');
+    const imageEnv = Object.assign({}, ...all(runtime, 'ENV').map((i) => keyValues(i.args))) as Record<string, string>;
+    expect(imageEnv.WORKER_METRICS_ADDRESS).toBe('0.0.0.0:9464');
+    expect(all(runtime, 'EXPOSE').map((i) => i.args)).toContain('9464');
+    expect(worker.environment?.WORKER_METRICS_ADDRESS).toBe(imageEnv.WORKER_METRICS_ADDRESS);
+    expect(worker.expose).toEqual(['9464']);
+    expect(worker.ports).toBeUndefined();
   });
 
   it('starts the server after the schema step, and the UI and namespace step once it is healthy', () => {

@@ -14,10 +14,12 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../dev/sandbox';
+import { scrapeMetrics, sumOf } from '../../dev/harness/prometheus-scrape';
 import { workerEnv } from '../../dev/harness/worker-env';
 import { sceneWorker, spawnWorkerProcess, type WorkerProcess } from '../../dev/harness/worker-process';
 import { freePort } from '../../dev/stack/free-port';
 import { startSceneVideo, waitForSceneVideo } from '../../src/client';
+import { pipelineMetrics } from '../../src/contract/metrics';
 import { runCliModule } from '../helpers/cli-probes';
 import { stackInfo } from '../helpers/stack-info';
 import { connectClient, uniqueTaskQueue } from '../helpers/temporal';
@@ -143,7 +145,10 @@ describe('the image, built and run without a container', () => {
   it('runs a worker as ENTRYPOINT + CMD, healthy per its HEALTHCHECK, that stores a scene and drains on SIGTERM', async () => {
     const port = await freePort();
     const taskQueue = uniqueTaskQueue('image');
-    const imageEnv = { ...runtimeEnv, WORKER_HEALTH_PORT: String(port) };
+    // The image's metrics address, on a port of this machine that is free (0.0.0.0:9464 is the container's own).
+    expect(runtimeEnv.WORKER_METRICS_ADDRESS).toBe('0.0.0.0:9464');
+    const metrics = `127.0.0.1:${await freePort()}`;
+    const imageEnv = { ...runtimeEnv, WORKER_HEALTH_PORT: String(port), WORKER_METRICS_ADDRESS: metrics };
     const healthEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...imageEnv };
     // The HEALTHCHECK's command line as is, in the runtime tree.
     const health = () => run([process.execPath, ...node(healthcheck)], app, healthEnv);
@@ -198,6 +203,14 @@ describe('the image, built and run without a container', () => {
       );
       const result = await waitForSceneVideo(client, workflowId);
       expect(result).toMatchObject({ sceneId, stored: true });
+      // The prebuilt workflow bundle records the scene too, through the compiled worker's exporter.
+      const scenes = await waitFor(async () => {
+        const counted = sumOf(await scrapeMetrics(`http://${metrics}/metrics`), pipelineMetrics.scenes.name, {
+          outcome: 'succeeded',
+        });
+        return counted > 0 ? counted : undefined;
+      }, 10_000);
+      expect(scenes).toBe(1);
       const s3Info = stackInfo().s3;
       const s3 = new S3Client({
         endpoint: s3Info.endpoint,

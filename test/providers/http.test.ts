@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { retryAfterMs, sendJson } from '../../src/providers/http';
-import { ProviderError } from '../../src/providers/types';
+import { ProviderError, type HttpCallRecord } from '../../src/providers/types';
 import { closedPortUrl, startStubServer, unconnectableUrl, type StubServer } from './stub-server';
 
 describe('retryAfterMs', () => {
@@ -140,6 +140,42 @@ describe('sendJson', () => {
     setTimeout(() => controller.abort(), 50);
     const err = await call({ signal: controller.signal }).catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: 'network', requestSent: true, message: 'Test GET /x: aborted by the caller' });
+  });
+
+  it('tells its observer each call: the label as the endpoint, the status class, the seconds it took', async () => {
+    const seen: HttpCallRecord[] = [];
+    const observe = (record: HttpCallRecord) => seen.push(record);
+    for (const status of [200, 302, 404, 503]) {
+      stub.reply({ status, body: {} });
+      await call({ observe });
+    }
+    stub.reply({ status: 200, hang: true });
+    await call({ observe, timeoutMs: 100 }).catch(() => undefined);
+    await call({ observe, url: `${await closedPortUrl()}/x` }).catch(() => undefined);
+    // A reply refused for its size still had a status.
+    stub.reply({ status: 200, body: 'x'.repeat(2048) });
+    await call({ observe, maxReplyBytes: 1024 }).catch(() => undefined);
+    expect(seen.map((r) => [r.endpoint, r.statusClass])).toEqual([
+      ['Test GET /x', '2xx'],
+      ['Test GET /x', '3xx'],
+      ['Test GET /x', '4xx'],
+      ['Test GET /x', '5xx'],
+      ['Test GET /x', 'timeout'],
+      ['Test GET /x', 'network'],
+      ['Test GET /x', '2xx'],
+    ]);
+    expect(seen[4]!.seconds).toBeGreaterThanOrEqual(0.09);
+    expect(seen.every((r) => r.seconds >= 0 && r.seconds < 5)).toBe(true);
+  });
+
+  it('tells its observer nothing of a call the caller aborted: it says nothing of the provider', async () => {
+    const seen: HttpCallRecord[] = [];
+    stub.reply({ status: 200, hang: true });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    await call({ signal: controller.signal, observe: (r) => seen.push(r) }).catch(() => undefined);
+    await call({ signal: AbortSignal.abort(), observe: (r) => seen.push(r) }).catch(() => undefined);
+    expect(seen).toEqual([]);
   });
 
   it('does not send at all when the caller already aborted', async () => {

@@ -52,8 +52,19 @@ describe('worker environment', () => {
     ['WORKER_MAX_CACHED_WORKFLOWS', '-1'],
     ['MAX_VIDEO_BYTES', '1.5'],
     ['S3_ENDPOINT', 'not a url'],
+    ['WORKER_METRICS_ADDRESS', 'localhost:9464'],
+    ['WORKER_METRICS_ADDRESS', '9464'],
+    ['WORKER_METRICS_ADDRESS', '0.0.0.0:70000'],
+    ['WORKER_METRICS_ADDRESS', '::1:9464'],
   ])('refuses %s=%s, naming the variable', (name, value) => {
     expect(() => loadWorkerEnv({ [name]: value })).toThrow(new RegExp(`Invalid worker environment: .*${name}`));
+  });
+
+  it('takes the metrics address as the exporter binds it: an IP and a port, blank for none', () => {
+    for (const address of ['0.0.0.0:9464', '127.0.0.1:1', '[::]:9464', '[::1]:65535'])
+      expect(loadWorkerEnv({ WORKER_METRICS_ADDRESS: address }).WORKER_METRICS_ADDRESS).toBe(address);
+    expect(loadWorkerEnv({ WORKER_METRICS_ADDRESS: ' ' }).WORKER_METRICS_ADDRESS).toBeUndefined();
+    expect(() => loadWorkerEnv({ WORKER_METRICS_ADDRESS: 'localhost:9464' })).toThrow(/no host name such as localhost/);
   });
 
   it('never repeats a secret in its error', () => {

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ActivityFailure, ApplicationFailure, CancelledFailure, RetryState, TimeoutFailure } from '@temporalio/common';
+import type { AttemptFailureDetails } from '../../src/contract/activities';
 import { failureTypes } from '../../src/contract/scene-workflow';
 import {
-  createFailureOutcome,
+  createFailure,
   describeFailure,
   failureDetails,
   isStorageUnavailable,
   missedDeadline,
-  pollFailureOutcome,
+  pollFailure,
   throttledMsOf,
 } from '../../src/workflows/scene-failures';
 
@@ -17,35 +18,63 @@ const application = (type: string, message: string, details?: unknown[]) =>
   activityFailed(ApplicationFailure.create({ type, message, details, nonRetryable: true }));
 
 describe('decoding a failed create', () => {
-  it('an ambiguous create may have made a task; any other refusal made none', () => {
-    expect(createFailureOutcome(application(failureTypes.ambiguousCreate, 'sent, no reply'))).toEqual({
-      kind: 'ambiguous',
+  it('an ambiguous create may have made a task; any other refusal made none, and says why', () => {
+    expect(createFailure(application(failureTypes.ambiguousCreate, 'sent, no reply'))).toEqual({
+      outcome: { kind: 'ambiguous' },
+      reason: 'ambiguous_create',
     });
-    expect(createFailureOutcome(application(failureTypes.providerRejected, 'HTTP 400'))).toEqual({
-      kind: 'not-created',
+    expect(createFailure(application(failureTypes.providerRejected, 'HTTP 400', [{ code: 'validation' }]))).toEqual({
+      outcome: { kind: 'not-created' },
+      reason: 'create_refused',
     });
-    expect(createFailureOutcome(new Error('lost'))).toEqual({ kind: 'not-created' });
+    expect(
+      createFailure(application(failureTypes.providerRejected, 'daily cap', [{ code: 'quota_exhausted' }])),
+    ).toEqual({ outcome: { kind: 'not-created' }, reason: 'quota_exhausted' });
+    // A create refused by the content policy judged the input: no output exists yet.
+    expect(createFailure(application(failureTypes.contentPolicy, 'flagged', [{ contentPolicy: true }]))).toEqual({
+      outcome: { kind: 'not-created' },
+      reason: 'content_policy_input',
+    });
+    expect(createFailure(new Error('lost'))).toEqual({ outcome: { kind: 'not-created' }, reason: 'create_refused' });
   });
 });
 
 describe('decoding a failed poll', () => {
   it('a failure the provider reported ended the task: billed by its rule, its report and moderation', () => {
     const failed = application(failureTypes.taskFailed, 'GPU on fire', [{ costUsd: 0.3 }]);
-    expect(pollFailureOutcome(failed)).toEqual({ kind: 'task-failed', contentPolicy: false, reportedCostUsd: 0.3 });
-    const moderated = application(failureTypes.contentPolicy, 'flagged', [{ contentPolicy: true }]);
-    expect(pollFailureOutcome(moderated)).toEqual({
-      kind: 'task-failed',
-      contentPolicy: true,
-      reportedCostUsd: undefined,
+    expect(pollFailure(failed)).toEqual({
+      outcome: { kind: 'task-failed', contentPolicy: false, reportedCostUsd: 0.3 },
+      reason: 'task_failed',
     });
-    expect(pollFailureOutcome(application(failureTypes.taskCancelled, 'cancelled upstream'))).toMatchObject({
-      kind: 'task-failed',
+    expect(pollFailure(application(failureTypes.taskCancelled, 'cancelled upstream'))).toMatchObject({
+      outcome: { kind: 'task-failed' },
+      reason: 'task_failed',
     });
   });
 
-  it('polling that gave up leaves the task possibly rendering: abandoned', () => {
-    expect(pollFailureOutcome(application(failureTypes.pollFailed, '6 consecutive errors'))).toEqual({
-      kind: 'abandoned',
+  it("a moderated task: the input's fault where the provider says so, otherwise (and in older runs) the output's", () => {
+    const moderated = (details: AttemptFailureDetails) =>
+      pollFailure(application(failureTypes.contentPolicy, 'flagged', [details]));
+    expect(moderated({ contentPolicy: true })).toEqual({
+      outcome: { kind: 'task-failed', contentPolicy: true, reportedCostUsd: undefined },
+      reason: 'content_policy_output',
+    });
+    expect(moderated({ contentPolicy: true, flagged: 'input' }).reason).toBe('content_policy_input');
+    expect(moderated({ contentPolicy: true, flagged: 'output' }).reason).toBe('content_policy_output');
+  });
+
+  it('polling that gave up leaves the task possibly rendering: abandoned, for its own reason', () => {
+    expect(pollFailure(application(failureTypes.pollFailed, '6 consecutive errors'))).toEqual({
+      outcome: { kind: 'abandoned' },
+      reason: 'poll_failed',
+    });
+    expect(pollFailure(application(failureTypes.deadlineMissed, 'over the queue deadline'))).toEqual({
+      outcome: { kind: 'abandoned' },
+      reason: 'deadline',
+    });
+    expect(pollFailure(activityFailed(new TimeoutFailure('silent', undefined, 'HEARTBEAT')))).toEqual({
+      outcome: { kind: 'abandoned' },
+      reason: 'abandoned',
     });
   });
 

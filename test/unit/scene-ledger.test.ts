@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SearchAttributePair } from '@temporalio/common';
-import { SceneLedger, type DeliveredClip, type SceneViews } from '../../src/domain/scene-ledger';
+import { SceneLedger, type DeliveredClip, type SceneEvent, type SceneViews } from '../../src/domain/scene-ledger';
 
 type Provider = Parameters<SceneLedger['attemptStarted']>[0];
 const kling: Provider = { key: 'kling', billing: 'success_only', costPerSecondUsd: 0.06, allowedDurationsSec: [5, 10] };
@@ -99,7 +99,7 @@ describe('scene ledger: before and around the first attempt', () => {
     ledger.skipped('runway', 'over budget');
     expect(ledger.attemptLogContext).toEqual({ sceneId: 'hook', projectId: 'acme', provider: 'runway', attempt: 1 });
     ledger.attemptStarted(kling, 0.5);
-    ledger.attemptFailed('kling task t1 failed', { kind: 'task-failed', contentPolicy: false });
+    ledger.attemptFailed('kling task t1 failed', { kind: 'task-failed', contentPolicy: false }, 'task_failed');
     expect(ledger.attemptLogContext).toEqual({ sceneId: 'hook', projectId: 'acme', provider: 'kling', attempt: 2 });
     expect(ledger.attemptSummary()).toMatch(/^1\. runway: .*; 2\. kling: /);
     const alone = new SceneLedger('solo', () => undefined);
@@ -135,7 +135,7 @@ describe('scene ledger: an attempt in flight', () => {
     const { ledger, published } = recordedLedger();
     ledger.attemptStarted(kling, 0.5);
     ledger.taskCreated('t1', 5);
-    ledger.attemptFailed('no result within 60000 ms', { kind: 'abandoned', cancel: { sent: true } });
+    ledger.attemptFailed('no result within 60000 ms', { kind: 'abandoned', cancel: { sent: true } }, 'deadline');
     expect(ledger.progress().attempts[0]).toMatchObject({
       state: 'failed',
       error: 'no result within 60000 ms; remote task cancelled',
@@ -149,12 +149,16 @@ describe('scene ledger: an attempt in flight', () => {
     ledger.attemptStarted(runway, 1.2);
     ledger.taskCreated('t2', 5);
     ledger.providerProgress({ provider: 'runway', taskId: 't2', state: 'running' });
-    ledger.attemptFailed('ProviderPollFailed: gave up', { kind: 'abandoned' });
+    ledger.attemptFailed('ProviderPollFailed: gave up', { kind: 'abandoned' }, 'poll_failed');
     expect(ledger.progress().attempts[1]).toMatchObject({ state: 'failed', costUsd: 1.2 });
     // A moderated failure is billed under Runway's rule.
     ledger.attemptStarted(runway, 1.2);
     ledger.taskCreated('t3', 5);
-    ledger.attemptFailed('ContentPolicy: refused', { kind: 'task-failed', contentPolicy: true });
+    ledger.attemptFailed(
+      'ContentPolicy: refused',
+      { kind: 'task-failed', contentPolicy: true },
+      'content_policy_output',
+    );
     expect(ledger.totalCostUsd).toBe(2.4);
     expect(ledger.progress().costByProvider).toEqual({ runway: 2.4 });
     expect(ledger.attemptSummary()).toBe(
@@ -170,7 +174,7 @@ describe('scene ledger: an attempt in flight', () => {
     ledger.attemptStarted(hailuo, 0.6);
     ledger.taskCreated('t1', 6);
     const cancel = { sent: false, reason: 'hailuo has no cancel API' } as const;
-    ledger.attemptFailed('no result within 3000 ms', { kind: 'abandoned', cancel });
+    ledger.attemptFailed('no result within 3000 ms', { kind: 'abandoned', cancel }, 'deadline');
     expect(ledger.progress().attempts[0]).toMatchObject({
       state: 'failed',
       error: 'no result within 3000 ms; cannot be cancelled; may still bill (hailuo has no cancel API)',
@@ -195,10 +199,14 @@ describe('scene ledger: an attempt in flight', () => {
     const { ledger, published } = recordedLedger();
     ledger.attemptStarted(kling, 0.5);
     ledger.taskCreated('t1', 5);
-    ledger.attemptFailed('ProviderTaskFailed: refunded', { kind: 'task-failed', contentPolicy: false });
+    ledger.attemptFailed('ProviderTaskFailed: refunded', { kind: 'task-failed', contentPolicy: false }, 'task_failed');
     ledger.attemptStarted(runway, 1.2);
     ledger.taskCreated('t2', 5);
-    ledger.attemptFailed('ContentPolicy: refused', { kind: 'task-failed', contentPolicy: true });
+    ledger.attemptFailed(
+      'ContentPolicy: refused',
+      { kind: 'task-failed', contentPolicy: true },
+      'content_policy_output',
+    );
     ledger.attemptStarted(runway, 1.2);
     ledger.taskCreated('t3', 5);
     ledger.uploading(0.55);
@@ -211,7 +219,7 @@ describe('scene ledger: an attempt in flight', () => {
     const { ledger } = recordedLedger();
     ledger.attemptStarted(kling, 0.5);
     ledger.taskCreated('t1', 5);
-    ledger.attemptFailed('no result within 60000 ms', { kind: 'abandoned' });
+    ledger.attemptFailed('no result within 60000 ms', { kind: 'abandoned' }, 'deadline');
     expect(ledger.progress().attempts[0]).toMatchObject({ error: 'no result within 60000 ms', costUsd: 0 });
     expect(ledger.progress().attempts[0]!.notCancelled).toBeUndefined();
   });
@@ -254,7 +262,11 @@ describe('scene ledger: an attempt in flight', () => {
     const { ledger } = recordedLedger();
     ledger.attemptStarted(kling, 0.5);
     ledger.taskCreated('t1', 5);
-    ledger.attemptFailed('ProviderTaskFailed: x', { kind: 'task-failed', contentPolicy: false, reportedCostUsd: 0.7 });
+    ledger.attemptFailed(
+      'ProviderTaskFailed: x',
+      { kind: 'task-failed', contentPolicy: false, reportedCostUsd: 0.7 },
+      'task_failed',
+    );
     expect(ledger.lastAttemptCostUsd).toBe(0.7);
     ledger.budgetOverrun('budget: billed $0.7000, above the worst case $0.5000');
     expect(ledger.progress().attempts[0]!.budgetNote).toBe('budget: billed $0.7000, above the worst case $0.5000');
@@ -326,7 +338,7 @@ describe('scene ledger: how the scene ends', () => {
     ledger.attemptStarted(kling, 0.5);
     ledger.taskCreated('t1', 5);
     ledger.providerProgress({ provider: 'kling', taskId: 't1', state: 'running' });
-    ledger.attemptFailed('ProviderPollFailed: down', { kind: 'abandoned' });
+    ledger.attemptFailed('ProviderPollFailed: down', { kind: 'abandoned' }, 'poll_failed');
     ledger.sceneFailed('every provider failed for scene hook: 1. kling: ProviderPollFailed: down');
     expect(ledger.progress().phase).toBe('failed');
     expect(attributes(1)).toEqual({ VideoStatus: 'failed', CostUsd: 0.5 });
@@ -367,5 +379,94 @@ describe('scene ledger: how the scene ends', () => {
     expect(ledger.progress().phase).toBe('cancelled');
     expect(published[1]).toEqual({ searchAttributes: expect.any(Array) });
     expect(attributes(1)).toEqual({ VideoStatus: 'cancelled', CostUsd: 1.2 });
+  });
+});
+
+describe('scene ledger: what it tells the metrics', () => {
+  function observedLedger() {
+    const events: SceneEvent[] = [];
+    const ledger = new SceneLedger(
+      'hook',
+      () => {},
+      (event) => events.push(event),
+    );
+    ledger.identified(scene, everythingAtStart);
+    return { ledger, events };
+  }
+
+  it('each attempt as it ends, with its cost and estimate; each move on after a failure; the scene once', () => {
+    const { ledger, events } = observedLedger();
+    ledger.attemptStarted(runway, 1.2);
+    ledger.taskCreated('t1', 5);
+    ledger.attemptFailed(
+      'ContentPolicy: refused',
+      { kind: 'task-failed', contentPolicy: true },
+      'content_policy_input',
+    );
+    ledger.skipped('veo', 'over budget');
+    ledger.attemptStarted(kling, 0.5);
+    ledger.taskCreated('t2', 5);
+    ledger.uploading(0.25);
+    ledger.delivered(clip(true), 10);
+    expect(events).toEqual([
+      {
+        kind: 'attempt-ended',
+        provider: 'runway',
+        sceneType: 'hook',
+        outcome: 'failed',
+        reason: 'content_policy_input',
+        costUsd: 1.2,
+        estimateUsd: 0.6,
+      },
+      // A skipped provider is no attempt: the scene moved on from runway to kling.
+      { kind: 'fell-back', from: 'runway', to: 'kling', reason: 'content_policy_input' },
+      {
+        kind: 'attempt-ended',
+        provider: 'kling',
+        sceneType: 'hook',
+        outcome: 'succeeded',
+        reason: 'succeeded',
+        costUsd: 0.25,
+        estimateUsd: 0.3,
+      },
+      { kind: 'scene-ended', sceneType: 'hook', outcome: 'succeeded' },
+    ]);
+  });
+
+  it('an upload that fails moves on; a clip kept only at the provider is unstored; a cancel is no fallback', () => {
+    const { ledger, events } = observedLedger();
+    ledger.attemptStarted(kling, 0.5);
+    ledger.taskCreated('t1', 5);
+    ledger.uploading(undefined);
+    ledger.uploadFailed('VideoDownloadFailed: 404');
+    ledger.attemptStarted(runway, 1.2);
+    ledger.taskCreated('t2', 5);
+    ledger.uploading(undefined);
+    ledger.delivered({ ...clip(false), provider: 'runway' }, 10);
+    expect(events).toMatchObject([
+      { kind: 'attempt-ended', provider: 'kling', outcome: 'failed', reason: 'upload_failed' },
+      { kind: 'fell-back', from: 'kling', to: 'runway', reason: 'upload_failed' },
+      { kind: 'attempt-ended', provider: 'runway', outcome: 'unstored', reason: 'upload_failed' },
+      { kind: 'scene-ended', outcome: 'unstored' },
+    ]);
+
+    const cancelled = observedLedger();
+    cancelled.ledger.attemptStarted(kling, 0.5);
+    cancelled.ledger.attemptCancelled('CancelledFailure: cancelled', { kind: 'abandoned' });
+    cancelled.ledger.sceneCancelled();
+    expect(cancelled.events).toMatchObject([
+      { kind: 'attempt-ended', outcome: 'cancelled', reason: 'cancelled' },
+      { kind: 'scene-ended', outcome: 'cancelled' },
+    ]);
+  });
+
+  it('a scene whose last provider failed ends failed, with no fallback to count', () => {
+    const { ledger, events } = observedLedger();
+    ledger.attemptStarted(kling, 0.5);
+    ledger.attemptFailed('AmbiguousCreate: sent', { kind: 'ambiguous' }, 'ambiguous_create');
+    ledger.sceneFailed('every provider failed');
+    expect(events.map((e) => e.kind)).toEqual(['attempt-ended', 'scene-ended']);
+    expect(events[0]).toMatchObject({ reason: 'ambiguous_create', costUsd: 0.5 });
+    expect(events[1]).toEqual({ kind: 'scene-ended', sceneType: 'hook', outcome: 'failed' });
   });
 });

@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { ProviderError } from '../../providers/types';
 import { failureTypes } from '../../contract/scene-workflow';
 import type { UploadToS3Input } from '../../contract/activities';
-import type { ActivityDeps } from '../dependencies';
+import { callOptions, type ActivityDeps } from '../dependencies';
 import { openVideoDownload, urlNoLongerServes, type VideoDownload, type VideoDownloadError } from './video-download';
 
 /**
@@ -25,7 +25,7 @@ export async function openWithFreshUrl(
   let videoUrl: string | undefined;
   let state: string;
   try {
-    const snapshot = await client.getTask(input.taskId, { signal, timeoutMs: deps.requestTimeoutMs ?? 30_000 });
+    const snapshot = await client.getTask(input.taskId, callOptions(deps, signal));
     videoUrl = snapshot.videoUrl;
     state = snapshot.state;
   } catch (err) {

@@ -3,7 +3,7 @@ import { activityInfo, ApplicationFailure, Context, heartbeat } from '@temporali
 import { Transform, type TransformCallback } from 'node:stream';
 import { failureTypes } from '../../contract/scene-workflow';
 import type { AttemptFailureDetails, UploadToS3Input, UploadToS3Output } from '../../contract/activities';
-import type { ActivityDeps } from '../dependencies';
+import { metricsOf, type ActivityDeps } from '../dependencies';
 import { partSizeFor, uploadStream } from './multipart-upload';
 import { openWithFreshUrl } from './fresh-video-url';
 import { openVideoDownload, UnsafeVideoUrlError, urlNoLongerServes, VideoDownloadError } from './video-download';
@@ -65,14 +65,25 @@ const livenessIntervalMs = 5_000;
 export function createUploadToS3(deps: ActivityDeps) {
   // Throws here, when the worker starts, if the download limit cannot fit in S3's 10,000 parts.
   const partSize = partSizeFor(deps.download.maxBytes, uploadPartSize);
+  const metrics = metricsOf(deps);
   return async function uploadToS3(input: UploadToS3Input): Promise<UploadToS3Output> {
     const counter = new ByteCounter(deps.download.maxBytes);
     const liveness = setInterval(() => heartbeat({ bytes: counter.bytes }), livenessIntervalMs);
+    const startedAt = performance.now();
+    const took = () => (performance.now() - startedAt) / 1000;
+    const { provider } = input;
+    let stored: UploadToS3Output;
     try {
-      return await transfer(deps, input, counter, partSize);
+      stored = await transfer(deps, input, counter, partSize);
+    } catch (err) {
+      metrics.record('uploadSeconds', took(), { provider, outcome: 'failed' });
+      throw err;
     } finally {
       clearInterval(liveness);
     }
+    metrics.record('uploadSeconds', took(), { provider, outcome: 'succeeded' });
+    metrics.add('uploadBytes', stored.bytes, { provider });
+    return stored;
   };
 }
 

@@ -47,6 +47,7 @@ export function createPiapiClient(options: PiapiClientOptions): VideoProviderCli
       timeoutMs: opts?.timeoutMs ?? options.timeoutMs ?? defaultTimeoutMs,
       signal: opts?.signal,
       maxReplyBytes: options.maxReplyBytes,
+      observe: opts?.observe,
     });
     const ok = reply.status >= 200 && reply.status <= 299;
     if (ok && reply.json === undefined) {

@@ -39,7 +39,22 @@ export function parsePiapiTask(body: unknown): ProviderTaskSnapshot {
     if (consume !== undefined && consume > 0) snapshot.costUsd = consume / usageUnitsPerUsd;
   }
   if (state === 'failed') snapshot.failure = taskFailure(task);
+  // Read once the task has ended, when they are all there: the metrics read them then.
+  const times = state === 'queued' || state === 'running' ? undefined : taskTimes(at(task, 'meta'));
+  if (times !== undefined) snapshot.times = times;
   return snapshot;
+}
+
+/** `meta.created_at`, `started_at` and `ended_at`; Go's zero time (year 1) stands for one not reached. */
+function taskTimes(meta: unknown): ProviderTaskSnapshot['times'] {
+  const instant = (key: string) => {
+    const text = nonEmptyString(at(meta, key));
+    const ms = text === undefined ? NaN : Date.parse(text);
+    return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+  };
+  const times = { createdMs: instant('created_at'), startedMs: instant('started_at'), endedMs: instant('ended_at') };
+  const known = Object.entries(times).filter(([, ms]) => ms !== undefined);
+  return known.length === 0 ? undefined : Object.fromEntries(known);
 }
 
 function unwrapTask(body: unknown): unknown {

@@ -42,6 +42,7 @@ export function createRunwayClient(options: RunwayClientOptions): VideoProviderC
       timeoutMs: opts?.timeoutMs ?? options.timeoutMs ?? defaultTimeoutMs,
       signal: opts?.signal,
       maxReplyBytes: options.maxReplyBytes,
+      observe: opts?.observe,
     });
     if (reply.status < 200 || reply.status > 299) throw httpError(fullLabel, reply, method === 'POST');
     if (method === 'DELETE' || reply.json !== undefined) return reply.json;

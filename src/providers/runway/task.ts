@@ -54,11 +54,14 @@ function runwayFailure(failure: unknown, failureCode: unknown): NonNullable<Prov
   // failureCode is dot-separated from generic to specific, and the set is open-ended.
   const segments = code?.toUpperCase() ?? '';
   const under = (prefix: string) => segments === prefix || segments.startsWith(`${prefix}.`);
-  const contentPolicy = under('SAFETY') || under('INPUT_PREPROCESSING.SAFETY');
+  const flaggedInput = under('SAFETY.INPUT') || under('INPUT_PREPROCESSING.SAFETY');
+  const flagged = flaggedInput ? 'input' : under('SAFETY.OUTPUT') ? 'output' : undefined;
+  const contentPolicy = under('SAFETY') || flaggedInput;
   return {
     ...(code === undefined ? {} : { code }),
     message: nonEmptyString(failure) ?? `Runway reported the task failed${code ? ` (${code})` : ''}`,
     retryable: !contentPolicy && !under('ASSET.INVALID'),
     contentPolicy,
+    ...(flagged === undefined ? {} : { flagged }),
   };
 }

@@ -219,7 +219,8 @@ describe('parsePiapiTask: documented and reconstructed examples', () => {
     ],
   ])('%s', (name, expected) => {
     const snapshot = parseFixture(name);
-    const { costUsd, ...rest } = snapshot;
+    // The task's own times are checked apart, below.
+    const { costUsd, times: _times, ...rest } = snapshot;
     const { costUsd: expectedCost, ...expectedRest } = expected;
     expect(rest).toStrictEqual(expectedRest);
     if (expectedCost === undefined) expect(costUsd).toBeUndefined();
@@ -269,6 +270,21 @@ describe('parsePiapiTask: documented and reconstructed examples', () => {
       logs: [{ message: 'NSFW content detected' }],
     }).failure;
     expect(failure).toMatchObject({ contentPolicy: true, retryable: false });
+  });
+
+  it("reads an ended task's own times, with nanoseconds, and none for Go's zero time", () => {
+    expect(parseFixture('get-kling-turbo-completed.json').times).toStrictEqual({
+      createdMs: Date.parse('2025-12-24T10:08:00.260Z'),
+      startedMs: Date.parse('2025-12-24T10:08:01.002Z'),
+      endedMs: Date.parse('2025-12-24T10:10:18.410Z'),
+    });
+    const meta = { created_at: '2025-03-19T09:12:33.518532106Z', started_at: '0001-01-01T00:00:00Z', ended_at: 'soon' };
+    expect(parsePiapiTask({ task_id: 't', status: 'failed', meta }).times).toStrictEqual({
+      createdMs: Date.parse('2025-03-19T09:12:33.518Z'),
+    });
+    expect(parsePiapiTask({ task_id: 't', status: 'failed', meta: {} }).times).toBeUndefined();
+    // A task still going has no end to measure to.
+    expect(parseFixture('get-hailuo-pending.json').times).toBeUndefined();
   });
 
   it('maps a cancelled task', () => {

@@ -5,8 +5,20 @@ import { fixture } from '../../providers/stub-server';
 
 const taskId = 'd2e3d1f4-1b3c-4b5c-8d46-1c1d7ee86892';
 
-function failed(code: string | undefined, message: string, retryable: boolean, contentPolicy: boolean) {
-  const failure = { ...(code === undefined ? {} : { code }), message, retryable, contentPolicy };
+function failed(
+  code: string | undefined,
+  message: string,
+  retryable: boolean,
+  contentPolicy: boolean,
+  flagged?: 'input' | 'output',
+) {
+  const failure = {
+    ...(code === undefined ? {} : { code }),
+    message,
+    retryable,
+    contentPolicy,
+    ...(flagged === undefined ? {} : { flagged }),
+  };
   return { taskId, state: 'failed', failure } satisfies ProviderTaskSnapshot;
 }
 
@@ -41,23 +53,23 @@ describe('parseRunwayTask: documented and reconstructed examples', () => {
     ['task-failed-bad-output.json', failed('INTERNAL.BAD_OUTPUT.CODE01', 'An unexpected error occurred.', true, false)],
     [
       'task-failed-safety-input-text.json',
-      failed('SAFETY.INPUT.TEXT', 'Your prompt did not pass our content moderation.', false, true),
+      failed('SAFETY.INPUT.TEXT', 'Your prompt did not pass our content moderation.', false, true, 'input'),
     ],
     [
       'task-failed-safety-input-image.json',
-      failed('SAFETY.INPUT.IMAGE', 'Your image did not pass our content moderation.', false, true),
+      failed('SAFETY.INPUT.IMAGE', 'Your image did not pass our content moderation.', false, true, 'input'),
     ],
     [
       'task-failed-safety-output-video.json',
-      failed('SAFETY.OUTPUT.VIDEO', 'The output did not pass our content moderation.', false, true),
+      failed('SAFETY.OUTPUT.VIDEO', 'The output did not pass our content moderation.', false, true, 'output'),
     ],
     [
       'task-failed-preprocessing-safety-text.json',
-      failed('INPUT_PREPROCESSING.SAFETY.TEXT', 'Prompt text rejected.', false, true),
+      failed('INPUT_PREPROCESSING.SAFETY.TEXT', 'Prompt text rejected.', false, true, 'input'),
     ],
     [
       'task-failed-preprocessing-safety-third-party.json',
-      failed('INPUT_PREPROCESSING.SAFETY.THIRD_PARTY', 'Rejected by third-party moderation.', false, true),
+      failed('INPUT_PREPROCESSING.SAFETY.THIRD_PARTY', 'Rejected by third-party moderation.', false, true, 'input'),
     ],
     [
       'task-failed-preprocessing-internal.json',
@@ -91,7 +103,10 @@ describe('parseRunwayTask: documented and reconstructed examples', () => {
       parseRunwayTask({ id: 't', status: 'FAILED', failure: 'x', failureCode }).failure;
     expect(parse('SOMETHING.NEW')).toMatchObject({ retryable: true, contentPolicy: false });
     expect(parse('SAFETYNET')).toMatchObject({ retryable: true, contentPolicy: false });
-    expect(parse('safety.input.text')).toMatchObject({ retryable: false, contentPolicy: true });
+    expect(parse('safety.input.text')).toMatchObject({ retryable: false, contentPolicy: true, flagged: 'input' });
+    // A moderation code that names neither side leaves it unsaid (the metrics count it as the output's).
+    expect(parse('SAFETY.OTHER')).toMatchObject({ contentPolicy: true });
+    expect(parse('SAFETY.OTHER')).not.toHaveProperty('flagged');
     expect(parse('ASSET.INVALID.DIMENSIONS')).toMatchObject({ retryable: false, contentPolicy: false });
   });
 

@@ -1,0 +1,89 @@
+import type { MetricMeter, MetricTags } from '@temporalio/common';
+import { describe, expect, it } from 'vitest';
+import { httpStatusClass, pipelineMetrics } from '../../src/contract/metrics';
+import { PipelineMetrics } from '../../src/domain/pipeline-metrics';
+
+describe('HTTP status classes', () => {
+  it.each([
+    [200, '2xx'],
+    [204, '2xx'],
+    [302, '3xx'],
+    [400, '4xx'],
+    [404, '4xx'],
+    [429, '4xx'],
+    [499, '4xx'],
+    [500, '5xx'],
+    [503, '5xx'],
+    [599, '5xx'],
+  ])('%i → %s', (status, expected) => {
+    expect(httpStatusClass(status)).toBe(expected);
+  });
+});
+
+/** A meter that keeps what was made and recorded. */
+function recordingMeter() {
+  const made: { kind: string; name: string; unit?: string; help?: string; valueType?: string }[] = [];
+  const values: { name: string; value: number; tags?: MetricTags }[] = [];
+  const instrument = (kind: string, name: string, unit?: string, help?: string, valueType?: string) => {
+    made.push({ kind, name, unit, help, valueType });
+    const keep = (value: number, tags?: MetricTags) => values.push({ name, value, tags });
+    return { add: keep, record: keep };
+  };
+  const meter = {
+    createCounter: (name: string, unit?: string, help?: string) => instrument('counter', name, unit, help),
+    createHistogram: (name: string, valueType?: string, unit?: string, help?: string) =>
+      instrument('histogram', name, unit, help, valueType),
+    createUpDownCounter: (name: string, unit?: string, help?: string) => instrument('upDownCounter', name, unit, help),
+  } as unknown as MetricMeter;
+  return { meter, made, values };
+}
+
+describe('recording the catalogue', () => {
+  it("makes each instrument once, with the catalogue's name, unit, value type and help", () => {
+    const { meter, made, values } = recordingMeter();
+    const metrics = new PipelineMetrics(meter);
+    metrics.add('attempts', 1, { provider: 'kling', outcome: 'failed', reason: 'deadline' });
+    metrics.add('attempts', 1, { provider: 'runway', outcome: 'succeeded', reason: 'succeeded' });
+    metrics.record('renderSeconds', 42.5, { provider: 'kling', outcome: 'succeeded' });
+    metrics.add('tasksInFlight', 1, { provider: 'kling' });
+    metrics.add('tasksInFlight', -1, { provider: 'kling' });
+    expect(made).toEqual([
+      { kind: 'counter', name: pipelineMetrics.attempts.name, unit: undefined, help: pipelineMetrics.attempts.help },
+      {
+        kind: 'histogram',
+        name: pipelineMetrics.renderSeconds.name,
+        unit: 's',
+        help: pipelineMetrics.renderSeconds.help,
+        valueType: 'float',
+      },
+      {
+        kind: 'upDownCounter',
+        name: pipelineMetrics.tasksInFlight.name,
+        unit: undefined,
+        help: pipelineMetrics.tasksInFlight.help,
+      },
+    ]);
+    expect(values.map((v) => [v.name, v.value, v.tags])).toEqual([
+      ['scene_video_provider_attempts_total', 1, { provider: 'kling', outcome: 'failed', reason: 'deadline' }],
+      ['scene_video_provider_attempts_total', 1, { provider: 'runway', outcome: 'succeeded', reason: 'succeeded' }],
+      ['scene_video_render_seconds', 42.5, { provider: 'kling', outcome: 'succeeded' }],
+      ['scene_video_provider_tasks_in_flight', 1, { provider: 'kling' }],
+      ['scene_video_provider_tasks_in_flight', -1, { provider: 'kling' }],
+    ]);
+  });
+
+  it("says which metric a meter without up-down counters (the workflow's) cannot record", () => {
+    const { meter } = recordingMeter();
+    const withoutUpDown = { ...meter, createUpDownCounter: undefined } as MetricMeter;
+    expect(() => new PipelineMetrics(withoutUpDown).add('tasksInFlight', 1, { provider: 'kling' })).toThrow(
+      'scene_video_provider_tasks_in_flight: this meter has no up-down counters',
+    );
+  });
+
+  it('gives every histogram its buckets, for the exporter to use by name', () => {
+    for (const metric of Object.values(pipelineMetrics)) {
+      if (metric.kind !== 'histogram') continue;
+      expect('buckets' in metric && metric.buckets.length > 0, metric.name).toBe(true);
+    }
+  });
+});
