@@ -166,16 +166,3 @@ export const pipelineMetrics = {
 } as const satisfies Record<string, MetricDefinition>;
 
 export type PipelineMetricKey = keyof typeof pipelineMetrics;
-
-/** The `scene_type` label of a scene whose type no provider in the catalogue has as a strength. */
-export const otherSceneType = 'other';
-
-/**
- * A scene's type as a label value: one the catalogue ranks by (a provider's strength, lower-cased as ranking compares
- * them), or `other`. Clients name scene types freely; the label must not grow a series per name they invent.
- */
-export function sceneTypeLabel(sceneType: string, strengths: Iterable<string>): string {
-  const type = sceneType.trim().toLowerCase();
-  for (const strength of strengths) if (strength.toLowerCase() === type) return type;
-  return otherSceneType;
-}

@@ -1,6 +1,6 @@
 import type { MetricMeter, MetricTags } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { httpStatusClass, otherSceneType, pipelineMetrics, sceneTypeLabel } from '../../src/contract/metrics';
+import { httpStatusClass, pipelineMetrics } from '../../src/contract/metrics';
 import { PipelineMetrics } from '../../src/domain/pipeline-metrics';
 
 describe('HTTP status classes', () => {
@@ -85,20 +85,5 @@ describe('recording the catalogue', () => {
       if (metric.kind !== 'histogram') continue;
       expect('buckets' in metric && metric.buckets.length > 0, metric.name).toBe(true);
     }
-  });
-});
-
-describe('scene type labels', () => {
-  const strengths = ['hook', 'CTA', 'broll'];
-
-  it('names a type the catalogue ranks by, as ranking compares it (trimmed, lower-cased)', () => {
-    expect(sceneTypeLabel('hook', strengths)).toBe('hook');
-    expect(sceneTypeLabel(' Cta ', strengths)).toBe('cta');
-  });
-
-  it('folds every other type into one value, so invented names add no series', () => {
-    const invented = Array.from({ length: 1000 }, (_, i) => sceneTypeLabel(`scene-${i}`, strengths));
-    expect(new Set(invented)).toEqual(new Set([otherSceneType]));
-    expect(sceneTypeLabel('hook', [])).toBe(otherSceneType);
   });
 });
