@@ -119,8 +119,11 @@ function inputContext(input: unknown): Record<string, string> {
 type Redact = (text: string) => string;
 
 function redactor(secrets: readonly (string | undefined)[]): Redact {
-  // Shorter values are not credentials, and masking them would garble every line.
-  const known = [...new Set(secrets.filter((s): s is string => s !== undefined && s.length >= 4))];
+  // Shorter values are not credentials, and masking them would garble every line. Longest first: a secret that holds
+  // another whole (a header value around a key) is masked entire, not left with its rest showing around `[redacted]`.
+  const known = [...new Set(secrets.filter((s): s is string => s !== undefined && s.length >= 4))].sort(
+    (a, b) => b.length - a.length,
+  );
   return (text) => known.reduce((masked, secret) => masked.split(secret).join('[redacted]'), text);
 }
 

@@ -163,6 +163,21 @@ describe('worker logger, json', () => {
     expect(JSON.stringify(line!.deep)).toContain('"[Object]"');
   });
 
+  it('masks a secret that holds another whole, not only the shorter one', () => {
+    const short = 'tk-0123456789';
+    const long = `${short}-tail-of-the-longer-secret`;
+    const lines: string[] = [];
+    const logger = createWorkerLogger({
+      format: 'json',
+      level: 'INFO',
+      secrets: [short, long],
+      write: (l) => lines.push(l),
+    });
+    logger.info(`auth ${long}`);
+    expect(lines.join('')).not.toContain('tail-of-the-longer-secret');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ message: 'auth [redacted]' });
+  });
+
   it('keeps meta from overwriting time, level and message', () => {
     const { logger, records } = capture();
     logger.info('the message', { message: 'meta message', level: 'meta level', time: 3 });
