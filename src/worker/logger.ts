@@ -132,7 +132,7 @@ function jsonRecord(entry: LogEntry, redact: Redact): Record<string, unknown> {
   const record: Record<string, unknown> = {
     time: new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString(),
     level: entry.level,
-    message: redact(entry.message),
+    message: clip(redact(entry.message)),
   };
   for (const name of contextFields) if (meta[name] !== undefined) record[name] = meta[name];
   for (const [name, value] of Object.entries(meta)) {
@@ -144,7 +144,7 @@ function jsonRecord(entry: LogEntry, redact: Redact): Record<string, unknown> {
 
 function textLine(entry: LogEntry, redact: Redact, colors: boolean): string {
   const format = (value: unknown) => inspect(value, { colors, depth: limits.depth, breakLength: Infinity });
-  const head = `${format(new Date(Number(entry.timestampNanos / 1_000_000n)))} [${entry.level}] ${redact(entry.message)}`;
+  const head = `${format(new Date(Number(entry.timestampNanos / 1_000_000n)))} [${entry.level}] ${clip(redact(entry.message))}`;
   const meta = safeMeta(entry.meta, redact);
   return Object.keys(meta).length === 0 ? head : `${head} ${format(meta)}`;
 }
