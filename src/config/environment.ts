@@ -47,7 +47,37 @@ export function tracingEnvFields(defaultServiceName: string) {
     OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol,
     OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol,
     OTEL_SERVICE_NAME: optionalString.transform((v) => v ?? defaultServiceName),
+    /** Sent by the exporter, which reads them itself; here only so that no log line shows their values. */
+    OTEL_EXPORTER_OTLP_HEADERS: optionalString,
+    OTEL_EXPORTER_OTLP_TRACES_HEADERS: optionalString,
   };
+}
+
+/**
+ * The OTLP receiver's credentials: the header values (`key=value` pairs, comma-separated, percent-encoded) and the
+ * endpoints' user, password and query values. A receiver's error reply, which OpenTelemetry logs whole, may echo them.
+ */
+function otlpSecrets(env: WorkerEnv): string[] {
+  const headerValues = [env.OTEL_EXPORTER_OTLP_HEADERS, env.OTEL_EXPORTER_OTLP_TRACES_HEADERS].flatMap((headers) =>
+    (headers ?? '').split(',').flatMap((pair) => {
+      const at = pair.indexOf('=');
+      return at === -1 ? [] : [decoded(pair.slice(at + 1).trim())];
+    }),
+  );
+  const urlParts = [env.OTEL_EXPORTER_OTLP_ENDPOINT, env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT].flatMap((endpoint) => {
+    if (endpoint === undefined) return [];
+    const url = new URL(endpoint);
+    return [decoded(url.username), decoded(url.password), ...url.searchParams.values()];
+  });
+  return [...headerValues, ...urlParts].filter((value) => value !== '');
+}
+
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /** `ip:port` or `[ipv6]:port`: what the SDK's Prometheus exporter binds (a socket address, never a host name). */
@@ -163,9 +193,13 @@ export const workerEnvSchema = workerEnvFields.superRefine((env, ctx) => {
 });
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
 
-/** The worker's credentials: the providers' API keys and the S3 secret key, which no log line may show. */
+/** The worker's credentials: the providers' API keys, the S3 secret key and the OTLP receiver's, which no log line may show. */
 export function workerSecrets(env: WorkerEnv): (string | undefined)[] {
-  return [...Object.values(routeRegistry).map((r) => env[r.keyEnv as RouteKeyEnv]), env.S3_SECRET_ACCESS_KEY];
+  return [
+    ...Object.values(routeRegistry).map((r) => env[r.keyEnv as RouteKeyEnv]),
+    env.S3_SECRET_ACCESS_KEY,
+    ...otlpSecrets(env),
+  ];
 }
 
 export function loadWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {

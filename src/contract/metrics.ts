@@ -3,8 +3,8 @@
  * activities that record them, the runtime that exports them, the Grafana dashboard (deploy/grafana) and its checks.
  *
  * Names carry their unit (`_seconds`, `_bytes`, `_usd`) and counters end in `_total`, as Prometheus names them; the
- * SDK's exporter adds neither. Labels take values from bounded sets only (provider keys, scene types, the classes
- * below): never a scene, project, workflow or task id.
+ * SDK's exporter adds neither. Labels take values from bounded sets only (provider keys, the scene types the
+ * catalogue's providers are strong in, the classes below): never a scene, project, workflow or task id.
  *
  * Money is recorded as float histograms: the SDK's counters hold integers, and a histogram's `_sum` is the spend and
  * its `_count` the attempts.

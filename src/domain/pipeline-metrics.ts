@@ -12,6 +12,8 @@ import {
   type HttpStatusClass,
   type PipelineMetricKey,
 } from '../contract/metrics';
+import type { ProviderConfig } from '../contract/catalogue';
+import { sceneTypeKey, strongIn } from './ranking';
 
 type Definition<K extends PipelineMetricKey> = (typeof pipelineMetrics)[K];
 type KeyOfKind<Kind> = { [K in PipelineMetricKey]: Definition<K>['kind'] extends Kind ? K : never }[PipelineMetricKey];
@@ -76,3 +78,13 @@ function create(meter: MetricMeter, def: Definition<PipelineMetricKey>): Instrum
 
 /** Records nothing: where no worker runtime exports metrics (activity tests, tools). */
 export const noPipelineMetrics = new PipelineMetrics(noopMetricMeter);
+
+/**
+ * The `scene_type` label of a scene: its type as the ranking matches it (lower case) when some provider of the
+ * catalogue is strong in it, else `other`. A scene's type is the client's free text, and each value would be a series
+ * of its own.
+ */
+export function sceneTypeLabel(sceneType: string, catalogue: readonly Pick<ProviderConfig, 'strengths'>[]): string {
+  const type = sceneTypeKey(sceneType);
+  return catalogue.some((p) => strongIn(p, type)) ? type : 'other';
+}

@@ -1,5 +1,5 @@
 import type { ProviderRanking } from '../contract/scene-workflow';
-import type { Catalogue } from '../contract/catalogue';
+import type { Catalogue, ProviderConfig } from '../contract/catalogue';
 
 const wordChar = /[\p{L}\p{N}]/u;
 const separators = /[\s-]+/g;
@@ -20,6 +20,16 @@ function mentions(prompt: string, keyword: string): boolean {
   return false;
 }
 
+/** A scene type as strengths match it: case and surrounding blanks do not count. */
+export function sceneTypeKey(sceneType: string): string {
+  return sceneType.trim().toLowerCase();
+}
+
+/** Whether the provider lists the scene type (as `sceneTypeKey` gives it) among its strengths. */
+export function strongIn(provider: Pick<ProviderConfig, 'strengths'>, type: string): boolean {
+  return provider.strengths.some((s) => s.toLowerCase() === type);
+}
+
 /**
  * Scores every configured provider for a scene: base 100 − 10 × priority, +points per matched strength and prompt
  * keyword group. Pure and deterministic; ties keep catalogue order. Runs inside workflow code.
@@ -31,13 +41,13 @@ export function rankProvidersForScene(
   configuredProviders: readonly string[],
 ): ProviderRanking[] {
   const configured = new Set(configuredProviders);
-  const type = sceneType.trim().toLowerCase();
+  const type = sceneTypeKey(sceneType);
   return catalogue
     .filter((p) => configured.has(p.key))
     .map((p) => {
       const reasons = [`base ${100 - 10 * p.priority} (priority ${p.priority})`];
       let score = 100 - 10 * p.priority;
-      if (p.strengths.some((s) => s.toLowerCase() === type)) {
+      if (strongIn(p, type)) {
         score += 50;
         reasons.push(`+50 strength "${type}"`);
       }

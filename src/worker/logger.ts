@@ -119,8 +119,11 @@ function inputContext(input: unknown): Record<string, string> {
 type Redact = (text: string) => string;
 
 function redactor(secrets: readonly (string | undefined)[]): Redact {
-  // Shorter values are not credentials, and masking them would garble every line.
-  const known = [...new Set(secrets.filter((s): s is string => s !== undefined && s.length >= 4))];
+  // Shorter values are not credentials, and masking them would garble every line. Longest first: a secret that holds
+  // another whole (a header value around a key) is masked entire, not left with its rest showing around `[redacted]`.
+  const known = [...new Set(secrets.filter((s): s is string => s !== undefined && s.length >= 4))].sort(
+    (a, b) => b.length - a.length,
+  );
   return (text) => known.reduce((masked, secret) => masked.split(secret).join('[redacted]'), text);
 }
 
@@ -129,7 +132,7 @@ function jsonRecord(entry: LogEntry, redact: Redact): Record<string, unknown> {
   const record: Record<string, unknown> = {
     time: new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString(),
     level: entry.level,
-    message: redact(entry.message),
+    message: clip(redact(entry.message)),
   };
   for (const name of contextFields) if (meta[name] !== undefined) record[name] = meta[name];
   for (const [name, value] of Object.entries(meta)) {
@@ -141,7 +144,7 @@ function jsonRecord(entry: LogEntry, redact: Redact): Record<string, unknown> {
 
 function textLine(entry: LogEntry, redact: Redact, colors: boolean): string {
   const format = (value: unknown) => inspect(value, { colors, depth: limits.depth, breakLength: Infinity });
-  const head = `${format(new Date(Number(entry.timestampNanos / 1_000_000n)))} [${entry.level}] ${redact(entry.message)}`;
+  const head = `${format(new Date(Number(entry.timestampNanos / 1_000_000n)))} [${entry.level}] ${clip(redact(entry.message))}`;
   const meta = safeMeta(entry.meta, redact);
   return Object.keys(meta).length === 0 ? head : `${head} ${format(meta)}`;
 }

@@ -1,3 +1,4 @@
+import { IllegalStateError } from '@temporalio/common';
 import { Runtime, type TelemetryOptions } from '@temporalio/worker';
 import { workerSecrets, type WorkerEnv } from '../config/environment';
 import { connectionSecrets, type TemporalConnection } from '../config/temporal-connection';
@@ -53,6 +54,8 @@ export function installWithMetrics(
       telemetryOptions: { ...options.telemetryOptions, ...metricsTelemetry(metrics.address) },
     });
   } catch (err) {
+    // Installed already (a second worker in one process, a connection made first): no port is to blame.
+    if (err instanceof IllegalStateError) throw err;
     const reason = err instanceof Error ? err.message : String(err);
     throw new Error(`Cannot serve metrics at ${metrics.address} (${reason}): ${metrics.remedy}.`, { cause: err });
   }

@@ -27,7 +27,7 @@ import {
   throttledMsOf,
   type AttemptFailure,
 } from './scene-failures';
-import { sceneMetrics } from './scene-metrics';
+import { SceneMetrics } from './scene-metrics';
 import { publishViews, startedWith } from './scene-views';
 import { storeClip } from './store-clip';
 import { versionedBehavior } from './versioning-behavior';
@@ -59,7 +59,8 @@ export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVid
   const startedAt = Date.now();
   const raw = rawInput as Partial<SceneInput> | null;
   // Answers before the input is validated: a client may ask for progress the moment it has started the scene.
-  const ledger = new SceneLedger(String(raw?.sceneId ?? ''), publishViews, sceneMetrics());
+  const metrics = new SceneMetrics();
+  const ledger = new SceneLedger(String(raw?.sceneId ?? ''), publishViews, metrics.observe);
   setHandler(getProgress, () => ledger.progress(), {
     description: 'Phase, provider ranking, attempts and money spent so far',
   });
@@ -68,6 +69,7 @@ export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVid
   // reaches only after resolving the local activity, and then reads the patch as absent.
   const budgetIsCap = raw?.maxCostUsd !== undefined && patched(sceneBudgetCapPatch);
   const { input, setup } = await prepared(prepareScene(rawInput));
+  metrics.knowCatalogue(setup.catalogue);
   ledger.identified(input, startedWith);
   const run: SceneRun = { input, setup, ledger, startedAt };
   let plan;

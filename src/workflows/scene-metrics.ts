@@ -1,17 +1,32 @@
+import type { MetricMeter } from '@temporalio/common';
 import { metricMeter } from '@temporalio/workflow';
-import { PipelineMetrics } from '../domain/pipeline-metrics';
+import type { ProviderConfig } from '../contract/catalogue';
+import { PipelineMetrics, sceneTypeLabel } from '../domain/pipeline-metrics';
 import type { SceneEvent } from '../domain/scene-ledger';
 
 /**
  * Counts what the scene's ledger reports on the workflow's metric meter. The SDK drops these while it replays a
  * history, so a scene replayed on another worker counts nothing twice, and recording issues no command.
  */
-export function sceneMetrics(): (event: SceneEvent) => void {
-  const metrics = new PipelineMetrics(metricMeter);
-  return (event) => {
+export class SceneMetrics {
+  private readonly metrics: PipelineMetrics;
+  private catalogue: readonly Pick<ProviderConfig, 'strengths'>[] = [];
+
+  constructor(meter: MetricMeter = metricMeter) {
+    this.metrics = new PipelineMetrics(meter);
+  }
+
+  /** The scene types `scene_type` may name; known before the ledger reports anything, once the scene is prepared. */
+  knowCatalogue(catalogue: readonly Pick<ProviderConfig, 'strengths'>[]): void {
+    this.catalogue = catalogue;
+  }
+
+  readonly observe = (event: SceneEvent): void => {
+    const { metrics } = this;
     switch (event.kind) {
       case 'attempt-ended': {
-        const { provider, outcome, reason, sceneType } = event;
+        const { provider, outcome, reason } = event;
+        const sceneType = sceneTypeLabel(event.sceneType, this.catalogue);
         metrics.add('attempts', 1, { provider, outcome, reason });
         metrics.record('billedUsd', event.costUsd, { provider, scene_type: sceneType });
         if (event.estimateUsd !== undefined)
@@ -22,7 +37,10 @@ export function sceneMetrics(): (event: SceneEvent) => void {
         metrics.add('fallbacks', 1, { from_provider: event.from, to_provider: event.to, reason: event.reason });
         return;
       case 'scene-ended':
-        metrics.add('scenes', 1, { outcome: event.outcome, scene_type: event.sceneType });
+        metrics.add('scenes', 1, {
+          outcome: event.outcome,
+          scene_type: sceneTypeLabel(event.sceneType, this.catalogue),
+        });
     }
   };
 }

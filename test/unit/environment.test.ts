@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadWorkerEnv } from '../../src/config/environment';
+import { loadWorkerEnv, workerSecrets } from '../../src/config/environment';
 import {
   activityDepsFromEnv,
   versionedWorkerOptions,
@@ -75,6 +75,21 @@ describe('worker environment', () => {
     } catch (err) {
       expect((err as Error).message).not.toContain(secret);
     }
+  });
+});
+
+describe("the worker's secrets", () => {
+  it("count the OTLP receiver's credentials: header values and the endpoint's user, password and query", () => {
+    const secrets = workerSecrets(
+      loadWorkerEnv({
+        OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20otlp-token-0123,x-tenant=acme',
+        OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-api-key=traces-key-4567',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector-user:collector-pass@otel.example:4318?token=query-token-89',
+      }),
+    );
+    for (const secret of ['Bearer otlp-token-0123', 'acme', 'traces-key-4567', 'collector-user', 'collector-pass'])
+      expect(secrets).toContain(secret);
+    expect(secrets).toContain('query-token-89');
   });
 });
 

@@ -1,7 +1,9 @@
 import type { MetricMeter, MetricTags } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { httpStatusClass, pipelineMetrics } from '../../src/contract/metrics';
+import { defaultCatalogue } from '../../src/config/catalogue';
 import { PipelineMetrics } from '../../src/domain/pipeline-metrics';
+import { SceneMetrics } from '../../src/workflows/scene-metrics';
 
 describe('HTTP status classes', () => {
   it.each([
@@ -85,5 +87,36 @@ describe('recording the catalogue', () => {
       if (metric.kind !== 'histogram') continue;
       expect('buckets' in metric && metric.buckets.length > 0, metric.name).toBe(true);
     }
+  });
+});
+
+describe("the scene workflow's metrics", () => {
+  const attemptEnded = (sceneType: string) =>
+    ({
+      kind: 'attempt-ended',
+      provider: 'kling',
+      sceneType,
+      outcome: 'succeeded',
+      reason: 'succeeded',
+      costUsd: 0.5,
+      estimateUsd: 0.5,
+    }) as const;
+
+  it('labels a scene type the catalogue knows as the ranking matches it, any other as `other`: clients name types freely', () => {
+    const { meter, values } = recordingMeter();
+    const metrics = new SceneMetrics(meter);
+    metrics.knowCatalogue(defaultCatalogue);
+    metrics.observe(attemptEnded('Hook'));
+    metrics.observe({ kind: 'scene-ended', sceneType: 'hook', outcome: 'succeeded' });
+    metrics.observe(attemptEnded('scene-4f1c2a9b'));
+    metrics.observe({ kind: 'scene-ended', sceneType: 'scene-4f1c2a9b', outcome: 'failed' });
+    expect(values.filter((v) => v.tags?.scene_type !== undefined).map((v) => v.tags?.scene_type)).toEqual([
+      'hook',
+      'hook',
+      'hook',
+      'other',
+      'other',
+      'other',
+    ]);
   });
 });

@@ -163,6 +163,30 @@ describe('worker logger, json', () => {
     expect(JSON.stringify(line!.deep)).toContain('"[Object]"');
   });
 
+  it('cuts a long message as it cuts any string: a provider failure quoted in it cannot make a line of megabytes', () => {
+    for (const format of ['json', 'text'] as const) {
+      const { logger, lines } = capture(format);
+      logger.warn(`✗ Kling failed: ${'z'.repeat(1_000_000)}`);
+      expect(lines[0]!.length, format).toBeLessThan(8_500);
+      expect(lines[0], format).toContain('more chars]');
+    }
+  });
+
+  it('masks a secret that holds another whole, not only the shorter one', () => {
+    const short = 'tk-0123456789';
+    const long = `${short}-tail-of-the-longer-secret`;
+    const lines: string[] = [];
+    const logger = createWorkerLogger({
+      format: 'json',
+      level: 'INFO',
+      secrets: [short, long],
+      write: (l) => lines.push(l),
+    });
+    logger.info(`auth ${long}`);
+    expect(lines.join('')).not.toContain('tail-of-the-longer-secret');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ message: 'auth [redacted]' });
+  });
+
   it('keeps meta from overwriting time, level and message', () => {
     const { logger, records } = capture();
     logger.info('the message', { message: 'meta message', level: 'meta level', time: 3 });

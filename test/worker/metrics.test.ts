@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
+import { Runtime } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../dev/sandbox';
 import { workerEnv } from '../../dev/harness/worker-env';
@@ -8,6 +9,7 @@ import { spawnWorkerProcess, type WorkerProcess } from '../../dev/harness/worker
 import { freePort } from '../../dev/stack/free-port';
 import { startSceneVideo } from '../../src/client';
 import { pipelineMetrics } from '../../src/contract/metrics';
+import { installWithMetrics } from '../../src/worker/runtime';
 import { sandboxKey } from '../helpers/scene-harness';
 import { stackInfo } from '../helpers/stack-info';
 import { connectClient, uniqueTaskQueue } from '../helpers/temporal';
@@ -158,5 +160,14 @@ describe('worker metrics endpoint', () => {
     } finally {
       taken.close();
     }
+  });
+
+  it('a runtime installed already is not reported as a port that cannot be bound', async () => {
+    // This test process runs no worker of its own: the runtime it installs is its only one.
+    Runtime.install({});
+    const address = `127.0.0.1:${await freePort()}`;
+    expect(() => installWithMetrics({}, { address, remedy: 'set WORKER_METRICS_ADDRESS to a free ip:port' })).toThrow(
+      /^Runtime singleton has already been installed/,
+    );
   });
 });
