@@ -11,6 +11,7 @@ import type { ConnectionOptions } from '@temporalio/client';
 import { accessSync, constants } from 'node:fs';
 import { z } from 'zod';
 import { formatZodError } from '../contract/format-zod-error';
+import { secretMasker } from '../domain/secret-mask';
 
 /** Our own variable, not Temporal's: the queue the workers poll and the clients start workflows on. */
 export const taskQueueSchema = z.string().default('scene-video');
@@ -105,7 +106,7 @@ export function connectionSecrets(temporal: Pick<TemporalConnection, 'connection
 
 /** A connection error's message without the connection's secrets. */
 export function withoutSecrets(message: string, temporal: Pick<TemporalConnection, 'connectionOptions'>): string {
-  return connectionSecrets(temporal).reduce((text, secret) => text.split(secret).join('[redacted]'), message);
+  return secretMasker(connectionSecrets(temporal))(message);
 }
 
 /**

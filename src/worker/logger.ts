@@ -8,6 +8,7 @@ import {
   type LogMetadata,
 } from '@temporalio/worker';
 import type { WorkerEnv } from '../config/environment';
+import { secretMasker } from '../domain/secret-mask';
 
 /**
  * What a JSON line leads with, when the line knows it. `attempt` is the scene's provider attempt, numbered from 1 as
@@ -119,12 +120,8 @@ function inputContext(input: unknown): Record<string, string> {
 type Redact = (text: string) => string;
 
 function redactor(secrets: readonly (string | undefined)[]): Redact {
-  // Shorter values are not credentials, and masking them would garble every line. Longest first: a secret that holds
-  // another whole (a header value around a key) is masked entire, not left with its rest showing around `[redacted]`.
-  const known = [...new Set(secrets.filter((s): s is string => s !== undefined && s.length >= 4))].sort(
-    (a, b) => b.length - a.length,
-  );
-  return (text) => known.reduce((masked, secret) => masked.split(secret).join('[redacted]'), text);
+  // Shorter values are not credentials, and masking them would garble every line.
+  return secretMasker(secrets.filter((s) => s !== undefined && s.length >= 4));
 }
 
 function jsonRecord(entry: LogEntry, redact: Redact): Record<string, unknown> {
@@ -151,7 +148,8 @@ function textLine(entry: LogEntry, redact: Redact, colors: boolean): string {
 
 /**
  * The meta as plain JSON values, under the names the lines use: an activity's `attempt` (the SDK's retry count, whose
- * lines carry `activityId`) becomes `activityAttempt`, and its `workflowRunId` becomes `runId`, as in workflow lines.
+ * lines carry `activityId`) becomes `activityAttempt`, and its `workflowRunId` becomes `runId`, as in workflow lines;
+ * its `taskToken` is left out.
  */
 function safeMeta(meta: LogMetadata | undefined, redact: Redact): Record<string, unknown> {
   if (meta === undefined) return {};
@@ -164,6 +162,9 @@ function safeMeta(meta: LogMetadata | undefined, redact: Redact): Record<string,
     named.runId ??= named.workflowRunId;
     delete named.workflowRunId;
   }
+  // The SDK's activity lines carry the task token: a credential that completes the activity for whoever holds it, and
+  // some 200 characters of noise on every line.
+  delete named.taskToken;
   return safeObject(named, redact, 0, new Set());
 }
 

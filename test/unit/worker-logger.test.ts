@@ -61,9 +61,10 @@ describe('worker logger, json', () => {
     expect(Object.keys(line!).slice(0, 5)).toEqual(['time', 'level', 'message', 'workflowId', 'runId']);
   });
 
-  it("names an activity's SDK retry count activityAttempt and its workflowRunId runId", () => {
+  it("names an activity's SDK retry count activityAttempt and its workflowRunId runId, and leaves out its task token", () => {
     const { logger, records } = capture();
     logger.warn('Activity failed', {
+      taskToken: 'CiQ4ZTQ2YjZkMi1hY3Rpdml0eS10b2tlbg==',
       isLocal: false,
       attempt: 2,
       activityId: '5',
@@ -76,6 +77,7 @@ describe('worker logger, json', () => {
     expect(line).toMatchObject({ activityAttempt: 2, runId: 'r-1', activityType: 'createTask', provider: 'runway' });
     expect(line).not.toHaveProperty('attempt');
     expect(line).not.toHaveProperty('workflowRunId');
+    expect(JSON.stringify(line)).not.toContain('CiQ4ZTQ2YjZkMi1hY3Rpdml0eS10b2tlbg');
     expect(typeof line!.time).toBe('string');
   });
 
