@@ -12,7 +12,7 @@ import { benchScene, startScenes } from './lib/scenes';
 import { round, summarize } from './lib/stats';
 import { persistenceRequests } from '../dev/stack/server-metrics';
 import { spawnWorker } from './lib/worker-process';
-import { scrapeMetrics, sumOf } from '../dev/harness/prometheus-scrape';
+import { scrapeMetrics, sumOf } from '../dev/stack/prometheus-scrape';
 import { freePort } from '../dev/stack/free-port';
 import { pipelineMetrics } from '../src/contract/metrics';
 

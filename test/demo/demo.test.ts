@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { scrapeMetrics, sumOf } from '../../dev/harness/prometheus-scrape';
+import { scrapeMetrics, sumOf } from '../../dev/stack/prometheus-scrape';
 import { pipelineMetrics } from '../../src/contract/metrics';
 import { waitFor } from '../helpers/wait-for';
 

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../dev/sandbox';
-import { scrapeMetrics, sumOf } from '../../dev/harness/prometheus-scrape';
+import { scrapeMetrics, sumOf } from '../../dev/stack/prometheus-scrape';
 import { workerEnv } from '../../dev/harness/worker-env';
 import { sceneWorker, spawnWorkerProcess, type WorkerProcess } from '../../dev/harness/worker-process';
 import { freePort } from '../../dev/stack/free-port';

@@ -4,7 +4,7 @@ import { Runtime } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../dev/sandbox';
 import { workerEnv } from '../../dev/harness/worker-env';
-import { scrapeMetrics, sumOf, type MetricSample } from '../../dev/harness/prometheus-scrape';
+import { scrapeMetrics, sumOf, type MetricSample } from '../../dev/stack/prometheus-scrape';
 import { spawnWorkerProcess, type WorkerProcess } from '../../dev/harness/worker-process';
 import { freePort } from '../../dev/stack/free-port';
 import { startSceneVideo } from '../../src/client';
