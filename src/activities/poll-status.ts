@@ -56,7 +56,10 @@ export function createPollStatus(deps: ActivityDeps) {
       hb.progress = snapshot.progress;
       clock.polled(snapshot.throttled === true);
       await signalProgress(input, hb, snapshot);
-      if (terminalStates.has(snapshot.state)) recordTaskTimes(metrics, input.provider, snapshot);
+      if (terminalStates.has(snapshot.state)) {
+        const polled = { elapsedMs: pollElapsedMs(attemptStartedAt), throttledMs: hb.throttledMs ?? 0 };
+        recordTaskTimes(metrics, input.provider, snapshot, polled);
+      }
 
       switch (snapshot.state) {
         case 'succeeded':
@@ -118,16 +121,27 @@ const terminalStates = new Set<TaskState>(['succeeded', 'failed', 'cancelled']);
 
 /**
  * The render, queue and detection times of a task that ended, by the provider's own clock where its task reports it
- * (PiAPI's `meta`). Runway reports only its creation time, so none of them is recorded for it: the worker's polls
- * could only bound them to within a poll interval.
+ * (PiAPI's `meta`). Runway reports only its creation time: there the polls measure it, to within one poll interval,
+ * as the deadlines do (render = time polled less time throttled; queue = time throttled), and the detection delay,
+ * which only the provider's clock could tell, is not recorded.
  */
-function recordTaskTimes(metrics: PipelineMetrics, provider: string, snapshot: ProviderTaskSnapshot): void {
+function recordTaskTimes(
+  metrics: PipelineMetrics,
+  provider: string,
+  snapshot: ProviderTaskSnapshot,
+  polled: { elapsedMs: number; throttledMs: number },
+): void {
+  const outcome = snapshot.state as 'succeeded' | 'failed' | 'cancelled';
   const { createdMs, startedMs, endedMs } = snapshot.times ?? {};
+  const rendered = secondsBetween(startedMs, endedMs);
+  if (rendered === undefined) {
+    metrics.record('queueSeconds', polled.throttledMs / 1000, { provider });
+    metrics.record('renderSeconds', Math.max(0, polled.elapsedMs - polled.throttledMs) / 1000, { provider, outcome });
+    return;
+  }
   const queued = secondsBetween(createdMs, startedMs);
   if (queued !== undefined) metrics.record('queueSeconds', queued, { provider });
-  const rendered = secondsBetween(startedMs, endedMs);
-  const outcome = snapshot.state as 'succeeded' | 'failed' | 'cancelled';
-  if (rendered !== undefined) metrics.record('renderSeconds', rendered, { provider, outcome });
+  metrics.record('renderSeconds', rendered, { provider, outcome });
   // Two clocks, the provider's and this worker's: a worker behind the provider's clock records nothing.
   const noticed = secondsBetween(endedMs, Date.now());
   if (noticed !== undefined) metrics.record('detectionDelaySeconds', noticed, { provider });
@@ -156,10 +170,17 @@ class ThrottleClock {
 }
 
 /**
- * The render deadline bounds the time since the poll was first scheduled less the throttled time; the queue deadline
- * bounds the throttled time. Either ends the attempt (the workflow cancels the abandoned task). The elapsed time adds a
- * difference of the server's timestamps to one of this worker's clock, never one against the other: a worker clock off
- * the server's would move the deadline by as much, or end every attempt at its first poll.
+ * Time since the poll was first scheduled, across its retries: a difference of the server's timestamps added to one of
+ * this worker's clock, never one against the other, so a worker clock off the server's moves nothing.
+ */
+function pollElapsedMs(attemptStartedAt: number): number {
+  const { scheduledTimestampMs, currentAttemptScheduledTimestampMs } = activityInfo();
+  return currentAttemptScheduledTimestampMs - scheduledTimestampMs + (Date.now() - attemptStartedAt);
+}
+
+/**
+ * The render deadline bounds the time polled less the throttled time; the queue deadline bounds the throttled time.
+ * Either ends the attempt (the workflow cancels the abandoned task).
  */
 function checkDeadlines(
   input: PollStatusInput,
@@ -167,9 +188,7 @@ function checkDeadlines(
   throttledMs: number,
   attemptStartedAt: number,
 ) {
-  const { scheduledTimestampMs, currentAttemptScheduledTimestampMs } = activityInfo();
-  const elapsedMs = currentAttemptScheduledTimestampMs - scheduledTimestampMs + (Date.now() - attemptStartedAt);
-  const renderMs = elapsedMs - throttledMs;
+  const renderMs = pollElapsedMs(attemptStartedAt) - throttledMs;
   const throttledSec = Math.round(throttledMs / 1000);
   let message: string | undefined;
   if (throttledMs > deadlines.queueMs)

@@ -2,8 +2,11 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { describe, expect, it } from 'vitest';
 import type { PollHeartbeat, PollStatusInput, PollStatusOutput } from '../../src/contract/activities';
+import { pipelineMetrics } from '../../src/contract/metrics';
 import { createPollStatus } from '../../src/activities/poll-status';
 import { failureTypes } from '../../src/contract/scene-workflow';
+import { PipelineMetrics } from '../../src/domain/pipeline-metrics';
+import { recordingMeter } from '../helpers/recording-meter';
 import { sandboxActivityDepsPerFile } from '../helpers/sandbox-deps-per-file';
 import { gen45Body, runway } from '../sandbox/http';
 
@@ -28,6 +31,7 @@ function poll(
   deadlines: PollStatusInput['deadlines'],
   resumed?: PollHeartbeat,
   serverNowMs = Date.now(),
+  metrics?: PipelineMetrics,
 ) {
   const env = new MockActivityEnvironment({
     scheduledTimestampMs: serverNowMs,
@@ -36,7 +40,7 @@ function poll(
   });
   const heartbeats: PollHeartbeat[] = [];
   env.on('heartbeat', (details: unknown) => heartbeats.push(structuredClone(details as PollHeartbeat)));
-  const pollStatus = createPollStatus(file.deps);
+  const pollStatus = createPollStatus({ ...file.deps, metrics });
   const input: PollStatusInput = { provider: 'runway', route: 'runway', taskId, intervalMs: 100, deadlines };
   const done = env.run<[PollStatusInput], PollStatusOutput, typeof pollStatus>(pollStatus, input);
   return { done, heartbeats };
@@ -63,6 +67,29 @@ describe('pollStatus and THROTTLED time', () => {
     expect(out.throttledMs).toBeLessThan(2_000);
     expect(heartbeats.some((b) => b.throttled === true && b.state === 'queued')).toBe(true);
     expect(heartbeats.at(-1)!.throttledMs).toBe(out.throttledMs);
+  });
+
+  it("records a Runway task's queue and render time as its polls measured them (it reports no times of its own)", async () => {
+    const taskId = await throttledBehindAnother(1_500);
+    const { meter, values } = recordingMeter();
+    const started = Date.now();
+    const out = await poll(
+      taskId,
+      { renderMs: 60_000, queueMs: 60_000 },
+      undefined,
+      Date.now(),
+      new PipelineMetrics(meter),
+    ).done;
+    const polledSec = (Date.now() - started) / 1000;
+    const recorded = (name: string) => values.filter((v) => v.name === name);
+    const [queue] = recorded(pipelineMetrics.queueSeconds.name);
+    const [render] = recorded(pipelineMetrics.renderSeconds.name);
+    expect(queue).toMatchObject({ value: out.throttledMs! / 1000, tags: { provider: 'runway' } });
+    expect(render!.tags).toEqual({ provider: 'runway', outcome: 'succeeded' });
+    expect(render!.value).toBeGreaterThan(0);
+    expect(render!.value + queue!.value).toBeLessThanOrEqual(polledSec);
+    expect(render!.value + queue!.value).toBeGreaterThan(polledSec - 0.5);
+    expect(recorded(pipelineMetrics.detectionDelaySeconds.name)).toEqual([]);
   });
 
   it('gives the task up once it has been throttled for longer than the queue deadline', async () => {

@@ -1,8 +1,9 @@
-import type { MetricMeter, MetricTags } from '@temporalio/common';
+import type { MetricMeter } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { httpStatusClass, pipelineMetrics } from '../../src/contract/metrics';
 import { defaultCatalogue } from '../../src/config/catalogue';
 import { PipelineMetrics } from '../../src/domain/pipeline-metrics';
+import { recordingMeter } from '../helpers/recording-meter';
 import { SceneMetrics } from '../../src/workflows/scene-metrics';
 
 describe('HTTP status classes', () => {
@@ -21,24 +22,6 @@ describe('HTTP status classes', () => {
     expect(httpStatusClass(status)).toBe(expected);
   });
 });
-
-/** A meter that keeps what was made and recorded. */
-function recordingMeter() {
-  const made: { kind: string; name: string; unit?: string; help?: string; valueType?: string }[] = [];
-  const values: { name: string; value: number; tags?: MetricTags }[] = [];
-  const instrument = (kind: string, name: string, unit?: string, help?: string, valueType?: string) => {
-    made.push({ kind, name, unit, help, valueType });
-    const keep = (value: number, tags?: MetricTags) => values.push({ name, value, tags });
-    return { add: keep, record: keep };
-  };
-  const meter = {
-    createCounter: (name: string, unit?: string, help?: string) => instrument('counter', name, unit, help),
-    createHistogram: (name: string, valueType?: string, unit?: string, help?: string) =>
-      instrument('histogram', name, unit, help, valueType),
-    createUpDownCounter: (name: string, unit?: string, help?: string) => instrument('upDownCounter', name, unit, help),
-  } as unknown as MetricMeter;
-  return { meter, made, values };
-}
 
 describe('recording the catalogue', () => {
   it("makes each instrument once, with the catalogue's name, unit, value type and help", () => {
