@@ -85,6 +85,12 @@ export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVid
 
   const budget = new SceneBudget(input.maxCostUsd, budgetIsCap);
   for (const provider of plan.order) {
+    // A cancel that met a failing attempt (its create runs to its end, and a poll may fail before the cancel reaches
+    // it) ends the scene here: the next provider's create would send a task, and bill, for a scene nobody waits for.
+    if (CancellationScope.current().consideredCancelled && patched(noAttemptAfterCancelPatch)) {
+      ledger.sceneCancelled();
+      throw new CancelledFailure('scene cancelled while an attempt was failing; no further provider was tried');
+    }
     const skip = budget.skipReason(provider, input.durationSec, ledger.totalCostUsd);
     if (skip !== undefined) {
       ledger.skipped(provider.key, skip);
@@ -115,6 +121,9 @@ export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVid
   const message = `every provider failed for scene ${input.sceneId}: ${ledger.attemptSummary()}`;
   throw sceneFailure(ledger, failureTypes.allProvidersFailed, message);
 }
+
+/** Marks runs that stop after a failed attempt once cancelled; older runs replay the next provider's create. */
+const noAttemptAfterCancelPatch = 'no-attempt-after-cancel';
 
 /** The scene ends failed: its ledger says so, and the failure carries its progress. */
 function sceneFailure(ledger: SceneLedger, type: string, message: string): ApplicationFailure {

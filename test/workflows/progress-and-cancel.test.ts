@@ -115,4 +115,28 @@ describe('progress query and cancellation', () => {
     expect(progress.phase).toBe('cancelled');
     expect(progress.attempts[0]!.state).toBe('cancelled');
   });
+
+  it('a cancel that arrives while a create is failing ends the scene: no next provider is sent a task', async () => {
+    // Runway's create keeps answering 500: the activity retries it for seconds (1 s, 2 s, 4 s), past the cancel.
+    h.sandbox.setScenario({
+      default: { queueMs: 100, renderMs: 300 },
+      models: { [sandboxKey('runway')]: { faults: [{ kind: 'create_5xx', status: 500 }] } },
+    });
+    const input = h.scene({ sceneType: 'hook', prompt: 'Opening shot over the city' });
+    const handle = await h.client.workflow.start(generateSceneVideo, {
+      taskQueue: h.taskQueue,
+      workflowId: `pc-create-${input.sceneId}`,
+      args: [input],
+    });
+    await waitFor(async () => (await handle.query(getProgress)).attempts[0]?.state === 'creating' || undefined, 20_000);
+    const before = h.sandbox.stats().tasksCreated;
+    await handle.cancel();
+    const err = await handle.result().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    const progress = await handle.query(getProgress);
+    expect(progress.phase).toBe('cancelled');
+    expect(progress.attempts.map((a) => [a.provider, a.state])).toEqual([['runway', 'failed']]);
+    expect(h.sandbox.stats().tasksCreated).toEqual(before);
+  });
 });
