@@ -226,10 +226,17 @@ export class SceneLedger {
     });
   }
 
-  sceneCancelled(): void {
+  /**
+   * `withCosts`: the memo credits each charge to its own provider, as a failed scene's does; false in runs recorded
+   * before, whose replay must issue the same commands (their CostUsd then goes on the last provider).
+   */
+  sceneCancelled(withCosts: boolean): void {
     this.phase = 'cancelled';
     this.sceneEnded('cancelled');
-    this.publish({ searchAttributes: this.withUnsetStartAttributes(this.finalStatus('cancelled')) });
+    this.publish({
+      searchAttributes: this.withUnsetStartAttributes(this.finalStatus('cancelled')),
+      ...(withCosts && { memo: { costs: this.costs } }),
+    });
   }
 
   get lastAttemptCostUsd(): number {

@@ -88,7 +88,7 @@ export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVid
     // A cancel that met a failing attempt (its create runs to its end, and a poll may fail before the cancel reaches
     // it) ends the scene here: the next provider's create would send a task, and bill, for a scene nobody waits for.
     if (CancellationScope.current().consideredCancelled && patched(noAttemptAfterCancelPatch)) {
-      ledger.sceneCancelled();
+      ledger.sceneCancelled(patched(cancelledCostsPatch));
       throw new CancelledFailure('scene cancelled while an attempt was failing; no further provider was tried');
     }
     const skip = budget.skipReason(provider, input.durationSec, ledger.totalCostUsd);
@@ -101,7 +101,7 @@ export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVid
     const worstCaseUsd = worstCaseCostUsd(provider, input.durationSec);
     const end = await tryProvider(run, provider, worstCaseUsd);
     if (end.kind === 'cancelled') {
-      ledger.sceneCancelled();
+      ledger.sceneCancelled(patched(cancelledCostsPatch));
       throw end.cancellation;
     }
     if (end.kind === 'scene-failed') throw sceneFailure(ledger, end.type, end.message);
@@ -121,6 +121,9 @@ export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVid
   const message = `every provider failed for scene ${input.sceneId}: ${ledger.attemptSummary()}`;
   throw sceneFailure(ledger, failureTypes.allProvidersFailed, message);
 }
+
+/** Marks runs whose cancelled end records its costs memo (the patch is asked only when a scene is cancelled). */
+const cancelledCostsPatch = 'cancelled-scene-costs-memo';
 
 /** Marks runs that stop after a failed attempt once cancelled; older runs replay the next provider's create. */
 const noAttemptAfterCancelPatch = 'no-attempt-after-cancel';

@@ -364,13 +364,13 @@ describe('scene ledger: how the scene ends', () => {
     });
   });
 
-  it('cancelled while generating: the attempt is billed and marked cancelled, the scene cancelled, no memo', () => {
+  it('cancelled while generating, in a run from before cancelled scenes kept their costs: no memo', () => {
     const { ledger, published, attributes } = recordedLedger();
     ledger.attemptStarted(runway, 1.2);
     ledger.taskCreated('t1', 5);
     ledger.providerProgress({ provider: 'runway', taskId: 't1', state: 'running', progress: 0.5 });
     ledger.attemptCancelled('CancelledFailure: Activity cancelled', { kind: 'abandoned' });
-    ledger.sceneCancelled();
+    ledger.sceneCancelled(false);
     expect(ledger.progress().attempts[0]).toMatchObject({
       state: 'cancelled',
       error: 'CancelledFailure: Activity cancelled',
@@ -379,6 +379,29 @@ describe('scene ledger: how the scene ends', () => {
     expect(ledger.progress().phase).toBe('cancelled');
     expect(published[1]).toEqual({ searchAttributes: expect.any(Array) });
     expect(attributes(1)).toEqual({ VideoStatus: 'cancelled', CostUsd: 1.2 });
+  });
+
+  it('cancelled after a billed failure: the memo credits each charge to its own provider, as a failed scene does', () => {
+    const { ledger, published, attributes } = recordedLedger();
+    ledger.attemptStarted(runway, 1.2);
+    ledger.taskCreated('t1', 5);
+    ledger.providerProgress({ provider: 'runway', taskId: 't1', state: 'running', progress: 0.5 });
+    ledger.attemptFailed(
+      'ContentPolicy: moderated',
+      { kind: 'task-failed', contentPolicy: true },
+      'content_policy_output',
+    );
+    ledger.attemptStarted(kling, 0.5);
+    ledger.taskCreated('t2', 5);
+    ledger.attemptCancelled('CancelledFailure: Activity cancelled', {
+      kind: 'abandoned',
+      cancel: { sent: false, reason: 'queued' },
+    });
+    ledger.sceneCancelled(true);
+    expect(attributes(published.length - 1)).toEqual({ VideoStatus: 'cancelled', CostUsd: 1.7 });
+    expect(published.at(-1)!.memo).toEqual({
+      costs: { runway: { billedUsd: 1.2, estimateUsd: 0.6 }, kling: { billedUsd: 0.5, estimateUsd: 0.3 } },
+    });
   });
 });
 
@@ -453,7 +476,7 @@ describe('scene ledger: what it tells the metrics', () => {
     const cancelled = observedLedger();
     cancelled.ledger.attemptStarted(kling, 0.5);
     cancelled.ledger.attemptCancelled('CancelledFailure: cancelled', { kind: 'abandoned' });
-    cancelled.ledger.sceneCancelled();
+    cancelled.ledger.sceneCancelled(true);
     expect(cancelled.events).toMatchObject([
       { kind: 'attempt-ended', outcome: 'cancelled', reason: 'cancelled' },
       { kind: 'scene-ended', outcome: 'cancelled' },

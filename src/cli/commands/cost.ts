@@ -76,8 +76,8 @@ function groupBy(scenes: WorkflowExecutionInfo[], keyOf: (s: WorkflowExecutionIn
 
 /**
  * Scenes counted under their last provider, money under the provider each attempt billed, from the scene's `costs`
- * memo; a scene without one (cancelled, or from before it was recorded) puts its CostUsd on its last provider, with no
- * estimate.
+ * memo; a scene without one (terminated, timed out, or recorded before that memo) puts its CostUsd on its last provider,
+ * with no estimate.
  */
 function byProvider(scenes: WorkflowExecutionInfo[]): ProviderSpend[] {
   const groups = new Map<string, ProviderSpend>();
@@ -236,8 +236,9 @@ function attemptsTable(rows: AttemptCost[], projectId: string | undefined, out: 
 
 const attributionNote =
   'By provider, a scene counts under its last provider (VideoProvider) and its money under the provider each attempt ' +
-  "billed, next to the catalogue's estimate for those attempts; a scene that recorded no breakdown (cancelled, or " +
-  'finished before this release) puts its whole CostUsd on its last provider, with no estimate. By scene type, SPEND ' +
+  "billed, next to the catalogue's estimate for those attempts; a scene that recorded no breakdown (terminated, timed " +
+  'out, or finished before the release that records it) puts its whole CostUsd on its last provider, with no ' +
+  'estimate. By scene type, SPEND ' +
   "is each scene's total (CostUsd).";
 
 const attemptsNote =
