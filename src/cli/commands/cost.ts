@@ -234,6 +234,18 @@ function attemptsTable(rows: AttemptCost[], projectId: string | undefined, out: 
   );
 }
 
+/**
+ * The attempts table's total leaves out scenes that recorded no attempts; when they cost something, say by how much,
+ * so the two totals on one screen are not read as disagreeing.
+ */
+export function unrecordedNote(unrecorded: UnrecordedScene[], allScenesUsd: number): string[] {
+  const usdWithout = roundUsd(unrecorded.reduce((sum, u) => sum + u.costUsd, 0));
+  if (usdWithout === 0) return [];
+  return [
+    `The attempts' total leaves out these ${unrecorded.length} scenes' ${usd(usdWithout)}; with them, ${usd(allScenesUsd)} as above.`,
+  ];
+}
+
 const attributionNote =
   'By provider, a scene counts under its last provider (VideoProvider) and its money under the provider each attempt ' +
   "billed, next to the catalogue's estimate for those attempts; a scene that recorded no breakdown (terminated, timed " +
@@ -381,6 +393,7 @@ export const costCommand: Command = {
                   ...perAttempt.unrecorded.map(
                     (u) => `${u.workflowId} (${u.status}) recorded no attempts: ${usd(u.costUsd)} (CostUsd)`,
                   ),
+                  ...unrecordedNote(perAttempt.unrecorded, total.usd),
                   '',
                 ]
               : []),
