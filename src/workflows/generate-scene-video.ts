@@ -58,8 +58,8 @@ setWorkflowOptions(versionedBehavior('PINNED'), generateSceneVideo);
 export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVideoResult> {
   const startedAt = Date.now();
   const raw = rawInput as Partial<SceneInput> | null;
-  // Answers before the input is validated: a client may ask for progress the moment it has started the scene.
   const metrics = new SceneMetrics();
+  // Answers before the input is validated: a client may ask for progress the moment it has started the scene.
   const ledger = new SceneLedger(String(raw?.sceneId ?? ''), publishViews, metrics.observe);
   setHandler(getProgress, () => ledger.progress(), {
     description: 'Phase, provider ranking, attempts and money spent so far',
