@@ -80,15 +80,17 @@ describe('pollStatus and THROTTLED time', () => {
       Date.now(),
       new PipelineMetrics(meter),
     ).done;
-    const polledSec = (Date.now() - started) / 1000;
+    const polledMs = Date.now() - started;
     const recorded = (name: string) => values.filter((v) => v.name === name);
     const [queue] = recorded(pipelineMetrics.queueSeconds.name);
     const [render] = recorded(pipelineMetrics.renderSeconds.name);
     expect(queue).toMatchObject({ value: out.throttledMs! / 1000, tags: { provider: 'runway' } });
     expect(render!.tags).toEqual({ provider: 'runway', outcome: 'succeeded' });
     expect(render!.value).toBeGreaterThan(0);
-    expect(render!.value + queue!.value).toBeLessThanOrEqual(polledSec);
-    expect(render!.value + queue!.value).toBeGreaterThan(polledSec - 0.5);
+    // Both are whole milliseconds of the poll's own clock, divided by 1000: compared in milliseconds, not floats.
+    const measuredMs = Math.round((render!.value + queue!.value) * 1000);
+    expect(measuredMs).toBeLessThanOrEqual(polledMs);
+    expect(measuredMs).toBeGreaterThan(polledMs - 500);
     expect(recorded(pipelineMetrics.detectionDelaySeconds.name)).toEqual([]);
   });
 
