@@ -175,6 +175,26 @@ const workerEnvFields = z.object({
       'must be an IP address and a port, e.g. 0.0.0.0:9464 (every interface), 127.0.0.1:9464 or [::]:9464: the exporter takes no host name such as localhost',
   }),
   ...tracingEnvFields('scene-video-worker'),
+
+  /**
+   * Webhooks first (src/webhooks): the public base URL at which the webhook receiver is reached, e.g.
+   * https://hooks.example.com. Set with WEBHOOK_SECRET, every PiAPI task registers a webhook there carrying a token bound
+   * to its scene and attempt, and the scene waits for it without holding an activity slot; unset, tasks are polled.
+   */
+  WEBHOOK_PUBLIC_URL: optionalString.pipe(
+    z
+      .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, e.g. https://hooks.example.com' })
+      .optional(),
+  ),
+  /** Sent by PiAPI in `x-webhook-secret` and the key that signs webhook tokens: at least 32 characters of randomness. */
+  WEBHOOK_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, {
+    error: 'must be at least 32 characters (e.g. `openssl rand -hex 32`): it signs the webhook tokens',
+  }),
+  /** Where this worker process serves the webhook receiver; unset, it serves none (`scene-video webhooks` can). */
+  WEBHOOK_PORT: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).max(65_535).optional()),
+  WEBHOOK_HOST: optionalString.transform((v) => v ?? '127.0.0.1'),
+  /** How often a scene waiting for a webhook asks the provider itself: the safety net for a webhook that never comes. */
+  WEBHOOK_BACKSTOP_POLL_SEC: z.coerce.number().int().min(5).max(3_600).default(60),
 });
 
 /**
@@ -182,6 +202,17 @@ const workerEnvFields = z.object({
  * Secrets stay in this object, in the worker's memory only.
  */
 export const workerEnvSchema = workerEnvFields.superRefine((env, ctx) => {
+  if ((env.WEBHOOK_PUBLIC_URL === undefined) !== (env.WEBHOOK_SECRET === undefined)) {
+    const [set, missing] =
+      env.WEBHOOK_PUBLIC_URL !== undefined
+        ? ['WEBHOOK_PUBLIC_URL', 'WEBHOOK_SECRET']
+        : ['WEBHOOK_SECRET', 'WEBHOOK_PUBLIC_URL'];
+    ctx.addIssue({
+      code: 'custom',
+      path: [missing],
+      message: `must be set too, since ${set} is: webhooks need both; unset ${set} to poll every task`,
+    });
+  }
   const deploymentSet = env[deploymentVariable] !== undefined;
   if (deploymentSet === (env[buildIdVariable] !== undefined)) return;
   const [set, missing] = deploymentSet ? [deploymentVariable, buildIdVariable] : [buildIdVariable, deploymentVariable];
@@ -198,6 +229,7 @@ export function workerSecrets(env: WorkerEnv): (string | undefined)[] {
   return [
     ...Object.values(routeRegistry).map((r) => env[r.keyEnv as RouteKeyEnv]),
     env.S3_SECRET_ACCESS_KEY,
+    env.WEBHOOK_SECRET,
     ...otlpSecrets(env),
   ];
 }
