@@ -12,9 +12,10 @@ const mayImport = {
   providers: ['contract', 'domain'],
   config: ['contract', 'domain', 'providers'],
   client: ['contract', 'domain', 'config'],
-  activities: ['contract', 'domain', 'providers', 'config', 'client'],
-  worker: ['contract', 'domain', 'providers', 'config', 'activities', 'workflows'],
-  cli: ['contract', 'domain', 'providers', 'config', 'client', 'worker'],
+  webhooks: ['contract', 'domain', 'providers', 'config', 'client'],
+  activities: ['contract', 'domain', 'providers', 'config', 'client', 'webhooks'],
+  worker: ['contract', 'domain', 'providers', 'config', 'activities', 'workflows', 'webhooks'],
+  cli: ['contract', 'domain', 'providers', 'config', 'client', 'worker', 'webhooks'],
 };
 const folders = Object.keys(mayImport);
 const folderImport = (names) => `^(\\.\\./)+(${names.join('|')})(/|$)`;

@@ -3,10 +3,13 @@ import { fitDuration } from '../domain/duration';
 import { ProviderError } from '../providers/types';
 import { failureTypes } from '../contract/scene-workflow';
 import type { CreateTaskInput, CreateTaskOutput } from '../contract/activities';
+import { piapiWebhookPath } from '../contract/provider-webhook';
+import { routeRegistry } from '../providers/routes';
+import { signWebhookToken } from '../webhooks/token';
 import { callOptions, clientFor, type ActivityDeps } from './dependencies';
 import { nonRetryableProviderFailure } from './provider-failure';
 
-type CreateHeartbeat = { phase: 'created'; taskId: string; durationSec: number };
+type CreateHeartbeat = { phase: 'created'; taskId: string; durationSec: number; webhook?: { backstopMs: number } };
 
 const maxSafeRetries = 3;
 /** Well inside the workflow's heartbeat timeout, so a live create is never mistaken for a lost worker. */
@@ -26,7 +29,10 @@ export function createCreateTask(deps: ActivityDeps) {
   return async function createTask(input: CreateTaskInput): Promise<CreateTaskOutput> {
     const { attempt, heartbeatDetails, startToCloseTimeoutMs } = activityInfo();
     const prior = heartbeatDetails as CreateHeartbeat | undefined;
-    if (prior?.phase === 'created') return { taskId: prior.taskId, durationSec: prior.durationSec, recovered: true };
+    if (prior?.phase === 'created') {
+      const { taskId, durationSec, webhook } = prior;
+      return { taskId, durationSec, recovered: true, ...(webhook ? { webhook } : {}) };
+    }
     if (attempt > 1) {
       throw ApplicationFailure.create({
         message: `${input.provider}: the worker was lost while creating the task; it may exist at the provider, so it is not sent again (no idempotency key)`,
@@ -47,6 +53,7 @@ export function createCreateTask(deps: ActivityDeps) {
       // Fitted here, as the budget priced it, because the input carries the requested duration: an input recorded
       // before a deploy must keep meaning what it meant. The adapter sends this duration or refuses it.
       const durationSec = fitDuration(input.durationSec, input.allowedDurationsSec);
+      const webhook = taskWebhook(deps, input);
       for (let retry = 0; ; retry++) {
         try {
           const created = await client.createTask(
@@ -57,11 +64,13 @@ export function createCreateTask(deps: ActivityDeps) {
               aspectRatio: input.aspectRatio,
               imageUrl: input.imageUrl,
               model: input.model,
+              webhook: webhook?.target,
             },
             call,
           );
-          heartbeat({ phase: 'created', taskId: created.taskId, durationSec } satisfies CreateHeartbeat);
-          return { taskId: created.taskId, durationSec, recovered: false };
+          const waits = webhook ? { webhook: { backstopMs: webhook.backstopMs } } : {};
+          heartbeat({ phase: 'created', taskId: created.taskId, durationSec, ...waits } satisfies CreateHeartbeat);
+          return { taskId: created.taskId, durationSec, recovered: false, ...waits };
         } catch (err) {
           if (ctx.cancellationSignal.aborted) throw err;
           if (!(err instanceof ProviderError)) throw nonRetryableProviderFailure(err, `${input.provider} create`);
@@ -85,6 +94,21 @@ export function createCreateTask(deps: ActivityDeps) {
       clearInterval(liveness);
     }
   };
+}
+
+/**
+ * The webhook this task registers, where the worker has webhooks on and the task's API can notify: its URL carries a
+ * token bound to this run of the scene and this attempt, so the receiver needs no lookup and a late notification of an
+ * earlier attempt or run is told apart.
+ */
+function taskWebhook(deps: ActivityDeps, input: CreateTaskInput) {
+  const settings = deps.webhooks;
+  const run = activityInfo().workflowExecution;
+  if (!settings || !run || input.attempt === undefined || !routeRegistry[input.model.route].webhooks) return undefined;
+  const { workflowId, runId } = run;
+  const token = signWebhookToken(settings.secret, { workflowId, runId, attempt: input.attempt });
+  const endpoint = `${settings.publicUrl.replace(/\/+$/, '')}${piapiWebhookPath}${token}`;
+  return { target: { endpoint, secret: settings.secret }, backstopMs: settings.backstopMs };
 }
 
 /** Gateway errors (502, 504, Cloudflare's 52x) mean the origin may have taken the request; they prove nothing. */

@@ -18,6 +18,17 @@ export interface ActivityDeps {
   requestTimeoutMs?: number;
   /** Where the activities record the pipeline's metrics: the worker runtime's meter; nowhere when absent. */
   metrics?: PipelineMetrics;
+  /** Webhooks first (WEBHOOK_PUBLIC_URL): tasks of the routes that can notify register one; absent, every task is polled. */
+  webhooks?: WebhookSettings;
+}
+
+export interface WebhookSettings {
+  /** The base URL the receiver is reached at from the provider. */
+  publicUrl: string;
+  /** Sent by the provider in `x-webhook-secret`; signs the tokens. */
+  secret: string;
+  /** How often a scene waiting for a webhook asks the provider itself. */
+  backstopMs: number;
 }
 
 export function metricsOf(deps: Pick<ActivityDeps, 'metrics'>): PipelineMetrics {

@@ -1,5 +1,6 @@
 import { awaitSceneResult } from './await-scene-result';
 import { createCancelTask } from './cancel-task';
+import { createCheckTask } from './check-task';
 import { createCreateTask } from './create-task';
 import type { ActivityDeps } from './dependencies';
 import { createFindSceneRuns } from './find-scene-runs';
@@ -15,6 +16,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPrepareRun(deps),
     createTask: createCreateTask(deps),
     pollStatus: createPollStatus(deps),
+    checkTask: createCheckTask(deps),
     cancelTask: createCancelTask(deps),
     uploadToS3: createUploadToS3(deps),
     awaitSceneResult,

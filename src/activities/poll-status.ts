@@ -3,10 +3,11 @@ import type { PipelineMetrics } from '../domain/pipeline-metrics';
 import { ProviderError, type ProviderTaskSnapshot, type TaskState } from '../providers/types';
 import { failureTypes, providerProgress, type ProviderProgressUpdate } from '../contract/scene-workflow';
 import type { AttemptFailureDetails, PollHeartbeat, PollStatusInput, PollStatusOutput } from '../contract/activities';
+import { taskVerdict, type TaskVerdict } from '../domain/task-verdict';
 import { callOptions, clientFor, metricsOf, type ActivityDeps } from './dependencies';
 
 const maxConsecutiveErrors = 6;
-const permanentKinds = new Set(['auth', 'not_found', 'validation', 'insufficient_credits']);
+export const permanentKinds = new Set(['auth', 'not_found', 'validation', 'insufficient_credits']);
 
 /**
  * Polls one remote task to a terminal state inside a single activity: heartbeats carry the task id and poll count,
@@ -61,49 +62,14 @@ export function createPollStatus(deps: ActivityDeps) {
         recordTaskTimes(metrics, input.provider, snapshot, polled);
       }
 
-      switch (snapshot.state) {
-        case 'succeeded':
-          if (!snapshot.videoUrl) {
-            throw ApplicationFailure.create({
-              message: `${input.provider} task ${input.taskId} succeeded without a video URL`,
-              type: failureTypes.taskFailed,
-              nonRetryable: true,
-              details: [{ costUsd: snapshot.costUsd } satisfies AttemptFailureDetails],
-            });
-          }
-          return { snapshot, videoUrl: snapshot.videoUrl, polls: hb.polls, throttledMs: hb.throttledMs ?? 0 };
-        case 'failed': {
-          const failure = snapshot.failure ?? {
-            message: 'failed without a reason',
-            retryable: true,
-            contentPolicy: false,
-          };
-          throw ApplicationFailure.create({
-            message: `${input.provider} task ${input.taskId} failed${failure.code ? ` (${failure.code})` : ''}: ${failure.message}`,
-            type: failure.contentPolicy ? failureTypes.contentPolicy : failureTypes.taskFailed,
-            nonRetryable: true,
-            details: [
-              {
-                contentPolicy: failure.contentPolicy,
-                flagged: failure.flagged,
-                costUsd: snapshot.costUsd,
-                code: failure.code,
-              } satisfies AttemptFailureDetails,
-            ],
-          });
-        }
-        case 'cancelled':
-          throw ApplicationFailure.create({
-            message: `${input.provider} task ${input.taskId} was cancelled at the provider`,
-            type: failureTypes.taskCancelled,
-            nonRetryable: true,
-          });
-        default:
-          if (input.deadlines) checkDeadlines(input, input.deadlines, hb.throttledMs ?? 0, attemptStartedAt);
-          // Only a poll that waits on heartbeats: an answer in hand goes back with the completion, one RPC sooner.
-          heartbeat(hb);
-          await ctx.sleep(input.intervalMs);
-      }
+      const verdict = taskVerdict(input.provider, snapshot);
+      if (verdict?.ok)
+        return { snapshot, videoUrl: verdict.videoUrl, polls: hb.polls, throttledMs: hb.throttledMs ?? 0 };
+      if (verdict) throw verdictFailure(verdict);
+      if (input.deadlines) checkDeadlines(input, input.deadlines, hb.throttledMs ?? 0, attemptStartedAt);
+      // Only a poll that waits on heartbeats: an answer in hand goes back with the completion, one RPC sooner.
+      heartbeat(hb);
+      await ctx.sleep(input.intervalMs);
     }
   };
   return async function pollStatus(input: PollStatusInput): Promise<PollStatusOutput> {
@@ -118,6 +84,16 @@ export function createPollStatus(deps: ActivityDeps) {
 }
 
 const terminalStates = new Set<TaskState>(['succeeded', 'failed', 'cancelled']);
+
+/** A task that ended without a clip fails the poll for good, its verdict's type telling the workflow why. */
+export function verdictFailure(verdict: Extract<TaskVerdict, { ok: false }>): ApplicationFailure {
+  return ApplicationFailure.create({
+    message: verdict.message,
+    type: verdict.type,
+    nonRetryable: true,
+    details: verdict.details === undefined ? undefined : [verdict.details],
+  });
+}
 
 /**
  * The render, queue and detection times of a task that ended, by the provider's own clock where its task reports it

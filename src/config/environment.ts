@@ -234,6 +234,17 @@ export function workerSecrets(env: WorkerEnv): (string | undefined)[] {
   ];
 }
 
+/** `scene-video webhooks`, the receiver on its own: the worker's variables for it, the secret and port required. */
+export const webhookReceiverEnvSchema = workerEnvFields
+  .pick({ WEBHOOK_SECRET: true, WEBHOOK_PORT: true, WEBHOOK_HOST: true })
+  .required({ WEBHOOK_SECRET: true, WEBHOOK_PORT: true });
+
+export function loadWebhookReceiverEnv(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = webhookReceiverEnvSchema.safeParse(env);
+  if (!parsed.success) throw new Error(`Invalid webhook receiver environment: ${formatZodError(parsed.error)}`);
+  return parsed.data as { WEBHOOK_SECRET: string; WEBHOOK_PORT: number; WEBHOOK_HOST: string };
+}
+
 export function loadWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
   const parsed = workerEnvSchema.safeParse(env);
   if (!parsed.success) throw new Error(`Invalid worker environment: ${formatZodError(parsed.error)}`);

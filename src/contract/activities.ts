@@ -30,6 +30,8 @@ export interface CreateTaskInput {
   durationSec: number;
   aspectRatio: '16:9' | '9:16' | '1:1';
   imageUrl?: string;
+  /** The scene's attempt number, bound into the task's webhook token; absent from creates scheduled before webhooks. */
+  attempt?: number;
 }
 
 export interface CreateTaskOutput {
@@ -37,6 +39,11 @@ export interface CreateTaskOutput {
   durationSec: number;
   /** True when a retried attempt found the task its crashed predecessor had created. */
   recovered: boolean;
+  /**
+   * Set when the task registered a webhook: the scene waits for it, holding no activity slot, and asks the provider
+   * itself every `backstopMs` in case it never comes.
+   */
+  webhook?: { backstopMs: number };
 }
 
 export interface PollStatusInput {
@@ -59,6 +66,12 @@ export interface PollStatusOutput {
   /** Time the task waited behind the account's concurrency limit; absent from results recorded before it was kept. */
   throttledMs?: number;
 }
+
+/**
+ * checkTask's retryable failures: the task is still going, or its status could not be read this time. The server asks
+ * again after the delay the failure names; nothing holds an activity slot meanwhile.
+ */
+export const checkTaskRetryTypes = { running: 'ProviderTaskRunning', unreadable: 'ProviderStatusUnreadable' } as const;
 
 /**
  * The name the worker registers pollStatus under (its key in `createActivities`): a client finds its heartbeat among a

@@ -248,6 +248,11 @@ export class SceneLedger {
     return this.attempts.map((a, i) => `${i + 1}. ${a.provider}: ${a.error ?? a.state}`).join('; ');
   }
 
+  /** The latest attempt's number as `attemptSummary` gives it, from 1 (skipped providers count). */
+  get attemptNumber(): number {
+    return this.attempts.length;
+  }
+
   /** What the scene's log lines carry, so a log pipeline finds them: its ids. */
   get logContext(): SceneLogContext {
     return { sceneId: this.sceneId, ...(this.projectId === undefined ? {} : { projectId: this.projectId }) };
@@ -255,7 +260,7 @@ export class SceneLedger {
 
   /** ...and, for a line about the latest attempt, its provider and its number as `attemptSummary` gives it. */
   get attemptLogContext(): SceneLogContext {
-    const attempt = this.attempts.length;
+    const attempt = this.attemptNumber;
     return { ...this.logContext, provider: this.attempts[attempt - 1]?.provider, attempt };
   }
 

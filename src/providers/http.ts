@@ -9,8 +9,11 @@ export interface HttpCall {
   url: string;
   /** Sent as-is; never copied into errors because they carry the API key. */
   headers: Record<string, string>;
-  /** The API key the headers carry: masked wherever the reply echoes it, so no error message can repeat it. */
-  secret?: string;
+  /**
+   * The API key the headers carry, and any secret the body carries (PiAPI's webhook secret): masked wherever the reply
+   * echoes them, so no error message can repeat them.
+   */
+  secret?: string | readonly string[];
   body?: unknown;
   /**
    * Names the call in error messages, metrics and its trace span, e.g. `PiAPI GET /api/v1/task/{id}`: a path template,
@@ -266,8 +269,11 @@ function errorDetail(err: unknown, code: string | undefined): string {
   return code ?? (err instanceof Error ? err.name : 'request failed');
 }
 
-function mask(text: string, secret: string | undefined): string {
-  return secret ? text.replace(secretPattern(secret), '[redacted]') : text;
+type Secrets = HttpCall['secret'];
+
+function mask(text: string, secrets: Secrets): string {
+  const all = typeof secrets === 'string' ? [secrets] : (secrets ?? []);
+  return all.reduce((masked, secret) => (secret ? masked.replace(secretPattern(secret), '[redacted]') : masked), text);
 }
 
 const patterns = new Map<string, RegExp>();
@@ -304,15 +310,15 @@ function secretPattern(secret: string): RegExp {
  * key. So the parsed body is masked string by string (keys too), and when a decoded string held the key, the text is
  * the masked body re-serialized (its escaped form would still be the key to anyone who reads it).
  */
-function maskedBody(raw: string, secret: string | undefined): Pick<HttpReply, 'text' | 'json'> {
+function maskedBody(raw: string, secret: Secrets): Pick<HttpReply, 'text' | 'json'> {
   const parsed = parseJson(raw);
-  if (!secret) return { text: raw, json: parsed };
+  if (!secret || secret.length === 0) return { text: raw, json: parsed };
   const masked = maskStrings(parsed, secret);
   if (masked.changed) return { text: JSON.stringify(masked.value), json: masked.value };
   return { text: mask(raw, secret), json: parsed };
 }
 
-function maskStrings(value: unknown, secret: string): { value: unknown; changed: boolean } {
+function maskStrings(value: unknown, secret: Secrets): { value: unknown; changed: boolean } {
   if (typeof value === 'string') {
     const masked = mask(value, secret);
     return { value: masked, changed: masked !== value };

@@ -11,6 +11,8 @@ export interface RouteAccess {
   baseUrl: string;
   /** The largest reply body read (`PROVIDER_MAX_REPLY_BYTES`). */
   maxReplyBytes?: number;
+  /** Secrets a reply may echo besides the API key (PiAPI echoes a task's webhook secret): masked like the key. */
+  maskedSecrets?: string[];
 }
 
 export interface RouteDefinition {
@@ -28,6 +30,11 @@ export interface RouteDefinition {
   settings: Readonly<Record<string, RequestSettings>>;
   /** Which of its model's prices a request with these settings is sold at. */
   priceVariant(settings: ProviderModelSettings): string;
+  /**
+   * Whether a task can register a webhook (PiAPI's `config.webhook_config`, docs "Webhook", see
+   * ../shared/reference/piapi-api.md); Runway's API has none and is polled.
+   */
+  webhooks: boolean;
 }
 
 /** Every provider route: the worker, the CLI and the demo all read keys, base URLs and clients from here. */
@@ -41,6 +48,7 @@ export const routeRegistry = {
     models: piapiModels,
     settings: piapiSettings,
     priceVariant: piapiPriceVariant,
+    webhooks: true,
   },
   runway: {
     label: 'Runway',
@@ -51,6 +59,7 @@ export const routeRegistry = {
     models: runwayModels,
     settings: runwaySettings,
     priceVariant: runwayPriceVariant,
+    webhooks: false,
   },
 } as const satisfies Record<ProviderRoute, RouteDefinition>;
 
@@ -83,7 +92,7 @@ export const anyRouteKeyHint = Object.values(routeRegistry)
 /** A client for every route whose key `env` sets, at the route's base URL from `env` or its default. */
 export function routeClients(
   env: EnvVariables,
-  opts: { maxReplyBytes?: number } = {},
+  opts: Pick<RouteAccess, 'maxReplyBytes' | 'maskedSecrets'> = {},
 ): Partial<Record<ProviderRoute, VideoProviderClient>> {
   return Object.fromEntries(
     configuredRoutes(env).map((route) => {

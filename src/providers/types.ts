@@ -59,6 +59,8 @@ export interface GenerationRequest {
   imageUrl?: string;
   /** Catalogue model settings for this provider (e.g. kling version/mode, veo task type). */
   model: ProviderModelSettings;
+  /** Where the provider notifies this task's changes, for the APIs that can (PiAPI); the others ignore it. */
+  webhook?: { endpoint: string; secret: string };
 }
 
 export interface CreatedTask {

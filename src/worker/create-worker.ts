@@ -69,7 +69,10 @@ function prebuiltWorkflowBundle(kind: WorkflowBundleKind): WorkflowBundleOption 
 export function activityDepsFromEnv(env: WorkerEnv, catalogue: Catalogue): ActivityDeps {
   return {
     catalogue,
-    providers: routeClients(env, { maxReplyBytes: env.PROVIDER_MAX_REPLY_BYTES }),
+    providers: routeClients(env, {
+      maxReplyBytes: env.PROVIDER_MAX_REPLY_BYTES,
+      maskedSecrets: env.WEBHOOK_SECRET === undefined ? [] : [env.WEBHOOK_SECRET],
+    }),
     s3: new S3Client({
       region: env.S3_REGION,
       endpoint: env.S3_ENDPOINT,
@@ -85,6 +88,15 @@ export function activityDepsFromEnv(env: WorkerEnv, catalogue: Catalogue): Activ
       minBytesPerSec: env.DOWNLOAD_MIN_BYTES_PER_SEC,
       throughputWindowMs: env.DOWNLOAD_THROUGHPUT_WINDOW_SEC * 1000,
     },
+    ...(env.WEBHOOK_PUBLIC_URL && env.WEBHOOK_SECRET
+      ? {
+          webhooks: {
+            publicUrl: env.WEBHOOK_PUBLIC_URL,
+            secret: env.WEBHOOK_SECRET,
+            backstopMs: env.WEBHOOK_BACKSTOP_POLL_SEC * 1000,
+          },
+        }
+      : {}),
   };
 }
 

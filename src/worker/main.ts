@@ -1,13 +1,17 @@
+import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { configuredProviders } from '../activities/dependencies';
 import { loadWorkerEnv } from '../config/environment';
 import { loadCatalogue } from '../config/load-catalogue';
 import { checkNamespaceSetup } from '../config/namespace-search-attributes';
 import { loadTemporalConnection } from '../config/temporal-connection';
+import { piapiWebhookPath } from '../contract/provider-webhook';
 import { anyRouteKeyHint } from '../providers/routes';
 import { activityDepsFromEnv, createSceneWorker, workerDeploymentFromEnv, workerTuningFromEnv } from './create-worker';
 import { startWorkerHealth, type HealthServer } from './health-server';
 import { workerDependencyProbes } from './readiness-probes';
+import { startWebhookServer, type WebhookServer } from '../webhooks/receiver';
+import { webhookReporter } from './webhook-log';
 import { installWorkerRuntime } from './runtime';
 import { checkStorage } from './storage-check';
 import { startWorkerTracing } from './tracing';
@@ -30,6 +34,7 @@ export async function runWorker(env = loadWorkerEnv(), temporal = loadTemporalCo
   const connection = await NativeConnection.connect(temporal.connectionOptions);
   const tracing = startWorkerTracing(env, lines.info);
   let health: HealthServer | undefined;
+  let webhooks: WebhookServer | undefined;
   let worker: Worker | undefined;
   try {
     // Before polling: in a namespace without them, every scene fails where it writes its search attributes.
@@ -53,6 +58,16 @@ export async function runWorker(env = loadWorkerEnv(), temporal = loadTemporalCo
       },
       lines.info,
     );
+    if (env.WEBHOOK_PORT !== undefined && env.WEBHOOK_SECRET !== undefined) {
+      webhooks = await startWebhookServer({
+        secret: env.WEBHOOK_SECRET,
+        client: new Client({ connection, namespace: temporal.namespace }).workflow,
+        host: env.WEBHOOK_HOST,
+        port: env.WEBHOOK_PORT,
+        report: webhookReporter(Runtime.instance().logger),
+      });
+      lines.info(`Webhook receiver on http://${webhooks.address}${piapiWebhookPath}…`);
+    }
     worker = await createSceneWorker({
       connection,
       namespace: temporal.namespace,
@@ -76,6 +91,7 @@ export async function runWorker(env = loadWorkerEnv(), temporal = loadTemporalCo
     await worker.run();
   } finally {
     await health?.close();
+    await webhooks?.close();
     await tracing?.shutdown();
     await connection.close();
     deps.s3.destroy();

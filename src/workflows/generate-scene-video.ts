@@ -2,13 +2,17 @@ import {
   ApplicationFailure,
   CancellationScope,
   CancelledFailure,
+  condition,
   isCancellation,
   log,
   patched,
   setHandler,
   setWorkflowOptions,
 } from '@temporalio/workflow';
-import type { CancelTaskOutput, PollStatusOutput, ProviderSetup } from '../contract/activities';
+import type { CancelTaskOutput, PollStatusInput, PollStatusOutput, ProviderSetup } from '../contract/activities';
+import type { ProviderTaskSnapshot } from '../contract/provider-task';
+import { providerTaskEvent } from '../contract/provider-webhook';
+import { taskVerdict } from '../domain/task-verdict';
 import type { ProviderConfig } from '../contract/catalogue';
 import type { SceneInput, ValidSceneInput } from '../contract/scene-input';
 import { failureTypes, getProgress, providerProgress, type SceneVideoResult } from '../contract/scene-workflow';
@@ -18,12 +22,14 @@ import { worstCaseCostUsd } from '../domain/pricing';
 import { SceneBudget } from '../domain/scene-budget';
 import { SceneLedger } from '../domain/scene-ledger';
 import { prepared } from './prepared';
-import { cancelTask, createTask, pollStatusWithin, prepareScene } from './scene-activities';
+import { cancelTask, checkTaskWithin, createTask, pollStatusWithin, prepareScene } from './scene-activities';
+import { TaskInbox } from './task-inbox';
 import {
   createFailure,
   describeFailure,
   missedDeadline,
   pollFailure,
+  taskEndedFailure,
   throttledMsOf,
   type AttemptFailure,
 } from './scene-failures';
@@ -37,6 +43,7 @@ interface SceneRun {
   input: ValidSceneInput;
   setup: ProviderSetup;
   ledger: SceneLedger;
+  inbox: TaskInbox;
   startedAt: number;
 }
 
@@ -65,13 +72,17 @@ export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVid
     description: 'Phase, provider ranking, attempts and money spent so far',
   });
   setHandler(providerProgress, (update) => ledger.providerProgress(update));
+  const inbox = new TaskInbox((update) => ledger.providerProgress(update));
+  setHandler(providerTaskEvent, (event) => inbox.receive(event), {
+    description: "A provider's verified webhook (sent by the webhook receiver): the task's state for one attempt",
+  });
   // Decided before the local activity: a marker written after it can land in a later workflow task, which a replay
   // reaches only after resolving the local activity, and then reads the patch as absent.
   const budgetIsCap = raw?.maxCostUsd !== undefined && patched(sceneBudgetCapPatch);
   const { input, setup } = await prepared(prepareScene(rawInput));
   metrics.knowCatalogue(setup.catalogue);
   ledger.identified(input, startedWith);
-  const run: SceneRun = { input, setup, ledger, startedAt };
+  const run: SceneRun = { input, setup, ledger, inbox, startedAt };
   let plan;
   try {
     plan = planProviders(input, setup.catalogue, setup.configured);
@@ -139,6 +150,7 @@ function sceneFailure(ledger: SceneLedger, type: string, message: string): Appli
 async function tryProvider(run: SceneRun, provider: ProviderConfig, worstCaseUsd: number): Promise<AttemptEnd> {
   const { input, setup, ledger } = run;
   ledger.attemptStarted(provider, worstCaseUsd);
+  run.inbox.open(ledger.attemptNumber, provider.key);
   log.info(`Trying ${provider.displayName}…`, ledger.attemptLogContext);
 
   const generation = await generate(run, provider);
@@ -224,7 +236,7 @@ type Generation =
   | ({ ok: false; error: string; cancellation?: unknown } & AttemptFailure);
 
 /** Creates the provider's task and polls it to its end, within the provider's deadline. */
-async function generate({ input, ledger }: SceneRun, provider: ProviderConfig): Promise<Generation> {
+async function generate({ input, ledger, inbox }: SceneRun, provider: ProviderConfig): Promise<Generation> {
   const attemptStartedAt = Date.now();
   let created;
   try {
@@ -240,6 +252,7 @@ async function generate({ input, ledger }: SceneRun, provider: ProviderConfig): 
         durationSec: input.durationSec,
         aspectRatio: input.aspectRatio,
         imageUrl: input.imageUrl,
+        attempt: ledger.attemptNumber,
       }),
     );
   } catch (err) {
@@ -257,11 +270,19 @@ async function generate({ input, ledger }: SceneRun, provider: ProviderConfig): 
   // Absent from inputs prepared before throttled time was told apart: those keep one deadline for both.
   const queueDeadlineMs = (input.polling as { queueDeadlineMs?: number }).queueDeadlineMs;
   try {
-    const pollStatus = pollStatusWithin(input, remainingMs + (queueDeadlineMs ?? 0));
+    const task = { provider: provider.key, route: provider.route, taskId: created.taskId };
+    const limitMs = remainingMs + (queueDeadlineMs ?? 0);
+    if (created.webhook) {
+      const heard = await notifiedOrPolled(inbox, { ...task, intervalMs: created.webhook.backstopMs }, limitMs);
+      if ('polls' in heard) return { ok: true, ...heard, durationSec: created.durationSec };
+      const verdict = taskVerdict(provider.key, heard)!;
+      if (verdict.ok)
+        return { ok: true, snapshot: heard, videoUrl: verdict.videoUrl, polls: 0, durationSec: created.durationSec };
+      return { ok: false, error: `${verdict.type}: ${verdict.message}`, ...taskEndedFailure(verdict.details) };
+    }
+    const pollStatus = pollStatusWithin(input, limitMs);
     const done = await pollStatus({
-      provider: provider.key,
-      route: provider.route,
-      taskId: created.taskId,
+      ...task,
       intervalMs: input.polling.intervalMs,
       ...(queueDeadlineMs === undefined ? {} : { deadlines: { renderMs: remainingMs, queueMs: queueDeadlineMs } }),
     });
@@ -282,5 +303,33 @@ async function generate({ input, ledger }: SceneRun, provider: ProviderConfig): 
       return { ...deadlinePassed, error };
     }
     return { ok: false, error, ...pollFailure(err) };
+  }
+}
+
+/**
+ * Waits for the task's webhook while a backstop checks the provider every `intervalMs` (polling through activity
+ * retries): neither holds an activity slot while the task renders. Whichever learns the end first wins and the other is
+ * stopped; a poll failure or the deadline (the backstop's schedule-to-close timeout) ends the wait as a poll's would.
+ */
+async function notifiedOrPolled(
+  inbox: TaskInbox,
+  task: PollStatusInput,
+  limitMs: number,
+): Promise<PollStatusOutput | ProviderTaskSnapshot> {
+  const backstop = new CancellationScope();
+  const listening = new CancellationScope();
+  const polled = backstop.run(() => checkTaskWithin(limitMs)(task));
+  const heard = listening.run(async () => {
+    await condition(() => inbox.endOf(task.taskId) !== undefined);
+    return inbox.endOf(task.taskId)!;
+  });
+  try {
+    return await Promise.race([polled, heard]);
+  } finally {
+    backstop.cancel();
+    listening.cancel();
+    // Settled by the cancels above; what they reject with is not news.
+    polled.catch(() => undefined);
+    heard.catch(() => undefined);
   }
 }

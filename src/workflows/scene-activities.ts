@@ -50,3 +50,15 @@ export function pollStatusWithin(input: ValidSceneInput, remainingMs: number) {
     retry: { initialInterval: '1 second', maximumAttempts: 20, nonRetryableErrorTypes: nonRetryableTypes },
   }).pollStatus;
 }
+
+/**
+ * The safety net of a scene waiting for its webhook: one status check per attempt, the next one `intervalMs` later as
+ * checkTask asks, holding no slot in between; the provider's deadline is the schedule-to-close timeout, as for polls.
+ */
+export function checkTaskWithin(remainingMs: number) {
+  return proxyActivities<SceneActivities>({
+    scheduleToCloseTimeout: remainingMs,
+    startToCloseTimeout: '1 minute',
+    retry: { initialInterval: '1 second', backoffCoefficient: 1, nonRetryableErrorTypes: nonRetryableTypes },
+  }).checkTask;
+}

@@ -96,7 +96,11 @@ export function pollFailure(err: unknown): AttemptFailure {
           : 'abandoned';
     return { outcome: { kind: 'abandoned' }, reason };
   }
-  const details = failureDetails(err);
+  return taskEndedFailure(failureDetails(err));
+}
+
+/** An attempt whose task the provider ended without a clip, by what its verdict's details say. */
+export function taskEndedFailure(details: AttemptFailureDetails | undefined): AttemptFailure {
   const contentPolicy = details?.contentPolicy ?? false;
   return {
     outcome: { kind: 'task-failed', contentPolicy, reportedCostUsd: details?.costUsd },

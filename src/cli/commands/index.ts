@@ -20,4 +20,5 @@ export const commands: Record<string, () => Command> = {
   setup: () => (require('./setup') as typeof import('./setup')).setupCommand,
   worker: () => (require('./worker') as typeof import('./worker')).workerCommand,
   health: () => (require('./health') as typeof import('./health')).healthCommand,
+  webhooks: () => (require('./webhooks') as typeof import('./webhooks')).webhooksCommand,
 };

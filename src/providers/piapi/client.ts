@@ -15,6 +15,8 @@ export interface PiapiClientOptions {
   timeoutMs?: number;
   /** The largest reply body read; a longer one fails the call as a protocol error (default 4 MiB). */
   maxReplyBytes?: number;
+  /** Secrets a reply may echo besides the API key, e.g. the webhook secret of the tasks' `webhook_config`. */
+  maskedSecrets?: string[];
 }
 
 export const piapiDefaultBaseUrl = 'https://api.piapi.ai';
@@ -25,6 +27,8 @@ export function createPiapiClient(options: PiapiClientOptions): VideoProviderCli
   const config: PiapiTaskRequest['config'] = {};
   if (options.webhook) config.webhook_config = { endpoint: options.webhook.endpoint, secret: options.webhook.secret };
   if (options.serviceMode) config.service_mode = options.serviceMode;
+  // Every reply may echo a task's `config.webhook_config`, GETs included.
+  const masked = [...(options.maskedSecrets ?? []), ...(options.webhook?.secret ? [options.webhook.secret] : [])];
 
   /** Sends one call and returns the JSON body of a successful reply, or throws the classified failure. */
   async function call(
@@ -34,13 +38,14 @@ export function createPiapiClient(options: PiapiClientOptions): VideoProviderCli
     body: unknown,
     opts: CallOptions | undefined,
     taskLookup: boolean,
+    bodySecret?: string,
   ): Promise<unknown> {
     const fullLabel = `PiAPI ${method} ${label}`;
     const reply = await sendJson({
       method,
       url: `${baseUrl}${path}`,
       headers: { 'x-api-key': options.apiKey },
-      secret: options.apiKey,
+      secret: [options.apiKey, ...masked, ...(bodySecret === undefined ? [] : [bodySecret])],
       body,
       label: fullLabel,
       urlTemplate: label,
@@ -75,8 +80,10 @@ export function createPiapiClient(options: PiapiClientOptions): VideoProviderCli
   return {
     async createTask(request, opts) {
       const built = buildPiapiTaskRequest(request);
-      const body: PiapiTaskRequest = Object.keys(config).length > 0 ? { ...built, config } : built;
-      const reply = await call('POST', '/api/v1/task', '/api/v1/task', body, opts, false);
+      const taskConfig = request.webhook ? { ...config, webhook_config: request.webhook } : config;
+      const body: PiapiTaskRequest = Object.keys(taskConfig).length > 0 ? { ...built, config: taskConfig } : built;
+      const webhookSecret = taskConfig.webhook_config?.secret || undefined;
+      const reply = await call('POST', '/api/v1/task', '/api/v1/task', body, opts, false, webhookSecret);
       const snapshot = parsePiapiTask(reply);
       return { taskId: snapshot.taskId, snapshot };
     },
