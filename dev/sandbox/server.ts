@@ -30,10 +30,7 @@ export class SandboxServer {
 
   constructor(opts: SandboxServerOptions) {
     this.runtime = new ScenarioRuntime(opts.scenario, opts.seed);
-    this.webhooks = new WebhookSender(this.recorder, () => {
-      const { retries, retryDelayMs } = this.runtime.scenario.webhook;
-      return { retries, retryDelayMs: retryDelayMs * this.runtime.scenario.timeScale };
-    });
+    this.webhooks = new WebhookSender(this.recorder, this.runtime);
     const deps: EmulatorDeps = {
       runtime: this.runtime,
       stats: this.recorder,
@@ -91,6 +88,7 @@ export class SandboxServer {
     this.piapi.store.clear();
     this.runway.store.clear();
     this.recorder.reset();
+    this.webhooks.reset();
     this.runtime.restart();
   }
 

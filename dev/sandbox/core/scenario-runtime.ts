@@ -9,18 +9,33 @@ import {
   scenarioSchema,
 } from './scenario';
 
-/** The live scenario plus the state its faults consume (PRNG position, `times` counters). */
+/** How often a fault or a webhook knob hits: `rate` drawn from a PRNG, at most `times`. */
+interface Chance {
+  rate: number;
+  times?: number | undefined;
+}
+
+/** Any constant: it only has to give the webhook stream other numbers than the request stream. */
+const WEBHOOK_STREAM = 0x9e3779b9;
+
+/** The live scenario plus the state its faults consume (PRNG positions, `times` counters). */
 export class ScenarioRuntime {
   private input: ScenarioInput = {};
   private parsed: Scenario = scenarioSchema.parse({});
   private rng: () => number;
-  private readonly fired = new Map<Fault, number>();
+  /**
+   * Webhooks go out on timers, interleaved with requests as timing has it: drawing them from the request stream would
+   * make request faults depend on timing. Their own stream keeps both reproducible.
+   */
+  private webhookRng: () => number;
+  private readonly fired = new Map<Chance, number>();
 
   constructor(
     input: ScenarioInput,
     private readonly seed: number,
   ) {
     this.rng = mulberry32(seed);
+    this.webhookRng = mulberry32(seed ^ WEBHOOK_STREAM);
     this.set(input);
   }
 
@@ -42,6 +57,7 @@ export class ScenarioRuntime {
   /** Replays from the seed: same scenario, same requests, same fault decisions. */
   restart(): void {
     this.rng = mulberry32(this.seed);
+    this.webhookRng = mulberry32(this.seed ^ WEBHOOK_STREAM);
     this.fired.clear();
   }
 
@@ -51,16 +67,28 @@ export class ScenarioRuntime {
 
   /** The first fault of one of `kinds` that hits this task/request, counting it against the fault's `times`. */
   draw<K extends FaultKind>(faults: readonly Fault[], kinds: readonly K[]): Extract<Fault, { kind: K }> | undefined {
-    for (const fault of faults) {
-      if (!isKind(fault, kinds)) continue;
-      const fired = this.fired.get(fault) ?? 0;
-      if (fault.times !== undefined && fired >= fault.times) continue;
-      // Certain faults draw nothing, so adding one does not shift the random sequence of the others.
-      if (fault.rate < 1 && this.rng() >= fault.rate) continue;
-      this.fired.set(fault, fired + 1);
-      return fault;
-    }
-    return undefined;
+    return faults.find(
+      (fault): fault is Extract<Fault, { kind: K }> => isKind(fault, kinds) && this.hits(fault, this.rng),
+    );
+  }
+
+  /** Whether a webhook knob (`scenario.webhook.*`) hits this notification, counting it against its `times`. */
+  webhookHits(knob: Chance | undefined): boolean {
+    return knob !== undefined && this.hits(knob, this.webhookRng);
+  }
+
+  /** A number in [0, 1) from the webhook stream, for delays and tampering. */
+  webhookRandom(): number {
+    return this.webhookRng();
+  }
+
+  private hits(chance: Chance, rng: () => number): boolean {
+    const fired = this.fired.get(chance) ?? 0;
+    if (chance.times !== undefined && fired >= chance.times) return false;
+    // Certain faults draw nothing, so adding one does not shift the random sequence of the others.
+    if (chance.rate < 1 && rng() >= chance.rate) return false;
+    this.fired.set(chance, fired + 1);
+    return true;
   }
 }
 

@@ -66,6 +66,66 @@ export const faultSchema = z.discriminatedUnion('kind', [
 export type Fault = z.output<typeof faultSchema>;
 export type FaultKind = Fault['kind'];
 
+/** What a `forge` hit sends besides the genuine notification; see `webhookSchema`. */
+export const forgeryKinds = ['wrong_secret', 'missing_secret', 'cross_task', 'tampered_token'] as const;
+export type ForgeryKind = (typeof forgeryKinds)[number];
+
+/**
+ * PiAPI-style webhook delivery and its faults. One notification goes out per status change of a task that registered
+ * an endpoint; the faults below are drawn per notification from a PRNG stream of their own (same seed), so turning them
+ * on leaves every request fault where it was. Without faults a task's notifications arrive in order.
+ */
+const webhookSchema = z.strictObject({
+  /** Redeliveries after a non-200 answer (or none): 12 × 10,000 ms outlasts a receiver down for a minute. */
+  retries: z.number().int().nonnegative().max(1_000).default(3),
+  /** Wait before each redelivery. */
+  retryDelayMs: z.number().nonnegative().max(3_600_000).default(1000),
+  /** The notification is never sent (nor redelivered): only a backstop poll learns the status. */
+  lose: z.strictObject({ ...when }).optional(),
+  /** The notification is delivered `copies` more times right after the first, each with its own redeliveries. */
+  duplicate: z.strictObject({ ...when, copies: z.number().int().positive().max(100).default(1) }).optional(),
+  /**
+   * Extra wait before every notification's first delivery, fixed or drawn uniformly from `[min, max]`. Later
+   * notifications of the task wait behind it, so delay alone keeps the order.
+   */
+  delayMs: z
+    .union([
+      z.number().nonnegative(),
+      z
+        .strictObject({ min: z.number().nonnegative(), max: z.number().nonnegative() })
+        .refine((r) => r.min <= r.max, { error: 'min must not exceed max' }),
+    ])
+    .optional(),
+  /**
+   * A non-final notification is held back and sent right after the task's next one that is sent, e.g. `completed`
+   * before `processing`. A task's final notification is never held, and releases a held one.
+   */
+  reorder: z.strictObject({ ...when }).optional(),
+  /**
+   * Besides a non-final (the task still runs) genuine notification, one forgery of each of `kinds`, each sent once just
+   * before it, none redelivered:
+   * - `wrong_secret`: this task's endpoint, a body claiming `completed` with `url` as the video, and `x-webhook-secret`
+   *   the task's secret with one character changed (same length);
+   * - `missing_secret`: the same without `x-webhook-secret`;
+   * - `cross_task`: this task's endpoint and secret, and the latest other PiAPI task's genuine body (replayed from
+   *   another endpoint); with no other task, this task's `completed` claim under a new task id;
+   * - `tampered_token`: the right secret and the `completed` claim, to this task's endpoint with one character of its
+   *   last path segment (the receiver's token) changed, anywhere in it, the last one included: a token compared as
+   *   decoded base64url bytes may accept a changed last character, so compare the text.
+   */
+  forge: z
+    .strictObject({
+      ...when,
+      kinds: z
+        .array(z.enum(forgeryKinds))
+        .min(1)
+        .default([...forgeryKinds]),
+      /** The attacker's video in the `completed` claims. */
+      url: z.url().default('https://attacker.invalid/forged.mp4'),
+    })
+    .optional(),
+});
+
 const priceSchema = z.strictObject({
   /** PiAPI: USD; Runway: credits. */
   perSec: z.number().nonnegative().default(0),
@@ -92,19 +152,13 @@ const behaviourPatchSchema = z.strictObject({
 });
 
 export const scenarioSchema = z.strictObject({
-  /** Multiplies every configured time (queue, render, latency, webhook redelivery delay). */
+  /** Multiplies every configured time (queue, render, latency, webhook delays and redelivery delays). */
   timeScale: z.number().positive().default(1),
   /** Prompts containing one of these (case-insensitive) fail moderation. */
   contentPolicyWords: z.array(z.string().min(1)).default(['forbidden', 'nsfw']),
   /** Pads every served MP4 to this size with a trailing `free` box, for upload benchmarks. */
   videoBytes: z.number().int().positive().optional(),
-  webhook: z
-    .strictObject({
-      /** Redeliveries after a non-200 answer. */
-      retries: z.number().int().nonnegative().default(3),
-      retryDelayMs: z.number().nonnegative().default(1000),
-    })
-    .prefault({}),
+  webhook: webhookSchema.prefault({}),
   /** The accounts' starting balances: what tasks reserve and consume comes off them in the account endpoints. */
   account: z
     .strictObject({

@@ -1,3 +1,4 @@
+import { type ForgeryKind, forgeryKinds } from './scenario';
 import type { Api, SandboxTask } from './task-store';
 
 export interface SandboxTaskRecord {
@@ -24,8 +25,31 @@ export interface SandboxStats {
   downloads: Record<string, { count: number; bytes: number }>;
   /** `api:model` → peak number of tasks unfinished at once (pending/THROTTLED/processing). */
   maxConcurrentProcessing: Record<string, number>;
-  webhooks: { attempts: number; delivered: number; failed: number };
+  webhooks: WebhookStats;
 }
+
+/** A notification is one status change of a task with a webhook endpoint; `scenario.webhook` says what befalls it. */
+export interface WebhookStats {
+  /** POSTs of genuine notifications: first deliveries, redeliveries and duplicate copies. */
+  attempts: number;
+  /** Deliveries (a duplicate copy is one) answered 200. */
+  delivered: number;
+  /** Deliveries given up after the last redelivery. */
+  failed: number;
+  /** Notifications sent (not lost), each counted once however many copies and redeliveries it took. */
+  sent: number;
+  lost: number;
+  /** Extra copies sent (`duplicate.copies` per hit). */
+  duplicated: number;
+  /** Notifications sent after an extra `delayMs` above 0. */
+  delayed: number;
+  /** Notifications held back behind the task's next one. */
+  reordered: number;
+  /** Per forgery kind: forgeries sent, and the receiver's HTTP status for each (`0`: no answer). */
+  forged: Record<ForgeryKind, { sent: number; answered: Record<string, number> }>;
+}
+
+export type WebhookEvent = 'sent' | 'lost' | 'duplicated' | 'delayed' | 'reordered';
 
 export function taskRecord(task: SandboxTask<unknown>, status: string): SandboxTaskRecord {
   const { api, model, id: taskId, deleted, prompt } = task;
@@ -58,6 +82,16 @@ export class StatsRecorder {
     if (outcome !== 'retried') this.data.webhooks[outcome]++;
   }
 
+  webhookEvent(event: WebhookEvent, count = 1): void {
+    this.data.webhooks[event] += count;
+  }
+
+  forgerySent(kind: ForgeryKind): { answered(status: number): void } {
+    const entry = this.data.webhooks.forged[kind];
+    entry.sent++;
+    return { answered: (status) => void (entry.answered[status] = (entry.answered[status] ?? 0) + 1) };
+  }
+
   snapshot(): RecordedStats {
     return structuredClone(this.data);
   }
@@ -68,5 +102,21 @@ export class StatsRecorder {
 }
 
 function emptyStats(): RecordedStats {
-  return { requests: {}, deletes: [], downloads: {}, webhooks: { attempts: 0, delivered: 0, failed: 0 } };
+  const forged = Object.fromEntries(forgeryKinds.map((kind) => [kind, { sent: 0, answered: {} }]));
+  return {
+    requests: {},
+    deletes: [],
+    downloads: {},
+    webhooks: {
+      attempts: 0,
+      delivered: 0,
+      failed: 0,
+      sent: 0,
+      lost: 0,
+      duplicated: 0,
+      delayed: 0,
+      reordered: 0,
+      forged: forged as WebhookStats['forged'],
+    },
+  };
 }

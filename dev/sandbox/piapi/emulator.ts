@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { type EmulatorDeps, reply, replyOk } from '../emulator';
@@ -13,8 +14,8 @@ import {
   spoilsReplyOnly,
   type SpoiledCreateFault,
 } from '../core/task-faults';
-import { type Phase, type SandboxTask, TaskStore } from '../core/task-store';
-import { rfc3339Nano } from '../core/time';
+import { type Phase, type SandboxTask, TaskStore, isTerminal } from '../core/task-store';
+import { now, rfc3339Nano } from '../core/time';
 import { clipSizes } from '../video/clip-library';
 import { serveVideo } from '../video/serving';
 
@@ -290,7 +291,22 @@ export class PiapiEmulator {
     const status = piapiStatus(task.phase);
     if (!target.endpoint || task.details.lastNotifiedStatus === status) return;
     task.details.lastNotifiedStatus = status;
-    this.deps.webhooks.send(task.id, target, this.render(task));
+    const forgedCompletion = (url: string) =>
+      this.render({ ...task, phase: 'succeeded', unsafeUrl: url, endedAt: task.endedAt ?? now() });
+    this.deps.webhooks.send({
+      taskId: task.id,
+      target,
+      data: this.render(task),
+      final: isTerminal(task.phase),
+      forgedCompletion,
+      crossTaskData: (url) => {
+        const other = this.store
+          .all()
+          .filter((t) => t.id !== task.id)
+          .at(-1);
+        return other ? this.render(other) : { ...forgedCompletion(url), task_id: randomUUID() };
+      },
+    });
   }
 
   private successCode(): number {
