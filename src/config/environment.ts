@@ -194,7 +194,7 @@ const workerEnvFields = z.object({
   WEBHOOK_PORT: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).max(65_535).optional()),
   WEBHOOK_HOST: optionalString.transform((v) => v ?? '127.0.0.1'),
   /** How often a scene waiting for a webhook asks the provider itself: the safety net for a webhook that never comes. */
-  WEBHOOK_BACKSTOP_POLL_SEC: z.coerce.number().int().min(5).max(3_600).default(60),
+  WEBHOOK_BACKSTOP_POLL_SEC: z.coerce.number().int().min(1).max(3_600).default(60),
 });
 
 /**

@@ -11,6 +11,7 @@ export const maxWebhookBodyBytes = 256 * 1024;
 export type WebhookOutcome =
   | 'delivered'
   | 'stale'
+  | 'queued'
   | 'bad_secret'
   | 'bad_token'
   | 'unreadable'
@@ -30,6 +31,8 @@ const statusOf: Record<WebhookOutcome, number> = {
   delivered: 200,
   // Answered 200 so the provider stops redelivering: the run it names has ended, or was never this deployment's.
   stale: 200,
+  // The scene knows its task is queued from the create: signalling it would cost a workflow task and tell nothing.
+  queued: 200,
   bad_secret: 401,
   bad_token: 403,
   unreadable: 400,
@@ -79,6 +82,8 @@ export function createWebhookHandler(options: WebhookReceiverOptions) {
         `webhook for ${where} is not a PiAPI task: ${(err as Error).message.slice(0, 200)}`,
       );
     }
+    if (snapshot.state === 'queued')
+      return answer(res, 'queued', `webhook for ${where}: task ${snapshot.taskId} queued; nothing to tell the scene`);
     try {
       await options.client
         .getHandle(binding.workflowId, binding.runId)

@@ -1,12 +1,15 @@
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSceneVideo } from '../../src/client';
 import { createSceneWorker } from '../../src/worker/create-worker';
 import { startSandbox, type ScenarioInput } from '../../dev/sandbox';
 import { startStack } from '../../dev/stack/stack';
+import { freePort } from '../../dev/stack/free-port';
+import { startWebhookServer } from '../../src/webhooks/receiver';
 import { generateProjectVideos, generateSceneVideo } from '../../src/workflows';
 import { getProgress } from '../../src/contract/scene-workflow';
 import { getProjectProgress } from '../../src/contract/project-workflow';
@@ -14,6 +17,8 @@ import { sandboxActivityDeps } from '../helpers/sandbox-deps';
 
 const historiesDir = join(__dirname, 'histories');
 const taskQueue = 'replay-recording';
+/** Served by a second worker whose PiAPI tasks register webhooks, with its receiver; the other cases stay polled. */
+const webhookTaskQueue = 'replay-recording-webhooks';
 const polling = { intervalMs: 200, providerDeadlineMs: 60_000 };
 const quick: ScenarioInput = { default: { queueMs: 100, renderMs: 800 } };
 
@@ -197,6 +202,18 @@ const recordings: Recording[] = [
       return handle;
     },
   },
+  {
+    // Since webhooks first: a PiAPI attempt waits for its webhook while the backstop checks through activity retries;
+    // the first attempt's task fails (its webhook ends it), the second's completes.
+    name: 'scene-webhooks-fallback',
+    scenario: { ...quick, models: { 'piapi:kling': { faults: [{ kind: 'task_failed', message: 'render crashed' }] } } },
+    run: (c) =>
+      c.workflow.start(generateSceneVideo, {
+        taskQueue: webhookTaskQueue,
+        workflowId: 'replay-webhooks',
+        args: [scene('webhooks', { allowedProviders: ['kling', 'luma'] })],
+      }),
+  },
 ];
 
 /**
@@ -216,7 +233,24 @@ async function main(): Promise<void> {
     taskQueue,
     deps,
   });
-  const running = worker.run();
+  const webhookPort = await freePort();
+  const webhookSecret = randomBytes(32).toString('hex');
+  const receiver = await startWebhookServer({
+    secret: webhookSecret,
+    client: client.workflow,
+    host: '127.0.0.1',
+    port: webhookPort,
+  });
+  const webhookWorker = await createSceneWorker({
+    connection: await NativeConnection.connect({ address: stack.temporal.address }),
+    namespace: 'default',
+    taskQueue: webhookTaskQueue,
+    deps: {
+      ...deps,
+      webhooks: { publicUrl: `http://127.0.0.1:${webhookPort}`, secret: webhookSecret, backstopMs: 60_000 },
+    },
+  });
+  const running = Promise.all([worker.run(), webhookWorker.run()]);
   try {
     const wanted = process.argv.slice(2);
     for (const recording of recordings) {
@@ -233,7 +267,9 @@ async function main(): Promise<void> {
     }
   } finally {
     worker.shutdown();
+    webhookWorker.shutdown();
     await running;
+    await receiver.close();
     await connection.close();
     await sandbox.close();
     deps.s3.destroy();

@@ -6,7 +6,7 @@ import { sceneWorkflowBundle } from '../../src/worker/create-worker';
 import { committedHistories, historyFiles as files, loadHistory as load } from './committed-histories';
 
 describe('replay of histories recorded on the real dev server (npm run histories:record)', () => {
-  it('covers success, fallback, deadline, total failure, cancellation (also during the upload), a client start, projects, budgets and ids', () => {
+  it('covers success, fallback, deadline, total failure, cancellation (also during the upload), a client start, projects, budgets, ids and webhooks', () => {
     expect(files).toEqual([
       // A budgeted project (allowances, a scene waiting, two skipped) and its first scene (maxCostUsd, 1,500-character
       // prompt): the paths behind patched('project-budget-worst-case'), 'scene-budget-worst-case' and
@@ -25,6 +25,8 @@ describe('replay of histories recorded on the real dev server (npm run histories
       'scene-fallback-after-failure.json',
       'scene-first-provider-succeeds.json',
       'scene-started-by-client.json',
+      // Webhooks first: attempts that wait for their PiAPI webhook beside a backstop check, one failed, one delivered.
+      'scene-webhooks-fallback.json',
     ]);
   });
 

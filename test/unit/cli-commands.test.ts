@@ -20,6 +20,7 @@ describe('scene-video commands', () => {
       'setup',
       'worker',
       'health',
+      'webhooks',
     ]);
     for (const name of names) expect(commands[name]!().name).toBe(name);
   });

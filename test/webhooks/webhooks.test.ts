@@ -1,0 +1,125 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Client, Connection } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../dev/sandbox';
+import { workerEnv } from '../../dev/harness/worker-env';
+import { spawnWorkerProcess, type WorkerProcess } from '../../dev/harness/worker-process';
+import { freePort } from '../../dev/stack/free-port';
+import { startSceneVideo } from '../../src/client';
+import type { SceneVideoResult } from '../../src/contract/scene-workflow';
+import { stackInfo } from '../helpers/stack-info';
+import { connectClient, uniqueTaskQueue } from '../helpers/temporal';
+
+const renderMs = 2_000;
+const attackerUrl = 'https://attacker.invalid/forged.mp4';
+
+let sandbox: Sandbox;
+let client: Client;
+let connection: Connection;
+const workers: WorkerProcess[] = [];
+
+/** A worker process with webhooks on (PiAPI only, so every attempt registers one), serving its own receiver. */
+async function webhookWorker(backstopSec: number): Promise<string> {
+  const port = await freePort();
+  const taskQueue = uniqueTaskQueue('webhooks');
+  const env = {
+    ...workerEnv(stackInfo(), sandbox, { taskQueue, providers: ['piapi'] }),
+    WEBHOOK_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    WEBHOOK_SECRET: randomBytes(32).toString('hex'),
+    WEBHOOK_PORT: String(port),
+    WEBHOOK_BACKSTOP_POLL_SEC: String(backstopSec),
+  };
+  const worker = spawnWorkerProcess({ env, readyTimeoutMs: 60_000 });
+  workers.push(worker);
+  await worker.ready;
+  expect(worker.output()).toContain(`Webhook receiver on http://127.0.0.1:${port}/webhooks/piapi/`);
+  return taskQueue;
+}
+
+async function runScene(taskQueue: string, label: string): Promise<{ result: SceneVideoResult; events: string[] }> {
+  const started = await startSceneVideo(
+    client,
+    {
+      sceneId: `${label}-${randomUUID().slice(0, 8)}`,
+      sceneType: 'product',
+      prompt: 'A bottle on a marble table, slow orbit',
+      durationSec: 5,
+      aspectRatio: '16:9',
+      polling: { intervalMs: 200, providerDeadlineMs: 120_000 },
+    },
+    { taskQueue },
+  );
+  const result = await started.handle.result();
+  const history = await started.handle.fetchHistory();
+  const events = (history.events ?? []).flatMap((e) => {
+    const scheduled = e.activityTaskScheduledEventAttributes?.activityType?.name;
+    if (scheduled) return [`scheduled:${scheduled}`];
+    const signal = e.workflowExecutionSignaledEventAttributes?.signalName;
+    return signal ? [`signal:${signal}`] : [];
+  });
+  return { result, events };
+}
+
+const taskGets = () => Object.values(sandbox.stats().requests['GET /api/v1/task/:id'] ?? {}).reduce((a, b) => a + b, 0);
+
+let slowBackstop: string;
+beforeAll(async () => {
+  sandbox = await startSandbox({ scenario: { default: { queueMs: 200, renderMs } } });
+  ({ client, connection } = await connectClient());
+  slowBackstop = await webhookWorker(120);
+}, 90_000);
+afterAll(async () => {
+  await Promise.all(workers.map((w) => w.stop()));
+  await connection?.close();
+  await sandbox?.close();
+});
+
+describe('webhooks first, polling as the safety net', () => {
+  it('completes a scene from its webhook, with one status check and no poll holding a slot', async () => {
+    sandbox.setScenario({ default: { queueMs: 200, renderMs } });
+    const getsBefore = taskGets();
+    const { result, events } = await runScene(slowBackstop, 'webhook');
+
+    expect(result.stored).toBe(true);
+    expect(result.attempts).toHaveLength(1);
+    expect(events).toContain('scheduled:checkTask');
+    expect(events).not.toContain('scheduled:pollStatus');
+    expect(events.filter((e) => e === 'signal:providerTaskEvent').length).toBeGreaterThanOrEqual(1);
+    // The backstop's first check, right after the create; its next would come 120 s later.
+    expect(taskGets() - getsBefore).toBe(1);
+  });
+
+  it('refuses every forgery and completes with the real clip, once, despite duplicates and reordering', async () => {
+    sandbox.setScenario({
+      default: { queueMs: 200, renderMs },
+      webhook: { forge: { rate: 1 }, duplicate: { rate: 1, copies: 2 }, reorder: { rate: 0.5 } },
+    });
+    const { result } = await runScene(slowBackstop, 'forged');
+
+    expect(result.stored).toBe(true);
+    expect(result.attempts).toHaveLength(1);
+    expect(result.providerVideoUrl).not.toBe(attackerUrl);
+    expect(result.providerVideoUrl.startsWith(sandbox.origin)).toBe(true);
+    const { forged, duplicated } = sandbox.stats().webhooks;
+    expect(duplicated).toBeGreaterThan(0);
+    expect(forged.wrong_secret.answered).toEqual({ 401: forged.wrong_secret.sent });
+    expect(forged.missing_secret.answered).toEqual({ 401: forged.missing_secret.sent });
+    expect(forged.tampered_token.answered).toEqual({ 403: forged.tampered_token.sent });
+    expect(forged.wrong_secret.sent).toBeGreaterThan(0);
+    // Another task's genuine body under this scene's token passes the receiver; the workflow keeps only its own task.
+    expect(forged.cross_task.sent).toBeGreaterThan(0);
+  });
+
+  it('completes the scene by the backstop when every webhook is lost', async () => {
+    const fastBackstop = await webhookWorker(1);
+    sandbox.setScenario({ default: { queueMs: 200, renderMs }, webhook: { lose: { rate: 1 } } });
+    const getsBefore = taskGets();
+    const { result, events } = await runScene(fastBackstop, 'lost');
+
+    expect(result.stored).toBe(true);
+    expect(events).not.toContain('signal:providerTaskEvent');
+    // One check a second over a render of about 2.2 s.
+    expect(taskGets() - getsBefore).toBeGreaterThanOrEqual(2);
+    expect(sandbox.stats().webhooks.lost).toBeGreaterThan(0);
+  });
+});
