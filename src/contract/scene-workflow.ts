@@ -122,6 +122,8 @@ export const failureTypes = {
   storageUnavailable: 'StorageUnavailable',
   allProvidersFailed: 'AllProvidersFailed',
   budgetExhausted: 'BudgetExhausted',
+  /** A content moderation refused the scene and its `moderation` policy says `fail-scene` for that moderation. */
+  contentRefused: 'ContentRefused',
 } as const;
 
 /**
