@@ -1,5 +1,6 @@
 import type { AttemptProgress, SceneProgress, SceneVideoResult } from '../contract/scene-workflow';
 import type { ProjectProgress } from '../contract/project-workflow';
+import { describeReason } from './attempt-reasons';
 import { bytes, clock, elapsedMs, percentAmount, seconds, secondsAmount, usd, usdAmount } from './format';
 import { fields, table, type Palette } from './output';
 import type { ProjectView, SceneView, WorkflowView } from './workflow-view';
@@ -77,6 +78,7 @@ export function attemptsTable(attempts: AttemptProgress[], paint: Palette): stri
       { header: '#', align: 'right' },
       { header: 'PROVIDER' },
       { header: 'STATE' },
+      { header: 'REASON' },
       { header: 'PROGRESS (%)', align: 'right' },
       { header: 'COST (USD)', align: 'right' },
       { header: 'TIME (s)', align: 'right' },
@@ -87,6 +89,7 @@ export function attemptsTable(attempts: AttemptProgress[], paint: Palette): stri
       String(i + 1),
       a.provider,
       paintState(a.state, paint) + throttleNote(a),
+      describeReason(a.reason),
       a.progress === undefined ? '' : percentAmount(a.progress),
       usdAmount(a.costUsd),
       secondsAmount(elapsedMs(a.startedAt, a.endedAt)),

@@ -1,5 +1,5 @@
 import { aspectRatios, type AspectRatio, type Catalogue } from '../contract/catalogue';
-import type { SceneInput, ValidSceneInput } from '../contract/scene-input';
+import { moderationActions, type SceneInput, type ValidSceneInput } from '../contract/scene-input';
 import { InvalidInputError, validateSceneInput, type InputIssue } from '../client/input-validation';
 import type { Args, OptionSpec } from './args';
 
@@ -11,7 +11,33 @@ export const planningOptions = {
   allowed: { type: 'string', value: '<a,b,…>', description: 'Only ever use these providers' },
 } satisfies Record<string, OptionSpec>;
 
-/** The flag a person typed for each scene field, so a validation error points at the flag, not the JSON name. */
+/** `generate`'s flags for the scene's `moderation` policy: what follows each moderation's refusal. */
+export const moderationOptions = {
+  'input-moderation': {
+    type: 'string',
+    value: moderationActions.join('|'),
+    description: "When a provider's moderation refuses the prompt: try the next provider (default) or fail the scene",
+  },
+  'output-moderation': {
+    type: 'string',
+    value: moderationActions.join('|'),
+    description: "When a provider's moderation refuses the clip: try the next provider (default) or fail the scene",
+  },
+} satisfies Record<string, OptionSpec>;
+
+/** The scene's `moderation` policy from its flags; absent when neither flag is given. */
+export function moderationFields(args: Args): Pick<SceneInput, 'moderation'> {
+  const input = args.string('input-moderation');
+  const output = args.string('output-moderation');
+  if (input === undefined && output === undefined) return {};
+  // Validation names a value that is no action (its flag, via flagForField).
+  return { moderation: { input, output } as SceneInput['moderation'] };
+}
+
+/**
+ * The flag a person typed for each scene field, so a validation error points at the flag, not the JSON name; a nested
+ * field that has a flag of its own is keyed by its path (`moderation.input`).
+ */
 const flagForField: Record<string, string> = {
   sceneId: '--scene-id',
   projectId: '--project',
@@ -25,6 +51,8 @@ const flagForField: Record<string, string> = {
   allowedProviders: '--allowed',
   maxCostUsd: '--max-cost',
   polling: '--poll-interval-ms',
+  'moderation.input': '--input-moderation',
+  'moderation.output': '--output-moderation',
 };
 
 export type PlanningFields = Pick<
@@ -58,7 +86,9 @@ export function flagIssues(issues: readonly InputIssue[]): string {
   return issues
     .map((issue) => {
       const [field, ...rest] = issue.path.map((p) => (typeof p === 'number' ? `item ${p + 1}` : String(p)));
-      const flag = (field && flagForField[field]) ?? field ?? '(input)';
+      const nested = rest.length > 0 ? flagForField[`${field}.${rest[0]}`] : undefined;
+      if (nested !== undefined) rest.shift();
+      const flag = nested ?? (field && flagForField[field]) ?? field ?? '(input)';
       return `${flag}${rest.length > 0 ? ` (${rest.join('.')})` : ''}: ${issue.message}`;
     })
     .join('; ');

@@ -33,7 +33,13 @@ export {
   type StartedScene,
   type StartOptions,
 } from './scene-video';
-export { sceneInputSchema, type SceneInput, type ValidSceneInput } from '../contract/scene-input';
+export {
+  sceneInputSchema,
+  type ModerationPolicy,
+  type SceneInput,
+  type ValidSceneInput,
+} from '../contract/scene-input';
+export type { AttemptReason } from '../contract/metrics';
 export { projectInputSchema, type ProjectInput, type ValidProjectInput } from '../contract/project-input';
 export { projectWorkflowId, sceneWorkflowId } from '../contract/workflow-ids';
 export {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { businessIdSchema, pollingOptionsSchema, sceneInputSchema } from './scene-input';
+import { businessIdSchema, moderationPolicySchema, pollingOptionsSchema, sceneInputSchema } from './scene-input';
 
 /** A scene inside a project: the project supplies `projectId`. */
 export const projectSceneSchema = sceneInputSchema.omit({ projectId: true });
@@ -20,6 +20,8 @@ export const projectInputSchema = z
       .positive('must be greater than 0')
       .optional(),
     polling: pollingOptionsSchema.optional(),
+    /** Every scene's `moderation` policy, except a scene that sets its own. */
+    moderation: moderationPolicySchema.optional(),
   })
   .strict()
   .superRefine((project, ctx) => {

@@ -54,6 +54,24 @@ export const pollingOptionsSchema = z
   })
   .strict();
 
+/** What follows an attempt a content moderation refused: the next provider tries the scene, or the scene ends. */
+export const moderationActions = ['next-provider', 'fail-scene'] as const;
+
+/**
+ * What follows each moderation's refusal: `input` when the provider refused the prompt (or image) before rendering
+ * (Runway's `SAFETY.INPUT.*`, or a create refused for content policy), `output` when it refused the rendered clip
+ * (Runway's `SAFETY.OUTPUT.*`, and a moderation a provider does not place). `fail-scene` saves the next providers'
+ * attempts at a prompt that is likely refused again; `next-provider` is the default for both.
+ */
+export const moderationPolicySchema = z
+  .object({
+    input: z.enum(moderationActions).default('next-provider'),
+    output: z.enum(moderationActions).default('next-provider'),
+  })
+  .strict();
+
+export type ModerationPolicy = z.infer<typeof moderationPolicySchema>;
+
 export const sceneInputSchema = z
   .object({
     sceneId: businessIdSchema,
@@ -83,6 +101,8 @@ export const sceneInputSchema = z
       .refine(Number.isFinite, 'must be a finite number')
       .positive('must be greater than 0')
       .optional(),
+    /** Absent (as in every run prepared before the field existed): each refusal moves on to the next provider. */
+    moderation: moderationPolicySchema.optional(),
     polling: pollingOptionsSchema.default({
       intervalMs: 5_000,
       providerDeadlineMs: 10 * 60_000,

@@ -1,6 +1,7 @@
 import type { SceneInput } from './scene-input';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { TaskState } from './provider-task';
+import type { AttemptReason } from './metrics';
 
 export const sceneTaskQueueDefault = 'scene-video';
 
@@ -31,6 +32,12 @@ export interface AttemptProgress {
   startedAt: string;
   endedAt?: string;
   error?: string;
+  /**
+   * Why the attempt ended, as a class (the metrics' `reason`): e.g. `content_policy_input` when a moderation refused
+   * the prompt, `content_policy_output` when it refused the generated clip. Absent while it runs, for skipped
+   * providers, and in runs from before it was recorded.
+   */
+  reason?: AttemptReason;
   costUsd: number;
   /** The catalogue's estimate of what the attempt costs if billed (absent in runs from before it was recorded). */
   estimateUsd?: number;
@@ -115,6 +122,8 @@ export const failureTypes = {
   storageUnavailable: 'StorageUnavailable',
   allProvidersFailed: 'AllProvidersFailed',
   budgetExhausted: 'BudgetExhausted',
+  /** A content moderation refused the scene and its `moderation` policy says `fail-scene` for that moderation. */
+  contentRefused: 'ContentRefused',
 } as const;
 
 /**

@@ -20,7 +20,7 @@ export const identityMismatchType = 'SceneIdentityMismatch';
 
 /**
  * The fields that decide what the clip shows, after validation (defaults applied). Left out on purpose: how the clip is
- * made (preferred/allowed providers, polling, maxCostUsd), because a retry of the same scene with another budget or
+ * made (preferred/allowed providers, polling, maxCostUsd, moderation), because a retry of the same scene with another budget or
  * provider choice must still attach rather than pay twice, and a project gives each child the budget left at that
  * moment, which differs from one project run to the next.
  */

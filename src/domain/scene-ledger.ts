@@ -335,7 +335,7 @@ export class SceneLedger {
   /** Ends the attempt in flight. */
   private end(state: AttemptOutcomeLabel, reason: AttemptReason, fields: Partial<AttemptProgress>): void {
     const attempt = this.current!;
-    Object.assign(attempt, fields, { state, endedAt: new Date().toISOString() });
+    Object.assign(attempt, fields, { state, reason, endedAt: new Date().toISOString() });
     attempt.costUsd = roundUsd(attempt.costUsd);
     this.observe({
       kind: 'attempt-ended',

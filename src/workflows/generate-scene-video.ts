@@ -17,6 +17,7 @@ import type { ProviderConfig } from '../contract/catalogue';
 import type { SceneInput, ValidSceneInput } from '../contract/scene-input';
 import { failureTypes, getProgress, providerProgress, type SceneVideoResult } from '../contract/scene-workflow';
 import { sceneBudgetCapPatch } from '../domain/budget';
+import { moderationStop } from '../domain/moderation';
 import { planProviders, PlanError } from '../domain/planning';
 import { worstCaseCostUsd } from '../domain/pricing';
 import { SceneBudget } from '../domain/scene-budget';
@@ -164,6 +165,9 @@ async function tryProvider(run: SceneRun, provider: ProviderConfig, worstCaseUsd
     }
     ledger.attemptFailed(generation.error, generation.outcome, generation.reason);
     log.warn(`✗ ${provider.displayName} failed: ${generation.error}`, ledger.attemptLogContext);
+    const { reason, error } = generation;
+    const stop = moderationStop(input, { provider: provider.key, reason, error });
+    if (stop !== undefined) return { kind: 'scene-failed', type: failureTypes.contentRefused, message: stop };
     return { kind: 'failed' };
   }
 

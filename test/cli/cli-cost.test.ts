@@ -86,14 +86,21 @@ describe('scene-video cost --attempts', () => {
         {
           ...row('fallback', 1, 'runway'),
           outcome: 'failed',
-          reason: expect.stringMatching(/^ContentPolicy: /),
+          reason: 'content_policy_input',
+          error: expect.stringMatching(/^ContentPolicy: /),
           billedUsd: moderated,
         },
-        { ...row('fallback', 2, 'kling'), outcome: 'succeeded', billedUsd: result.costByProvider.kling },
+        {
+          ...row('fallback', 2, 'kling'),
+          outcome: 'succeeded',
+          reason: 'succeeded',
+          billedUsd: result.costByProvider.kling,
+        },
         {
           ...row('failed', 1, 'runway'),
           outcome: 'failed',
-          reason: expect.stringMatching(/^ContentPolicy: /),
+          reason: 'content_policy_input',
+          error: expect.stringMatching(/^ContentPolicy: /),
           billedUsd: moderated,
         },
       ]),
@@ -116,8 +123,11 @@ describe('scene-video cost --attempts', () => {
     const human = await runCli(args, env);
     expect(human.code, human.stderr).toBe(0);
     expect(human.stdout).toMatch(/^SCENE\s+#\s+PROVIDER\s+OUTCOME\s+REASON\s+ESTIMATE \(USD\)\s+BILLED \(USD\)$/m);
-    expect(human.stdout).toMatch(/^fallback\s+1\s+runway\s+failed\s+ContentPolicy\s+\d+\.\d{4}\s+\d+\.\d{4}$/m);
-    expect(human.stdout).toMatch(/^fallback\s+2\s+kling\s+succeeded\s+\d+\.\d{4}\s+\d+\.\d{4}$/m);
+    // Runway's SAFETY.INPUT.TEXT: its input moderation refused the prompt.
+    expect(human.stdout).toMatch(
+      /^fallback\s+1\s+runway\s+failed\s+refused: the prompt \(input moderation\)\s+\d+\.\d{4}\s+\d+\.\d{4}$/m,
+    );
+    expect(human.stdout).toMatch(/^fallback\s+2\s+kling\s+succeeded\s+stored\s+\d+\.\d{4}\s+\d+\.\d{4}$/m);
     expect(human.stdout).toContain(`${cancelledId} (CANCELLED) recorded no attempts: 0.0000 USD (CostUsd)`);
   });
 });

@@ -74,7 +74,8 @@ describe('scene-video CLI against the real stack', () => {
 
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/^Phase\s+succeeded with kling$/m);
-    expect(human.stdout).toMatch(/PROVIDER\s+STATE\s+PROGRESS \(%\)\s+COST \(USD\)\s+TIME \(s\)/);
+    expect(human.stdout).toMatch(/PROVIDER\s+STATE\s+REASON\s+PROGRESS \(%\)\s+COST \(USD\)\s+TIME \(s\)/);
+    expect(human.stdout).toMatch(/\bkling\s+succeeded\s+stored\s+100\b/);
     expect(human.stdout).toMatch(/^Total cost\s+\d+\.\d{4} USD$/m);
 
     // Visibility is eventually consistent: the closing CostUsd upsert shows up shortly after the result.

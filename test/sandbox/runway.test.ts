@@ -240,6 +240,18 @@ describe('Runway failures', () => {
     expect(task.failure).toEqual(expect.any(String));
   });
 
+  it('fails output moderation with SAFETY.OUTPUT.VIDEO once rendered, charged like a success', async () => {
+    sb.setScenario({
+      ...fast,
+      default: { ...fast.default, faults: [{ kind: 'content_policy', stage: 'output' }] },
+    });
+    const id = (await api.textToVideo(gen45Body())).json.id;
+    // The input passed: the task renders before its clip is refused.
+    expect((await api.until(id, 'RUNNING', 'FAILED')).status).toBe('RUNNING');
+    const task = await api.until(id, 'FAILED', 'SUCCEEDED');
+    expect(task).toMatchObject({ status: 'FAILED', failureCode: 'SAFETY.OUTPUT.VIDEO', cost: { credits: 60 } });
+  });
+
   it('answers 429 (daily limit) with and without Retry-After', async () => {
     sb.setScenario({
       ...fast,

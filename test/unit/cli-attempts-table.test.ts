@@ -12,6 +12,28 @@ const attempt = (fields: Partial<AttemptProgress>): AttemptProgress => ({
   ...fields,
 });
 
+describe('attemptsTable: why each attempt ended', () => {
+  const ended = { state: 'failed', endedAt: '2026-12-05T10:00:09.000Z' } as const;
+
+  it('says in words which moderation refused, next to the state', () => {
+    const table = attemptsTable(
+      [
+        attempt({ ...ended, reason: 'content_policy_input', error: 'ContentPolicy: SAFETY.INPUT.TEXT' }),
+        attempt({ ...ended, reason: 'content_policy_output', error: 'ContentPolicy: SAFETY.OUTPUT.VIDEO' }),
+      ],
+      plain,
+    ).split('\n');
+    expect(table[0]).toMatch(/^ *#\s+PROVIDER\s+STATE\s+REASON\s+PROGRESS \(%\)/);
+    expect(table[1]).toMatch(/\brunway +failed +refused: the prompt \(input moderation\) +.*SAFETY\.INPUT\.TEXT$/);
+    expect(table[2]).toMatch(/\brunway +failed +the output was moderated +.*SAFETY\.OUTPUT\.VIDEO$/);
+  });
+
+  it('leaves the reason blank for runs from before it was recorded: the note still has the failure', () => {
+    const row = attemptsTable([attempt({ ...ended, error: 'ContentPolicy: flagged' })], plain).split('\n')[1]!;
+    expect(row).toMatch(/\brunway +failed +[\d.]+ +[\d.]+ +t1 +ContentPolicy: flagged$/);
+  });
+});
+
 describe('attemptsTable: throttled time', () => {
   it.each<[string, Partial<AttemptProgress>, string]>([
     ['throttled now, nothing counted yet', { throttled: true }, 'queued (throttled)'],

@@ -4,7 +4,7 @@ import { generateCommand } from '../../src/cli/commands/generate';
 import { fieldPath } from '../../src/cli/commands/project';
 import { rankCommand } from '../../src/cli/commands/rank';
 import { UsageError } from '../../src/cli/errors';
-import { flagIssues, planningFields, validateSceneFlags } from '../../src/cli/scene-flags';
+import { flagIssues, moderationFields, planningFields, validateSceneFlags } from '../../src/cli/scene-flags';
 import { defaultCatalogue } from '../../src/config/catalogue';
 
 const sceneFlags = ['--scene-id', 's1', '--scene-type', 'hook', '--prompt', 'Sunrise'];
@@ -55,10 +55,11 @@ describe('scene flags', () => {
         { path: ['durationSec'], message: 'must be greater than 0' },
         { path: ['polling', 'intervalMs'], message: 'Too small' },
         { path: ['allowedProviders', 1], message: 'unknown provider "sora"' },
+        { path: ['moderation', 'output'], message: 'Invalid option' },
         { path: [], message: 'Unrecognized key' },
       ]),
     ).toBe(
-      '--duration: must be greater than 0; --poll-interval-ms (intervalMs): Too small; --allowed (item 2): unknown provider "sora"; (input): Unrecognized key',
+      '--duration: must be greater than 0; --poll-interval-ms (intervalMs): Too small; --allowed (item 2): unknown provider "sora"; --output-moderation: Invalid option; (input): Unrecognized key',
     );
   });
 
@@ -80,6 +81,22 @@ describe('scene flags', () => {
       negativePrompt: expect.any(String),
       polling: { intervalMs: 5_000 },
     });
+  });
+
+  it("the moderation flags set the scene's policy, validated with the other flags", () => {
+    const flags = [...sceneFlags, '--duration', '5', '--aspect', '16:9'];
+    expect(moderationFields(generate(...flags))).toEqual({});
+    const failInput = generate(...flags, '--input-moderation', 'fail-scene');
+    const scene = { sceneId: 's1', ...planningFields(failInput), ...moderationFields(failInput) };
+    expect(validateSceneFlags(failInput, scene, defaultCatalogue).moderation).toEqual({
+      input: 'fail-scene',
+      output: 'next-provider',
+    });
+    const typo = generate(...flags, '--output-moderation', 'fail');
+    const err = thrown(() =>
+      validateSceneFlags(typo, { sceneId: 's1', ...planningFields(typo), ...moderationFields(typo) }, defaultCatalogue),
+    );
+    expect(err.message).toMatch(/^invalid scene: --output-moderation: .*"next-provider"\|"fail-scene"/);
   });
 
   it('fieldPath spells a field as a project file does', () => {

@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { unrecordedNote } from '../../src/cli/commands/cost';
+import { reasonCell, unrecordedNote } from '../../src/cli/commands/cost';
+
+describe('scene-video cost --attempts: the reason column', () => {
+  it('says why in words; for runs from before the class was recorded, the failure type', () => {
+    const error = 'ContentPolicy: runway task t1 failed: flagged (SAFETY.INPUT.TEXT)';
+    expect(reasonCell({ reason: 'content_policy_input', error })).toBe('refused: the prompt (input moderation)');
+    expect(reasonCell({ reason: 'content_policy_output', error })).toBe('the output was moderated');
+    expect(reasonCell({ error })).toBe('ContentPolicy');
+    expect(reasonCell({ error: 'no result within 60000 ms of polling and more words after that' })).toBe(
+      'no result within 60000 ms of polling an…',
+    );
+    expect(reasonCell({})).toBe('');
+  });
+});
 
 describe('scene-video cost --attempts: scenes without attempts', () => {
   it("says how much the attempts' total leaves out, and what all scenes come to", () => {

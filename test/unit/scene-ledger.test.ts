@@ -456,6 +456,24 @@ describe('scene ledger: what it tells the metrics', () => {
     ]);
   });
 
+  it('each ended attempt keeps its reason class for results and progress; skipped and running ones have none', () => {
+    const { ledger } = observedLedger();
+    ledger.attemptStarted(runway, 1.2);
+    ledger.taskCreated('t1', 5);
+    ledger.attemptFailed(
+      'ContentPolicy: refused',
+      { kind: 'task-failed', contentPolicy: true },
+      'content_policy_output',
+    );
+    ledger.skipped('veo', 'over budget');
+    ledger.attemptStarted(kling, 0.5);
+    expect(ledger.progress().attempts.map((a) => a.reason)).toEqual(['content_policy_output', undefined, undefined]);
+    ledger.taskCreated('t2', 5);
+    ledger.uploading(0.25);
+    const result = ledger.delivered(clip(true), 10);
+    expect(result.attempts.map((a) => a.reason)).toEqual(['content_policy_output', undefined, 'succeeded']);
+  });
+
   it('an upload that fails moves on; a clip kept only at the provider is unstored; a cancel is no fallback', () => {
     const { ledger, events } = observedLedger();
     ledger.attemptStarted(kling, 0.5);

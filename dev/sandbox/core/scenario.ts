@@ -38,7 +38,15 @@ export const faultSchema = z.discriminatedUnion('kind', [
     failureCode: z.string().optional(),
     message: z.string().optional(),
   }),
-  z.strictObject({ kind: z.literal('content_policy'), ...when }),
+  z.strictObject({
+    kind: z.literal('content_policy'),
+    ...when,
+    /**
+     * Which moderation refuses the task: `input` the prompt, as the queue ends (Runway: `SAFETY.INPUT.TEXT`), `output`
+     * the rendered clip, once rendered (Runway: `SAFETY.OUTPUT.VIDEO`). PiAPI's failure says neither.
+     */
+    stage: z.enum(['input', 'output']).default('input'),
+  }),
   z.strictObject({ kind: z.literal('hang'), ...when }),
   z.strictObject({ kind: z.literal('malformed_create'), ...when }),
   z.strictObject({ kind: z.literal('malformed_get'), ...when }),

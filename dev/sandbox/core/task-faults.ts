@@ -61,7 +61,7 @@ export function drawTaskFate(
     case 'hang':
       return { outcome: { kind: 'hang' }, unsafeUrl };
     case 'content_policy':
-      return { outcome: { kind: 'fail', moderation: true }, unsafeUrl };
+      return { outcome: { kind: 'fail', moderation: true, stage: fault.stage }, unsafeUrl };
     case 'task_failed':
       return {
         outcome: {

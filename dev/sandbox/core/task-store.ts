@@ -12,8 +12,18 @@ export type Phase = 'throttled' | 'queued' | 'running' | 'succeeded' | 'failed' 
 
 export type Outcome =
   | { kind: 'succeed' }
-  /** Moderation failures end when the queue phase does: the prompt is rejected before rendering. */
-  | { kind: 'fail'; moderation: boolean; code?: number; failureCode?: string; message?: string }
+  /**
+   * Moderation failures of the input end when the queue phase does (the prompt is rejected before rendering); those of
+   * the output (`stage: 'output'`) once rendered.
+   */
+  | {
+      kind: 'fail';
+      moderation: boolean;
+      stage?: 'input' | 'output';
+      code?: number;
+      failureCode?: string;
+      message?: string;
+    }
   | { kind: 'hang' };
 
 export interface TaskSpec<D> {
@@ -147,7 +157,9 @@ export class TaskStore<D> {
     task.phase = 'queued';
     this.stateOf(task.key).holdingSlots++;
     this.after(task, task.queueMs, () => {
-      if (task.outcome.kind === 'fail' && task.outcome.moderation) return this.finish(task, 'failed');
+      const { outcome } = task;
+      if (outcome.kind === 'fail' && outcome.moderation && outcome.stage !== 'output')
+        return this.finish(task, 'failed');
       task.phase = 'running';
       task.startedAt = now();
       this.hooks.onChange(task);

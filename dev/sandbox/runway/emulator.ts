@@ -216,8 +216,9 @@ export class RunwayEmulator {
         if (outcome.kind === 'fail' && outcome.moderation)
           return {
             ...base,
-            failure: 'The prompt was flagged by content moderation.',
-            failureCode: 'SAFETY.INPUT.TEXT',
+            ...(outcome.stage === 'output'
+              ? { failure: 'The output was flagged by content moderation.', failureCode: 'SAFETY.OUTPUT.VIDEO' }
+              : { failure: 'The prompt was flagged by content moderation.', failureCode: 'SAFETY.INPUT.TEXT' }),
             ...cost,
           };
         return {

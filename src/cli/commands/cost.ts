@@ -5,10 +5,12 @@ import {
   type SceneWorkflow,
 } from '../../contract/scene-workflow';
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import type { AttemptReason } from '../../contract/metrics';
 import { z } from 'zod';
 import { roundUsd } from '../../domain/pricing';
 import { businessIdSchema } from '../../contract/scene-input';
 import { searchAttributes } from '../../contract/search-attributes';
+import { describeReason } from '../attempt-reasons';
 import type { Command } from '../command';
 import { exitCodes } from '../errors';
 import { usd, usdAmount } from '../format';
@@ -117,8 +119,10 @@ interface AttemptCost {
   attempt: number;
   provider: string;
   outcome: AttemptProgress['state'];
+  /** Why it ended, as a class (absent in runs from before it was recorded). */
+  reason?: AttemptReason;
   /** Why it failed or was cancelled, as the scene recorded it. */
-  reason?: string;
+  error?: string;
   /** Absent in runs from before the estimate was recorded. */
   estimateUsd?: number;
   billedUsd: number;
@@ -168,7 +172,8 @@ async function attemptCosts(
                       attempt: index + 1,
                       provider: a.provider,
                       outcome: a.state,
-                      reason: a.error,
+                      reason: a.reason,
+                      error: a.error,
                       estimateUsd: a.estimateUsd,
                       billedUsd: a.costUsd,
                     },
@@ -191,10 +196,14 @@ async function attemptCosts(
   };
 }
 
-/** The class of a recorded failure (`ContentPolicy: runway task … failed` → `ContentPolicy`), for a table cell. */
-function reasonClass(reason: string | undefined): string {
-  if (reason === undefined) return '';
-  return /^(\w+): /.exec(reason)?.[1] ?? (reason.length > 40 ? `${reason.slice(0, 39)}…` : reason);
+/**
+ * Why an attempt ended, in words; for runs from before the class was recorded, the type of its failure
+ * (`ContentPolicy: runway task … failed` → `ContentPolicy`).
+ */
+export function reasonCell(a: Pick<AttemptCost, 'reason' | 'error'>): string {
+  if (a.reason !== undefined) return describeReason(a.reason);
+  if (a.error === undefined) return '';
+  return /^(\w+): /.exec(a.error)?.[1] ?? (a.error.length > 40 ? `${a.error.slice(0, 39)}…` : a.error);
 }
 
 function attemptsTable(rows: AttemptCost[], projectId: string | undefined, out: Output): string {
@@ -217,7 +226,7 @@ function attemptsTable(rows: AttemptCost[], projectId: string | undefined, out: 
         String(a.attempt),
         a.provider,
         paintState(a.outcome, out.paint),
-        reasonClass(a.reason),
+        reasonCell(a),
         a.estimateUsd === undefined ? '-' : usdAmount(a.estimateUsd),
         usdAmount(a.billedUsd),
       ]),

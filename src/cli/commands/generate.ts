@@ -6,7 +6,13 @@ import type { Command } from '../command';
 import { knownCatalogue } from '../env-catalogue';
 import { describeWorkflowFailure, exitCodes } from '../errors';
 import { attemptsTable, renderSceneResult } from '../progress-tables';
-import { planningFields, planningOptions, validateSceneFlags } from '../scene-flags';
+import {
+  moderationFields,
+  moderationOptions,
+  planningFields,
+  planningOptions,
+  validateSceneFlags,
+} from '../scene-flags';
 import { withTemporal } from '../session';
 import { failureSnapshot, sceneExitCode, unstoredWarning } from '../workflow-view';
 
@@ -19,6 +25,7 @@ function sceneFromFlags(args: Args): SceneInput {
     negativePrompt: args.string('negative-prompt'),
     imageUrl: args.string('image-url'),
     maxCostUsd: args.number('max-cost', 'an amount in USD'),
+    ...moderationFields(args),
     ...(pollIntervalMs !== undefined ? { polling: { intervalMs: pollIntervalMs } } : {}),
   };
 }
@@ -48,6 +55,7 @@ export const generateCommand: Command = {
       allowed: planningOptions.allowed,
       'max-cost': { type: 'string', value: '<USD>', description: 'Budget for this scene in USD, across all attempts' },
       'image-url': { type: 'string', value: '<https URL>', description: 'Reference image for image-to-video' },
+      ...moderationOptions,
       wait: { type: 'boolean', description: 'Wait for the clip and print the result' },
       'poll-interval-ms': { type: 'string', value: '<ms>', description: 'Provider polling interval', hidden: true },
     },
@@ -56,6 +64,9 @@ export const generateCommand: Command = {
       'running or finished workflow instead of paying twice (also one started under the older id',
       'scene-video-<project or _>-<scene id>); only a failed or cancelled scene starts afresh. A run under the id',
       'that holds another scene, or this scene with other content, is refused (exit 2), and nothing is started.',
+      '--input-moderation fail-scene ends the scene (ContentRefused, exit 1 with --wait) the first time a provider',
+      "refuses the prompt, instead of paying the next providers' attempts at it; --output-moderation does the same",
+      'for a refused clip. The default for both, next-provider, tries the next provider in the ranking.',
       'Exit codes: 0 started/attached (with --wait: clip stored), 1 the scene failed or was cancelled, 2 invalid flags',
       '(nothing started) or a refused attach, 4 with --wait: generated but not stored (only the expiring provider URL',
       'holds the clip).',
