@@ -64,6 +64,22 @@ describe('PiAPI client over HTTP', () => {
     expect(JSON.parse(lastRequest().body).config).toStrictEqual({ service_mode: 'private' });
   });
 
+  it("sends a task's own webhook, and never repeats its secret from a reply, GETs included", async () => {
+    const secret = 'webhook-secret-'.padEnd(48, 'x');
+    const endpoint = 'https://hooks.example.com/webhooks/piapi/v1.token';
+    const echo = { code: 500, message: `bad config ${JSON.stringify({ endpoint, secret })}`, data: null };
+    const client = createPiapiClient({ baseUrl: stub.baseUrl, apiKey, maskedSecrets: [secret] });
+
+    stub.reply({ status: 500, body: echo });
+    const created = client.createTask({ ...kling30, webhook: { endpoint, secret } });
+    await expect(created).rejects.toThrow(/\[redacted\]/);
+    await expect(created).rejects.not.toThrow(secret);
+    expect(JSON.parse(lastRequest().body).config).toStrictEqual({ webhook_config: { endpoint, secret } });
+
+    stub.reply({ status: 500, body: echo });
+    await expect(client.getTask('t1')).rejects.not.toThrow(secret);
+  });
+
   it('refuses an impossible aspect ratio without sending anything', async () => {
     const client = createPiapiClient({ baseUrl: stub.baseUrl, apiKey });
     await expect(

@@ -67,6 +67,35 @@ describe('worker environment', () => {
     expect(() => loadWorkerEnv({ WORKER_METRICS_ADDRESS: 'localhost:9464' })).toThrow(/no host name such as localhost/);
   });
 
+  it('turns webhooks on only with a public URL and a secret of 32 characters or more, never echoing the secret', () => {
+    const secret = 'w'.repeat(40);
+    const on = activityDepsFromEnv(
+      loadWorkerEnv({ WEBHOOK_PUBLIC_URL: 'https://hooks.example.com', WEBHOOK_SECRET: secret }),
+      defaultCatalogue,
+    );
+    expect(on.webhooks).toEqual({ publicUrl: 'https://hooks.example.com', secret, backstopMs: 60_000 });
+    expect(activityDepsFromEnv(loadWorkerEnv({}), defaultCatalogue).webhooks).toBeUndefined();
+    expect(() => loadWorkerEnv({ WEBHOOK_PUBLIC_URL: 'https://hooks.example.com' })).toThrow(
+      /WEBHOOK_SECRET: must be set too, since WEBHOOK_PUBLIC_URL is/,
+    );
+    expect(() => loadWorkerEnv({ WEBHOOK_SECRET: secret })).toThrow(/WEBHOOK_PUBLIC_URL: must be set too/);
+    expect(() => loadWorkerEnv({ WEBHOOK_PUBLIC_URL: 'hooks.example.com', WEBHOOK_SECRET: secret })).toThrow(
+      /WEBHOOK_PUBLIC_URL: must be an http/,
+    );
+    const short = 'short-secret';
+    let message = '';
+    try {
+      loadWorkerEnv({ WEBHOOK_PUBLIC_URL: 'https://hooks.example.com', WEBHOOK_SECRET: short });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/WEBHOOK_SECRET: must be at least 32 characters/);
+    expect(message).not.toContain(short);
+    expect(workerSecrets(loadWorkerEnv({ WEBHOOK_PUBLIC_URL: 'https://h.example', WEBHOOK_SECRET: secret }))).toContain(
+      secret,
+    );
+  });
+
   it('never repeats a secret in its error', () => {
     const secret = 'sk-env-test-secret-0123456789';
     expect(() => loadWorkerEnv({ PIAPI_API_KEY: secret, PIAPI_BASE_URL: 'nope' })).toThrow(/PIAPI_BASE_URL/);
