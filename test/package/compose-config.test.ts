@@ -197,6 +197,26 @@ describe('compose files, read by Docker Compose', () => {
     for (const port of ports) expect(port.host_ip).toBe('127.0.0.1');
   });
 
+  it("runs the webhook receiver only in the `webhooks` profile: the image's `webhooks` command, on loopback, with the workers' secret", () => {
+    expect(model().services.webhooks).toBeUndefined();
+    const { code, stdout, stderr } = runCompose(
+      production,
+      filledEnv,
+      '--profile',
+      'webhooks',
+      'config',
+      '--format',
+      'json',
+    );
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    const { services } = JSON.parse(stdout) as Model;
+    const webhooks = services.webhooks!;
+    expect(webhooks.command).toEqual(['webhooks']);
+    expect(webhooks.ports).toMatchObject([{ host_ip: '127.0.0.1', target: 8088 }]);
+    expect(webhooks.environment?.WEBHOOK_SECRET).toBe(services.worker!.environment?.WEBHOOK_SECRET);
+    expect(services.worker!.environment?.WEBHOOK_PUBLIC_URL).toBe(sentinel('WEBHOOK_PUBLIC_URL'));
+  });
+
   it('mounts only files and folders of this repository that exist, read-only', () => {
     const binds = Object.entries(model().services).flatMap(([service, s]) =>
       (s.volumes ?? []).filter((v) => v.type === 'bind').map((v) => ({ service, ...v })),
