@@ -12,6 +12,7 @@ export type WebhookOutcome =
   | 'delivered'
   | 'stale'
   | 'queued'
+  | 'repeat'
   | 'bad_secret'
   | 'bad_token'
   | 'unreadable'
@@ -33,6 +34,8 @@ const statusOf: Record<WebhookOutcome, number> = {
   stale: 200,
   // The scene knows its task is queued from the create: signalling it would cost a workflow task and tell nothing.
   queued: 200,
+  // PiAPI notifies on every log update too ("dedupe by task_id + status", its docs): each signal is history.
+  repeat: 200,
   bad_secret: 401,
   bad_token: 403,
   unreadable: 400,
@@ -51,6 +54,7 @@ const statusOf: Record<WebhookOutcome, number> = {
  */
 export function createWebhookHandler(options: WebhookReceiverOptions) {
   const report = options.report ?? (() => undefined);
+  const delivered = new RecentKeys(maxRememberedDeliveries);
   const answer = (res: ServerResponse, outcome: WebhookOutcome, message: string) => {
     report(outcome, message);
     res.writeHead(statusOf[outcome], { 'content-type': 'application/json' });
@@ -84,6 +88,13 @@ export function createWebhookHandler(options: WebhookReceiverOptions) {
     }
     if (snapshot.state === 'queued')
       return answer(res, 'queued', `webhook for ${where}: task ${snapshot.taskId} queued; nothing to tell the scene`);
+    const key = `${path}\n${snapshot.taskId}\n${snapshot.state}`;
+    if (delivered.has(key))
+      return answer(
+        res,
+        'repeat',
+        `webhook for ${where}: task ${snapshot.taskId} ${snapshot.state} again; already delivered`,
+      );
     try {
       await options.client
         .getHandle(binding.workflowId, binding.runId)
@@ -97,8 +108,28 @@ export function createWebhookHandler(options: WebhookReceiverOptions) {
         `webhook for ${where} not delivered, the provider will resend it: ${(err as Error).message}`,
       );
     }
+    delivered.add(key);
     answer(res, 'delivered', `webhook for ${where}: task ${snapshot.taskId} ${snapshot.state}`);
   };
+}
+
+/** Deliveries this receiver remembers, oldest forgotten first: a few MiB at most. */
+const maxRememberedDeliveries = 20_000;
+
+/** A bounded set that forgets its oldest keys first. */
+class RecentKeys {
+  private readonly keys = new Set<string>();
+
+  constructor(private readonly capacity: number) {}
+
+  has(key: string): boolean {
+    return this.keys.has(key);
+  }
+
+  add(key: string): void {
+    this.keys.add(key);
+    if (this.keys.size > this.capacity) this.keys.delete(this.keys.values().next().value!);
+  }
 }
 
 /** The body as text, or undefined once it passes `limit` bytes (the rest is not read). */

@@ -7,6 +7,7 @@ import { spawnWorkerProcess, type WorkerProcess } from '../../dev/harness/worker
 import { freePort } from '../../dev/stack/free-port';
 import { startSceneVideo } from '../../src/client';
 import type { SceneVideoResult } from '../../src/contract/scene-workflow';
+import { signWebhookToken } from '../../src/webhooks/token';
 import { stackInfo } from '../helpers/stack-info';
 import { connectClient, uniqueTaskQueue } from '../helpers/temporal';
 
@@ -19,6 +20,8 @@ let connection: Connection;
 const workers: WorkerProcess[] = [];
 
 /** A worker process with webhooks on (PiAPI only, so every attempt registers one), serving its own receiver. */
+const workerSecrets = new Map<string, { secret: string; port: number }>();
+
 async function webhookWorker(backstopSec: number): Promise<string> {
   const port = await freePort();
   const taskQueue = uniqueTaskQueue('webhooks');
@@ -29,6 +32,7 @@ async function webhookWorker(backstopSec: number): Promise<string> {
     WEBHOOK_PORT: String(port),
     WEBHOOK_BACKSTOP_POLL_SEC: String(backstopSec),
   };
+  workerSecrets.set(taskQueue, { secret: env.WEBHOOK_SECRET, port });
   const worker = spawnWorkerProcess({ env, readyTimeoutMs: 60_000 });
   workers.push(worker);
   await worker.ready;
@@ -36,7 +40,10 @@ async function webhookWorker(backstopSec: number): Promise<string> {
   return taskQueue;
 }
 
-async function runScene(taskQueue: string, label: string): Promise<{ result: SceneVideoResult; events: string[] }> {
+async function runScene(
+  taskQueue: string,
+  label: string,
+): Promise<{ result: SceneVideoResult; events: string[]; run: { workflowId: string; runId: string } }> {
   const started = await startSceneVideo(
     client,
     {
@@ -57,7 +64,11 @@ async function runScene(taskQueue: string, label: string): Promise<{ result: Sce
     const signal = e.workflowExecutionSignaledEventAttributes?.signalName;
     return signal ? [`signal:${signal}`] : [];
   });
-  return { result, events };
+  return {
+    result,
+    events,
+    run: { workflowId: started.handle.workflowId, runId: (await started.handle.describe()).runId },
+  };
 }
 
 const taskGets = () => Object.values(sandbox.stats().requests['GET /api/v1/task/:id'] ?? {}).reduce((a, b) => a + b, 0);
@@ -87,6 +98,23 @@ describe('webhooks first, polling as the safety net', () => {
     expect(events.filter((e) => e === 'signal:providerTaskEvent').length).toBeGreaterThanOrEqual(1);
     // The backstop's first check, right after the create; its next would come 120 s later.
     expect(taskGets() - getsBefore).toBe(1);
+  });
+
+  it('answers a genuine webhook for a run that has ended with 200, changing nothing', async () => {
+    sandbox.setScenario({ default: { queueMs: 200, renderMs } });
+    const { run } = await runScene(slowBackstop, 'ended');
+    const { secret, port } = workerSecrets.get(slowBackstop)!;
+    const token = signWebhookToken(secret, { ...run, attempt: 1 });
+    const res = await fetch(`http://127.0.0.1:${port}/webhooks/piapi/${token}`, {
+      method: 'POST',
+      headers: { 'x-webhook-secret': secret, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        timestamp: 1,
+        data: { task_id: 'late', status: 'failed', error: { code: 1, message: 'late' } },
+      }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ outcome: 'stale' });
   });
 
   it('refuses every forgery and completes with the real clip, once, despite duplicates and reordering', async () => {

@@ -41,7 +41,7 @@ export const webhooksCommand: Command = {
           host: receiverEnv.WEBHOOK_HOST,
           port: receiverEnv.WEBHOOK_PORT,
           report: (outcome, message) => {
-            if (!['delivered', 'stale', 'queued'].includes(outcome)) out.warn(`${outcome}: ${message}`);
+            if (!['delivered', 'stale', 'queued', 'repeat'].includes(outcome)) out.warn(`${outcome}: ${message}`);
           },
         });
         out.text(`Webhook receiver on http://${server.address}${piapiWebhookPath}… (Ctrl-C stops it)`);

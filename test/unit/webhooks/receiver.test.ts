@@ -63,6 +63,24 @@ describe('webhook receiver', () => {
     });
   });
 
+  it('signals each task state once: a redelivered or repeated notification is answered 200 and not signalled again', async () => {
+    const r = await receiver();
+    const running = body.replace('"completed"', '"processing"');
+    expect(await r.post(path, { 'x-webhook-secret': secret }, running)).toBe(200);
+    expect(await r.post(path, { 'x-webhook-secret': secret }, running)).toBe(200);
+    expect(await r.post(path, { 'x-webhook-secret': secret })).toBe(200);
+    expect(await r.post(path, { 'x-webhook-secret': secret })).toBe(200);
+    expect(r.signals.map((s) => s.event.snapshot.state)).toEqual(['running', 'succeeded']);
+    expect(r.outcomes).toEqual(['delivered', 'repeat', 'delivered', 'repeat']);
+  });
+
+  it('does not signal a queued task: the scene knows it from the create', async () => {
+    const r = await receiver();
+    expect(await r.post(path, { 'x-webhook-secret': secret }, body.replace('"completed"', '"pending"'))).toBe(200);
+    expect(r.signals).toHaveLength(0);
+    expect(r.outcomes).toEqual(['queued']);
+  });
+
   it('refuses a wrong or missing secret, a bad token and unreadable or oversized bodies, signalling nothing', async () => {
     const r = await receiver();
     expect(await r.post(path, {})).toBe(401);
