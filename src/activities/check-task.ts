@@ -2,10 +2,11 @@ import { activityInfo, ApplicationFailure, Context } from '@temporalio/activity'
 import { ApplicationFailureCategory } from '@temporalio/common';
 import { checkTaskRetryTypes, type PollStatusInput, type PollStatusOutput } from '../contract/activities';
 import { failureTypes } from '../contract/scene-workflow';
+import { recordTaskTimes } from '../domain/task-times';
 import { taskVerdict } from '../domain/task-verdict';
 import { ProviderError } from '../providers/types';
-import { callOptions, clientFor, type ActivityDeps } from './dependencies';
-import { permanentKinds, verdictFailure } from './poll-status';
+import { callOptions, clientFor, metricsOf, type ActivityDeps } from './dependencies';
+import { permanentKinds, pollElapsedMs, verdictFailure } from './poll-status';
 
 /** The longest a provider's Retry-After may hold the next check back. */
 const maxRetryAfterMs = 120_000;
@@ -17,8 +18,10 @@ const maxRetryAfterMs = 120_000;
  * ("task … is still running (40 %)"). The schedule-to-close timeout is the provider's deadline, as for pollStatus.
  */
 export function createCheckTask(deps: ActivityDeps) {
+  const metrics = metricsOf(deps);
   return async function checkTask(input: PollStatusInput): Promise<PollStatusOutput> {
     const ctx = Context.current();
+    const startedAt = Date.now();
     const client = clientFor(deps, input.route);
     const polls = activityInfo().attempt;
     let snapshot;
@@ -37,6 +40,10 @@ export function createCheckTask(deps: ActivityDeps) {
       });
     }
     const verdict = taskVerdict(input.provider, snapshot);
+    if (verdict) {
+      const polled = { elapsedMs: pollElapsedMs(startedAt), throttledMs: 0 };
+      recordTaskTimes(metrics, input.provider, snapshot, polled, Date.now());
+    }
     if (verdict?.ok) return { snapshot, videoUrl: verdict.videoUrl, polls, throttledMs: 0 };
     if (verdict) throw verdictFailure(verdict);
     const progress = snapshot.progress === undefined ? '' : ` (${Math.round(snapshot.progress * 100)} %)`;

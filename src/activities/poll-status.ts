@@ -1,8 +1,8 @@
 import { activityInfo, ApplicationFailure, Context, heartbeat, log } from '@temporalio/activity';
-import type { PipelineMetrics } from '../domain/pipeline-metrics';
 import { ProviderError, type ProviderTaskSnapshot, type TaskState } from '../providers/types';
 import { failureTypes, providerProgress, type ProviderProgressUpdate } from '../contract/scene-workflow';
 import type { AttemptFailureDetails, PollHeartbeat, PollStatusInput, PollStatusOutput } from '../contract/activities';
+import { recordTaskTimes } from '../domain/task-times';
 import { taskVerdict, type TaskVerdict } from '../domain/task-verdict';
 import { callOptions, clientFor, metricsOf, type ActivityDeps } from './dependencies';
 
@@ -59,7 +59,7 @@ export function createPollStatus(deps: ActivityDeps) {
       await signalProgress(input, hb, snapshot);
       if (terminalStates.has(snapshot.state)) {
         const polled = { elapsedMs: pollElapsedMs(attemptStartedAt), throttledMs: hb.throttledMs ?? 0 };
-        recordTaskTimes(metrics, input.provider, snapshot, polled);
+        recordTaskTimes(metrics, input.provider, snapshot, polled, Date.now());
       }
 
       const verdict = taskVerdict(input.provider, snapshot);
@@ -96,39 +96,6 @@ export function verdictFailure(verdict: Extract<TaskVerdict, { ok: false }>): Ap
 }
 
 /**
- * The render, queue and detection times of a task that ended, by the provider's own clock where its task reports it
- * (PiAPI's `meta`). Runway reports only its creation time: there the polls measure it, to within one poll interval,
- * as the deadlines do (render = time polled less time throttled; queue = time throttled), and the detection delay,
- * which only the provider's clock could tell, is not recorded.
- */
-function recordTaskTimes(
-  metrics: PipelineMetrics,
-  provider: string,
-  snapshot: ProviderTaskSnapshot,
-  polled: { elapsedMs: number; throttledMs: number },
-): void {
-  const outcome = snapshot.state as 'succeeded' | 'failed' | 'cancelled';
-  const { createdMs, startedMs, endedMs } = snapshot.times ?? {};
-  const rendered = secondsBetween(startedMs, endedMs);
-  if (rendered === undefined) {
-    metrics.record('queueSeconds', polled.throttledMs / 1000, { provider });
-    metrics.record('renderSeconds', Math.max(0, polled.elapsedMs - polled.throttledMs) / 1000, { provider, outcome });
-    return;
-  }
-  const queued = secondsBetween(createdMs, startedMs);
-  if (queued !== undefined) metrics.record('queueSeconds', queued, { provider });
-  metrics.record('renderSeconds', rendered, { provider, outcome });
-  // Two clocks, the provider's and this worker's: a worker behind the provider's clock records nothing.
-  const noticed = secondsBetween(endedMs, Date.now());
-  if (noticed !== undefined) metrics.record('detectionDelaySeconds', noticed, { provider });
-}
-
-/** Seconds from one instant to a later one; undefined when either is unknown or they come in the wrong order. */
-function secondsBetween(fromMs: number | undefined, toMs: number | undefined): number | undefined {
-  return fromMs === undefined || toMs === undefined || toMs < fromMs ? undefined : (toMs - fromMs) / 1000;
-}
-
-/**
  * Adds up the time a task is seen throttled, into the heartbeat so a retried poll goes on from there. Only the time
  * between two polls that both saw it throttled counts: the deadline it relieves errs on the side of the render.
  */
@@ -149,7 +116,7 @@ class ThrottleClock {
  * Time since the poll was first scheduled, across its retries: a difference of the server's timestamps added to one of
  * this worker's clock, never one against the other, so a worker clock off the server's moves nothing.
  */
-function pollElapsedMs(attemptStartedAt: number): number {
+export function pollElapsedMs(attemptStartedAt: number): number {
   const { scheduledTimestampMs, currentAttemptScheduledTimestampMs } = activityInfo();
   return currentAttemptScheduledTimestampMs - scheduledTimestampMs + (Date.now() - attemptStartedAt);
 }

@@ -160,7 +160,7 @@ export const pipelineMetrics = {
   tasksInFlight: {
     name: 'scene_video_provider_tasks_in_flight',
     kind: 'upDownCounter',
-    help: "Provider tasks this worker is polling right now; summed over the fleet's workers, the scenes in flight.",
+    help: "Provider tasks this worker is polling right now (pollStatus); summed over the fleet's workers, the polled scenes in flight. Scenes waiting for a webhook hold no poll and are not counted.",
     labels: ['provider'],
   },
 } as const satisfies Record<string, MetricDefinition>;

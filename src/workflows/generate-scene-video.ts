@@ -45,6 +45,7 @@ interface SceneRun {
   setup: ProviderSetup;
   ledger: SceneLedger;
   inbox: TaskInbox;
+  metrics: SceneMetrics;
   startedAt: number;
 }
 
@@ -83,7 +84,7 @@ export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVid
   const { input, setup } = await prepared(prepareScene(rawInput));
   metrics.knowCatalogue(setup.catalogue);
   ledger.identified(input, startedWith);
-  const run: SceneRun = { input, setup, ledger, inbox, startedAt };
+  const run: SceneRun = { input, setup, ledger, inbox, metrics, startedAt };
   let plan;
   try {
     plan = planProviders(input, setup.catalogue, setup.configured);
@@ -240,7 +241,7 @@ type Generation =
   | ({ ok: false; error: string; cancellation?: unknown } & AttemptFailure);
 
 /** Creates the provider's task and polls it to its end, within the provider's deadline. */
-async function generate({ input, ledger, inbox }: SceneRun, provider: ProviderConfig): Promise<Generation> {
+async function generate({ input, ledger, inbox, metrics }: SceneRun, provider: ProviderConfig): Promise<Generation> {
   const attemptStartedAt = Date.now();
   let created;
   try {
@@ -277,8 +278,10 @@ async function generate({ input, ledger, inbox }: SceneRun, provider: ProviderCo
     const task = { provider: provider.key, route: provider.route, taskId: created.taskId };
     const limitMs = remainingMs + (queueDeadlineMs ?? 0);
     if (created.webhook) {
+      const waitingSince = Date.now();
       const heard = await notifiedOrPolled(inbox, { ...task, intervalMs: created.webhook.backstopMs }, limitMs);
       if ('polls' in heard) return { ok: true, ...heard, durationSec: created.durationSec };
+      metrics.taskEnded(provider.key, heard, Date.now() - waitingSince);
       const verdict = taskVerdict(provider.key, heard)!;
       if (verdict.ok)
         return { ok: true, snapshot: heard, videoUrl: verdict.videoUrl, polls: 0, durationSec: created.durationSec };

@@ -3,6 +3,8 @@ import { metricMeter } from '@temporalio/workflow';
 import type { ProviderConfig } from '../contract/catalogue';
 import { PipelineMetrics, sceneTypeLabel } from '../domain/pipeline-metrics';
 import type { SceneEvent } from '../domain/scene-ledger';
+import { recordTaskTimes } from '../domain/task-times';
+import type { ProviderTaskSnapshot } from '../contract/provider-task';
 
 /**
  * Counts what the scene's ledger reports on the workflow's metric meter. The SDK drops these while it replays a
@@ -19,6 +21,11 @@ export class SceneMetrics {
   /** The scene types `scene_type` may name; known before the ledger reports anything, once the scene is prepared. */
   knowCatalogue(catalogue: readonly Pick<ProviderConfig, 'strengths'>[]): void {
     this.catalogue = catalogue;
+  }
+
+  /** A task learnt of by its webhook ended: its times, as a poll would have recorded them. */
+  taskEnded(provider: string, snapshot: ProviderTaskSnapshot, waitedMs: number): void {
+    recordTaskTimes(this.metrics, provider, snapshot, { elapsedMs: waitedMs, throttledMs: 0 }, Date.now());
   }
 
   readonly observe = (event: SceneEvent): void => {

@@ -9,6 +9,9 @@ import { startSceneVideo } from '../../src/client';
 import type { SceneVideoResult } from '../../src/contract/scene-workflow';
 import { signWebhookToken } from '../../src/webhooks/token';
 import { stackInfo } from '../helpers/stack-info';
+import { waitFor } from '../helpers/wait-for';
+import { scrapeMetrics, sumOf } from '../../dev/stack/prometheus-scrape';
+import { pipelineMetrics as m } from '../../src/contract/metrics';
 import { connectClient, uniqueTaskQueue } from '../helpers/temporal';
 
 const renderMs = 2_000;
@@ -20,10 +23,11 @@ let connection: Connection;
 const workers: WorkerProcess[] = [];
 
 /** A worker process with webhooks on (PiAPI only, so every attempt registers one), serving its own receiver. */
-const workerSecrets = new Map<string, { secret: string; port: number }>();
+const workerSecrets = new Map<string, { secret: string; port: number; metricsUrl: string }>();
 
 async function webhookWorker(backstopSec: number): Promise<string> {
   const port = await freePort();
+  const metricsPort = await freePort();
   const taskQueue = uniqueTaskQueue('webhooks');
   const env = {
     ...workerEnv(stackInfo(), sandbox, { taskQueue, providers: ['piapi'] }),
@@ -31,8 +35,13 @@ async function webhookWorker(backstopSec: number): Promise<string> {
     WEBHOOK_SECRET: randomBytes(32).toString('hex'),
     WEBHOOK_PORT: String(port),
     WEBHOOK_BACKSTOP_POLL_SEC: String(backstopSec),
+    WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
   };
-  workerSecrets.set(taskQueue, { secret: env.WEBHOOK_SECRET, port });
+  workerSecrets.set(taskQueue, {
+    secret: env.WEBHOOK_SECRET,
+    port,
+    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
+  });
   const worker = spawnWorkerProcess({ env, readyTimeoutMs: 60_000 });
   workers.push(worker);
   await worker.ready;
@@ -98,6 +107,15 @@ describe('webhooks first, polling as the safety net', () => {
     expect(events.filter((e) => e === 'signal:providerTaskEvent').length).toBeGreaterThanOrEqual(1);
     // The backstop's first check, right after the create; its next would come 120 s later.
     expect(taskGets() - getsBefore).toBe(1);
+
+    // Recorded by the workflow when the webhook told the end, as a poll records it; in flight back to 0.
+    const provider = result.provider;
+    const samples = await waitFor(async () => {
+      const scraped = await scrapeMetrics(workerSecrets.get(slowBackstop)!.metricsUrl);
+      return sumOf(scraped, `${m.renderSeconds.name}_count`, { provider }) > 0 ? scraped : undefined;
+    }, 10_000);
+    expect(sumOf(samples, `${m.renderSeconds.name}_sum`, { provider })).toBeGreaterThan(renderMs / 1000 - 0.5);
+    expect(sumOf(samples, `${m.detectionDelaySeconds.name}_count`, { provider })).toBeGreaterThan(0);
   });
 
   it('answers a genuine webhook for a run that has ended with 200, changing nothing', async () => {
