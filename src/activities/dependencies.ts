@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Catalogue } from '../contract/catalogue';
+import type { GateSetup } from '../contract/provider-gate';
 import type { ProviderRoute } from '../contract/provider-task';
 import { noPipelineMetrics, type PipelineMetrics } from '../domain/pipeline-metrics';
 import { routeRegistry } from '../providers/routes';
@@ -18,6 +19,8 @@ export interface ActivityDeps {
   requestTimeoutMs?: number;
   /** Where the activities record the pipeline's metrics: the worker runtime's meter; nowhere when absent. */
   metrics?: PipelineMetrics;
+  /** The provider gates' settings, for the scenes' setup; absent: no breaker, and only limited providers are gated. */
+  gate?: GateSetup;
 }
 
 export function metricsOf(deps: Pick<ActivityDeps, 'metrics'>): PipelineMetrics {

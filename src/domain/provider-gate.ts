@@ -204,7 +204,8 @@ export class GateBook {
  * outage).
  */
 export function leaseOutcome(
-  end: { ok: true } | { ok: false; reason: AttemptReason; code?: string; throttled: boolean },
+  end: { ok: true } | { ok: false; reason: AttemptReason; code?: string },
+  throttled: boolean,
 ): LeaseOutcome {
   if (end.ok) return 'success';
   switch (end.reason) {
@@ -216,7 +217,7 @@ export function leaseOutcome(
     case 'poll_failed':
       return 'failure';
     case 'deadline':
-      return end.throttled ? 'neutral' : 'failure';
+      return throttled ? 'neutral' : 'failure';
     default:
       return 'neutral';
   }

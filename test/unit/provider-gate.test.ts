@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { AttemptReason } from '../../src/contract/metrics';
 import type { BreakerSettings, GateAnswer, LeaseRequest } from '../../src/contract/provider-gate';
 import { emptyGateState, GateBook, leaseOutcome, type GateMessage } from '../../src/domain/provider-gate';
 
@@ -190,15 +191,16 @@ describe('the circuit breaker', () => {
 
 describe("an attempt's outcome for the breaker", () => {
   it('counts provider-side failures only', () => {
-    const failed = (reason: Parameters<typeof leaseOutcome>[0] & { ok: false }) => leaseOutcome(reason);
-    expect(leaseOutcome({ ok: true })).toBe('success');
-    expect(failed({ ok: false, reason: 'create_refused', code: 'server', throttled: false })).toBe('failure');
-    expect(failed({ ok: false, reason: 'create_refused', code: 'validation', throttled: false })).toBe('neutral');
-    expect(failed({ ok: false, reason: 'task_failed', throttled: false })).toBe('failure');
-    expect(failed({ ok: false, reason: 'content_policy_output', throttled: false })).toBe('neutral');
-    expect(failed({ ok: false, reason: 'content_policy_input', throttled: false })).toBe('neutral');
-    expect(failed({ ok: false, reason: 'deadline', throttled: true })).toBe('neutral');
-    expect(failed({ ok: false, reason: 'deadline', throttled: false })).toBe('failure');
-    expect(failed({ ok: false, reason: 'cancelled', throttled: false })).toBe('neutral');
+    const failed = ({ throttled, ...end }: { reason: AttemptReason; code?: string; throttled: boolean }) =>
+      leaseOutcome({ ok: false, ...end }, throttled);
+    expect(leaseOutcome({ ok: true }, false)).toBe('success');
+    expect(failed({ reason: 'create_refused', code: 'server', throttled: false })).toBe('failure');
+    expect(failed({ reason: 'create_refused', code: 'validation', throttled: false })).toBe('neutral');
+    expect(failed({ reason: 'task_failed', throttled: false })).toBe('failure');
+    expect(failed({ reason: 'content_policy_output', throttled: false })).toBe('neutral');
+    expect(failed({ reason: 'content_policy_input', throttled: false })).toBe('neutral');
+    expect(failed({ reason: 'deadline', throttled: true })).toBe('neutral');
+    expect(failed({ reason: 'deadline', throttled: false })).toBe('failure');
+    expect(failed({ reason: 'cancelled', throttled: false })).toBe('neutral');
   });
 });
