@@ -50,7 +50,7 @@ describe('in-flight limits', () => {
       const waits = (await Promise.all(scenes.map((s) => s.query(getProgress)))).map((p) => p.waitingForSlot);
       return waits.some((w) => w?.ahead !== undefined && w.ahead >= 1) ? waits : undefined;
     }, 20_000);
-    expect(places.find((w) => (w?.ahead ?? 0) >= 1)).toMatchObject({ provider: 'kling', displayName: 'Kling' });
+    expect(places.find((w) => (w?.ahead ?? 0) >= 1)).toMatchObject({ provider: 'kling', displayName: 'Kling AI' });
 
     const results = await Promise.all(scenes.map((s) => s.result()));
     for (const r of results) expect(r.attempts.map((a) => [a.provider, a.state])).toEqual([['kling', 'succeeded']]);
@@ -81,9 +81,9 @@ describe('in-flight limits', () => {
 
     // An operator raises the limit at run time; back to the catalogue's afterwards.
     expect((await gate('kling').executeUpdate(setGateLimit, { args: [{ limit: 3 }] })).limit).toBe(3);
-    await expect(gate('kling').executeUpdate(setGateLimit, { args: [{ limit: 0 }] })).rejects.toThrow(
-      /whole number ≥ 1/,
-    );
+    await expect(gate('kling').executeUpdate(setGateLimit, { args: [{ limit: 0 }] })).rejects.toMatchObject({
+      cause: { message: expect.stringMatching(/whole number ≥ 1/) },
+    });
     expect((await gate('kling').executeUpdate(setGateLimit, { args: [{ limit: null }] })).limit).toBe(klingLimit);
     for (const s of [holders[1]!, waiter]) await s.terminate('test over');
     await waitFor(async () => ((await gateView('kling')).holders.length === 0 ? true : undefined), 15_000);
@@ -116,7 +116,7 @@ describe('the circuit breaker', () => {
       ['kling', 'succeeded'],
     ]);
     expect(skipped.attempts[0]!.error).toMatch(
-      /^Runway circuit open for \d+ s more \(until .*\): 3 provider-side failures within 60 s, the last: ProviderRejected: runway create: server \(HTTP 503\)/,
+      /^Runway Gen-4.5 circuit open for \d+ s more \(until .*\): 3 provider-side failures within 60 s, the last: ProviderRejected: runway create: server \(HTTP 503\)/,
     );
     expect(creates()).toBe(createsWhenOpened);
 
