@@ -15,10 +15,10 @@ export interface GateMessage {
   answer: GateAnswer;
 }
 
-/** A waiter far back hears of its place again only once it shrank by this much, so a long queue costs few signals. */
-const positionStep = 0.75;
+/** A waiter far back hears of its place again only once it halved, so a long queue costs few signals per release. */
+const positionStep = 0.5;
 /** From here to the front, every change of place is told. */
-const exactPlaces = 10;
+const exactPlaces = 5;
 
 export function emptyGateState(provider: string, displayName: string): GateState {
   return {

@@ -56,8 +56,8 @@ describe('the lease book', () => {
       for (const m of messages)
         if (m.to.workflowId === 'scene-40' && m.answer.kind === 'queued') toLast.push(m.answer.ahead);
     }
-    // 39 ahead at first: told again at 29, 21 (≤ 75 % of the last), then every place from 9 down.
-    expect(toLast).toEqual([29, 21, 15, 11, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
+    // 39 ahead at first: told again at 19 and 9 (each at most half the last), then every place from 4 down.
+    expect(toLast).toEqual([19, 9, 4, 3, 2, 1, 0]);
   });
 
   it('answers a repeated request again without counting it twice, and ignores a stale release', () => {
