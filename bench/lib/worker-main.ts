@@ -20,7 +20,10 @@ async function main(): Promise<void> {
   // The worker's own runtime: its logger and, with WORKER_METRICS_ADDRESS, its metrics exporter.
   const temporal = loadTemporalConnection();
   installWorkerRuntime(env, temporal);
-  const deps = activityDepsFromEnv(env, loadCatalogue());
+  const deps = activityDepsFromEnv(
+    env,
+    loadCatalogue({ file: env.SCENE_VIDEO_CATALOGUE, disabled: env.SCENE_VIDEO_DISABLED_PROVIDERS }),
+  );
   const tuning = workerTuningFromEnv(env);
   const connection = await NativeConnection.connect(temporal.connectionOptions);
   const workers: Worker[] = [];

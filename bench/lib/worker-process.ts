@@ -21,6 +21,8 @@ export interface WorkerProcessOptions {
   maxConcurrentActivityTaskExecutions?: number;
   /** WORKER_METRICS_ADDRESS: the worker exports Prometheus metrics there, as a deployed one does. None by default. */
   metricsAddress?: string;
+  /** More worker variables, e.g. SCENE_VIDEO_CATALOGUE. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -40,6 +42,7 @@ export function spawnWorker(opts: WorkerProcessOptions): Promise<WorkerProcess> 
       ...(opts.maxConcurrentActivityTaskExecutions
         ? { WORKER_MAX_CONCURRENT_ACTIVITIES: String(opts.maxConcurrentActivityTaskExecutions) }
         : {}),
+      ...opts.env,
     },
     readyTimeoutMs: 180_000,
   });

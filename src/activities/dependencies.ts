@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Catalogue } from '../contract/catalogue';
+import type { GateSetup } from '../contract/provider-gate';
 import type { ProviderRoute } from '../contract/provider-task';
 import { noPipelineMetrics, type PipelineMetrics } from '../domain/pipeline-metrics';
 import { routeRegistry } from '../providers/routes';
@@ -20,6 +21,8 @@ export interface ActivityDeps {
   metrics?: PipelineMetrics;
   /** Webhooks first (WEBHOOK_PUBLIC_URL): tasks of the routes that can notify register one; absent, every task is polled. */
   webhooks?: WebhookSettings;
+  /** The provider gates' settings, for the scenes' setup; absent: no breaker, and only limited providers are gated. */
+  gate?: GateSetup;
 }
 
 export interface WebhookSettings {

@@ -6,6 +6,7 @@ import type { ActivityDeps } from './dependencies';
 import { createFindSceneRuns } from './find-scene-runs';
 import { createPollStatus } from './poll-status';
 import { createPrepareRun } from './prepare-run';
+import { closedGateHolders, requestProviderLease } from './provider-gate';
 import { createUploadToS3 } from './upload/upload-to-s3';
 
 export type { ActivityDeps } from './dependencies';
@@ -21,6 +22,8 @@ export function createActivities(deps: ActivityDeps) {
     uploadToS3: createUploadToS3(deps),
     awaitSceneResult,
     findSceneRuns: createFindSceneRuns(deps),
+    requestProviderLease,
+    closedGateHolders,
   };
 }
 

@@ -20,6 +20,7 @@ export function createPrepareRun(deps: ActivityDeps) {
     catalogue: deps.catalogue,
     configured: configuredProviders(deps),
     storageFailureMode: deps.storage.failureMode,
+    ...(deps.gate && { gate: deps.gate }),
   });
   return {
     async prepareScene(raw: SceneInput): Promise<PreparedScene> {

@@ -1,4 +1,4 @@
-import type { AttemptProgress, SceneProgress, SceneVideoResult } from '../contract/scene-workflow';
+import type { AttemptProgress, SceneProgress, SceneVideoResult, SlotWait } from '../contract/scene-workflow';
 import type { ProjectProgress } from '../contract/project-workflow';
 import { describeReason } from './attempt-reasons';
 import { bytes, clock, elapsedMs, percentAmount, seconds, secondsAmount, usd, usdAmount } from './format';
@@ -16,6 +16,16 @@ export function paintState(state: string, paint: Palette): string {
   if (state === 'skipped' || state === 'pending') return paint.dim(state);
   if (state === 'unstored') return paint.yellow(`${state} (generated, not stored)`);
   return paint.yellow(state);
+}
+
+/** A scene waiting at a provider's gate, e.g. `waiting for a Runway Gen-4.5 slot, 3 ahead`. */
+export function slotWaitText(wait: SlotWait): string {
+  return `waiting for a ${wait.displayName} slot${wait.ahead === undefined ? '' : `, ${wait.ahead} ahead`}`;
+}
+
+/** A live scene's phase as the CLI shows it: its wait for a provider's slot, when it waits. */
+export function livePhase(p: Pick<SceneProgress, 'phase' | 'waitingForSlot'>): string {
+  return p.waitingForSlot ? slotWaitText(p.waitingForSlot) : p.phase;
 }
 
 function workflowHeader(view: WorkflowView, paint: Palette): [string, string][] {
@@ -40,7 +50,12 @@ function renderSceneView(view: SceneView, paint: Palette): string {
   const provider = p.result?.provider ?? p.currentProvider;
   head.push(
     ['Scene', p.projectId ? `${p.sceneId} (project ${p.projectId})` : p.sceneId],
-    ['Phase', `${paintState(p.phase, paint)}${provider ? ` with ${provider}` : ''}`],
+    [
+      'Phase',
+      p.waitingForSlot
+        ? paint.yellow(slotWaitText(p.waitingForSlot))
+        : `${paintState(p.phase, paint)}${provider ? ` with ${provider}` : ''}`,
+    ],
     ['Total cost', costLine(p.totalCostUsd, p.costByProvider)],
   );
   const parts = [fields(head)];

@@ -5,7 +5,7 @@ import type { SceneProgress } from '../contract/scene-workflow';
 import { endedScenePhases } from '../contract/project-workflow';
 import { clock, elapsedMs, percent, percentAmount, seconds, secondsAmount, usd, usdAmount } from './format';
 import { stripAnsi, table, visibleWidth, type Output } from './output';
-import { paintState } from './progress-tables';
+import { livePhase, paintState } from './progress-tables';
 import { loadView, type WorkflowView } from './workflow-view';
 
 /** One scene's line in the live view. */
@@ -59,7 +59,7 @@ function rows(view: WorkflowView, clocks: SceneClock): LiveRow[] {
     return [
       {
         sceneId: p.sceneId,
-        phase: p.phase,
+        phase: livePhase(p),
         provider: providerOf(p),
         progress: currentProgress(p),
         elapsedMs: elapsedMs(first, end),
@@ -71,7 +71,7 @@ function rows(view: WorkflowView, clocks: SceneClock): LiveRow[] {
   if (!p) return [];
   return p.scenes.map((s) => {
     const live = s.phase === 'running' ? p.live[s.sceneId] : undefined;
-    const phase = live?.phase ?? s.phase;
+    const phase = live ? livePhase(live) : s.phase;
     return {
       sceneId: s.sceneId,
       phase,

@@ -149,6 +149,15 @@ const workerEnvFields = z.object({
     .int()
     .min(64 * 1024)
     .default(4 * 1024 * 1024),
+  /**
+   * The circuit breaker shared by every worker on the task queue (src/domain/provider-gate.ts): this many provider-side
+   * failures of one catalogue entry within the window skip it for the cooldown, then one probe decides. 0 turns it off.
+   */
+  PROVIDER_BREAKER_FAILURES: z.coerce.number().int().min(0).max(1_000).default(5),
+  PROVIDER_BREAKER_WINDOW_SEC: z.coerce.number().int().min(1).max(86_400).default(60),
+  PROVIDER_COOLDOWN_SEC: z.coerce.number().int().min(1).max(86_400).default(120),
+  /** How often a provider gate checks that the scenes holding or waiting for its leases still run, and frees theirs. */
+  PROVIDER_GATE_HOLDER_CHECK_SEC: z.coerce.number().int().min(1).max(3_600).default(30),
 
   /**
    * The health endpoint (src/worker/health-server.ts): GET /healthz and /readyz on this port. Unset or blank, none is

@@ -1,4 +1,5 @@
 import type { Catalogue } from './catalogue';
+import type { GateSetup } from './provider-gate';
 import type { ProviderModelSettings, ProviderTaskSnapshot, TaskState } from './provider-task';
 import type { SlimProject } from './project-input';
 import type { ValidSceneInput } from './scene-input';
@@ -8,6 +9,8 @@ export interface ProviderSetup {
   catalogue: Catalogue;
   configured: string[];
   storageFailureMode: 'provider-url' | 'fail';
+  /** Absent from runs prepared before provider gates: they never ask one. */
+  gate?: GateSetup;
 }
 
 export interface PreparedScene {

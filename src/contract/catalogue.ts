@@ -57,6 +57,11 @@ export const providerFieldsSchema = z
      * planning, with the reason. Unset: never skipped for its duration (every catalogue recorded before the field).
      */
     maxDurationGapSec: z.number().nonnegative().optional(),
+    /**
+     * The most tasks the whole fleet (every worker on the task queue) may have in flight at this entry at once; a scene
+     * past it waits its turn at the entry's provider gate, holding no activity slot. Unset: no limit.
+     */
+    maxInFlight: z.number().int().positive().optional(),
     billing: billingRuleSchema,
     strengths: z.array(z.string().min(1)),
     promptBoosts: z.array(promptBoostSchema).default([]),

@@ -91,6 +91,17 @@ export interface SceneProgress {
   totalCostUsd: number;
   costByProvider: Record<string, number>;
   result?: SceneVideoResult;
+  /** Set while the scene waits for a lease at a provider's gate: its in-flight limit is reached. */
+  waitingForSlot?: SlotWait;
+}
+
+export interface SlotWait {
+  provider: string;
+  displayName: string;
+  /** Since when (ISO-8601). */
+  since: string;
+  /** Scenes ahead in the gate's queue; absent until the gate has answered, and exact only near the front. */
+  ahead?: number;
 }
 
 /** Sent by pollStatus on a state change or a crossed progress quarter, so history stays bounded. */

@@ -21,3 +21,12 @@ export function legacySceneWorkflowId(sceneId: string, projectId?: string): stri
 export function projectWorkflowId(projectId: string): string {
   return `project-video-${projectId}`;
 }
+
+/**
+ * The provider gate of one catalogue entry on one task queue: `scene-video-gate:{taskQueue}:{providerKey}`. Never a
+ * scene's or project's: those start `scene-video:`, `scene-video-` followed by a business id (no `:`), or
+ * `project-video-`. Provider keys hold no `:`, so the last one splits the queue from the key.
+ */
+export function providerGateWorkflowId(taskQueue: string, providerKey: string): string {
+  return `scene-video-gate:${taskQueue}:${providerKey}`;
+}

@@ -9,6 +9,7 @@ import {
   type SceneProgress,
   type ScenePhase,
   type SceneVideoResult,
+  type SlotWait,
 } from '../contract/scene-workflow';
 import type { AttemptOutcomeLabel, AttemptReason } from '../contract/metrics';
 import { sceneStartAttributes, searchAttributes } from '../contract/search-attributes';
@@ -76,6 +77,8 @@ export class SceneLedger {
    * with the first status change instead of costing one of their own.
    */
   private unsetStartAttributes: SearchAttributePair[] = [];
+  /** The scene waits for a lease at a provider's gate (src/workflows/scene-gates.ts). */
+  private slotWait?: SlotWait;
 
   /** `sceneId` as the raw input gives it: a client may ask for progress before the input is validated. */
   constructor(
@@ -143,6 +146,24 @@ export class SceneLedger {
     if (!attempt || attempt.taskId !== update.taskId || attempt.state === 'uploading') return;
     attempt.state = update.state;
     if (update.progress !== undefined) attempt.progress = update.progress;
+  }
+
+  /** The scene asks the provider's gate for a lease; `slotQueued` says where it stands, `slotSettled` ends the wait. */
+  slotRequested(provider: string, displayName: string): void {
+    this.slotWait = { provider, displayName, since: new Date().toISOString() };
+  }
+
+  slotQueued(ahead: number): void {
+    if (this.slotWait) this.slotWait.ahead = ahead;
+  }
+
+  slotSettled(): void {
+    this.slotWait = undefined;
+  }
+
+  /** The last attempt's task waited behind the provider account's concurrency limit. */
+  get lastAttemptThrottled(): boolean {
+    return (this.attempts[this.attempts.length - 1]?.throttledMs ?? 0) > 0;
   }
 
   /** The attempt's task waited this long behind the provider account's concurrency limit. */
@@ -300,6 +321,7 @@ export class SceneLedger {
       totalCostUsd: this.totalCostUsd,
       costByProvider: this.costByProvider,
       result: this.result,
+      ...(this.slotWait && { waitingForSlot: this.slotWait }),
     };
   }
 

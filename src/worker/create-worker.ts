@@ -13,6 +13,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { Catalogue } from '../contract/catalogue';
+import type { GateSetup } from '../contract/provider-gate';
 import type { WorkerEnv } from '../config/environment';
 import { PipelineMetrics } from '../domain/pipeline-metrics';
 import { routeClients } from '../providers/routes';
@@ -97,6 +98,21 @@ export function activityDepsFromEnv(env: WorkerEnv, catalogue: Catalogue): Activ
           },
         }
       : {}),
+    gate: gateSetupFromEnv(env),
+  };
+}
+
+export function gateSetupFromEnv(env: WorkerEnv): GateSetup {
+  const failures = env.PROVIDER_BREAKER_FAILURES;
+  return {
+    ...(failures > 0 && {
+      breaker: {
+        failures,
+        windowMs: env.PROVIDER_BREAKER_WINDOW_SEC * 1000,
+        cooldownMs: env.PROVIDER_COOLDOWN_SEC * 1000,
+      },
+    }),
+    holderCheckMs: env.PROVIDER_GATE_HOLDER_CHECK_SEC * 1000,
   };
 }
 

@@ -28,6 +28,7 @@ import { TaskInbox } from './task-inbox';
 import {
   createFailure,
   describeFailure,
+  failureDetails,
   missedDeadline,
   pollFailure,
   taskEndedFailure,
@@ -35,6 +36,7 @@ import {
   type AttemptFailure,
 } from './scene-failures';
 import { SceneMetrics } from './scene-metrics';
+import { SceneGates, type LeaseEnd } from './scene-gates';
 import { publishViews, startedWith } from './scene-views';
 import { storeClip } from './store-clip';
 import { versionedBehavior } from './versioning-behavior';
@@ -78,6 +80,7 @@ export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVid
   setHandler(providerTaskEvent, (event) => inbox.receive(event), {
     description: "A provider's verified webhook (sent by the webhook receiver): the task's state for one attempt",
   });
+  const gates = new SceneGates(ledger);
   // Decided before the local activity: a marker written after it can land in a later workflow task, which a replay
   // reaches only after resolving the local activity, and then reads the patch as absent.
   const budgetIsCap = raw?.maxCostUsd !== undefined && patched(sceneBudgetCapPatch);
@@ -112,7 +115,17 @@ export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVid
     }
     // An unknown charge is counted at the worst case: for catalogues recorded before that field, the estimate.
     const worstCaseUsd = worstCaseCostUsd(provider, input.durationSec);
-    const end = await tryProvider(run, provider, worstCaseUsd);
+    const lease = await gates.lease(run.setup, provider);
+    if (lease.kind === 'refused') {
+      ledger.skipped(provider.key, lease.reason);
+      log.info(`✗ ${provider.displayName} skipped: ${lease.reason}`, ledger.attemptLogContext);
+      continue;
+    }
+    if (lease.kind === 'cancelled') {
+      ledger.sceneCancelled(patched(cancelledCostsPatch));
+      throw lease.cancellation;
+    }
+    const end = await tryProvider(run, provider, worstCaseUsd, lease.release);
     if (end.kind === 'cancelled') {
       ledger.sceneCancelled(patched(cancelledCostsPatch));
       throw end.cancellation;
@@ -149,13 +162,20 @@ function sceneFailure(ledger: SceneLedger, type: string, message: string): Appli
 }
 
 /** One provider's attempt: create and poll its task, then store the clip. */
-async function tryProvider(run: SceneRun, provider: ProviderConfig, worstCaseUsd: number): Promise<AttemptEnd> {
+async function tryProvider(
+  run: SceneRun,
+  provider: ProviderConfig,
+  worstCaseUsd: number,
+  releaseLease: (end: LeaseEnd) => Promise<void>,
+): Promise<AttemptEnd> {
   const { input, setup, ledger } = run;
   ledger.attemptStarted(provider, worstCaseUsd);
   run.inbox.open(ledger.attemptNumber, provider.key);
   log.info(`Trying ${provider.displayName}…`, ledger.attemptLogContext);
 
   const generation = await generate(run, provider);
+  // The task has ended (or is abandoned): the provider's slot is free, whatever the upload does.
+  await releaseLease(generation);
   if (!generation.ok) {
     const taskId = ledger.taskId;
     if (taskId !== undefined && generation.outcome.kind === 'abandoned')
@@ -238,7 +258,7 @@ const failedCancelBillsPatch = 'failed-cancel-bills-worst-case';
 
 type Generation =
   | ({ ok: true; durationSec: number } & PollStatusOutput)
-  | ({ ok: false; error: string; cancellation?: unknown } & AttemptFailure);
+  | ({ ok: false; error: string; cancellation?: unknown; code?: string } & AttemptFailure);
 
 /** Creates the provider's task and polls it to its end, within the provider's deadline. */
 async function generate({ input, ledger, inbox, metrics }: SceneRun, provider: ProviderConfig): Promise<Generation> {
@@ -261,7 +281,7 @@ async function generate({ input, ledger, inbox, metrics }: SceneRun, provider: P
       }),
     );
   } catch (err) {
-    return { ok: false, error: describeFailure(err), ...createFailure(err) };
+    return { ok: false, error: describeFailure(err), ...createFailure(err), code: failureDetails(err)?.code };
   }
   ledger.taskCreated(created.taskId, created.durationSec);
   const deadlinePassed: Generation = {

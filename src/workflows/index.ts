@@ -1,2 +1,3 @@
 export { generateProjectVideos } from './generate-project-videos';
 export { generateSceneVideo } from './generate-scene-video';
+export { providerGate } from './provider-gate';

@@ -62,3 +62,9 @@ export function checkTaskWithin(remainingMs: number) {
     retry: { initialInterval: '1 second', backoffCoefficient: 1, nonRetryableErrorTypes: nonRetryableTypes },
   }).checkTask;
 }
+// A signal-with-start: local, so asking a gate costs the scene no activity task. Retried for a minute or so of server
+// trouble; a gate still unreachable then skips its provider rather than exceed its limit.
+export const { requestProviderLease } = proxyLocalActivities<SceneActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '15 seconds', maximumAttempts: 8 },
+});

@@ -1,6 +1,7 @@
 import type { ActivityDeps } from '../../src/activities';
 import { type Catalogue } from '../../src/contract/catalogue';
 import { defaultCatalogue } from '../../src/config/catalogue';
+import type { GateSetup } from '../../src/contract/provider-gate';
 import type { ProviderRoute } from '../../src/contract/provider-task';
 import { routeClients } from '../../src/providers/routes';
 import { sandboxRouteEnv } from '../../dev/harness/sandbox-routes';
@@ -13,6 +14,8 @@ export interface SandboxDepsOptions {
   catalogue?: Catalogue;
   /** Where clips are stored in the bucket; `ai-videos` by default. */
   prefix?: string;
+  /** The provider gates' settings (the worker's PROVIDER_BREAKER_* and PROVIDER_GATE_* variables); none by default. */
+  gate?: GateSetup;
 }
 
 /** Activity dependencies wired to an in-process sandbox over HTTP and to a real S3 server. */
@@ -24,5 +27,6 @@ export function sandboxActivityDeps(sandbox: Sandbox, s3: S3Endpoint, opts: Sand
     storage: { bucket: s3.bucket, prefix: opts.prefix ?? 'ai-videos', failureMode: opts.failureMode ?? 'provider-url' },
     download: { sandboxOrigin: sandbox.origin, maxBytes: 512 * 1024 * 1024 },
     requestTimeoutMs: 5_000,
+    ...(opts.gate && { gate: opts.gate }),
   };
 }

@@ -16,6 +16,7 @@ describe('scene-video commands', () => {
       'history export',
       'rank',
       'providers',
+      'gates',
       'schema',
       'setup',
       'worker',

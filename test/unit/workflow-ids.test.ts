@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { legacySceneWorkflowId, projectWorkflowId, sceneWorkflowId } from '../../src/contract/workflow-ids';
+import {
+  legacySceneWorkflowId,
+  projectWorkflowId,
+  providerGateWorkflowId,
+  sceneWorkflowId,
+} from '../../src/contract/workflow-ids';
 
 describe('scene workflow ids', () => {
   it('give the pairs that shared an old-format id two different ids', () => {
@@ -33,5 +38,16 @@ describe('legacy and project workflow ids', () => {
     expect(legacySceneWorkflowId('hook', 'acme')).toBe('scene-video-acme-hook');
     expect(legacySceneWorkflowId('hook')).toBe('scene-video-_-hook');
     expect(projectWorkflowId('acme')).toBe('project-video-acme');
+  });
+});
+
+describe('provider gate workflow ids', () => {
+  it('are neither a scene id (new or old format) nor a project id', () => {
+    const gate = providerGateWorkflowId('scene-video', 'runway');
+    expect(gate).toBe('scene-video-gate:scene-video:runway');
+    expect(gate.startsWith(sceneWorkflowId('', '').slice(0, 'scene-video:'.length))).toBe(false);
+    // An old-format scene id is `scene-video-` and business ids, which hold no `:`.
+    expect(gate.slice('scene-video-'.length)).toContain(':');
+    expect(gate.startsWith(projectWorkflowId(''))).toBe(false);
   });
 });

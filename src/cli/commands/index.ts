@@ -16,6 +16,7 @@ export const commands: Record<string, () => Command> = {
   'history export': () => (require('./history-export') as typeof import('./history-export')).historyExportCommand,
   rank: () => (require('./rank') as typeof import('./rank')).rankCommand,
   providers: () => (require('./providers') as typeof import('./providers')).providersCommand,
+  gates: () => (require('./gates') as typeof import('./gates')).gatesCommand,
   schema: () => (require('./schema') as typeof import('./schema')).schemaCommand,
   setup: () => (require('./setup') as typeof import('./setup')).setupCommand,
   worker: () => (require('./worker') as typeof import('./worker')).workerCommand,

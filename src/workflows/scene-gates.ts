@@ -1,0 +1,109 @@
+import {
+  CancellationScope,
+  condition,
+  getExternalWorkflowHandle,
+  isCancellation,
+  log,
+  patched,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { ProviderSetup } from '../contract/activities';
+import type { ProviderConfig } from '../contract/catalogue';
+import type { AttemptReason } from '../contract/metrics';
+import { gateAnswer, releaseLease, type GateAnswer, type LeaseRequest } from '../contract/provider-gate';
+import { providerGateWorkflowId } from '../contract/workflow-ids';
+import { emptyGateState, leaseOutcome } from '../domain/provider-gate';
+import type { SceneLedger } from '../domain/scene-ledger';
+import { requestProviderLease } from './scene-activities';
+import { describeFailure } from './scene-failures';
+
+/** Marks runs whose attempts at a gated provider ask its gate first. */
+const providerGatePatch = 'provider-gate';
+
+/** How the generation of a leased attempt ended, for the breaker. */
+export type LeaseEnd = { ok: true } | { ok: false; reason: AttemptReason; code?: string; error: string };
+
+/** What the scene does with its provider: go ahead (and release when the task ends), skip it, or end cancelled. */
+export type Lease =
+  | { kind: 'go'; release(end: LeaseEnd): Promise<void> }
+  | { kind: 'refused'; reason: string }
+  | { kind: 'cancelled'; cancellation: unknown };
+
+const noRelease = async () => {};
+
+/**
+ * A scene's side of the provider gates (src/workflows/provider-gate.ts): before an attempt at a provider with an
+ * in-flight limit, or any provider while the breaker is on, the scene asks the provider's gate and waits, holding no
+ * activity slot and counting against no deadline, for its answer; once the task has ended it releases the lease with
+ * what the attempt says about the provider. A provider that is neither gets none of this: the scene issues the
+ * commands it always did.
+ */
+export class SceneGates {
+  private answers = new Map<string, GateAnswer>();
+  private asked = 0;
+
+  constructor(private readonly ledger: SceneLedger) {
+    setHandler(gateAnswer, (answer) => {
+      const told = this.answers.get(answer.leaseId)?.kind;
+      if (told === 'granted' || told === 'refused') return;
+      this.answers.set(answer.leaseId, answer);
+      if (answer.kind === 'queued') this.ledger.slotQueued(answer.ahead);
+    });
+  }
+
+  async lease(setup: ProviderSetup, provider: ProviderConfig): Promise<Lease> {
+    const gate = setup.gate;
+    if (!gate || (provider.maxInFlight === undefined && !gate.breaker) || !patched(providerGatePatch))
+      return { kind: 'go', release: noRelease };
+    const info = workflowInfo();
+    const leaseId = `${info.runId}/${++this.asked}`;
+    const gateId = providerGateWorkflowId(info.taskQueue, provider.key);
+    const request: LeaseRequest = {
+      leaseId,
+      holder: { workflowId: info.workflowId, runId: info.runId },
+      ...(provider.maxInFlight !== undefined && { limit: provider.maxInFlight }),
+      ...(gate.breaker && { breaker: gate.breaker }),
+      displayName: provider.displayName,
+    };
+    const release = (end: LeaseEnd | undefined) =>
+      CancellationScope.nonCancellable(() =>
+        getExternalWorkflowHandle(gateId)
+          .signal(releaseLease, {
+            leaseId,
+            ...(end === undefined
+              ? { outcome: 'neutral' }
+              : {
+                  outcome: leaseOutcome(end, this.ledger.lastAttemptThrottled),
+                  ...(!end.ok && { reason: end.error }),
+                }),
+          })
+          // The gate's holder check frees the lease of a run that has ended.
+          .catch((err: unknown) => log.warn(`could not release the ${provider.key} lease`, { error: String(err) })),
+      );
+    this.ledger.slotRequested(provider.key, provider.displayName);
+    try {
+      await requestProviderLease({
+        gateId,
+        taskQueue: info.taskQueue,
+        start: { state: emptyGateState(provider.key, provider.displayName), holderCheckMs: gate.holderCheckMs },
+        request,
+      });
+      await condition(() => {
+        const kind = this.answers.get(leaseId)?.kind;
+        return kind === 'granted' || kind === 'refused';
+      });
+    } catch (err) {
+      if (isCancellation(err)) {
+        await release(undefined);
+        return { kind: 'cancelled', cancellation: err };
+      }
+      return { kind: 'refused', reason: `its provider gate could not be asked: ${describeFailure(err)}` };
+    } finally {
+      this.ledger.slotSettled();
+    }
+    const answer = this.answers.get(leaseId)!;
+    if (answer.kind === 'refused') return { kind: 'refused', reason: answer.reason };
+    return { kind: 'go', release };
+  }
+}
