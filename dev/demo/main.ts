@@ -1,5 +1,7 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { DefaultLogger, NativeConnection } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,6 +15,7 @@ import { loadWorkerEnv } from '../../src/config/environment';
 import { loadCatalogue } from '../../src/config/load-catalogue';
 import { activityDepsFromEnv, createSceneWorker } from '../../src/worker/create-worker';
 import { installWithMetrics } from '../../src/worker/runtime';
+import { startWebhookServer } from '../../src/webhooks/receiver';
 import { inspectMp4 } from '../sandbox';
 import { freePort } from '../stack/free-port';
 import { s3ClientFor } from '../stack/s3-server';
@@ -68,6 +71,7 @@ async function main(): Promise<void> {
   const fixedPorts = values['random-ports'] ? {} : { temporalPort: 7233, uiPort: 8233, s3Port: 7070 };
   const stack = await startStack({ dataDir: values['data-dir'], ...fixedPorts, progress: (line) => say(line) });
   let stopWorker = () => {};
+  let stopReceiver = async () => {};
   stopOnSignals(stack, () => stopWorker());
   try {
     const env = loadWorkerEnv({
@@ -81,9 +85,20 @@ async function main(): Promise<void> {
     });
     const source = await providerSource(env, values.scenario);
     say(source.description);
+    // The demo's own stack, as its worker connects: nothing of the shell's TEMPORAL_* or Temporal profiles.
+    const { client, close } = await connectFromEnv(loadClientEnv({ TEMPORAL_ADDRESS: stack.temporal.address }));
+    // With the sandbox, webhooks first as a deployment would run them: the emulator notifies a receiver on loopback
+    // (real providers cannot reach this machine, so they are polled).
+    const webhooks = source.sandbox ? await demoWebhooks(client) : undefined;
+    if (webhooks) {
+      stopReceiver = () => webhooks.server.close();
+      say(
+        `webhook receiver on http://${webhooks.server.address}/webhooks/piapi/… (PiAPI tasks notify it; backstop every 60 s)`,
+      );
+    }
 
     const deps = activityDepsFromEnv(
-      source.env,
+      webhooks ? { ...source.env, ...webhooks.env } : source.env,
       loadCatalogue({ file: env.SCENE_VIDEO_CATALOGUE, disabled: env.SCENE_VIDEO_DISABLED_PROVIDERS }),
     );
     const worker = await createSceneWorker({
@@ -99,8 +114,6 @@ async function main(): Promise<void> {
     const project = JSON.parse(readFileSync(values.project, 'utf8')) as ProjectInput;
     // The emulators answer at once; real providers ask for polls no more often than every 5 s.
     if (source.sandbox) project.polling ??= { intervalMs: 1_000, providerDeadlineMs: 10 * 60_000 };
-    // The demo's own stack, as its worker connects: nothing of the shell's TEMPORAL_* or Temporal profiles.
-    const { client, close } = await connectFromEnv(loadClientEnv({ TEMPORAL_ADDRESS: stack.temporal.address }));
     const { workflowId, started: fresh } = await startProjectVideos(client, project, { taskQueue });
     say(
       fresh
@@ -134,15 +147,18 @@ async function main(): Promise<void> {
   CLI:     TEMPORAL_ADDRESS=${stack.temporal.address} npm run cli -- status ${workflowId}${
     metricsAddress ? `\n  Metrics: http://${metricsAddress}/metrics  (the worker's, while it stays up)` : ''
   }`);
-    await close();
 
     if (values.keep) {
       say('--keep: the stack and the worker stay up; press Ctrl-C to stop them.');
       await workerRun;
+      await stopReceiver();
+      await close();
       return;
     }
     worker.shutdown();
     await workerRun;
+    await stopReceiver();
+    await close();
     await source.sandbox?.close();
     if (result.counts.succeeded !== result.scenes.length) process.exitCode = 1;
   } finally {
@@ -151,6 +167,14 @@ async function main(): Promise<void> {
       await stack.stop();
     }
   }
+}
+
+/** A webhook receiver on a free loopback port, and the worker variables that point the tasks at it. */
+async function demoWebhooks(client: Client) {
+  const port = await freePort();
+  const secret = randomBytes(32).toString('hex');
+  const server = await startWebhookServer({ secret, client: client.workflow, host: '127.0.0.1', port });
+  return { server, env: { WEBHOOK_PUBLIC_URL: `http://127.0.0.1:${port}`, WEBHOOK_SECRET: secret } };
 }
 
 main().catch((err: unknown) => {
