@@ -7,13 +7,14 @@ import { b5 } from './b5-detection-latency';
 import { b6 } from './b6-capacity';
 import { b7 } from './b7-startup';
 import { b8 } from './b8-limits';
+import { b9 } from './b9-polling-shapes';
 import type { Benchmark } from './lib/benchmark';
 import type { BenchResult } from './lib/figures';
 import { describeMachine, machineLine } from './lib/machine';
 import { elapsedSeconds, step } from './lib/progress';
 import { resultsTable, updateReadmeTable, writeResults } from './lib/report';
 
-const benchmarks: Benchmark[] = [b1, b2, b3, b4, b5, b6, b7, b8];
+const benchmarks: Benchmark[] = [b1, b2, b3, b4, b5, b6, b7, b8, b9];
 
 /** `npm run bench [-- --only B3[,B5]] [--quick]`: runs the benchmarks and writes bench/results/<date>.{json,md}. */
 async function main(): Promise<void> {

@@ -11,10 +11,12 @@ import {
 } from '../../src/worker/create-worker';
 import { installWorkerRuntime } from '../../src/worker/runtime';
 import { createBaselineActivities } from '../../test/fixtures/bench/activities';
+import { createShapeActivities } from '../b9/activities';
 
 const baselineWorkflows = join(__dirname, '..', '..', 'test', 'fixtures', 'bench', 'workflows.ts');
+const shapeWorkflows = join(__dirname, '..', 'b9', 'workflows.ts');
 
-/** Child entry of `spawnWorker`: the scene worker and/or the baseline worker, on one connection. */
+/** Child entry of `spawnWorker`: the scene worker, the baseline worker and/or B9's polling shapes, on one connection. */
 async function main(): Promise<void> {
   const env = loadWorkerEnv();
   // The worker's own runtime: its logger and, with WORKER_METRICS_ADDRESS, its metrics exporter.
@@ -47,6 +49,18 @@ async function main(): Promise<void> {
         taskQueue: process.env.BENCH_BASELINE_QUEUE,
         workflowsPath: baselineWorkflows,
         activities: createBaselineActivities(),
+        ...workerOptionsFor(tuning),
+      }),
+    );
+  }
+  if (process.env.BENCH_SHAPES_QUEUE) {
+    workers.push(
+      await Worker.create({
+        connection,
+        namespace: temporal.namespace,
+        taskQueue: process.env.BENCH_SHAPES_QUEUE,
+        workflowsPath: shapeWorkflows,
+        activities: createShapeActivities(deps, process.env.BENCH_SLOTS_FILE ?? '/dev/null'),
         ...workerOptionsFor(tuning),
       }),
     );

@@ -6,7 +6,7 @@ import type { Stack } from '../../dev/stack/stack';
 
 export type { WorkerProcess };
 
-/** The scene worker and/or the baseline worker of B1, on one connection. */
+/** The scene worker, the baseline worker of B1 and/or B9's polling shapes, on one connection. */
 const benchWorker: WorkerEntry = { path: join(__dirname, 'worker-main.ts'), readyLine: 'bench worker ready' };
 
 export interface WorkerProcessOptions {
@@ -17,6 +17,10 @@ export interface WorkerProcessOptions {
   sceneQueue?: string;
   /** Runs the baseline worker on this queue, with the scene worker's settings. */
   baselineQueue?: string;
+  /** Runs B9's polling shapes (bench/b9) on this queue, with the scene worker's settings. */
+  shapesQueue?: string;
+  /** Where the shapes worker writes its activity slot use (bench/b9/activities.ts). */
+  slotsFile?: string;
   /** Passed to the worker factory; its default (200) applies when absent. */
   maxConcurrentActivityTaskExecutions?: number;
   /** WORKER_METRICS_ADDRESS: the worker exports Prometheus metrics there, as a deployed one does. None by default. */
@@ -36,6 +40,8 @@ export function spawnWorker(opts: WorkerProcessOptions): Promise<WorkerProcess> 
       ...workerEnv(workerStackOf(opts.stack), opts.sandbox),
       BENCH_SCENE_QUEUE: opts.sceneQueue ?? '',
       BENCH_BASELINE_QUEUE: opts.baselineQueue ?? '',
+      BENCH_SHAPES_QUEUE: opts.shapesQueue ?? '',
+      BENCH_SLOTS_FILE: opts.slotsFile ?? '',
       // As quiet as a worker can be: a workflow's info lines would cost CPU per scene.
       LOG_LEVEL: 'WARN',
       WORKER_METRICS_ADDRESS: opts.metricsAddress ?? '',
