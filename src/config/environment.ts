@@ -193,12 +193,21 @@ const workerEnvFields = z.object({
   WEBHOOK_PUBLIC_URL: optionalString.pipe(
     z
       .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, e.g. https://hooks.example.com' })
+      // The webhook's path and token are appended: after a query or a fragment they would not be its path.
+      .refine((url) => !/[?#]/.test(url), {
+        error: 'must have no query or fragment (?…, #…): /webhooks/piapi/<token> is appended to it',
+      })
       .optional(),
   ),
   /** Sent by PiAPI in `x-webhook-secret` and the key that signs webhook tokens: at least 32 characters of randomness. */
-  WEBHOOK_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, {
-    error: 'must be at least 32 characters (e.g. `openssl rand -hex 32`): it signs the webhook tokens',
-  }),
+  WEBHOOK_SECRET: optionalString
+    .refine((v) => v === undefined || v.length >= 32, {
+      error: 'must be at least 32 characters (e.g. `openssl rand -hex 32`): it signs the webhook tokens',
+    })
+    // Other characters reach the receiver as whatever bytes the sender's HTTP library writes, and never match.
+    .refine((v) => v === undefined || /^[\x21-\x7e]+$/.test(v), {
+      error: 'must be printable ASCII without spaces (e.g. `openssl rand -hex 32`): PiAPI sends it in an HTTP header',
+    }),
   /** Where this worker process serves the webhook receiver; unset, it serves none (`scene-video webhooks` can). */
   WEBHOOK_PORT: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).max(65_535).optional()),
   WEBHOOK_HOST: optionalString.transform((v) => v ?? '127.0.0.1'),
@@ -246,7 +255,14 @@ export function workerSecrets(env: WorkerEnv): (string | undefined)[] {
 /** `scene-video webhooks`, the receiver on its own: the worker's variables for it, the secret and port required. */
 export const webhookReceiverEnvSchema = workerEnvFields
   .pick({ WEBHOOK_SECRET: true, WEBHOOK_PORT: true, WEBHOOK_HOST: true })
-  .required({ WEBHOOK_SECRET: true, WEBHOOK_PORT: true });
+  .superRefine((env, ctx) => {
+    const required = {
+      WEBHOOK_SECRET: "is required: the workers' WEBHOOK_SECRET, which PiAPI sends and which signs the tokens",
+      WEBHOOK_PORT: 'is required: the port the receiver listens on, e.g. 8080',
+    } as const;
+    for (const [name, message] of Object.entries(required))
+      if (env[name as keyof typeof required] === undefined) ctx.addIssue({ code: 'custom', path: [name], message });
+  });
 
 export function loadWebhookReceiverEnv(env: NodeJS.ProcessEnv = process.env) {
   const parsed = webhookReceiverEnvSchema.safeParse(env);

@@ -63,13 +63,15 @@ export function createWebhookHandler(options: WebhookReceiverOptions) {
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? '/', 'http://receiver').pathname;
-    if (!path.startsWith(piapiWebhookPath))
-      return answer(res, 'not_found', `no webhook route at ${req.method} ${path.slice(0, 64)}`);
+    // Under any prefix: WEBHOOK_PUBLIC_URL may carry a path, which a proxy in front may pass on or strip.
+    const route = path.lastIndexOf(piapiWebhookPath);
+    if (route < 0) return answer(res, 'not_found', `no webhook route at ${req.method} ${path.slice(0, 64)}`);
     if (req.method !== 'POST') return answer(res, 'method_not_allowed', `${req.method} refused: webhooks are POSTed`);
     const header = req.headers['x-webhook-secret'];
     if (!secretMatches(options.secret, typeof header === 'string' ? header : undefined))
       return answer(res, 'bad_secret', 'webhook refused: x-webhook-secret is missing or wrong');
-    const binding = verifyWebhookToken(options.secret, path.slice(piapiWebhookPath.length));
+    const token = path.slice(route + piapiWebhookPath.length);
+    const binding = verifyWebhookToken(options.secret, token);
     if (!binding) return answer(res, 'bad_token', 'webhook refused: its URL token was not signed with WEBHOOK_SECRET');
 
     const where = `scene ${binding.workflowId} attempt ${binding.attempt}`;
@@ -88,7 +90,7 @@ export function createWebhookHandler(options: WebhookReceiverOptions) {
     }
     if (snapshot.state === 'queued')
       return answer(res, 'queued', `webhook for ${where}: task ${snapshot.taskId} queued; nothing to tell the scene`);
-    const key = `${path}\n${snapshot.taskId}\n${snapshot.state}`;
+    const key = `${token}\n${snapshot.taskId}\n${snapshot.state}`;
     if (delivered.has(key))
       return answer(
         res,
@@ -105,12 +107,18 @@ export function createWebhookHandler(options: WebhookReceiverOptions) {
       return answer(
         res,
         'temporal_unavailable',
-        `webhook for ${where} not delivered, the provider will resend it: ${(err as Error).message}`,
+        `webhook for ${where} not delivered, the provider will resend it: ${describeSignalFailure(err)}`,
       );
     }
     delivered.add(key);
     answer(res, 'delivered', `webhook for ${where}: task ${snapshot.taskId} ${snapshot.state}`);
   };
+}
+
+/** The client says only "Failed to signal Workflow"; what the server said, or why none answered, is in its cause. */
+function describeSignalFailure(err: unknown): string {
+  const { message, cause } = err as Error;
+  return cause instanceof Error && cause.message !== '' ? `${message}: ${cause.message}` : message;
 }
 
 /** Deliveries this receiver remembers, oldest forgotten first: a few MiB at most. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadWorkerEnv, workerSecrets } from '../../src/config/environment';
+import { loadWebhookReceiverEnv, loadWorkerEnv, workerSecrets } from '../../src/config/environment';
 import {
   activityDepsFromEnv,
   versionedWorkerOptions,
@@ -91,6 +91,18 @@ describe('worker environment', () => {
     }
     expect(message).toMatch(/WEBHOOK_SECRET: must be at least 32 characters/);
     expect(message).not.toContain(short);
+    // PiAPI sends it in a header: other characters arrive as bytes that never match it again.
+    expect(() =>
+      loadWorkerEnv({ WEBHOOK_PUBLIC_URL: 'https://hooks.example.com', WEBHOOK_SECRET: `${'€'.repeat(32)}` }),
+    ).toThrow(/WEBHOOK_SECRET: must be printable ASCII/);
+    // The token's path is appended to the URL: behind a query or fragment it would never reach the receiver.
+    for (const url of ['https://hooks.example.com/?key=1', 'https://hooks.example.com/#hooks'])
+      expect(() => loadWorkerEnv({ WEBHOOK_PUBLIC_URL: url, WEBHOOK_SECRET: secret })).toThrow(
+        /WEBHOOK_PUBLIC_URL: must have no query or fragment/,
+      );
+    expect(loadWorkerEnv({ WEBHOOK_PUBLIC_URL: 'https://h.example/hooks/', WEBHOOK_SECRET: secret })).toMatchObject({
+      WEBHOOK_PUBLIC_URL: 'https://h.example/hooks/',
+    });
     expect(workerSecrets(loadWorkerEnv({ WEBHOOK_PUBLIC_URL: 'https://h.example', WEBHOOK_SECRET: secret }))).toContain(
       secret,
     );
@@ -104,6 +116,19 @@ describe('worker environment', () => {
     } catch (err) {
       expect((err as Error).message).not.toContain(secret);
     }
+  });
+});
+
+describe('the webhook receiver on its own', () => {
+  it('says what each missing variable is for', () => {
+    expect(() => loadWebhookReceiverEnv({})).toThrow(
+      "Invalid webhook receiver environment: WEBHOOK_SECRET: is required: the workers' WEBHOOK_SECRET, which PiAPI sends and which signs the tokens; WEBHOOK_PORT: is required: the port the receiver listens on, e.g. 8080",
+    );
+    expect(loadWebhookReceiverEnv({ WEBHOOK_SECRET: 'w'.repeat(32), WEBHOOK_PORT: '8080' })).toEqual({
+      WEBHOOK_SECRET: 'w'.repeat(32),
+      WEBHOOK_PORT: 8080,
+      WEBHOOK_HOST: '127.0.0.1',
+    });
   });
 });
 

@@ -5,7 +5,7 @@ import { startSandbox, type Sandbox } from '../../dev/sandbox';
 import { workerEnv } from '../../dev/harness/worker-env';
 import { spawnWorkerProcess, type WorkerProcess } from '../../dev/harness/worker-process';
 import { freePort } from '../../dev/stack/free-port';
-import { startSceneVideo } from '../../src/client';
+import { cancelSceneVideo, getSceneProgress, startSceneVideo } from '../../src/client';
 import type { SceneVideoResult } from '../../src/contract/scene-workflow';
 import { signWebhookToken } from '../../src/webhooks/token';
 import { stackInfo } from '../helpers/stack-info';
@@ -49,11 +49,8 @@ async function webhookWorker(backstopSec: number): Promise<string> {
   return taskQueue;
 }
 
-async function runScene(
-  taskQueue: string,
-  label: string,
-): Promise<{ result: SceneVideoResult; events: string[]; run: { workflowId: string; runId: string } }> {
-  const started = await startSceneVideo(
+function startScene(taskQueue: string, label: string) {
+  return startSceneVideo(
     client,
     {
       sceneId: `${label}-${randomUUID().slice(0, 8)}`,
@@ -65,14 +62,30 @@ async function runScene(
     },
     { taskQueue },
   );
-  const result = await started.handle.result();
+}
+
+type StartedScene = Awaited<ReturnType<typeof startScene>>;
+
+/** Scheduled activities, signals and activity cancel requests, in history order. */
+async function historyEvents(started: StartedScene): Promise<{ events: string[]; json: string }> {
   const history = await started.handle.fetchHistory();
   const events = (history.events ?? []).flatMap((e) => {
     const scheduled = e.activityTaskScheduledEventAttributes?.activityType?.name;
     if (scheduled) return [`scheduled:${scheduled}`];
+    if (e.activityTaskCancelRequestedEventAttributes) return ['cancel-requested'];
     const signal = e.workflowExecutionSignaledEventAttributes?.signalName;
     return signal ? [`signal:${signal}`] : [];
   });
+  return { events, json: JSON.stringify(history) };
+}
+
+async function runScene(
+  taskQueue: string,
+  label: string,
+): Promise<{ result: SceneVideoResult; events: string[]; run: { workflowId: string; runId: string } }> {
+  const started = await startScene(taskQueue, label);
+  const result = await started.handle.result();
+  const { events } = await historyEvents(started);
   return {
     result,
     events,
@@ -80,9 +93,13 @@ async function runScene(
   };
 }
 
-const taskGets = () => Object.values(sandbox.stats().requests['GET /api/v1/task/:id'] ?? {}).reduce((a, b) => a + b, 0);
+const requestsTo = (route: string) => Object.values(sandbox.stats().requests[route] ?? {}).reduce((a, b) => a + b, 0);
+const taskGets = () => requestsTo('GET /api/v1/task/:id');
 
 let slowBackstop: string;
+let fastBackstopQueue: string | undefined;
+/** A worker whose backstop checks every second, started once for the tests that need it. */
+const fastBackstop = async () => (fastBackstopQueue ??= await webhookWorker(1));
 beforeAll(async () => {
   sandbox = await startSandbox({ scenario: { default: { queueMs: 200, renderMs } } });
   ({ client, connection } = await connectClient());
@@ -157,15 +174,89 @@ describe('webhooks first, polling as the safety net', () => {
   });
 
   it('completes the scene by the backstop when every webhook is lost', async () => {
-    const fastBackstop = await webhookWorker(1);
     sandbox.setScenario({ default: { queueMs: 200, renderMs }, webhook: { lose: { rate: 1 } } });
     const getsBefore = taskGets();
-    const { result, events } = await runScene(fastBackstop, 'lost');
+    const { result, events } = await runScene(await fastBackstop(), 'lost');
 
     expect(result.stored).toBe(true);
     expect(events).not.toContain('signal:providerTaskEvent');
     // One check a second over a render of about 2.2 s.
     expect(taskGets() - getsBefore).toBeGreaterThanOrEqual(2);
     expect(sandbox.stats().webhooks.lost).toBeGreaterThan(0);
+  });
+
+  it('a cancel while the scene waits for its webhook stops the backstop and cancels the queued task, once', async () => {
+    sandbox.setScenario({ default: { queueMs: 60_000, renderMs } });
+    const [createsBefore, deletesBefore] = [requestsTo('POST /api/v1/task'), requestsTo('DELETE /api/v1/task/:id')];
+    const started = await startScene(slowBackstop, 'cancelled');
+    await waitFor(async () => (await getSceneProgress(client, started.handle.workflowId)).attempts[0]?.taskId, 30_000);
+    await cancelSceneVideo(client, started.handle.workflowId);
+
+    await expect(started.handle.result()).rejects.toThrow(/cancel/i);
+    const { events, json } = await historyEvents(started);
+    expect(events.filter((e) => e.startsWith('scheduled:'))).toEqual([
+      'scheduled:createTask',
+      'scheduled:checkTask',
+      'scheduled:cancelTask',
+    ]);
+    expect(events).toContain('cancel-requested');
+    expect(requestsTo('POST /api/v1/task') - createsBefore).toBe(1);
+    expect(requestsTo('DELETE /api/v1/task/:id') - deletesBefore).toBe(1);
+    const progress = await getSceneProgress(client, started.handle.workflowId);
+    expect(progress.phase).toBe('cancelled');
+    expect(progress.totalCostUsd).toBe(0);
+    // Neither the secret nor the token is in the run's history.
+    const { secret } = workerSecrets.get(slowBackstop)!;
+    const runId = (await started.handle.describe()).runId;
+    expect(json).not.toContain(secret);
+    expect(json).not.toContain(signWebhookToken(secret, { workflowId: started.handle.workflowId, runId, attempt: 1 }));
+  });
+
+  it('a terminal webhook racing the backstop terminal answer uploads the clip once', async () => {
+    const taskQueue = await fastBackstop();
+    // Each webhook lands within a second of the backstop check that also sees the task completed.
+    sandbox.setScenario({ default: { queueMs: 200, renderMs }, webhook: { delayMs: { min: 0, max: 1_500 } } });
+    const createsBefore = requestsTo('POST /api/v1/task');
+    const scenes = await Promise.all([1, 2, 3, 4].map(() => startScene(taskQueue, 'race')));
+    for (const started of scenes) {
+      const result = await started.handle.result();
+      expect(result.stored).toBe(true);
+      expect(result.attempts).toHaveLength(1);
+      const { events } = await historyEvents(started);
+      expect(events.filter((e) => e === 'scheduled:uploadToS3')).toHaveLength(1);
+    }
+    expect(requestsTo('POST /api/v1/task') - createsBefore).toBe(scenes.length);
+  });
+
+  it('a webhook of 200 KiB claiming the task completed fails that attempt cleanly, without breaking the run', async () => {
+    sandbox.setScenario({ default: { queueMs: 60_000, renderMs } });
+    const started = await startScene(slowBackstop, 'huge');
+    const workflowId = started.handle.workflowId;
+    const taskId = await waitFor(async () => (await getSceneProgress(client, workflowId)).attempts[0]?.taskId, 30_000);
+    const { secret, port } = workerSecrets.get(slowBackstop)!;
+    const runId = (await started.handle.describe()).runId;
+    const token = signWebhookToken(secret, { workflowId, runId, attempt: 1 });
+    const videoUrl = `${sandbox.origin}/${'v'.repeat(200 * 1024)}.mp4`;
+    const res = await fetch(`http://127.0.0.1:${port}/webhooks/piapi/${token}`, {
+      method: 'POST',
+      headers: { 'x-webhook-secret': secret, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        timestamp: 1,
+        data: { task_id: taskId, status: 'completed', output: { video: videoUrl } },
+      }),
+    });
+    expect(res.status).toBe(200);
+
+    // The download fails; the scene goes on to its next provider, whose task then waits in the queue.
+    const progress = await waitFor(async () => {
+      const p = await getSceneProgress(client, workflowId);
+      return p.attempts.length >= 2 ? p : undefined;
+    }, 60_000);
+    expect(progress.attempts[0]!.state).toBe('failed');
+    expect(progress.attempts[0]!.error!.length).toBeLessThan(4_096);
+    await cancelSceneVideo(client, workflowId);
+    await expect(started.handle.result()).rejects.toThrow(/cancel/i);
+    const history = await started.handle.fetchHistory();
+    expect(history.events!.filter((e) => e.workflowTaskFailedEventAttributes)).toEqual([]);
   });
 });

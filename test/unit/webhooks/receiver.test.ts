@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { ServiceError, WorkflowNotFoundError } from '@temporalio/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProviderTaskEvent } from '../../../src/contract/provider-webhook';
 import { createWebhookHandler, maxWebhookBodyBytes, type WebhookOutcome } from '../../../src/webhooks/receiver';
@@ -26,6 +26,7 @@ afterEach(() => server?.close());
 
 async function receiver(signal: (s: Signalled) => Promise<void> = async () => undefined) {
   const outcomes: WebhookOutcome[] = [];
+  const messages: string[] = [];
   const signals: Signalled[] = [];
   const handle = createWebhookHandler({
     secret,
@@ -38,14 +39,17 @@ async function receiver(signal: (s: Signalled) => Promise<void> = async () => un
         },
       })) as never,
     },
-    report: (outcome) => outcomes.push(outcome),
+    report: (outcome, message) => {
+      outcomes.push(outcome);
+      messages.push(message);
+    },
   });
   server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const post = (path: string, headers: Record<string, string>, payload: string | Buffer = body) =>
     fetch(`${base}${path}`, { method: 'POST', headers, body: payload }).then((r) => r.status);
-  return { outcomes, signals, post };
+  return { outcomes, messages, signals, post };
 }
 
 const path = `/webhooks/piapi/${signWebhookToken(secret, binding)}`;
@@ -61,6 +65,14 @@ describe('webhook receiver', () => {
       state: 'succeeded',
       videoUrl: 'https://cdn.example/v.mp4',
     });
+  });
+
+  it('finds the route under the path WEBHOOK_PUBLIC_URL may carry, when the proxy passes that path on', async () => {
+    const r = await receiver();
+    expect(await r.post(`/piapi-hooks${path}`, { 'x-webhook-secret': secret })).toBe(200);
+    expect(await r.post(`/piapi-hooks/webhooks/piapi/x${path}`, { 'x-webhook-secret': secret })).toBe(200);
+    expect(await r.post(`/piapi-hooks/webhooks/piapi/x`, { 'x-webhook-secret': secret })).toBe(403);
+    expect(r.outcomes).toEqual(['delivered', 'repeat', 'bad_token']);
   });
 
   it('signals each task state once: a redelivered or repeated notification is answered 200 and not signalled again', async () => {
@@ -109,10 +121,12 @@ describe('webhook receiver', () => {
     expect(await ended.post(path, { 'x-webhook-secret': secret })).toBe(200);
     expect(ended.outcomes).toEqual(['stale']);
     server?.close();
+    // As the client throws it: what went wrong is only in the cause, which the log line must carry.
     const down = await receiver(async () => {
-      throw new Error('14 UNAVAILABLE: connection refused');
+      throw new ServiceError('Failed to signal Workflow', { cause: new Error('14 UNAVAILABLE: tcp connect error') });
     });
     expect(await down.post(path, { 'x-webhook-secret': secret })).toBe(503);
     expect(down.outcomes).toEqual(['temporal_unavailable']);
+    expect(down.messages[0]).toMatch(/Failed to signal Workflow: 14 UNAVAILABLE: tcp connect error$/);
   });
 });
