@@ -8,7 +8,7 @@ export interface Summary {
 }
 
 /** Linear interpolation between the closest ranks, as spreadsheets compute quartiles. */
-function quantile(sorted: number[], q: number): number {
+export function quantile(sorted: number[], q: number): number {
   const at = (sorted.length - 1) * q;
   const lo = Math.floor(at);
   const hi = Math.ceil(at);

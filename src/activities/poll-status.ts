@@ -9,67 +9,85 @@ import { callOptions, clientFor, metricsOf, type ActivityDeps } from './dependen
 const maxConsecutiveErrors = 6;
 export const permanentKinds = new Set(['auth', 'not_found', 'validation', 'insufficient_credits']);
 
+/** What one look at a task found: its end, or when to look again and why. */
+export type PollStep = { done: PollStatusOutput } | { againInMs: number; running: boolean; why: string };
+
+/**
+ * One look at a remote task, shared by the two polling shapes (pollStatus's loop, checkTask's retries). Everything it
+ * must remember between looks (polls, consecutive errors, throttled time, whether the workflow heard that rendering
+ * started) is in the heartbeat `hb`, so either shape resumes where the last look left off, on any worker. Throws the
+ * attempt's end when the task failed, its status cannot be read for good, or a deadline passed.
+ */
+export async function pollOnce(
+  deps: ActivityDeps,
+  input: PollStatusInput,
+  hb: PollHeartbeat,
+  attemptStartedAt: number,
+): Promise<PollStep> {
+  const ctx = Context.current();
+  let snapshot: ProviderTaskSnapshot;
+  try {
+    snapshot = await clientFor(deps, input.route).getTask(input.taskId, callOptions(deps, ctx.cancellationSignal));
+    hb.errors = 0;
+  } catch (err) {
+    if (ctx.cancellationSignal.aborted) throw err;
+    const errors = (hb.errors = (hb.errors ?? 0) + 1);
+    const permanent = err instanceof ProviderError && permanentKinds.has(err.kind);
+    const why = `${input.provider} status of task ${input.taskId}: ${errors} consecutive error(s), last: ${(err as Error).message}`;
+    if (permanent || errors >= maxConsecutiveErrors)
+      throw ApplicationFailure.create({ message: why, type: failureTypes.pollFailed, nonRetryable: true });
+    const retryAfterMs = err instanceof ProviderError ? err.retryAfterMs : undefined;
+    const againInMs =
+      retryAfterMs !== undefined ? Math.min(retryAfterMs, 120_000) : Math.min(input.intervalMs * 2 ** errors, 60_000);
+    return { againInMs, running: false, why };
+  }
+
+  hb.polls++;
+  hb.state = snapshot.state;
+  hb.progress = snapshot.progress;
+  countThrottled(hb, snapshot.throttled === true);
+  await signalProgress(input, hb, snapshot);
+  if (terminalStates.has(snapshot.state)) {
+    const polled = { elapsedMs: pollElapsedMs(attemptStartedAt), throttledMs: hb.throttledMs ?? 0 };
+    recordTaskTimes(metricsOf(deps), input.provider, snapshot, polled, Date.now());
+  }
+  const verdict = taskVerdict(input.provider, snapshot);
+  if (verdict?.ok)
+    return { done: { snapshot, videoUrl: verdict.videoUrl, polls: hb.polls, throttledMs: hb.throttledMs ?? 0 } };
+  if (verdict) throw verdictFailure(verdict);
+  if (input.deadlines) checkDeadlines(input, input.deadlines, hb.throttledMs ?? 0, attemptStartedAt);
+  const progress = snapshot.progress === undefined ? '' : ` (${Math.round(snapshot.progress * 100)} %)`;
+  const state = snapshot.throttled ? "throttled behind the account's concurrency limit" : snapshot.state;
+  return {
+    againInMs: input.intervalMs,
+    running: true,
+    why: `${input.provider} task ${input.taskId} is still ${state}${progress}`,
+  };
+}
+
+/** The heartbeat of a poll of this task: resumed from the last attempt's, or new. */
+export function resumedHeartbeat(input: PollStatusInput): PollHeartbeat {
+  const resumed = activityInfo().heartbeatDetails as PollHeartbeat | undefined;
+  return resumed?.taskId === input.taskId ? resumed : { taskId: input.taskId, polls: 0, signalled: false };
+}
+
 /**
  * Polls one remote task to a terminal state inside a single activity: heartbeats carry the task id and poll count,
- * so a retry after a worker crash resumes the same remote task, and history gains no events per poll.
+ * so a retry after a worker crash resumes the same remote task, and history gains no events per poll. It holds an
+ * activity slot for the whole render; runs since `poll-through-retries` poll with checkTask instead (B9).
  */
 export function createPollStatus(deps: ActivityDeps) {
   const metrics = metricsOf(deps);
   const poll = async (input: PollStatusInput): Promise<PollStatusOutput> => {
     const ctx = Context.current();
-    const client = clientFor(deps, input.route);
-    const resumed = activityInfo().heartbeatDetails as PollHeartbeat | undefined;
-    const hb: PollHeartbeat =
-      resumed?.taskId === input.taskId ? resumed : { taskId: input.taskId, polls: 0, signalled: false };
-    let consecutiveErrors = 0;
-    const clock = new ThrottleClock(hb);
+    const hb = resumedHeartbeat(input);
     const attemptStartedAt = Date.now();
-    const call = callOptions(deps, ctx.cancellationSignal);
-
     for (;;) {
-      let snapshot: ProviderTaskSnapshot;
-      try {
-        snapshot = await client.getTask(input.taskId, call);
-        consecutiveErrors = 0;
-      } catch (err) {
-        if (ctx.cancellationSignal.aborted) throw err;
-        consecutiveErrors++;
-        const permanent = err instanceof ProviderError && permanentKinds.has(err.kind);
-        if (permanent || consecutiveErrors >= maxConsecutiveErrors) {
-          throw ApplicationFailure.create({
-            message: `${input.provider} status of task ${input.taskId}: ${consecutiveErrors} consecutive error(s), last: ${(err as Error).message}`,
-            type: failureTypes.pollFailed,
-            nonRetryable: true,
-          });
-        }
-        heartbeat(hb);
-        const backoff = Math.min(input.intervalMs * 2 ** consecutiveErrors, 60_000);
-        await ctx.sleep(
-          err instanceof ProviderError && err.retryAfterMs !== undefined
-            ? Math.min(err.retryAfterMs, 120_000)
-            : backoff,
-        );
-        continue;
-      }
-
-      hb.polls++;
-      hb.state = snapshot.state;
-      hb.progress = snapshot.progress;
-      clock.polled(snapshot.throttled === true);
-      await signalProgress(input, hb, snapshot);
-      if (terminalStates.has(snapshot.state)) {
-        const polled = { elapsedMs: pollElapsedMs(attemptStartedAt), throttledMs: hb.throttledMs ?? 0 };
-        recordTaskTimes(metrics, input.provider, snapshot, polled, Date.now());
-      }
-
-      const verdict = taskVerdict(input.provider, snapshot);
-      if (verdict?.ok)
-        return { snapshot, videoUrl: verdict.videoUrl, polls: hb.polls, throttledMs: hb.throttledMs ?? 0 };
-      if (verdict) throw verdictFailure(verdict);
-      if (input.deadlines) checkDeadlines(input, input.deadlines, hb.throttledMs ?? 0, attemptStartedAt);
+      const step = await pollOnce(deps, input, hb, attemptStartedAt);
+      if ('done' in step) return step.done;
       // Only a poll that waits on heartbeats: an answer in hand goes back with the completion, one RPC sooner.
       heartbeat(hb);
-      await ctx.sleep(input.intervalMs);
+      await ctx.sleep(step.againInMs);
     }
   };
   return async function pollStatus(input: PollStatusInput): Promise<PollStatusOutput> {
@@ -96,20 +114,16 @@ export function verdictFailure(verdict: Extract<TaskVerdict, { ok: false }>): Ap
 }
 
 /**
- * Adds up the time a task is seen throttled, into the heartbeat so a retried poll goes on from there. Only the time
- * between two polls that both saw it throttled counts: the deadline it relieves errs on the side of the render.
+ * Adds up the time a task is seen throttled, into the heartbeat so the next look (a later retry, another worker) goes
+ * on from there. Only the time between two looks that both saw it throttled counts: the deadline it relieves errs on
+ * the side of the render.
  */
-class ThrottleClock {
-  private lastPoll?: { at: number; throttled: boolean };
-
-  constructor(private readonly hb: PollHeartbeat) {}
-
-  polled(throttled: boolean): void {
-    const at = Date.now();
-    if (throttled && this.lastPoll?.throttled) this.hb.throttledMs = (this.hb.throttledMs ?? 0) + at - this.lastPoll.at;
-    this.lastPoll = { at, throttled };
-    this.hb.throttled = throttled;
-  }
+function countThrottled(hb: PollHeartbeat, throttled: boolean): void {
+  const at = Date.now();
+  if (throttled && hb.throttled && hb.lastPollAt !== undefined)
+    hb.throttledMs = (hb.throttledMs ?? 0) + Math.max(0, at - hb.lastPollAt);
+  hb.lastPollAt = at;
+  hb.throttled = throttled;
 }
 
 /**

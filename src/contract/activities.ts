@@ -82,6 +82,9 @@ export const checkTaskRetryTypes = { running: 'ProviderTaskRunning', unreadable:
  */
 export const pollStatusActivityType = 'pollStatus';
 
+/** checkTask's registered name, whose heartbeat holds the same `PollHeartbeat` between its retries. */
+export const checkTaskActivityType = 'checkTask';
+
 /** pollStatus's heartbeat: lets a retry resume the same remote task, and lets clients read live progress. */
 export interface PollHeartbeat {
   taskId: string;
@@ -94,6 +97,10 @@ export interface PollHeartbeat {
   throttledMs?: number;
   /** The last poll found the task throttled; clients show it, as the state stays `queued`. */
   throttled?: boolean;
+  /** When the last poll answered (this worker's clock, epoch ms): throttled time runs between two throttled polls. */
+  lastPollAt?: number;
+  /** Consecutive polls whose status could not be read; six end the attempt. */
+  errors?: number;
 }
 
 export interface CancelTaskInput {

@@ -256,6 +256,9 @@ async function cancelAbandoned(
 
 const failedCancelBillsPatch = 'failed-cancel-bills-worst-case';
 
+/** Marks runs that poll a task without a webhook through activity retries (checkTask) rather than in one activity. */
+const pollThroughRetriesPatch = 'poll-through-retries';
+
 type Generation =
   | ({ ok: true; durationSec: number } & PollStatusOutput)
   | ({ ok: false; error: string; cancellation?: unknown; code?: string } & AttemptFailure);
@@ -307,7 +310,8 @@ async function generate({ input, ledger, inbox, metrics }: SceneRun, provider: P
         return { ok: true, snapshot: heard, videoUrl: verdict.videoUrl, polls: 0, durationSec: created.durationSec };
       return { ok: false, error: `${verdict.type}: ${verdict.message}`, ...taskEndedFailure(verdict.details) };
     }
-    const pollStatus = pollStatusWithin(input, limitMs);
+    // Since B9: looks through activity retries, holding no slot while the task renders; older runs replay their poll.
+    const pollStatus = patched(pollThroughRetriesPatch) ? checkTaskWithin(limitMs) : pollStatusWithin(input, limitMs);
     const done = await pollStatus({
       ...task,
       intervalMs: input.polling.intervalMs,

@@ -15,6 +15,7 @@ import { storageOutage } from './scenarios/storage-outage';
 import { targetedKills } from './scenarios/targeted-kills';
 import { unsafeUrlScenario } from './scenarios/unsafe-urls';
 import { unstoredOutcomes } from './scenarios/unstored-outcomes';
+import { webhooks } from './scenarios/webhooks';
 import { workerKills } from './scenarios/worker-kills';
 
 /** Each scenario on the runner's own restartable stack; `npm run test:chaos -- <name>…` runs only those named. */
@@ -56,6 +57,20 @@ const scenarios: Record<string, (stack: RestartableStack) => Promise<ScenarioRep
     ),
   'cancel-during-upload': (stack) =>
     cancelDuringUpload(stack, { perTiming: 4, videoBytes: 8 * 1024 * 1024, bytesPerSec: 1024 * 1024 }),
+  webhooks: (stack) =>
+    webhooks(stack, {
+      scenes: 40,
+      backstopSec: 5,
+      outage: {
+        scenesBefore: 10,
+        scenesDuring: 10,
+        duringAfterMs: 20_000,
+        downMs: 60_000,
+        backstopSec: 60,
+        renderSec: [8, 14, 20, 26, 32],
+        redeliverEveryMs: 10_000,
+      },
+    }),
 };
 
 async function main(): Promise<number> {

@@ -203,6 +203,23 @@ const recordings: Recording[] = [
     },
   },
   {
+    // Since `poll-through-retries`: tasks without a webhook are looked at through checkTask's retries; Runway's task
+    // fails, Kling's (on the polling worker, no webhook) completes.
+    name: 'scene-poll-through-retries',
+    scenario: {
+      ...quick,
+      models: { 'runway:gen4.5': { faults: [{ kind: 'task_failed', failureCode: 'INTERNAL.BAD_OUTPUT.CODE01' }] } },
+    },
+    run: (c) =>
+      c.workflow.start(generateSceneVideo, {
+        taskQueue,
+        workflowId: 'replay-poll-retries',
+        args: [
+          scene('poll-retries', { sceneType: 'hook', aspectRatio: '16:9', allowedProviders: ['runway', 'kling'] }),
+        ],
+      }),
+  },
+  {
     // Since webhooks first: a PiAPI attempt waits for its webhook while the backstop checks through activity retries;
     // the first attempt's task fails (its webhook ends it), the second's completes.
     name: 'scene-webhooks-fallback',

@@ -2,13 +2,14 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { createActivities, type SceneActivities } from '../../src/activities';
 import { defaultCatalogue } from '../../src/config/catalogue';
-import { pollStatusActivityType } from '../../src/contract/activities';
+import { checkTaskActivityType, pollStatusActivityType } from '../../src/contract/activities';
 
 // Compile-time: the contract's name is one of the activities' keys, so renaming the activity breaks the build here.
 const typed: keyof SceneActivities = pollStatusActivityType;
+const typedCheck: keyof SceneActivities = checkTaskActivityType;
 
 describe('activity names in the contract', () => {
-  it('pollStatusActivityType is the key the worker registers pollStatus under (clients read its heartbeat by it)', () => {
+  it('pollStatusActivityType and checkTaskActivityType are the keys the worker registers the polls under (clients read their heartbeats by them)', () => {
     // Building the activities does no I/O: nothing here reaches S3 or a provider.
     const activities: Record<string, unknown> = createActivities({
       catalogue: defaultCatalogue,
@@ -20,5 +21,7 @@ describe('activity names in the contract', () => {
     expect(typed).toBe('pollStatus');
     expect(Object.keys(activities)).toContain(pollStatusActivityType);
     expect(activities[pollStatusActivityType]).toBeTypeOf('function');
+    expect(typedCheck).toBe('checkTask');
+    expect(activities[checkTaskActivityType]).toBeTypeOf('function');
   });
 });

@@ -56,7 +56,9 @@ describe("Runway's account limits", () => {
     const results = await Promise.all(scenes.map((s) => s.result()));
     for (const r of results) expect(r.attempts.map((a) => [a.provider, a.state])).toEqual([['runway', 'succeeded']]);
     const [waited] = results.map((r) => r.attempts[0]!).sort((a, b) => (b.throttledMs ?? 0) - (a.throttledMs ?? 0));
-    expect(waited!.throttledMs).toBeGreaterThanOrEqual(2_000);
+    // About 3 s throttled, counted between two looks that both saw it throttled: one look's spacing is lost at each end,
+    // and looks through activity retries are spaced by the server's retry timer, not only the 200 ms interval.
+    expect(waited!.throttledMs).toBeGreaterThanOrEqual(1_500);
     expect(durationMs(waited!)).toBeGreaterThan(polling.providerDeadlineMs);
     expect(h.sandbox.stats().tasksCreated).toEqual({ [runwayKey]: 2 });
   }, 60_000);
