@@ -24,6 +24,8 @@ describe('replay of histories recorded on the real dev server (npm run histories
       'scene-every-provider-fails.json',
       'scene-fallback-after-failure.json',
       'scene-first-provider-succeeds.json',
+      // Since patched('poll-through-retries'): Runway's and Kling's tasks looked at through checkTask's retries.
+      'scene-poll-through-retries.json',
       'scene-started-by-client.json',
       // Webhooks first: attempts that wait for their PiAPI webhook beside a backstop check, one failed, one delivered.
       'scene-webhooks-fallback.json',
