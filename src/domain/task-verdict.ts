@@ -9,6 +9,18 @@ import { failureTypes } from '../contract/scene-workflow';
 export type TaskVerdict =
   { ok: true; videoUrl: string } | { ok: false; type: string; message: string; details?: AttemptFailureDetails };
 
+/**
+ * The most of a provider's failure message an attempt keeps: it is repeated in the attempt, the scene's failure, its
+ * details and memo, and a reply may carry megabytes of it.
+ */
+const maxFailureMessageChars = 2_000;
+
+function clipped(message: string): string {
+  return message.length <= maxFailureMessageChars
+    ? message
+    : `${message.slice(0, maxFailureMessageChars)}… (${message.length - maxFailureMessageChars} more characters)`;
+}
+
 export function taskVerdict(provider: string, snapshot: ProviderTaskSnapshot): TaskVerdict | undefined {
   const task = `${provider} task ${snapshot.taskId}`;
   switch (snapshot.state) {
@@ -25,7 +37,7 @@ export function taskVerdict(provider: string, snapshot: ProviderTaskSnapshot): T
       return {
         ok: false,
         type: failure.contentPolicy ? failureTypes.contentPolicy : failureTypes.taskFailed,
-        message: `${task} failed${failure.code ? ` (${failure.code})` : ''}: ${failure.message}`,
+        message: `${task} failed${failure.code ? ` (${clipped(failure.code)})` : ''}: ${clipped(failure.message)}`,
         details: {
           contentPolicy: failure.contentPolicy,
           flagged: failure.flagged,

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { ForgeryKind, Scenario } from './scenario';
 import type { ScenarioRuntime } from './scenario-runtime';
 import type { StatsRecorder } from './stats';
@@ -45,7 +46,10 @@ export class WebhookSender {
   constructor(
     private readonly stats: StatsRecorder,
     private readonly runtime: ScenarioRuntime,
-  ) {}
+  ) {
+    // Every delivery in flight listens for the close: many at once are expected, not a leak.
+    setMaxListeners(0, this.closing.signal);
+  }
 
   send(notification: WebhookNotification): void {
     const { webhook } = this.runtime.scenario;
