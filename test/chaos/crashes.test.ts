@@ -8,7 +8,7 @@ import { targetedKills } from './scenarios/targeted-kills';
 import { workerKills } from './scenarios/worker-kills';
 
 describe.concurrent('crashes and outages', () => {
-  it('a worker SIGKILLed during createTask, pollStatus or uploadToS3 loses no scene and pays once', async () => {
+  it('a worker SIGKILLed during createTask, checkTask or uploadToS3 loses no scene and pays once', async () => {
     expectClean(await targetedKills(globalChaosStack()));
   }, 300_000);
 

@@ -177,7 +177,7 @@ async function main(): Promise<number> {
       // A kill while that worker has scenes generating or uploading: whatever it was running (creates too) vanishes.
       const victim = workers[0]!;
       const kill =
-        (await killDuring(client, victim, () => ids, ['pollStatus', 'uploadToS3'], {
+        (await killDuring(client, victim, () => ids, ['checkTask', 'uploadToS3'], {
           timeoutMs: aimTimeoutMs,
         })) ?? (await killNow(client, victim, ids));
       const interrupted = describeCounts(countByType(kill.interrupted));

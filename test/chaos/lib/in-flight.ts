@@ -65,7 +65,7 @@ export function countByType(activities: InFlightActivity[]): Map<string, number>
   return counts;
 }
 
-/** `createTask ×2, pollStatus ×5`, or `nothing`. */
+/** `createTask ×2, checkTask ×5`, or `nothing`. */
 export function describeCounts(counts: Map<string, number>): string {
   return [...counts].map(([type, n]) => `${type} ×${n}`).join(', ') || 'nothing';
 }

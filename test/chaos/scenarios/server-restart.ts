@@ -101,7 +101,7 @@ async function durableActivitiesInFlight(client: Client, ids: string[]): Promise
     const inFlight = await activitiesInFlight(client, ids, 0);
     if (inFlight.get('uploadToS3')) {
       uploadsSeenAt ??= Date.now();
-      if (inFlight.get('pollStatus') || Date.now() - uploadsSeenAt > 10_000) return inFlight;
+      if (inFlight.get('checkTask') || Date.now() - uploadsSeenAt > 10_000) return inFlight;
     }
     if (Date.now() > deadline)
       throw new Error('no upload was in flight within 90 s of the start: the worker is not progressing');

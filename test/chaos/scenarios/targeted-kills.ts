@@ -22,7 +22,8 @@ const scenario: ScenarioInput = {
   default: { queueMs: 200, renderMs: 1_000 },
   models: {
     'piapi:luma': { latencyMs: 3_000, faults: [{ kind: 'rate_limit', retryAfterSec: 22, times: 1 }] },
-    'piapi:kling': { renderMs: 15_000 },
+    // Each status GET takes 1.5 s: a look through checkTask's retries is in flight long enough to be caught.
+    'piapi:kling': { renderMs: 15_000, latencyMs: 1_500 },
     'piapi:Qubico/hunyuan': { faults: [{ kind: 'download_slow', bytesPerSec: 256 * 1024 }] },
   },
 };
@@ -70,8 +71,8 @@ export async function targetedKills(stack: ChaosStack): Promise<ScenarioReport> 
   const moments: { type: string; ready: () => boolean }[] = [
     // The 429 came back, the back-off passed and the create went out again: the task exists, its reply is 3 s away.
     { type: 'createTask', ready: () => tasksOf(sandbox, scenes[0]!.tag).length > 0 },
-    // The Kling task is rendering (15 s) and the poll is waiting for it.
-    { type: 'pollStatus', ready: () => tasksOf(sandbox, scenes[1]!.tag)[0]?.status === 'processing' },
+    // The Kling task is rendering (15 s) and a look at it (checkTask, one GET per attempt) is in flight.
+    { type: 'checkTask', ready: () => tasksOf(sandbox, scenes[1]!.tag)[0]?.status === 'processing' },
     {
       type: 'uploadToS3',
       ready: () => {
@@ -83,7 +84,7 @@ export async function targetedKills(stack: ChaosStack): Promise<ScenarioReport> 
   ];
   const what = [
     'during createTask, after a 429 back-off, with the re-sent create in flight',
-    'during pollStatus, while the task renders',
+    'during checkTask, a look at the task while it renders',
     'during uploadToS3, partway through the download',
   ];
   try {

@@ -33,7 +33,7 @@ export interface WorkerKillOptions {
 }
 
 /** Every run interrupts each of these at least once. */
-export const killTargets = ['createTask', 'pollStatus', 'uploadToS3'] as const;
+export const killTargets = ['createTask', 'checkTask', 'uploadToS3'] as const;
 
 const videoBytes = 3 * 1024 * 1024;
 const projectConcurrency = 5;
