@@ -5,6 +5,7 @@ export interface Summary {
   max: number;
   q1: number;
   q3: number;
+  p95: number;
 }
 
 /** Linear interpolation between the closest ranks, as spreadsheets compute quartiles. */
@@ -25,6 +26,7 @@ export function summarize(values: readonly number[]): Summary {
     max: sorted[sorted.length - 1]!,
     q1: quantile(sorted, 0.25),
     q3: quantile(sorted, 0.75),
+    p95: quantile(sorted, 0.95),
   };
 }
 
