@@ -190,12 +190,9 @@ export const b5: Benchmark = {
             digits: 0,
           }),
           figure('provider status GETs per scene', getsPerScene('polling'), 'requests', { digits: 1 }),
-          medianFigure(
-            'webhooks: task completed → uploadToS3 started',
-            pick('webhooks', 'toUploadStartMs'),
-            'ms',
-            { digits: 0 },
-          ),
+          medianFigure('webhooks: task completed → uploadToS3 started', pick('webhooks', 'toUploadStartMs'), 'ms', {
+            digits: 0,
+          }),
           p95Figure('webhooks: task completed → uploadToS3 started, p95', pick('webhooks', 'toUploadStartMs'), 'ms', {
             digits: 0,
             target: { op: '<=', value: 1000 },
@@ -224,9 +221,14 @@ export const b5: Benchmark = {
             'ms',
             { digits: 0 },
           ),
-          figure('webhooks: scenes completed by the backstop check instead', byBackstop, `of ${webhookSamples.length}`, {
-            digits: 0,
-          }),
+          figure(
+            'webhooks: scenes completed by the backstop check instead',
+            byBackstop,
+            `of ${webhookSamples.length}`,
+            {
+              digits: 0,
+            },
+          ),
           figure('webhooks: provider status GETs per scene', getsPerScene('webhooks'), 'requests', { digits: 1 }),
           figure(
             'webhooks / polling, task completed → uploadToS3 started, p50',
