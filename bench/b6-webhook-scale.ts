@@ -8,7 +8,7 @@ import { ProcMonitor, type ProcUsage } from './lib/proc';
 import { step } from './lib/progress';
 import { withRig, type Rig } from './lib/rig';
 import { benchScene, startScenes } from './lib/scenes';
-import { summarize } from './lib/stats';
+import { rateWithin, summarize } from './lib/stats';
 import { spawnWorker } from './lib/worker-process';
 
 export interface ScaleSize {
@@ -76,15 +76,6 @@ async function countRunning(client: Client, taskQueue: string): Promise<number> 
   return (await client.workflow.count(`TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'`)).count;
 }
 
-/** The GET rate over the samples inside [fromMs, toMs]; null when fewer than two samples fall in it. */
-function rateWithin(samples: readonly GetSample[], fromMs: number, toMs: number): number | null {
-  const inside = samples.filter((s) => s.atMs >= fromMs && s.atMs <= toMs);
-  if (inside.length < 2) return null;
-  const first = inside[0]!;
-  const last = inside[inside.length - 1]!;
-  return ((last.gets - first.gets) / (last.atMs - first.atMs)) * 1000;
-}
-
 /**
  * Every scene PiAPI-only on one worker process with webhooks on, the default 200 activity slots and the default 60 s
  * backstop: the scenes wait for their webhooks without a slot. Visibility counts follow the run (a result wait per
@@ -140,7 +131,7 @@ export async function runWebhookScalePhase({ scenes, renderMs }: ScaleSize): Pro
         gets.push(sample(rig, running));
         if (Date.now() - lastReport >= 30_000) {
           lastReport = Date.now();
-          const rate = rateWithin(gets, Date.now() - 30_000, Date.now());
+          const rate = rateWithin(gets, (g) => g.gets, Date.now() - 30_000, Date.now());
           step(
             `  B6 webhooks: ${scenes - running}/${scenes} finished after ${Math.round((Date.now() - startedMs) / 1000)} s; ` +
               `status GETs ${rate === null ? '?' : rate.toFixed(0)}/s over the last 30 s`,
@@ -205,7 +196,7 @@ export async function runWebhookScalePhase({ scenes, renderMs }: ScaleSize): Pro
         plateau: {
           fromS: (plateauFromMs - startedMs) / 1000,
           toS: (plateauToMs - startedMs) / 1000,
-          getsPerSec: rateWithin(gets, plateauFromMs, plateauToMs),
+          getsPerSec: rateWithin(gets, (g) => g.gets, plateauFromMs, plateauToMs),
           wholeIntervals: cycles,
         },
         historiesRead: perScene.length,
