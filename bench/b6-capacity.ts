@@ -6,6 +6,7 @@ import { activityRuns, fetchHistories, peakOverlap } from './lib/histories';
 import { ProcMonitor, type ProcUsage } from './lib/proc';
 import { step } from './lib/progress';
 import { withRig } from './lib/rig';
+import { summarize } from './lib/stats';
 import { benchScene, startScenes } from './lib/scenes';
 import { spawnWorker } from './lib/worker-process';
 import type { ProviderRoute } from '../src/contract/provider-task';
@@ -162,7 +163,16 @@ export const b6: Benchmark = {
     );
     return {
       figures: [...phaseFigures(tuned, true), ...phaseFigures(runway, false), ...scalePhaseFigures(scale)],
-      details: { renderMs, phases: [tuned, runway], webhooks: scale },
+      details: {
+        renderMs,
+        phases: [tuned, runway],
+        // Summaries, not one number per scene: 10,000 of them would make the results file half a megabyte.
+        webhooks: {
+          ...scale,
+          eventsPerScene: summarize(scale.eventsPerScene),
+          webhookSignalsPerScene: summarize(scale.webhookSignalsPerScene),
+        },
+      },
       notes: [
         `Polling phases: each has its own fresh stack and sandbox; one worker process (bench/lib/worker-main.ts, i.e. ` +
           `createSceneWorker from the worker's environment) runs ${scenes} scenes started at once, every task ` +

@@ -122,10 +122,11 @@ export async function runWebhookScalePhase({ scenes, renderMs }: ScaleSize): Pro
       step(
         `B6 webhooks: all ${scenes} started in ${startSeconds.toFixed(1)} s (${(scenes / startSeconds).toFixed(1)}/s); waiting…`,
       );
-      const deadlineMs = allStartedMs + renderMs + 15 * 60_000;
+      // Renders start at the creates, which may trail the starts by minutes: the deadline follows the last create seen.
+      const deadlineMs = () => (gets.find((g) => g.creates >= scenes)?.atMs ?? Date.now()) + renderMs + 15 * 60_000;
       let running = scenes;
       let lastReport = 0;
-      while (running > 0 && Date.now() < deadlineMs) {
+      while (running > 0 && Date.now() < deadlineMs()) {
         await sleep(sampleEveryMs);
         running = await countRunning(rig.client, taskQueue);
         gets.push(sample(rig, running));
@@ -144,7 +145,7 @@ export async function runWebhookScalePhase({ scenes, renderMs }: ScaleSize): Pro
       // interval, so whole intervals of the plateau (before the first task can end) hold one check per scene at most.
       const allCreatedMs = gets.find((g) => g.creates >= scenes)?.atMs ?? Date.now();
       const firstEndMs = startedMs + renderMs;
-      const cycles = Math.floor((firstEndMs - allCreatedMs) / (backstopSec * 1000));
+      const cycles = Math.max(0, Math.floor((firstEndMs - allCreatedMs) / (backstopSec * 1000)));
       const plateauFromMs = allCreatedMs;
       const plateauToMs = cycles >= 1 ? allCreatedMs + cycles * backstopSec * 1000 : firstEndMs;
 
@@ -293,9 +294,12 @@ export function scalePhaseNotes(p: ScalePhase): string[] {
       `${p.renderMs / 1000} s): every scene is in flight and checks once per interval; the backstop rate is ` +
       `${p.scenes} scenes / ${p.backstopSec} s = ${(p.scenes / p.backstopSec).toFixed(1)}/s. Shorter windows are ` +
       `burstier: checks keep the phase of the creates.` +
-      (p.plateau.wholeIntervals < 1
-        ? ` Here the plateau is shorter than one backstop interval, so its rate depends on where the checks fall in it.`
-        : ''),
+      (p.plateau.fromS >= p.plateau.toS
+        ? ` Here there was no plateau: the last task was created ${p.plateau.fromS.toFixed(0)} s after the first ` +
+          `start, after the first task could end, so no figure is given.`
+        : p.plateau.wholeIntervals < 1
+          ? ` Here the plateau is shorter than one backstop interval, so its rate depends on where the checks fall in it.`
+          : ''),
     `Every one of the ${p.historiesRead} histories was read after the run (${p.historyReadSeconds.toFixed(0)} s, 16 at ` +
       `a time): heartbeat timeouts ${p.heartbeatTimeouts}, other timeouts ${p.otherTimeouts}, activities other than ` +
       `checkTask retried ${p.retriedActivities}, failed scenes ${p.failed}${p.errors.length ? ` (${p.errors.join('; ')})` : ''}, ` +
