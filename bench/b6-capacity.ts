@@ -6,8 +6,11 @@ import { activityRuns, fetchHistories, peakOverlap } from './lib/histories';
 import { ProcMonitor, type ProcUsage } from './lib/proc';
 import { step } from './lib/progress';
 import { withRig } from './lib/rig';
+import { summarize } from './lib/stats';
 import { benchScene, startScenes } from './lib/scenes';
 import { spawnWorker } from './lib/worker-process';
+import type { ProviderRoute } from '../src/contract/provider-task';
+import { runWebhookScalePhase, scalePhaseFigures, scalePhaseNotes } from './b6-webhook-scale';
 
 interface Phase {
   label: string;
@@ -38,13 +41,14 @@ async function runPhase(
   renderMs: number,
   deadlineMs: number,
   maxConcurrentActivityTaskExecutions?: number,
+  providers?: ProviderRoute[],
 ): Promise<Phase> {
   return withRig({ default: { queueMs: 0, renderMs, latencyMs: 0 } }, async (rig) => {
     const taskQueue = `b6-${randomUUID().slice(0, 8)}`;
     step(
       `B6 ${label}: starting the worker process (maxConcurrentActivityTaskExecutions ${maxConcurrentActivityTaskExecutions ?? 'default'})…`,
     );
-    const worker = await spawnWorker({ ...rig, sceneQueue: taskQueue, maxConcurrentActivityTaskExecutions });
+    const worker = await spawnWorker({ ...rig, sceneQueue: taskQueue, maxConcurrentActivityTaskExecutions, providers });
     try {
       const monitor = new ProcMonitor({
         worker: worker.pid,
@@ -75,7 +79,11 @@ async function runPhase(
           handles.map((h) => h.workflowId),
         )
       ).flatMap(activityRuns);
-      const polls = runs.filter((r) => r.type === 'pollStatus' && r.startedMs && r.closedMs);
+      // A poll's run: pollStatus holds its slot from start to close; checkTask (since `poll-through-retries`) only for
+      // its last look, which the history records as its start.
+      const polls = runs.filter(
+        (r) => (r.type === 'pollStatus' || r.type === 'checkTask') && r.startedMs && r.closedMs,
+      );
       const failedOutcomes = outcomes.filter((o) => !o.ok && o.error !== 'still running');
       return {
         label,
@@ -132,31 +140,61 @@ function phaseFigures(p: Phase, heartbeatTarget: boolean): Figure[] {
 
 export const b6: Benchmark = {
   id: 'B6',
-  title: 'Capacity: 1,000 in-flight scenes with 60 s renders on one worker process',
-  async run({ quick }) {
+  title: 'Capacity: in-flight scenes on one worker process, polled (1,000) and with webhooks (1,000, or 10,000)',
+  async run({ quick, webhooksScale }) {
     const scenes = quick ? 200 : 1000;
     const renderMs = quick ? 30_000 : 60_000;
     const tunedSlots = scenes + 100;
     const tuned = await runPhase('activity slots ' + tunedSlots, scenes, renderMs, 10 * 60_000, tunedSlots);
-    // The shipped default holds at most 200 activities: a bounded look is enough to show the queueing.
-    const defaults = await runPhase('default 200 slots', scenes, renderMs, (quick ? 3 : 5) * 60_000);
+    // What one worker holds without webhooks: Runway has none, so its scenes poll in the activity, a slot each. The
+    // shipped default holds at most 200 activities: a bounded look is enough to show the queueing.
+    const runway = await runPhase(
+      'Runway only, default 200 slots',
+      scenes,
+      renderMs,
+      (quick ? 3 : 5) * 60_000,
+      undefined,
+      ['runway'],
+    );
+    // Renders outlast the creates (about 25 tasks/s on 2 cores), so every scene is in flight at once for at least one
+    // backstop interval.
+    const scale = await runWebhookScalePhase(
+      quick
+        ? { scenes: 500, renderMs: 90_000 }
+        : webhooksScale
+          ? { scenes: 10_000, renderMs: 600_000 }
+          : { scenes: 1_000, renderMs: 300_000 },
+    );
     return {
-      figures: [...phaseFigures(tuned, true), ...phaseFigures(defaults, false)],
-      details: { renderMs, phases: [tuned, defaults] },
+      figures: [...phaseFigures(tuned, true), ...phaseFigures(runway, false), ...scalePhaseFigures(scale)],
+      details: {
+        renderMs,
+        phases: [tuned, runway],
+        // Summaries, not one number per scene: 10,000 of them would make the results file half a megabyte.
+        webhooks: {
+          ...scale,
+          eventsPerScene: summarize(scale.eventsPerScene),
+          webhookSignalsPerScene: summarize(scale.webhookSignalsPerScene),
+        },
+      },
       notes: [
-        `Each phase has its own fresh stack and sandbox; one worker process (bench/lib/worker-main.ts, i.e. ` +
+        `Polling phases: each has its own fresh stack and sandbox; one worker process (bench/lib/worker-main.ts, i.e. ` +
           `createSceneWorker from the worker's environment) runs ${scenes} scenes started at once, every task ` +
-          `rendering ${renderMs / 1000} s (queueMs 0), default polling (5 s interval). CPU and RSS come from ` +
-          `/proc/<pid>/stat and status sampled every second; the dev server's pid is stack.temporal.process.pid.`,
+          `rendering ${renderMs / 1000} s (queueMs 0), default polling (5 s interval), no webhooks. The first phase's ` +
+          `worker has both provider APIs (default ranking: hailuo first, polled); the Runway phase's worker has only ` +
+          `Runway, so every scene polls Runway in its activity, holding one of the 200 slots for its render. CPU and ` +
+          `RSS come from /proc/<pid>/stat and status sampled every second; the dev server's pid is ` +
+          `stack.temporal.process.pid.`,
         `Heartbeat timeouts are read from every history: an activity whose ActivityTaskTimedOut failure, or whose ` +
           `last attempt's lastFailure, is a HEARTBEAT TimeoutFailure. Other timeouts: ${tuned.otherTimeouts} and ` +
-          `${defaults.otherTimeouts}; activities retried: ${tuned.retriedActivities} and ${defaults.retriedActivities}; ` +
-          `failed scenes: ${tuned.failed} and ${defaults.failed}; unfinished at the deadline: ${tuned.unfinished} and ` +
-          `${defaults.unfinished}; scenes that fell back to another provider: ${tuned.fellBack} and ` +
-          `${defaults.fellBack}.${[...tuned.troubled, ...defaults.troubled].length ? ` Timed-out or retried activities: ${[...tuned.troubled.map((t) => `${t} (${tuned.label})`), ...defaults.troubled.map((t) => `${t} (${defaults.label})`)].join('; ')}.` : ''}`,
+          `${runway.otherTimeouts}; activities retried: ${tuned.retriedActivities} and ${runway.retriedActivities}; ` +
+          `failed scenes: ${tuned.failed} and ${runway.failed}; unfinished at the deadline: ${tuned.unfinished} and ` +
+          `${runway.unfinished}; scenes that fell back to another provider: ${tuned.fellBack} and ` +
+          `${runway.fellBack}.${[...tuned.troubled, ...runway.troubled].length ? ` Timed-out or retried activities: ${[...tuned.troubled.map((t) => `${t} (${tuned.label})`), ...runway.troubled.map((t) => `${t} (${runway.label})`)].join('; ')}.` : ''}`,
         `Peak concurrent pollStatus = the largest number of pollStatus activities open at once (history start and ` +
-          `close times); the sandbox saw at most ${tuned.peakSandboxInFlight} and ${defaults.peakSandboxInFlight} ` +
-          `unfinished tasks at once.`,
+          `close times): in the Runway phase, how many Runway scenes one worker follows at once. The sandbox saw at ` +
+          `most ${tuned.peakSandboxInFlight} and ${runway.peakSandboxInFlight} unfinished tasks at once.`,
+        ...scalePhaseNotes(scale),
       ],
     };
   },

@@ -16,13 +16,22 @@ import { resultsTable, updateReadmeTable, writeResults } from './lib/report';
 
 const benchmarks: Benchmark[] = [b1, b2, b3, b4, b5, b6, b7, b8, b9];
 
-/** `npm run bench [-- --only B3[,B5]] [--quick]`: runs the benchmarks and writes bench/results/<date>.{json,md}. */
+/**
+ * `npm run bench [-- --only B3[,B5]] [--quick] [--webhooks-scale]`: runs the benchmarks and writes
+ * bench/results/<date>.{json,md}.
+ */
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const { values } = parseArgs({
     args,
-    options: { only: { type: 'string' }, quick: { type: 'boolean', default: false } },
+    options: {
+      only: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      'webhooks-scale': { type: 'boolean', default: false },
+    },
   });
+  if (values.quick && values['webhooks-scale'])
+    throw new Error('--webhooks-scale is the full-size B6 webhook phase: drop --quick, or drop --webhooks-scale');
   const wanted = values.only?.split(',').map((s) => s.trim().toUpperCase());
   const unknown = wanted?.filter((id) => !benchmarks.some((b) => b.id === id)) ?? [];
   if (unknown.length)
@@ -39,11 +48,13 @@ async function main(): Promise<void> {
     const began = new Date();
     step(`${bench.id} ${bench.title}`);
     // One benchmark failing must not cost the figures of the others in a half-hour run.
-    const outcome = await bench.run({ quick: values.quick }).catch((err: unknown) => {
-      failures++;
-      step(`${bench.id} FAILED: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      return { figures: [], details: {}, notes: [`The benchmark failed: ${String(err)}`] };
-    });
+    const outcome = await bench
+      .run({ quick: values.quick, webhooksScale: values['webhooks-scale'] })
+      .catch((err: unknown) => {
+        failures++;
+        step(`${bench.id} FAILED: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        return { figures: [], details: {}, notes: [`The benchmark failed: ${String(err)}`] };
+      });
     const wallSeconds = (Date.now() - began.getTime()) / 1000;
     results.push({
       id: bench.id,

@@ -54,6 +54,13 @@ export function medianFigure(name: string, values: readonly number[], unit: stri
   return { ...figure(name, s.median, unit, opts), spread: spreadText(s, opts.digits ?? 2) };
 }
 
+/** The 95th percentile of repeated measurements (interpolated between the closest ranks), with their spread. */
+export function p95Figure(name: string, values: readonly number[], unit: string, opts: FigureOptions = {}): Figure {
+  if (values.length === 0) return figure(name, null, unit, { ...opts, note: opts.note ?? 'no samples' });
+  const s: Summary = summarize(values);
+  return { ...figure(name, s.p95, unit, opts), spread: spreadText(s, opts.digits ?? 2) };
+}
+
 export function targetText(t: Target | undefined): string {
   if (!t) return '—';
   return `${t.op === '>=' ? '≥' : '≤'} ${t.value}${t.source ? ` (${t.source})` : ''}`;

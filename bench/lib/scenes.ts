@@ -45,14 +45,17 @@ export async function startScenes(
   taskQueue: string,
   inputs: readonly SceneInput[],
   concurrency = 32,
+  onStarted?: () => void,
 ): Promise<SceneHandle[]> {
-  return mapLimit(inputs, concurrency, (input) =>
-    client.workflow.start<typeof generateSceneVideo>('generateSceneVideo', {
+  return mapLimit(inputs, concurrency, async (input) => {
+    const handle = await client.workflow.start<typeof generateSceneVideo>('generateSceneVideo', {
       taskQueue,
       workflowId: sceneWorkflowId(input),
       args: [input],
       // As the client starts them (src/client/scene-video.ts), so the workflow has no attributes of its own to add.
       typedSearchAttributes: sceneStartAttributes(input),
-    }),
-  );
+    });
+    onStarted?.();
+    return handle;
+  });
 }

@@ -5,6 +5,7 @@ export interface Summary {
   max: number;
   q1: number;
   q3: number;
+  p95: number;
 }
 
 /** Linear interpolation between the closest ranks, as spreadsheets compute quartiles. */
@@ -25,6 +26,7 @@ export function summarize(values: readonly number[]): Summary {
     max: sorted[sorted.length - 1]!,
     q1: quantile(sorted, 0.25),
     q3: quantile(sorted, 0.75),
+    p95: quantile(sorted, 0.95),
   };
 }
 
@@ -38,4 +40,21 @@ export function spreadText(s: Summary, digits: number): string {
   const r = (v: number) => round(v, digits).toString();
   const minMax = `min–max ${r(s.min)}–${r(s.max)}`;
   return s.n >= 5 ? `IQR ${r(s.q1)}–${r(s.q3)}, ${minMax} (n=${s.n})` : `${minMax} (n=${s.n})`;
+}
+
+/**
+ * How fast a cumulative counter grew per second between the first and the last of its samples inside [fromMs, toMs];
+ * null when fewer than two samples fall inside.
+ */
+export function rateWithin<S extends { atMs: number }>(
+  samples: readonly S[],
+  count: (s: S) => number,
+  fromMs: number,
+  toMs: number,
+): number | null {
+  const inside = samples.filter((s) => s.atMs >= fromMs && s.atMs <= toMs);
+  if (inside.length < 2) return null;
+  const first = inside[0]!;
+  const last = inside[inside.length - 1]!;
+  return ((count(last) - count(first)) / (last.atMs - first.atMs)) * 1000;
 }

@@ -1,4 +1,5 @@
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { Client } from '@temporalio/client';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { join } from 'node:path';
 import { loadWorkerEnv } from '../../src/config/environment';
 import { loadCatalogue } from '../../src/config/load-catalogue';
@@ -10,6 +11,8 @@ import {
   workerTuningFromEnv,
 } from '../../src/worker/create-worker';
 import { installWorkerRuntime } from '../../src/worker/runtime';
+import { webhookReporter } from '../../src/worker/webhook-log';
+import { startWebhookServer, type WebhookServer } from '../../src/webhooks/receiver';
 import { createBaselineActivities } from '../../test/fixtures/bench/activities';
 import { createShapeActivities } from '../b9/activities';
 
@@ -28,6 +31,17 @@ async function main(): Promise<void> {
   );
   const tuning = workerTuningFromEnv(env);
   const connection = await NativeConnection.connect(temporal.connectionOptions);
+  // As runWorker serves it: the receiver in the worker process, signalling over the worker's own connection.
+  let webhooks: WebhookServer | undefined;
+  if (env.WEBHOOK_PORT !== undefined && env.WEBHOOK_SECRET !== undefined) {
+    webhooks = await startWebhookServer({
+      secret: env.WEBHOOK_SECRET,
+      client: new Client({ connection, namespace: temporal.namespace }).workflow,
+      host: env.WEBHOOK_HOST,
+      port: env.WEBHOOK_PORT,
+      report: webhookReporter(Runtime.instance().logger),
+    });
+  }
   const workers: Worker[] = [];
   if (process.env.BENCH_SCENE_QUEUE) {
     workers.push(
@@ -67,6 +81,7 @@ async function main(): Promise<void> {
   }
   console.log('bench worker ready');
   await Promise.all(workers.map((w) => w.run()));
+  await webhooks?.close();
   await connection.close();
   deps.s3.destroy();
   process.exit(0);

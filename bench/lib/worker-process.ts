@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Sandbox } from '../../dev/sandbox';
 import { workerEnv, workerStackOf } from '../../dev/harness/worker-env';
 import { startWorkerProcess, type WorkerEntry, type WorkerProcess } from '../../dev/harness/worker-process';
+import { freePort } from '../../dev/stack/free-port';
 import type { Stack } from '../../dev/stack/stack';
+import type { ProviderRoute } from '../../src/contract/provider-task';
 
 export type { WorkerProcess };
 
@@ -27,17 +30,35 @@ export interface WorkerProcessOptions {
   metricsAddress?: string;
   /** More worker variables, e.g. SCENE_VIDEO_CATALOGUE. */
   env?: Record<string, string>;
+  /** The provider APIs the worker is configured for; both by default. */
+  providers?: ProviderRoute[];
+  /**
+   * Webhooks first: the worker serves the receiver on a free port (WEBHOOK_PORT) and registers it (WEBHOOK_PUBLIC_URL)
+   * with every PiAPI task; `backstopSec` sets WEBHOOK_BACKSTOP_POLL_SEC, the worker's default when absent.
+   */
+  webhooks?: { backstopSec?: number };
+}
+
+async function webhookEnv(webhooks: { backstopSec?: number }): Promise<NodeJS.ProcessEnv> {
+  const port = await freePort();
+  return {
+    WEBHOOK_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    WEBHOOK_SECRET: randomBytes(32).toString('hex'),
+    WEBHOOK_PORT: String(port),
+    ...(webhooks.backstopSec === undefined ? {} : { WEBHOOK_BACKSTOP_POLL_SEC: String(webhooks.backstopSec) }),
+  };
 }
 
 /**
  * A worker in its own process, configured through the same environment as `src/worker/main.ts`, so its CPU and RSS can be
  * read from /proc apart from the sandbox and the load generator.
  */
-export function spawnWorker(opts: WorkerProcessOptions): Promise<WorkerProcess> {
+export async function spawnWorker(opts: WorkerProcessOptions): Promise<WorkerProcess> {
   return startWorkerProcess({
     entry: benchWorker,
     env: {
-      ...workerEnv(workerStackOf(opts.stack), opts.sandbox),
+      ...workerEnv(workerStackOf(opts.stack), opts.sandbox, { providers: opts.providers }),
+      ...(opts.webhooks ? await webhookEnv(opts.webhooks) : {}),
       BENCH_SCENE_QUEUE: opts.sceneQueue ?? '',
       BENCH_BASELINE_QUEUE: opts.baselineQueue ?? '',
       BENCH_SHAPES_QUEUE: opts.shapesQueue ?? '',
