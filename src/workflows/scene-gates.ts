@@ -4,7 +4,6 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   log,
-  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -18,8 +17,8 @@ import type { SceneLedger } from '../domain/scene-ledger';
 import { requestProviderLease } from './scene-activities';
 import { describeFailure } from './scene-failures';
 
-/** Marks runs whose attempts at a gated provider ask its gate first. */
-const providerGatePatch = 'provider-gate';
+/** Marks runs whose attempts at a gated provider ask its gate first (asked once, at the scene's start). */
+export const providerGatePatch = 'provider-gate';
 
 /** How the generation of a leased attempt ended, for the breaker. */
 export type LeaseEnd = { ok: true } | { ok: false; reason: AttemptReason; code?: string; error: string };
@@ -43,7 +42,10 @@ export class SceneGates {
   private answers = new Map<string, GateAnswer>();
   private asked = 0;
 
-  constructor(private readonly ledger: SceneLedger) {
+  constructor(
+    private readonly ledger: SceneLedger,
+    private readonly gatesPatched: boolean,
+  ) {
     setHandler(gateAnswer, (answer) => {
       const told = this.answers.get(answer.leaseId)?.kind;
       if (told === 'granted' || told === 'refused') return;
@@ -54,7 +56,7 @@ export class SceneGates {
 
   async lease(setup: ProviderSetup, provider: ProviderConfig): Promise<Lease> {
     const gate = setup.gate;
-    if (!gate || (provider.maxInFlight === undefined && !gate.breaker) || !patched(providerGatePatch))
+    if (!gate || (provider.maxInFlight === undefined && !gate.breaker) || !this.gatesPatched)
       return { kind: 'go', release: noRelease };
     const info = workflowInfo();
     const leaseId = `${info.runId}/${++this.asked}`;
