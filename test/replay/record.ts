@@ -229,6 +229,24 @@ const recordings: Recording[] = [
         args: [scene('gate-limit', { allowedProviders: ['kling', 'luma'] })],
       }),
   },
+  {
+    // The breaker at a provider without a limit: the scene reads Runway's circuit (closed: no gate yet), its create
+    // fails with a 503 and it reports that to the gate (which the report starts), then leases at limited Luma.
+    name: 'scene-provider-gate-breaker',
+    scenario: { ...quick, models: { 'runway:gen4.5': { faults: [{ kind: 'create_5xx', status: 503 }] } } },
+    run: (c) =>
+      c.workflow.start(generateSceneVideo, {
+        taskQueue: gateTaskQueue,
+        workflowId: 'replay-gate-breaker',
+        args: [
+          scene('gate-breaker', {
+            sceneType: 'hook',
+            aspectRatio: '16:9' as const,
+            allowedProviders: ['runway', 'luma'],
+          }),
+        ],
+      }),
+  },
 ];
 
 /**

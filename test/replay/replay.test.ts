@@ -24,7 +24,9 @@ describe('replay of histories recorded on the real dev server (npm run histories
       'scene-every-provider-fails.json',
       'scene-fallback-after-failure.json',
       'scene-first-provider-succeeds.json',
-      // Since patched('provider-gate'), decided before prepareScene: leases at two limited providers, breaker on.
+      // Since patched('provider-gate'), decided before prepareScene: a circuit read and a failure report at a provider
+      // without a limit, then a lease; and leases at two limited providers. The breaker is on in both.
+      'scene-provider-gate-breaker.json',
       'scene-provider-gate-limit.json',
       'scene-started-by-client.json',
       // Webhooks first: attempts that wait for their PiAPI webhook beside a backstop check, one failed, one delivered.
