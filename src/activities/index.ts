@@ -6,7 +6,7 @@ import type { ActivityDeps } from './dependencies';
 import { createFindSceneRuns } from './find-scene-runs';
 import { createPollStatus } from './poll-status';
 import { createPrepareRun } from './prepare-run';
-import { closedGateHolders, requestProviderLease } from './provider-gate';
+import { closedGateHolders, readProviderCircuit, reportProviderFailure, requestProviderLease } from './provider-gate';
 import { createUploadToS3 } from './upload/upload-to-s3';
 
 export type { ActivityDeps } from './dependencies';
@@ -23,6 +23,8 @@ export function createActivities(deps: ActivityDeps) {
     awaitSceneResult,
     findSceneRuns: createFindSceneRuns(deps),
     requestProviderLease,
+    readProviderCircuit,
+    reportProviderFailure,
     closedGateHolders,
   };
 }

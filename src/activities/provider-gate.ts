@@ -1,12 +1,17 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import {
+  gateState,
   providerGateWorkflowType,
+  reportFailure,
   requestLease,
+  type CircuitReading,
+  type FailureReport,
   type GateHolder,
   type GateInput,
   type LeaseRequest,
 } from '../contract/provider-gate';
+import { GateBook } from '../domain/provider-gate';
 
 export interface RequestLeaseInput {
   gateId: string;
@@ -29,6 +34,42 @@ export async function requestProviderLease(input: RequestLeaseInput): Promise<vo
     signal: requestLease,
     signalArgs: [input.request],
   });
+}
+
+export interface ReportFailureInput extends Omit<RequestLeaseInput, 'request'> {
+  report: FailureReport;
+}
+
+/** A failure of an attempt that held no lease, told to its gate (started by the report if none runs yet). */
+export async function reportProviderFailure(input: ReportFailureInput): Promise<void> {
+  await Context.current().client.workflow.signalWithStart(providerGateWorkflowType, {
+    workflowId: input.gateId,
+    taskQueue: input.taskQueue,
+    args: [input.start],
+    signal: reportFailure,
+    signalArgs: [input.report],
+  });
+}
+
+/** A query that takes longer than this reads the circuit as closed: a gate in trouble must not hold scenes up. */
+const circuitQueryTimeoutMs = 5_000;
+
+/**
+ * Reads a provider's circuit with a query, which adds nothing to the gate's history. No gate yet: closed. A gate that
+ * cannot be queried reads as closed too (logged): the breaker only saves attempts, and scenes must not wait on it.
+ */
+export async function readProviderCircuit(input: { gateId: string }): Promise<CircuitReading> {
+  const { client, log } = Context.current();
+  try {
+    const view = await client.connection.withDeadline(Date.now() + circuitQueryTimeoutMs, () =>
+      client.workflow.getHandle(input.gateId).query(gateState),
+    );
+    return new GateBook(view).circuitReading(Date.now());
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return { kind: 'closed' };
+    log.warn(`could not read the circuit of ${input.gateId}; reading it as closed`, { error: String(err) });
+    return { kind: 'closed' };
+  }
 }
 
 /** How many runs the holder check describes at once. */

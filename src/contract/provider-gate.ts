@@ -59,6 +59,23 @@ export interface LeaseRelease {
   reason?: string;
 }
 
+/**
+ * A provider-side failure of an attempt that held no lease (its provider has no in-flight limit, and the scene read
+ * its circuit closed): sent by signal-with-start, since the gate may not run yet. Successes are not reported.
+ */
+export interface FailureReport {
+  reason: string;
+  breaker: BreakerSettings;
+  displayName: string;
+}
+
+/**
+ * What a scene about to try a provider without an in-flight limit read of its circuit (recorded in its history, so
+ * replay reads the same): `closed` goes ahead with no lease, `open` skips the provider for `reason` (also while
+ * another scene's probe decides), `probe` asks the gate for a lease, which makes it the one probe.
+ */
+export type CircuitReading = { kind: 'closed' } | { kind: 'open'; reason: string } | { kind: 'probe' };
+
 /** The gate's answer to a request, signalled to the asking workflow; `queued` again when its place changes. */
 export type GateAnswer =
   | { leaseId: string; kind: 'granted' }
@@ -109,6 +126,7 @@ export type GateView = GateState & { limit: number | null; taskQueue: string };
 
 export const requestLease = defineSignal<[LeaseRequest]>('requestLease');
 export const releaseLease = defineSignal<[LeaseRelease]>('releaseLease');
+export const reportFailure = defineSignal<[FailureReport]>('reportProviderFailure');
 export const gateAnswer = defineSignal<[GateAnswer]>('gateAnswer');
 export const gateState = defineQuery<GateView>('gateState');
 /** An operator's limit for the gate (null: back to the catalogue's); answers the state after the change. */

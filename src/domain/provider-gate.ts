@@ -1,5 +1,8 @@
 import type { AttemptReason } from '../contract/metrics';
 import type {
+  BreakerSettings,
+  CircuitReading,
+  FailureReport,
   GateAnswer,
   GateEntry,
   GateHolder,
@@ -56,9 +59,7 @@ export class GateBook {
     const s = this.state;
     const to = req.holder;
     s.catalogueLimit = req.limit;
-    s.displayName = req.displayName;
-    s.breaker = req.breaker && req.breaker.failures > 0 ? req.breaker : undefined;
-    if (!s.breaker) s.circuit = { state: 'closed' };
+    this.configure(req.displayName, req.breaker);
     // A retried request (its activity ran twice) is answered again, never counted twice.
     if (s.holders.some((h) => h.leaseId === req.leaseId))
       return [{ to, answer: { leaseId: req.leaseId, kind: 'granted' } }];
@@ -79,6 +80,25 @@ export class GateBook {
       s.waiters.unshift(entry);
     } else s.waiters.push(entry);
     return this.serve(now);
+  }
+
+  /**
+   * A provider-side failure of an attempt without a lease. Counted only while the circuit is closed: once it opened,
+   * what attempts started before say was said by the failures that opened it, and only the probe decides.
+   */
+  reportFailure(report: FailureReport, now: number): GateMessage[] {
+    this.configure(report.displayName, report.breaker);
+    if (this.state.circuit.state === 'closed') this.countFailure(report.reason, now);
+    return this.serve(now);
+  }
+
+  /** What a scene about to try this provider without a lease does (see CircuitReading). */
+  circuitReading(now: number): CircuitReading {
+    this.coolDown(now);
+    const c = this.state.circuit;
+    if (c.state === 'closed') return { kind: 'closed' };
+    if (c.state === 'half-open' && c.probe === undefined) return { kind: 'probe' };
+    return { kind: 'open', reason: this.refusal(now)! };
   }
 
   /** A lease released (or a waiter giving up). A release of a lease the gate does not hold (stale) changes nothing. */
@@ -120,6 +140,14 @@ export class GateBook {
     if (c.state === 'open' && now >= c.until) this.state.circuit = { state: 'half-open', reason: c.reason };
   }
 
+  /** The latest request's or report's settings win: every worker of a queue normally has the same. */
+  private configure(displayName: string, breaker: BreakerSettings | undefined): void {
+    const s = this.state;
+    s.displayName = displayName;
+    s.breaker = breaker && breaker.failures > 0 ? breaker : undefined;
+    if (!s.breaker) s.circuit = { state: 'closed' };
+  }
+
   private refusal(now: number): string | undefined {
     const c = this.state.circuit;
     const name = this.state.displayName;
@@ -145,7 +173,13 @@ export class GateBook {
       return;
     }
     // Leases granted before the circuit opened end afterwards: what they say was said by the failures that opened it.
-    if (s.circuit.state !== 'closed' || outcome !== 'failure') return;
+    if (s.circuit.state === 'closed' && outcome === 'failure') this.countFailure(reason, now);
+  }
+
+  private countFailure(reason: string, now: number): void {
+    const s = this.state;
+    const breaker = s.breaker;
+    if (!breaker) return;
     s.failures = s.failures.filter((f) => f.at > now - breaker.windowMs);
     s.failures.push({ at: now, reason });
     if (s.failures.length >= breaker.failures) {

@@ -36,7 +36,7 @@ import {
   type AttemptFailure,
 } from './scene-failures';
 import { SceneMetrics } from './scene-metrics';
-import { SceneGates, type LeaseEnd } from './scene-gates';
+import { providerGatePatch, SceneGates, type LeaseEnd } from './scene-gates';
 import { publishViews, startedWith } from './scene-views';
 import { storeClip } from './store-clip';
 import { versionedBehavior } from './versioning-behavior';
@@ -80,9 +80,9 @@ export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVid
   setHandler(providerTaskEvent, (event) => inbox.receive(event), {
     description: "A provider's verified webhook (sent by the webhook receiver): the task's state for one attempt",
   });
-  const gates = new SceneGates(ledger);
   // Decided before the local activity: a marker written after it can land in a later workflow task, which a replay
   // reaches only after resolving the local activity, and then reads the patch as absent.
+  const gates = new SceneGates(ledger, patched(providerGatePatch));
   const budgetIsCap = raw?.maxCostUsd !== undefined && patched(sceneBudgetCapPatch);
   const { input, setup } = await prepared(prepareScene(rawInput));
   metrics.knowCatalogue(setup.catalogue);

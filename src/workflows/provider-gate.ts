@@ -15,6 +15,7 @@ import {
   gateAnswer,
   gateState,
   releaseLease,
+  reportFailure,
   requestLease,
   setGateLimit,
   type GateInput,
@@ -44,7 +45,8 @@ setWorkflowOptions(versionedBehavior('AUTO_UPGRADE'), providerGate);
 /**
  * One provider's fleet-wide gate (src/domain/provider-gate.ts): leases within its in-flight limit and its circuit
  * breaker. Scenes ask with `requestLease` (signal-with-start) and release with `releaseLease`; the gate answers each
- * with `gateAnswer`. Leases of runs that closed without releasing are reclaimed by a periodic check. Its history stays
+ * with `gateAnswer`. At a provider without a limit, scenes only read the circuit (`gateState`, a query) and report their
+ * provider-side failures (`reportFailure`); only the probe takes a lease. Leases of runs that closed without releasing are reclaimed by a periodic check. Its history stays
  * bounded by continue-as-new, which carries the whole state.
  */
 export async function providerGate(input: GateInput): Promise<never> {
@@ -67,6 +69,7 @@ export async function providerGate(input: GateInput): Promise<never> {
   };
   setHandler(requestLease, (req) => apply((now) => book.request(req, now)));
   setHandler(releaseLease, (rel) => apply((now) => book.release(rel, now)));
+  setHandler(reportFailure, (report) => apply((now) => book.reportFailure(report, now)));
   setHandler(gateState, view, { description: 'Limit, holders, waiters and the circuit breaker' });
   setHandler(
     setGateLimit,

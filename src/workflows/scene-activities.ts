@@ -62,9 +62,16 @@ export function checkTaskWithin(remainingMs: number) {
     retry: { initialInterval: '1 second', backoffCoefficient: 1, nonRetryableErrorTypes: nonRetryableTypes },
   }).checkTask;
 }
-// A signal-with-start: local, so asking a gate costs the scene no activity task. Retried for a minute or so of server
-// trouble; a gate still unreachable then skips its provider rather than exceed its limit.
-export const { requestProviderLease } = proxyLocalActivities<SceneActivities>({
+// Signals-with-start: local, so telling a gate costs the scene no activity task. Retried for a minute or so of server
+// trouble; a gate still unreachable then skips its provider rather than exceed its limit (a lease), or goes uncounted
+// (a failure report).
+export const { requestProviderLease, reportProviderFailure } = proxyLocalActivities<SceneActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '15 seconds', maximumAttempts: 8 },
+});
+
+// The activity reads a gate it cannot query as closed; once is enough, and a scene never waits long on a breaker.
+export const { readProviderCircuit } = proxyLocalActivities<SceneActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { maximumAttempts: 1 },
 });

@@ -4,22 +4,31 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   log,
-  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ProviderSetup } from '../contract/activities';
 import type { ProviderConfig } from '../contract/catalogue';
 import type { AttemptReason } from '../contract/metrics';
-import { gateAnswer, releaseLease, type GateAnswer, type LeaseRequest } from '../contract/provider-gate';
+import {
+  gateAnswer,
+  releaseLease,
+  type BreakerSettings,
+  type CircuitReading,
+  type FailureReport,
+  type GateAnswer,
+  type GateInput,
+  type GateSetup,
+  type LeaseRequest,
+} from '../contract/provider-gate';
 import { providerGateWorkflowId } from '../contract/workflow-ids';
 import { emptyGateState, leaseOutcome } from '../domain/provider-gate';
 import type { SceneLedger } from '../domain/scene-ledger';
-import { requestProviderLease } from './scene-activities';
+import { readProviderCircuit, reportProviderFailure, requestProviderLease } from './scene-activities';
 import { describeFailure } from './scene-failures';
 
-/** Marks runs whose attempts at a gated provider ask its gate first. */
-const providerGatePatch = 'provider-gate';
+/** Marks runs whose attempts at a gated provider ask its gate first (asked once, at the scene's start). */
+export const providerGatePatch = 'provider-gate';
 
 /** How the generation of a leased attempt ended, for the breaker. */
 export type LeaseEnd = { ok: true } | { ok: false; reason: AttemptReason; code?: string; error: string };
@@ -34,16 +43,19 @@ const noRelease = async () => {};
 
 /**
  * A scene's side of the provider gates (src/workflows/provider-gate.ts): before an attempt at a provider with an
- * in-flight limit, or any provider while the breaker is on, the scene asks the provider's gate and waits, holding no
- * activity slot and counting against no deadline, for its answer; once the task has ended it releases the lease with
- * what the attempt says about the provider. A provider that is neither gets none of this: the scene issues the
- * commands it always did.
+ * in-flight limit the scene asks the provider's gate and waits, holding no activity slot and counting against no
+ * deadline, for its answer; once the task has ended it releases the lease with what the attempt says about the
+ * provider. At a provider without a limit while the breaker is on, it only reads the circuit (see `circuitRead`). A
+ * provider that is neither gets none of this: the scene issues the commands it always did.
  */
 export class SceneGates {
   private answers = new Map<string, GateAnswer>();
   private asked = 0;
 
-  constructor(private readonly ledger: SceneLedger) {
+  constructor(
+    private readonly ledger: SceneLedger,
+    private readonly gatesPatched: boolean,
+  ) {
     setHandler(gateAnswer, (answer) => {
       const told = this.answers.get(answer.leaseId)?.kind;
       if (told === 'granted' || told === 'refused') return;
@@ -54,8 +66,48 @@ export class SceneGates {
 
   async lease(setup: ProviderSetup, provider: ProviderConfig): Promise<Lease> {
     const gate = setup.gate;
-    if (!gate || (provider.maxInFlight === undefined && !gate.breaker) || !patched(providerGatePatch))
-      return { kind: 'go', release: noRelease };
+    if (!gate || !this.gatesPatched) return { kind: 'go', release: noRelease };
+    if (provider.maxInFlight !== undefined) return this.leased(gate, provider);
+    if (!gate.breaker) return { kind: 'go', release: noRelease };
+    return this.circuitRead(gate, gate.breaker, provider);
+  }
+
+  /**
+   * A provider without a limit: the scene reads its circuit, which writes nothing at the gate. Closed: it goes ahead
+   * with no lease and tells the gate only of a provider-side failure. Open: it skips the provider. Half-open: it asks
+   * for a lease, which makes it the one probe (or is refused when another scene got there first).
+   */
+  private async circuitRead(gate: GateSetup, breaker: BreakerSettings, provider: ProviderConfig): Promise<Lease> {
+    const gateId = providerGateWorkflowId(workflowInfo().taskQueue, provider.key);
+    let reading: CircuitReading;
+    try {
+      reading = await readProviderCircuit({ gateId });
+    } catch (err) {
+      if (isCancellation(err)) return { kind: 'cancelled', cancellation: err };
+      log.warn(`could not read the ${provider.key} circuit; going ahead as if closed`, { error: describeFailure(err) });
+      reading = { kind: 'closed' };
+    }
+    if (reading.kind === 'open') return { kind: 'refused', reason: reading.reason };
+    if (reading.kind === 'probe') return this.leased(gate, provider);
+    const release = async (end: LeaseEnd) => {
+      if (end.ok || leaseOutcome(end, this.ledger.lastAttemptThrottled) !== 'failure') return;
+      const report: FailureReport = { reason: end.error, breaker, displayName: provider.displayName };
+      await CancellationScope.nonCancellable(() =>
+        reportProviderFailure({
+          gateId,
+          taskQueue: workflowInfo().taskQueue,
+          start: gateStart(gate, provider),
+          report,
+        }),
+      ).catch((err: unknown) =>
+        log.warn(`could not report a ${provider.key} failure to its gate`, { error: describeFailure(err) }),
+      );
+    };
+    return { kind: 'go', release };
+  }
+
+  /** Asks the gate for a lease and waits for its answer; the lease is released when the task ends. */
+  private async leased(gate: GateSetup, provider: ProviderConfig): Promise<Lease> {
     const info = workflowInfo();
     const leaseId = `${info.runId}/${++this.asked}`;
     const gateId = providerGateWorkflowId(info.taskQueue, provider.key);
@@ -83,12 +135,7 @@ export class SceneGates {
       );
     this.ledger.slotRequested(provider.key, provider.displayName);
     try {
-      await requestProviderLease({
-        gateId,
-        taskQueue: info.taskQueue,
-        start: { state: emptyGateState(provider.key, provider.displayName), holderCheckMs: gate.holderCheckMs },
-        request,
-      });
+      await requestProviderLease({ gateId, taskQueue: info.taskQueue, start: gateStart(gate, provider), request });
       await condition(() => {
         const kind = this.answers.get(leaseId)?.kind;
         return kind === 'granted' || kind === 'refused';
@@ -106,4 +153,9 @@ export class SceneGates {
     if (answer.kind === 'refused') return { kind: 'refused', reason: answer.reason };
     return { kind: 'go', release };
   }
+}
+
+/** The gate's start input, used when the scene's signal-with-start finds none running. */
+function gateStart(gate: GateSetup, provider: ProviderConfig): GateInput {
+  return { state: emptyGateState(provider.key, provider.displayName), holderCheckMs: gate.holderCheckMs };
 }

@@ -4,8 +4,10 @@ import { badInput } from './scenarios/bad-input';
 import { budgetCap } from './scenarios/budget-cap';
 import { cancelDuringUpload } from './scenarios/cancel-during-upload';
 import { faultMatrix } from './scenarios/fault-matrix';
+import { gateKills } from './scenarios/gate-kills';
 import { projectCancel } from './scenarios/project-cancel';
 import { projectStaleScene, staleCases } from './scenarios/project-stale-scene';
+import { providerOutage } from './scenarios/provider-outage';
 import { idCollisions } from './scenarios/id-collisions';
 import { hostileReplies } from './scenarios/hostile-replies';
 import { payloadLimitsScenario } from './scenarios/payload-limits';
@@ -71,6 +73,10 @@ const scenarios: Record<string, (stack: RestartableStack) => Promise<ScenarioRep
         redeliverEveryMs: 10_000,
       },
     }),
+  'gate-kills': (stack) =>
+    gateKills(stack, { scenes: 24, limit: 3, renderMs: 4_000, kills: 3, downMs: 3_000, log: (l) => console.log(l) }),
+  'provider-outage': (stack) =>
+    providerOutage(stack, { outageMs: 120_000, afterMs: 30_000, arrivalMs: 2_000, log: (l) => console.log(l) }),
 };
 
 async function main(): Promise<number> {

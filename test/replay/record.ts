@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSceneVideo } from '../../src/client';
+import { defaultCatalogue } from '../../src/config/catalogue';
 import { createSceneWorker } from '../../src/worker/create-worker';
 import { startSandbox, type ScenarioInput } from '../../dev/sandbox';
 import { startStack } from '../../dev/stack/stack';
@@ -19,6 +20,8 @@ const historiesDir = join(__dirname, 'histories');
 const taskQueue = 'replay-recording';
 /** Served by a second worker whose PiAPI tasks register webhooks, with its receiver; the other cases stay polled. */
 const webhookTaskQueue = 'replay-recording-webhooks';
+/** Served by a third worker with provider gates: Kling and Luma limited, the circuit breaker on. */
+const gateTaskQueue = 'replay-recording-gates';
 const polling = { intervalMs: 200, providerDeadlineMs: 60_000 };
 const quick: ScenarioInput = { default: { queueMs: 100, renderMs: 800 } };
 
@@ -231,6 +234,36 @@ const recordings: Recording[] = [
         args: [scene('webhooks', { allowedProviders: ['kling', 'luma'] })],
       }),
   },
+  {
+    // Since `provider-gate`, decided before prepareScene: each attempt at a limited provider asks its gate for a lease
+    // and releases it when its task ends, the failed one reporting a provider-side failure to the breaker.
+    name: 'scene-provider-gate-limit',
+    scenario: { ...quick, models: { 'piapi:kling': { faults: [{ kind: 'task_failed', message: 'render crashed' }] } } },
+    run: (c) =>
+      c.workflow.start(generateSceneVideo, {
+        taskQueue: gateTaskQueue,
+        workflowId: 'replay-gate-limit',
+        args: [scene('gate-limit', { allowedProviders: ['kling', 'luma'] })],
+      }),
+  },
+  {
+    // The breaker at a provider without a limit: the scene reads Runway's circuit (closed: no gate yet), its create
+    // fails with a 503 and it reports that to the gate (which the report starts), then leases at limited Luma.
+    name: 'scene-provider-gate-breaker',
+    scenario: { ...quick, models: { 'runway:gen4.5': { faults: [{ kind: 'create_5xx', status: 503 }] } } },
+    run: (c) =>
+      c.workflow.start(generateSceneVideo, {
+        taskQueue: gateTaskQueue,
+        workflowId: 'replay-gate-breaker',
+        args: [
+          scene('gate-breaker', {
+            sceneType: 'hook',
+            aspectRatio: '16:9' as const,
+            allowedProviders: ['runway', 'luma'],
+          }),
+        ],
+      }),
+  },
 ];
 
 /**
@@ -267,7 +300,17 @@ async function main(): Promise<void> {
       webhooks: { publicUrl: `http://127.0.0.1:${webhookPort}`, secret: webhookSecret, backstopMs: 60_000 },
     },
   });
-  const running = Promise.all([worker.run(), webhookWorker.run()]);
+  const gateDeps = sandboxActivityDeps(sandbox, stack.s3, {
+    catalogue: defaultCatalogue.map((p) => (['kling', 'luma'].includes(p.key) ? { ...p, maxInFlight: 2 } : p)),
+    gate: { breaker: { failures: 3, windowMs: 60_000, cooldownMs: 30_000 }, holderCheckMs: 5_000 },
+  });
+  const gateWorker = await createSceneWorker({
+    connection: await NativeConnection.connect({ address: stack.temporal.address }),
+    namespace: 'default',
+    taskQueue: gateTaskQueue,
+    deps: gateDeps,
+  });
+  const running = Promise.all([worker.run(), webhookWorker.run(), gateWorker.run()]);
   try {
     const wanted = process.argv.slice(2);
     for (const recording of recordings) {
@@ -285,11 +328,13 @@ async function main(): Promise<void> {
   } finally {
     worker.shutdown();
     webhookWorker.shutdown();
+    gateWorker.shutdown();
     await running;
     await receiver.close();
     await connection.close();
     await sandbox.close();
     deps.s3.destroy();
+    gateDeps.s3.destroy();
     await stack.stop();
   }
 }

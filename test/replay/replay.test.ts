@@ -6,7 +6,7 @@ import { sceneWorkflowBundle } from '../../src/worker/create-worker';
 import { committedHistories, historyFiles as files, loadHistory as load } from './committed-histories';
 
 describe('replay of histories recorded on the real dev server (npm run histories:record)', () => {
-  it('covers success, fallback, deadline, total failure, cancellation (also during the upload), a client start, projects, budgets, ids and webhooks', () => {
+  it('covers success, fallback, deadline, total failure, cancellation (also during the upload), a client start, projects, budgets, ids, webhooks and provider gates', () => {
     expect(files).toEqual([
       // A budgeted project (allowances, a scene waiting, two skipped) and its first scene (maxCostUsd, 1,500-character
       // prompt): the paths behind patched('project-budget-worst-case'), 'scene-budget-worst-case' and
@@ -26,6 +26,10 @@ describe('replay of histories recorded on the real dev server (npm run histories
       'scene-first-provider-succeeds.json',
       // Since patched('poll-through-retries'): Runway's and Kling's tasks looked at through checkTask's retries.
       'scene-poll-through-retries.json',
+      // Since patched('provider-gate'), decided before prepareScene: a circuit read and a failure report at a provider
+      // without a limit, then a lease; and leases at two limited providers. The breaker is on in both.
+      'scene-provider-gate-breaker.json',
+      'scene-provider-gate-limit.json',
       'scene-started-by-client.json',
       // Webhooks first: attempts that wait for their PiAPI webhook beside a backstop check, one failed, one delivered.
       'scene-webhooks-fallback.json',

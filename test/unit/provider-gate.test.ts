@@ -189,6 +189,52 @@ describe('the circuit breaker', () => {
   });
 });
 
+describe('a provider without a limit: circuit readings and failure reports without a lease', () => {
+  const report = (n: number) => ({ reason: `HTTP 503 #${n}`, breaker, displayName: 'Runway' });
+
+  it('reads closed until the threshold of reported failures within the window, then open with the reason', () => {
+    const book = new GateBook(emptyGateState('runway', 'Runway'));
+    expect(book.circuitReading(0)).toEqual({ kind: 'closed' });
+    // A failure that slid out of the window does not count; reports answer nobody.
+    expect(book.reportFailure(report(0), 1_000)).toEqual([]);
+    book.reportFailure(report(1), 70_000);
+    book.reportFailure(report(2), 70_000);
+    expect(book.circuitReading(70_000)).toEqual({ kind: 'closed' });
+    book.reportFailure(report(3), 71_000);
+    expect(book.circuitReading(101_000)).toEqual({
+      kind: 'open',
+      reason:
+        'Runway circuit open for 90 s more (until 1970-01-01T00:03:11.000Z): 3 provider-side failures within 60 s, the last: HTTP 503 #3',
+    });
+    expect(book.state.holders).toEqual([]);
+  });
+
+  it('after the cooldown reads probe until a request took the probe, then open again; failures reported meanwhile do not count', () => {
+    const book = new GateBook(emptyGateState('runway', 'Runway'));
+    for (let n = 0; n < 3; n++) book.reportFailure(report(n), 0);
+    // Attempts started before it opened end afterwards: already said.
+    book.reportFailure(report(9), 1_000);
+    expect(book.state.circuit).toMatchObject({ state: 'open', until: 120_000 });
+    expect(book.circuitReading(120_000)).toEqual({ kind: 'probe' });
+    expect(kinds(book.request(req(10, { breaker }), 120_000))).toEqual(['scene-10:granted']);
+    expect(book.circuitReading(120_001)).toMatchObject({
+      kind: 'open',
+      reason: expect.stringMatching(/^Runway circuit half-open: one probe is deciding whether it is back/),
+    });
+    book.reportFailure(report(11), 120_002);
+    book.release({ leaseId: 'run-10/1', outcome: 'success' }, 125_000);
+    expect(book.circuitReading(125_001)).toEqual({ kind: 'closed' });
+    expect(book.state.failures).toEqual([]);
+  });
+
+  it('with the breaker off a report changes nothing', () => {
+    const book = new GateBook(emptyGateState('runway', 'Runway'));
+    for (let n = 0; n < 5; n++) book.reportFailure({ ...report(n), breaker: { ...breaker, failures: 0 } }, n);
+    expect(book.state.failures).toEqual([]);
+    expect(book.circuitReading(10)).toEqual({ kind: 'closed' });
+  });
+});
+
 describe("an attempt's outcome for the breaker", () => {
   it('counts provider-side failures only', () => {
     const failed = ({ throttled, ...end }: { reason: AttemptReason; code?: string; throttled: boolean }) =>

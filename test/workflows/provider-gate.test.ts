@@ -126,5 +126,18 @@ describe('the circuit breaker', () => {
     const probe = await (await start()).result();
     expect(probe.attempts.map((a) => [a.provider, a.state])).toEqual([['runway', 'succeeded']]);
     expect((await gateView('runway')).circuit).toEqual({ state: 'closed' });
+
+    // Runway has no limit: a successful attempt only reads the circuit (a query, in a local activity's marker) and
+    // tells its gate nothing.
+    const gateSignals = async () =>
+      (await gate('runway').fetchHistory()).events!.filter((e) => e.workflowExecutionSignaledEventAttributes).length;
+    const before = await gateSignals();
+    const quiet = await start();
+    expect((await quiet.result()).attempts.map((a) => [a.provider, a.state])).toEqual([['runway', 'succeeded']]);
+    expect(await gateSignals()).toBe(before);
+    const events = (await quiet.fetchHistory()).events!;
+    expect(events.filter((e) => e.signalExternalWorkflowExecutionInitiatedEventAttributes)).toEqual([]);
+    // prepareScene's and the circuit read's.
+    expect(events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toHaveLength(2);
   }, 120_000);
 });
