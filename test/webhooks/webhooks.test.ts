@@ -1,3 +1,4 @@
+import { temporal } from '@temporalio/proto';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -257,6 +258,12 @@ describe('webhooks first, polling as the safety net', () => {
     await cancelSceneVideo(client, workflowId);
     await expect(started.handle.result()).rejects.toThrow(/cancel/i);
     const history = await started.handle.fetchHistory();
-    expect(history.events!.filter((e) => e.workflowTaskFailedEventAttributes)).toEqual([]);
+    // UNHANDLED_COMMAND is the server turning away a completion that raced a new event (a signal during the cancel),
+    // which the SDK retries at once: a race, not a failure of the workflow's code.
+    const unhandled = temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND;
+    const failed = history.events!.filter(
+      (e) => e.workflowTaskFailedEventAttributes && e.workflowTaskFailedEventAttributes.cause !== unhandled,
+    );
+    expect(failed).toEqual([]);
   });
 });
