@@ -1,4 +1,3 @@
-import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { join } from 'node:path';
 import { loadWorkerEnv } from '../../src/config/environment';
@@ -11,8 +10,7 @@ import {
   workerTuningFromEnv,
 } from '../../src/worker/create-worker';
 import { installWorkerRuntime } from '../../src/worker/runtime';
-import { webhookReporter } from '../../src/worker/webhook-log';
-import { startWebhookServer, type WebhookServer } from '../../src/webhooks/receiver';
+import { serveWorkerWebhooks } from '../../src/worker/webhooks';
 import { createBaselineActivities } from '../../test/fixtures/bench/activities';
 import { createShapeActivities } from '../b9/activities';
 
@@ -32,16 +30,7 @@ async function main(): Promise<void> {
   const tuning = workerTuningFromEnv(env);
   const connection = await NativeConnection.connect(temporal.connectionOptions);
   // As runWorker serves it: the receiver in the worker process, signalling over the worker's own connection.
-  let webhooks: WebhookServer | undefined;
-  if (env.WEBHOOK_PORT !== undefined && env.WEBHOOK_SECRET !== undefined) {
-    webhooks = await startWebhookServer({
-      secret: env.WEBHOOK_SECRET,
-      client: new Client({ connection, namespace: temporal.namespace }).workflow,
-      host: env.WEBHOOK_HOST,
-      port: env.WEBHOOK_PORT,
-      report: webhookReporter(Runtime.instance().logger),
-    });
-  }
+  const webhooks = await serveWorkerWebhooks(env, connection, temporal.namespace, Runtime.instance().logger);
   const workers: Worker[] = [];
   if (process.env.BENCH_SCENE_QUEUE) {
     workers.push(

@@ -1,4 +1,3 @@
-import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { configuredProviders } from '../activities/dependencies';
 import { loadWorkerEnv } from '../config/environment';
@@ -10,8 +9,8 @@ import { anyRouteKeyHint } from '../providers/routes';
 import { activityDepsFromEnv, createSceneWorker, workerDeploymentFromEnv, workerTuningFromEnv } from './create-worker';
 import { startWorkerHealth, type HealthServer } from './health-server';
 import { workerDependencyProbes } from './readiness-probes';
-import { startWebhookServer, type WebhookServer } from '../webhooks/receiver';
-import { webhookReporter } from './webhook-log';
+import type { WebhookServer } from '../webhooks/receiver';
+import { serveWorkerWebhooks } from './webhooks';
 import { installWorkerRuntime } from './runtime';
 import { checkStorage } from './storage-check';
 import { startWorkerTracing } from './tracing';
@@ -58,16 +57,8 @@ export async function runWorker(env = loadWorkerEnv(), temporal = loadTemporalCo
       },
       lines.info,
     );
-    if (env.WEBHOOK_PORT !== undefined && env.WEBHOOK_SECRET !== undefined) {
-      webhooks = await startWebhookServer({
-        secret: env.WEBHOOK_SECRET,
-        client: new Client({ connection, namespace: temporal.namespace }).workflow,
-        host: env.WEBHOOK_HOST,
-        port: env.WEBHOOK_PORT,
-        report: webhookReporter(Runtime.instance().logger),
-      });
-      lines.info(`Webhook receiver on http://${webhooks.address}${piapiWebhookPath}…`);
-    }
+    webhooks = await serveWorkerWebhooks(env, connection, temporal.namespace, Runtime.instance().logger);
+    if (webhooks) lines.info(`Webhook receiver on http://${webhooks.address}${piapiWebhookPath}…`);
     worker = await createSceneWorker({
       connection,
       namespace: temporal.namespace,
