@@ -18,7 +18,13 @@ let sandbox: Sandbox;
 beforeAll(async () => {
   // A render longer than the test: the scene's poll activity is still running when SIGTERM arrives, so the drain
   // lasts the worker's shutdown grace time and /readyz can be seen refusing while it does.
-  sandbox = await startSandbox({ scenario: { default: { queueMs: 100, renderMs: 120_000 } } });
+  // A slow download keeps an upload running, which the drain waits for: the state the probes are read in.
+  sandbox = await startSandbox({
+    scenario: {
+      videoBytes: 2 * 1024 * 1024,
+      default: { queueMs: 100, renderMs: 500, faults: [{ kind: 'download_slow', bytesPerSec: 64 * 1024 }] },
+    },
+  });
 });
 afterAll(async () => {
   await sandbox?.close();
@@ -77,7 +83,7 @@ describe('worker health endpoint', () => {
       workflowId = started.workflowId;
       await waitFor(async () => {
         const { raw } = await started.handle.describe();
-        return raw.pendingActivities?.some((a) => a.activityType?.name === 'pollStatus') || undefined;
+        return raw.pendingActivities?.some((a) => a.activityType?.name === 'uploadToS3') || undefined;
       }, 30_000);
 
       const w = worker;

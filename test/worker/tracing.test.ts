@@ -108,10 +108,10 @@ describe('traces', () => {
       });
       expect(create.attributes['http.response.status_code']).toBeLessThan(300);
       // The rest of the scene in the same trace: its other activities, each under the workflow run.
-      for (const activity of ['pollStatus', 'uploadToS3']) {
+      for (const activity of ['checkTask', 'uploadToS3']) {
         expect(only(trace, `StartActivity:${activity}`).parentSpanId).toBe(run.spanId);
       }
-      // Whatever the worker traced of this scene (a progress signal from pollStatus too) is in this trace.
+      // Whatever the worker traced of this scene (a circuit query, checkTask's progress signal too) is in this trace.
       const elsewhere = receiver.spans().filter((s) => s.traceId !== start.traceId);
       expect(elsewhere.filter((s) => s.resource['service.name'] !== 'scene-video-client')).toEqual([]);
       const ids = new Set(trace.map((s) => s.spanId));

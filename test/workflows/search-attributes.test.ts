@@ -29,7 +29,14 @@ async function listed(workflowId: string) {
       status: attrs.get(searchAttributes.videoStatus),
       costUsd: attrs.get(searchAttributes.costUsd),
     },
-    upserts: events.filter((e) => e.eventType === EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES).length,
+    // The workflow's own: the SDK also upserts TemporalChangeVersion, once per patch a run takes.
+    upserts: events.filter(
+      (e) =>
+        e.eventType === EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES &&
+        Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}).some(
+          (name) => name !== 'TemporalChangeVersion',
+        ),
+    ).length,
   };
 }
 

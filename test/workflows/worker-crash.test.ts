@@ -18,7 +18,7 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-describe('a worker killed during pollStatus', () => {
+describe('a worker killed while the task renders (its looks through checkTask)', () => {
   it('is replaced and the workflow finishes on the same remote task, paying once', async () => {
     const taskQueue = uniqueTaskQueue('crash');
     const first = spawnTestWorker({ taskQueue, sandbox });
