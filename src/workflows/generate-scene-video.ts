@@ -298,10 +298,16 @@ async function generate({ input, ledger, inbox, metrics }: SceneRun, provider: P
   // Absent from inputs prepared before throttled time was told apart: those keep one deadline for both.
   const queueDeadlineMs = (input.polling as { queueDeadlineMs?: number }).queueDeadlineMs;
   try {
-    const task = { provider: provider.key, route: provider.route, taskId: created.taskId };
+    const task = {
+      provider: provider.key,
+      route: provider.route,
+      taskId: created.taskId,
+      ...(queueDeadlineMs === undefined ? {} : { deadlines: { renderMs: remainingMs, queueMs: queueDeadlineMs } }),
+    };
     const limitMs = remainingMs + (queueDeadlineMs ?? 0);
     if (created.webhook) {
       const waitingSince = Date.now();
+      // The backstop's looks enforce the render deadline too, as a poll's do: the timeout alone allows the queue's.
       const heard = await notifiedOrPolled(inbox, { ...task, intervalMs: created.webhook.backstopMs }, limitMs);
       if ('polls' in heard) return { ok: true, ...heard, durationSec: created.durationSec };
       metrics.taskEnded(provider.key, heard, Date.now() - waitingSince);
@@ -312,11 +318,7 @@ async function generate({ input, ledger, inbox, metrics }: SceneRun, provider: P
     }
     // Since B9: looks through activity retries, holding no slot while the task renders; older runs replay their poll.
     const pollStatus = patched(pollThroughRetriesPatch) ? checkTaskWithin(limitMs) : pollStatusWithin(input, limitMs);
-    const done = await pollStatus({
-      ...task,
-      intervalMs: input.polling.intervalMs,
-      ...(queueDeadlineMs === undefined ? {} : { deadlines: { renderMs: remainingMs, queueMs: queueDeadlineMs } }),
-    });
+    const done = await pollStatus({ ...task, intervalMs: input.polling.intervalMs });
     if (done.throttledMs) ledger.throttled(done.throttledMs);
     return { ok: true, ...done, durationSec: created.durationSec };
   } catch (err) {

@@ -174,6 +174,33 @@ describe('webhooks first, polling as the safety net', () => {
     expect(forged.cross_task.sent).toBeGreaterThan(0);
   });
 
+  it("ends an attempt whose task hangs at the provider deadline, not the deadline plus the queue's", async () => {
+    const fastBackstop = await webhookWorker(1);
+    sandbox.setScenario({
+      default: { queueMs: 200, renderMs },
+      models: { 'piapi:luma': { faults: [{ kind: 'hang' }] } },
+    });
+    const started = await startSceneVideo(
+      client,
+      {
+        sceneId: `hang-${randomUUID().slice(0, 8)}`,
+        sceneType: 'product',
+        prompt: 'A bottle on a marble table, slow orbit',
+        durationSec: 5,
+        aspectRatio: '16:9',
+        allowedProviders: ['luma', 'kling'],
+        polling: { intervalMs: 200, providerDeadlineMs: 4_000, queueDeadlineMs: 600_000 },
+      },
+      { taskQueue: fastBackstop },
+    );
+    const result = await started.handle.result();
+    expect(result.attempts.map((a) => [a.provider, a.state, a.reason])).toEqual([
+      ['luma', 'failed', 'deadline'],
+      ['kling', 'succeeded', 'succeeded'],
+    ]);
+    expect(result.attempts[0]!.error).toMatch(/provider deadline \(polling\.providerDeadlineMs/);
+  });
+
   it('completes the scene by the backstop when every webhook is lost', async () => {
     sandbox.setScenario({ default: { queueMs: 200, renderMs }, webhook: { lose: { rate: 1 } } });
     const getsBefore = taskGets();
