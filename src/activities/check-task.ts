@@ -1,7 +1,7 @@
 import { ApplicationFailure, heartbeat } from '@temporalio/activity';
 import { ApplicationFailureCategory } from '@temporalio/common';
 import { checkTaskRetryTypes, type PollStatusInput, type PollStatusOutput } from '../contract/activities';
-import type { ActivityDeps } from './dependencies';
+import { metricsOf, type ActivityDeps } from './dependencies';
 import { pollOnce, resumedHeartbeat } from './poll-status';
 
 /**
@@ -14,9 +14,18 @@ import { pollOnce, resumedHeartbeat } from './poll-status';
  * timeout is the provider's deadline, as for pollStatus.
  */
 export function createCheckTask(deps: ActivityDeps) {
+  const metrics = metricsOf(deps);
   return async function checkTask(input: PollStatusInput): Promise<PollStatusOutput> {
     const hb = resumedHeartbeat(input);
-    const step = await pollOnce(deps, input, hb, Date.now());
+    const provider = { provider: input.provider };
+    // Between looks a task is nobody's: the gauge counts the looks under way, as it counts pollStatus's whole polls.
+    metrics.add('tasksInFlight', 1, provider);
+    let step;
+    try {
+      step = await pollOnce(deps, input, hb, Date.now());
+    } finally {
+      metrics.add('tasksInFlight', -1, provider);
+    }
     if ('done' in step) return step.done;
     heartbeat(hb);
     const again = `asked again in ${Math.round(step.againInMs / 1000)} s`;

@@ -160,7 +160,7 @@ export const pipelineMetrics = {
   tasksInFlight: {
     name: 'scene_video_provider_tasks_in_flight',
     kind: 'upDownCounter',
-    help: "Provider tasks this worker is polling right now (pollStatus); summed over the fleet's workers, the polled scenes in flight. Scenes waiting for a webhook hold no poll and are not counted.",
+    help: 'Provider status polls under way on this worker: a pollStatus for its whole poll (runs before poll-through-retries), a checkTask for each look. Between looks, and while a scene waits for its webhook, nothing is counted.',
     labels: ['provider'],
   },
 } as const satisfies Record<string, MetricDefinition>;
