@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import type { SignalDefinition } from '@temporalio/common';
 import {
   gateState,
   providerGateWorkflowType,
@@ -22,18 +23,23 @@ export interface RequestLeaseInput {
   request: LeaseRequest;
 }
 
+/** Signals the gate, starting it with `input.start` when none runs under `input.gateId` yet. */
+async function signalGate<T>(input: Omit<RequestLeaseInput, 'request'>, signal: SignalDefinition<[T]>, arg: T) {
+  await Context.current().client.workflow.signalWithStart(providerGateWorkflowType, {
+    workflowId: input.gateId,
+    taskQueue: input.taskQueue,
+    args: [input.start],
+    signal,
+    signalArgs: [arg],
+  });
+}
+
 /**
  * A workflow cannot start another it does not own, nor send it an Update: the scene asks its gate through this
  * signal-with-start, and waits in its workflow for the answer the gate signals back (holding no activity slot).
  */
 export async function requestProviderLease(input: RequestLeaseInput): Promise<void> {
-  await Context.current().client.workflow.signalWithStart(providerGateWorkflowType, {
-    workflowId: input.gateId,
-    taskQueue: input.taskQueue,
-    args: [input.start],
-    signal: requestLease,
-    signalArgs: [input.request],
-  });
+  await signalGate(input, requestLease, input.request);
 }
 
 export interface ReportFailureInput extends Omit<RequestLeaseInput, 'request'> {
@@ -42,13 +48,7 @@ export interface ReportFailureInput extends Omit<RequestLeaseInput, 'request'> {
 
 /** A failure of an attempt that held no lease, told to its gate (started by the report if none runs yet). */
 export async function reportProviderFailure(input: ReportFailureInput): Promise<void> {
-  await Context.current().client.workflow.signalWithStart(providerGateWorkflowType, {
-    workflowId: input.gateId,
-    taskQueue: input.taskQueue,
-    args: [input.start],
-    signal: reportFailure,
-    signalArgs: [input.report],
-  });
+  await signalGate(input, reportFailure, input.report);
 }
 
 /** A query that takes longer than this reads the circuit as closed: a gate in trouble must not hold scenes up. */
