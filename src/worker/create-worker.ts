@@ -1,4 +1,3 @@
-import { S3Client } from '@aws-sdk/client-s3';
 import type { Duration, WorkerDeploymentVersion } from '@temporalio/common';
 import {
   bundleWorkflowCode,
@@ -15,6 +14,7 @@ import { createActivities, type ActivityDeps } from '../activities';
 import type { Catalogue } from '../contract/catalogue';
 import type { GateSetup } from '../contract/provider-gate';
 import type { WorkerEnv } from '../config/environment';
+import { s3ClientFromEnv } from '../config/s3-client';
 import { PipelineMetrics } from '../domain/pipeline-metrics';
 import { routeClients } from '../providers/routes';
 import { activityLogContext } from './logger';
@@ -74,14 +74,7 @@ export function activityDepsFromEnv(env: WorkerEnv, catalogue: Catalogue): Activ
       maxReplyBytes: env.PROVIDER_MAX_REPLY_BYTES,
       maskedSecrets: env.WEBHOOK_SECRET === undefined ? [] : [env.WEBHOOK_SECRET],
     }),
-    s3: new S3Client({
-      region: env.S3_REGION,
-      endpoint: env.S3_ENDPOINT,
-      forcePathStyle: env.S3_FORCE_PATH_STYLE ?? env.S3_ENDPOINT !== undefined,
-      ...(env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
-        ? { credentials: { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY } }
-        : {}),
-    }),
+    s3: s3ClientFromEnv(env),
     storage: { bucket: env.S3_BUCKET, prefix: env.S3_PREFIX, failureMode: env.STORAGE_FAILURE_MODE },
     download: {
       sandboxOrigin: env.SANDBOX_ORIGIN,

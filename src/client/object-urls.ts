@@ -1,0 +1,37 @@
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+
+export interface StoredObject {
+  bucket: string;
+  key: string;
+}
+
+/** SigV4 presigned URLs live at most 7 days (AWS refuses longer); an hour suits a review or a render job. */
+export const presignedUrlExpiry = { defaultSec: 3_600, minSec: 1, maxSec: 7 * 24 * 3_600 } as const;
+
+/** A GET URL anyone holding it may fetch until it expires; made on request, never stored (it expires). */
+export async function presignedGetUrl(s3: S3Client, object: StoredObject, expiresInSec: number): Promise<string> {
+  if (
+    !Number.isInteger(expiresInSec) ||
+    expiresInSec < presignedUrlExpiry.minSec ||
+    expiresInSec > presignedUrlExpiry.maxSec
+  ) {
+    throw new RangeError(
+      `A presigned URL's expiry must be a whole number of seconds from ${presignedUrlExpiry.minSec} to ${presignedUrlExpiry.maxSec} (7 days, S3's limit); got ${expiresInSec}.`,
+    );
+  }
+  return getSignedUrl(s3, new GetObjectCommand({ Bucket: object.bucket, Key: object.key }), {
+    expiresIn: expiresInSec,
+  });
+}
+
+/**
+ * The object's plain URL as the SDK addresses it: virtual-hosted style on AWS, path style on a custom endpoint or with
+ * S3_FORCE_PATH_STYLE. The presigner runs the client's own endpoint resolution; its signature is dropped, so the URL
+ * carries no credential and fetches only where the bucket policy allows.
+ */
+export async function objectUrl(s3: S3Client, object: StoredObject): Promise<string> {
+  const url = new URL(await presignedGetUrl(s3, object, presignedUrlExpiry.minSec));
+  url.search = '';
+  return url.toString();
+}
