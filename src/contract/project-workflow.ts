@@ -38,6 +38,8 @@ export interface ProjectSceneStatus {
   phase: ProjectScenePhase;
   provider?: string;
   s3Key?: string;
+  /** The scene result's `objectUrl`: the stored clip's URL as the S3 SDK addresses it. */
+  objectUrl?: string;
   /** Only for an `unstored` scene: the provider's URL, which expires. */
   providerVideoUrl?: string;
   costUsd: number;

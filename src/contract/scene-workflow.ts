@@ -59,6 +59,12 @@ export interface SceneVideoResult {
   provider: string;
   s3Key?: string;
   s3Url?: string;
+  /**
+   * The stored object's URL as the S3 SDK addresses it (`https://bucket.s3.region.amazonaws.com/key` on AWS, path style
+   * on a custom endpoint), for the next stage to fetch where the bucket allows it; absent in runs from before it was
+   * recorded. A URL that works without bucket access comes from `scene-video url` (presigned, made on request).
+   */
+  objectUrl?: string;
   providerVideoUrl: string;
   /** False when S3 did not take the clip (STORAGE_FAILURE_MODE=provider-url): only `providerVideoUrl` holds it. */
   stored: boolean;
