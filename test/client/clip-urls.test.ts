@@ -149,6 +149,14 @@ describe("a finished scene's URLs", () => {
     }
   });
 
+  it('scene-video url without S3 credentials says so (exit 2)', async () => {
+    const { S3_ACCESS_KEY_ID: _, S3_SECRET_ACCESS_KEY: __, ...env } = cliEnv();
+    const run = await runCli(['url', workflowId], { ...env, AWS_EC2_METADATA_DISABLED: 'true' });
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(/Cannot sign the URL: no S3 credentials/);
+    expect(run.stderr).toMatch(/Set S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY/);
+  });
+
   it('no such scene: the client says not-found, the CLI exits 3', async () => {
     const missing = `scene-video:test-project:missing-${randomUUID().slice(0, 8)}`;
     const err = await presignedSceneClipUrl(h.client, h.s3, missing).catch((e: unknown) => e);
