@@ -137,6 +137,7 @@ function resultFields(r: SceneVideoResult): string {
     ],
   ];
   if (r.s3Url) pairs.push(['S3 URL', r.s3Url]);
+  if (r.objectUrl) pairs.push(['URL', r.objectUrl]);
   pairs.push(
     ['Provider URL', r.providerVideoUrl],
     ['Clip length', lengthChange(r) ?? `${r.durationSec} s`],

@@ -25,6 +25,8 @@ export {
   type StartedProject,
 } from './project-videos';
 export { SceneIdentityMismatchError } from './scene-identity-check';
+export { presignedSceneClipUrl, SceneClipUnavailableError, type PresignedClip } from './clip-url';
+export { presignedUrlExpiry, type StoredObject } from './object-urls';
 export {
   cancelSceneVideo,
   getSceneProgress,

@@ -9,8 +9,8 @@ export interface StoredObject {
 /** SigV4 presigned URLs live at most 7 days (AWS refuses longer); an hour suits a review or a render job. */
 export const presignedUrlExpiry = { defaultSec: 3_600, minSec: 1, maxSec: 7 * 24 * 3_600 } as const;
 
-/** A GET URL anyone holding it may fetch until it expires; made on request, never stored (it expires). */
-export async function presignedGetUrl(s3: S3Client, object: StoredObject, expiresInSec: number): Promise<string> {
+/** Throws a RangeError unless `expiresInSec` is a presigned URL's legal expiry. */
+export function checkPresignedExpiry(expiresInSec: number): void {
   if (
     !Number.isInteger(expiresInSec) ||
     expiresInSec < presignedUrlExpiry.minSec ||
@@ -20,6 +20,11 @@ export async function presignedGetUrl(s3: S3Client, object: StoredObject, expire
       `A presigned URL's expiry must be a whole number of seconds from ${presignedUrlExpiry.minSec} to ${presignedUrlExpiry.maxSec} (7 days, S3's limit); got ${expiresInSec}.`,
     );
   }
+}
+
+/** A GET URL anyone holding it may fetch until it expires; made on request, never stored (it expires). */
+export async function presignedGetUrl(s3: S3Client, object: StoredObject, expiresInSec: number): Promise<string> {
+  checkPresignedExpiry(expiresInSec);
   return getSignedUrl(s3, new GetObjectCommand({ Bucket: object.bucket, Key: object.key }), {
     expiresIn: expiresInSec,
   });

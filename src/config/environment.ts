@@ -242,6 +242,15 @@ export const workerEnvSchema = workerEnvFields.superRefine((env, ctx) => {
 });
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
 
+/** The worker's S3 variables, as a client that reads the bucket (`scene-video url`) takes them. */
+export const s3EnvSchema = workerEnvFields.pick({
+  S3_REGION: true,
+  S3_ENDPOINT: true,
+  S3_FORCE_PATH_STYLE: true,
+  S3_ACCESS_KEY_ID: true,
+  S3_SECRET_ACCESS_KEY: true,
+});
+
 /** The worker's credentials: the providers' API keys, the S3 secret key and the OTLP receiver's, which no log line may show. */
 export function workerSecrets(env: WorkerEnv): (string | undefined)[] {
   return [

@@ -1,10 +1,16 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import type { WorkerEnv } from './environment';
+import { formatZodError } from '../contract/format-zod-error';
+import { s3EnvSchema } from './environment';
+import type { z } from 'zod';
 
-export type S3Env = Pick<
-  WorkerEnv,
-  'S3_REGION' | 'S3_ENDPOINT' | 'S3_FORCE_PATH_STYLE' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY'
->;
+export type S3Env = z.infer<typeof s3EnvSchema>;
+
+/** The S3 variables of `env`, checked as the worker checks them. */
+export function loadS3Env(env: NodeJS.ProcessEnv): S3Env {
+  const parsed = s3EnvSchema.safeParse(env);
+  if (!parsed.success) throw new Error(`Invalid S3 environment: ${formatZodError(parsed.error)}`);
+  return parsed.data;
+}
 
 /**
  * The S3 client every part uses (worker activities, readiness, the CLI's URLs): a custom endpoint (versitygw, MinIO)

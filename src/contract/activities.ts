@@ -125,11 +125,23 @@ export interface UploadToS3Input {
   sceneId: string;
   projectId?: string;
   sceneType: string;
+  /**
+   * What produced the clip, written into the object's metadata (absent in uploads scheduled before they were passed):
+   * the provider's model, the length asked for and the one rendered, the attempt's cost (USD) and the prompt's SHA-256
+   * (hex of its UTF-8), never the prompt itself.
+   */
+  model?: string;
+  requestedDurationSec?: number;
+  durationSec?: number;
+  costUsd?: number;
+  promptSha256?: string;
 }
 
 export interface UploadToS3Output {
   s3Key: string;
   s3Url: string;
+  /** The object's plain https URL as the S3 SDK addresses it (absent from uploads that finished before it was kept). */
+  objectUrl?: string;
   bytes: number;
   /** The provider URL the clip was read from: a fresh one when `videoUrl` no longer served it (403/404/410). */
   videoUrl?: string;

@@ -181,12 +181,14 @@ export class SceneLedger {
     this.endBilled('cancelled', 'cancelled', error, outcome);
   }
 
-  uploading(reportedCostUsd: number | undefined): void {
+  /** The attempt delivered its clip, which is now being stored; returns what the attempt is billed (USD). */
+  uploading(reportedCostUsd: number | undefined): number {
     const attempt = this.current!;
     attempt.costUsd = this.bill({ kind: 'succeeded', reportedCostUsd });
     attempt.state = 'uploading';
     this.phase = 'uploading';
     this.publishStatus('uploading');
+    return attempt.costUsd;
   }
 
   /** The clip was delivered (and paid for) but the upload failed: the attempt keeps its cost. */

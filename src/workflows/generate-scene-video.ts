@@ -22,6 +22,7 @@ import { planProviders, PlanError } from '../domain/planning';
 import { worstCaseCostUsd } from '../domain/pricing';
 import { SceneBudget } from '../domain/scene-budget';
 import { SceneLedger } from '../domain/scene-ledger';
+import { sha256Hex } from '../domain/sha256';
 import { prepared } from './prepared';
 import { cancelTask, checkTaskWithin, createTask, pollStatusWithin, prepareScene } from './scene-activities';
 import { TaskInbox } from './task-inbox';
@@ -192,7 +193,7 @@ async function tryProvider(
     return { kind: 'failed' };
   }
 
-  ledger.uploading(generation.snapshot.costUsd);
+  const costUsd = ledger.uploading(generation.snapshot.costUsd);
   const stored = await storeClip(
     {
       provider: provider.key,
@@ -201,6 +202,11 @@ async function tryProvider(
       sceneId: input.sceneId,
       projectId: input.projectId,
       sceneType: input.sceneType,
+      model: provider.model,
+      requestedDurationSec: input.durationSec,
+      durationSec: generation.durationSec,
+      costUsd,
+      promptSha256: sha256Hex(input.prompt),
     },
     setup.storageFailureMode,
   );

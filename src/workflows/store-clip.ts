@@ -32,9 +32,16 @@ export async function storeClip(
     },
   });
   try {
-    const { s3Key, s3Url, bytes, videoUrl } = await uploadToS3SurvivingCancel(upload);
+    const { s3Key, s3Url, objectUrl, bytes, videoUrl } = await uploadToS3SurvivingCancel(upload);
     // The URL the upload read (a fresh one when the task's had expired), not one known to be dead.
-    return kept({ s3Key, s3Url, bytes, providerVideoUrl: videoUrl ?? upload.videoUrl, stored: true });
+    return kept({
+      s3Key,
+      s3Url,
+      ...(objectUrl === undefined ? {} : { objectUrl }),
+      bytes,
+      providerVideoUrl: videoUrl ?? upload.videoUrl,
+      stored: true,
+    });
   } catch (err) {
     // Only runs from before upload-survives-cancel see the upload cut off: they end cancelled at once, as they did.
     if (isCancellation(err)) throw err;

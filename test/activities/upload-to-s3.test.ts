@@ -10,6 +10,7 @@ import { defaultCatalogue } from '../../src/config/catalogue';
 import { startSandbox, type Sandbox, type ScenarioInput } from '../../dev/sandbox';
 import { failureTypes } from '../../src/contract/scene-workflow';
 import { MiB, sha256, useTestBucket } from './test-bucket';
+import { stackInfo } from '../helpers/stack-info';
 import { waitFor } from '../helpers/wait-for';
 import { klingBody, piapi } from '../sandbox/http';
 import { failureOf, runUploadToS3 } from './run-upload';
@@ -74,13 +75,20 @@ describe('uploadToS3 on the real S3 server', () => {
     expect(out).toEqual({
       s3Key: key,
       s3Url: `s3://${testBucket.name}/${key}`,
+      objectUrl: `${stackInfo().s3.endpoint}/${testBucket.name}/${key}`,
       bytes: 20 * MiB,
       videoUrl: input.videoUrl,
     });
     const head = await testBucket.s3.send(new HeadObjectCommand({ Bucket: testBucket.name, Key: key }));
     expect(head.ContentLength).toBe(20 * MiB);
     expect(head.ContentType).toBe('video/mp4');
-    expect(head.Metadata).toEqual({ provider: 'kling', taskid: input.taskId, sceneid: 's1', scenetype: 'hook' });
+    expect(head.Metadata).toEqual({
+      provider: 'kling',
+      taskid: input.taskId,
+      sceneid: 's1',
+      projectid: 'upload-test',
+      scenetype: 'hook',
+    });
     // A multipart object's ETag ends with its part count.
     expect(head.ETag).toMatch(/-4"?$/);
     expect(sha256((await stored(key))!)).toBe(sha256(await served(input.videoUrl)));

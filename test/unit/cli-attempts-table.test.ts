@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { attemptsTable } from '../../src/cli/progress-tables';
-import type { AttemptProgress } from '../../src/contract/scene-workflow';
+import { attemptsTable, renderSceneResult } from '../../src/cli/progress-tables';
+import type { AttemptProgress, SceneVideoResult } from '../../src/contract/scene-workflow';
 
 const plain = { bold: String, dim: String, green: String, red: String, yellow: String };
 const attempt = (fields: Partial<AttemptProgress>): AttemptProgress => ({
@@ -58,5 +58,29 @@ describe('attemptsTable: throttled time', () => {
     const escaped = shown.replace(/[().]/g, '\\$&');
     expect(row).toMatch(new RegExp(`\\brunway +${escaped} `));
     expect(row.match(/throttled/g)?.length ?? 0).toBe(shown.includes('throttled') ? 1 : 0);
+  });
+});
+
+describe('renderSceneResult', () => {
+  it("shows the stored object's URL, for the next stage to fetch", () => {
+    const result: SceneVideoResult = {
+      sceneId: 's1',
+      provider: 'kling',
+      s3Key: 'ai-videos/_/s1/kling-t1.mp4',
+      s3Url: 's3://clips/ai-videos/_/s1/kling-t1.mp4',
+      objectUrl: 'http://127.0.0.1:7070/clips/ai-videos/_/s1/kling-t1.mp4',
+      providerVideoUrl: 'https://cdn.example/v.mp4',
+      stored: true,
+      durationSec: 5,
+      totalCostUsd: 0.26,
+      costByProvider: { kling: 0.26 },
+      attempts: [attempt({ provider: 'kling', state: 'uploaded', costUsd: 0.26 })],
+      generationTimeMs: 9_000,
+    };
+    const lines = renderSceneResult(result, plain).split('\n');
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^ *URL +http:\/\/127\.0\.0\.1:7070\/clips\/ai-videos\/_\/s1\/kling-t1\.mp4$/),
+    );
+    expect(renderSceneResult({ ...result, objectUrl: undefined }, plain)).not.toMatch(/^ *URL /m);
   });
 });

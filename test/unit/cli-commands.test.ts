@@ -12,6 +12,7 @@ describe('scene-video commands', () => {
       'project',
       'status',
       'cancel',
+      'url',
       'cost',
       'history export',
       'rank',

@@ -3,7 +3,9 @@ import { activityInfo, ApplicationFailure, Context, heartbeat } from '@temporali
 import { Transform, type TransformCallback } from 'node:stream';
 import { failureTypes } from '../../contract/scene-workflow';
 import type { AttemptFailureDetails, UploadToS3Input, UploadToS3Output } from '../../contract/activities';
+import { objectUrl } from '../../client/object-urls';
 import { metricsOf, type ActivityDeps } from '../dependencies';
+import { clipMetadata } from './clip-metadata';
 import { partSizeFor, uploadStream } from './multipart-upload';
 import { openWithFreshUrl } from './fresh-video-url';
 import { openVideoDownload, UnsafeVideoUrlError, urlNoLongerServes, VideoDownloadError } from './video-download';
@@ -133,12 +135,7 @@ async function transfer(
       Bucket: deps.storage.bucket,
       Key: key,
       ContentType: 'video/mp4',
-      Metadata: {
-        provider: input.provider,
-        taskid: input.taskId,
-        sceneid: input.sceneId,
-        scenetype: input.sceneType,
-      },
+      Metadata: clipMetadata(input),
       body: counter,
       partSize,
       partsInFlight: uploadPartsInFlight,
@@ -161,7 +158,14 @@ async function transfer(
   // No HeadObject to confirm the size: S3 checks every request's length and CRC32, so what it acknowledged is exactly
   // the bytes counted here.
   if (activityInfo().attempt > 1) await abortUnfinishedUploads(deps, key);
-  return { s3Key: key, s3Url: `s3://${deps.storage.bucket}/${key}`, bytes: counter.bytes, videoUrl };
+  const object = { bucket: deps.storage.bucket, key };
+  return {
+    s3Key: key,
+    s3Url: `s3://${object.bucket}/${key}`,
+    objectUrl: await objectUrl(deps.s3, object),
+    bytes: counter.bytes,
+    videoUrl,
+  };
 }
 
 function downloadFailure(err: unknown, input: UploadToS3Input): ApplicationFailure {

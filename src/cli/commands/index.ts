@@ -12,6 +12,7 @@ export const commands: Record<string, () => Command> = {
   project: () => (require('./project') as typeof import('./project')).projectCommand,
   status: () => (require('./status') as typeof import('./status')).statusCommand,
   cancel: () => (require('./cancel') as typeof import('./cancel')).cancelCommand,
+  url: () => (require('./url') as typeof import('./url')).urlCommand,
   cost: () => (require('./cost') as typeof import('./cost')).costCommand,
   'history export': () => (require('./history-export') as typeof import('./history-export')).historyExportCommand,
   rank: () => (require('./rank') as typeof import('./rank')).rankCommand,
