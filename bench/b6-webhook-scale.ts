@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { providerTaskEvent } from '../src/contract/provider-webhook';
+import { sceneWorkflowType } from '../src/contract/scene-workflow';
 import { mapLimit, sleep } from './lib/concurrency';
 import { figure, medianFigure, type Figure } from './lib/figures';
 import { activityRuns, eventMs, events } from './lib/histories';
@@ -79,7 +80,9 @@ function sample(rig: Rig, running?: number): GetSample {
 }
 
 async function countRunning(client: Client, taskQueue: string): Promise<number> {
-  return (await client.workflow.count(`TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'`)).count;
+  // Scenes only: a provider gate workflow on the same queue runs on after them.
+  const query = `TaskQueue = '${taskQueue}' AND WorkflowType = '${sceneWorkflowType}' AND ExecutionStatus = 'Running'`;
+  return (await client.workflow.count(query)).count;
 }
 
 /**
