@@ -1,11 +1,12 @@
 import type {
   ProjectBudgetSummary,
   ProjectProgress,
+  ProjectSceneAttempt,
   ProjectScenePhase,
   ProjectSceneStatus,
 } from '../contract/project-workflow';
 import type { ProjectInput, ValidProjectInput } from '../contract/project-input';
-import { resultPhase, type SceneVideoResult } from '../contract/scene-workflow';
+import { resultPhase, type AttemptProgress, type SceneVideoResult } from '../contract/scene-workflow';
 import { roundUsd } from './pricing';
 
 export type ProjectHeader = Pick<ProjectProgress, 'projectId' | 'budgetUsd' | 'maxConcurrentScenes'>;
@@ -32,6 +33,7 @@ export function sceneRows(
     sceneId: s.sceneId,
     sceneType: s.sceneType,
     workflowId: workflowIdOf(s.sceneId, project.projectId),
+    aspectRatio: s.aspectRatio,
     phase: 'pending',
     costUsd: 0,
   }));
@@ -70,9 +72,22 @@ export function finishedSceneFields(result: SceneVideoResult): Partial<ProjectSc
     phase: resultPhase(result),
     provider: result.provider,
     s3Key: result.s3Key,
+    ...(result.objectUrl !== undefined && { objectUrl: result.objectUrl }),
+    durationSec: result.durationSec,
+    attempts: attemptSummaries(result.attempts),
     costUsd: result.totalCostUsd,
     ...(result.stored ? {} : { providerVideoUrl: result.providerVideoUrl, error: result.warning }),
   };
+}
+
+/** A scene's attempts as its project row keeps them: who, how and why it ended, and the cost; no messages. */
+export function attemptSummaries(attempts: readonly AttemptProgress[]): ProjectSceneAttempt[] {
+  return attempts.map(({ provider, state, reason, costUsd }) => ({
+    provider,
+    state,
+    ...(reason !== undefined && { reason }),
+    costUsd,
+  }));
 }
 
 export const notStartedCancelled = 'not started: the project was cancelled';
