@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { aspectRatioSchema } from './catalogue';
 import { attemptReasons } from './metrics';
+import { projectScenePhases } from './project-workflow';
 
 /** The manifest's name beside the project's clips: scene ids start with a letter or digit, so it never is one. */
 export const manifestFileName = '_manifest.json';
 
 const usd = z.number().nonnegative();
 
-const phaseSchema = z.enum(['pending', 'running', 'succeeded', 'unstored', 'failed', 'cancelled', 'skipped']);
+const phaseSchema = z.enum(projectScenePhases);
 
 export const manifestAttemptSchema = z
   .object({

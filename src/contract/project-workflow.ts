@@ -11,7 +11,16 @@ export const projectWorkflowType = 'generateProjectVideos';
 export type ProjectWorkflow = (input: ProjectInput) => Promise<ProjectResult>;
 
 /** `unstored`: generated (and paid for) but not stored in S3; only `providerVideoUrl` holds the clip, until it expires. */
-export type ProjectScenePhase = 'pending' | 'running' | 'succeeded' | 'unstored' | 'failed' | 'cancelled' | 'skipped';
+export const projectScenePhases = [
+  'pending',
+  'running',
+  'succeeded',
+  'unstored',
+  'failed',
+  'cancelled',
+  'skipped',
+] as const;
+export type ProjectScenePhase = (typeof projectScenePhases)[number];
 
 /** Phases a project's scene can no longer leave (a scene's own progress ends in one of them too, never `skipped`). */
 export const endedScenePhases: ReadonlySet<string> = new Set<ProjectScenePhase>([

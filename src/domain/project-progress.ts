@@ -1,9 +1,9 @@
-import type {
-  ProjectBudgetSummary,
-  ProjectProgress,
-  ProjectSceneAttempt,
-  ProjectScenePhase,
-  ProjectSceneStatus,
+import {
+  projectScenePhases,
+  type ProjectBudgetSummary,
+  type ProjectProgress,
+  type ProjectSceneAttempt,
+  type ProjectSceneStatus,
 } from '../contract/project-workflow';
 import type { ProjectInput, ValidProjectInput } from '../contract/project-input';
 import { resultPhase, type AttemptProgress, type SceneVideoResult } from '../contract/scene-workflow';
@@ -39,16 +39,6 @@ export function sceneRows(
   }));
 }
 
-const phases: readonly ProjectScenePhase[] = [
-  'pending',
-  'running',
-  'succeeded',
-  'unstored',
-  'failed',
-  'cancelled',
-  'skipped',
-];
-
 /** The project's progress, counted from its rows: the counts and the total are never kept apart from them. */
 export function projectProgress(
   header: ProjectHeader,
@@ -61,7 +51,7 @@ export function projectProgress(
     scenes,
     totalCostUsd: roundUsd(scenes.reduce((sum, s) => sum + s.costUsd, 0)),
     counts: Object.fromEntries(
-      phases.map((phase) => [phase, scenes.filter((s) => s.phase === phase).length]),
+      projectScenePhases.map((phase) => [phase, scenes.filter((s) => s.phase === phase).length]),
     ) as ProjectProgress['counts'],
   };
 }
