@@ -27,4 +27,3 @@ export const jsonSchemas = {
     }),
   },
 } satisfies Record<string, { path: string; generate: () => Record<string, unknown> }>;
-

@@ -40,13 +40,17 @@ export const manifestSceneSchema = z
   .object({
     sceneId: z.string(),
     sceneType: z.string(),
-    workflowId: z.string().describe('The scene workflow: `scene-video status <workflowId>` shows every attempt in full'),
+    workflowId: z
+      .string()
+      .describe('The scene workflow: `scene-video status <workflowId>` shows every attempt in full'),
     phase: phaseSchema.describe('`succeeded`: stored at `key`; `unstored`: generated but only at `providerVideoUrl`'),
     key: z.string().optional().describe('S3 key of the stored clip, in the manifest’s `bucket`'),
     url: z
       .string()
       .optional()
-      .describe('The clip’s object URL as the S3 SDK addresses it (needs bucket access; presign with `scene-video url`)'),
+      .describe(
+        'The clip’s object URL as the S3 SDK addresses it (needs bucket access; presign with `scene-video url`)',
+      ),
     providerVideoUrl: z.string().optional().describe('Only for an `unstored` scene: the provider’s URL, which expires'),
     durationSec: z.number().positive().optional().describe('Delivered length, seconds'),
     aspectRatio: aspectRatioSchema.optional().describe('The aspect ratio the scene asked for'),
@@ -80,7 +84,9 @@ export const projectManifestSchema = z
         costUsd: usd.describe('Sum of the scenes’ `costUsd`'),
         costByProviderUsd: z
           .record(z.string(), usd)
-          .describe('Spend per provider, from the attempts (a scene whose attempts are unknown counts under its provider)'),
+          .describe(
+            'Spend per provider, from the attempts (a scene whose attempts are unknown counts under its provider)',
+          ),
         counts: z.record(phaseSchema, z.number().int().nonnegative()).describe('Scenes per phase'),
       })
       .strict(),
