@@ -28,7 +28,8 @@ export async function storeManifest(
     return { manifest };
   } catch (err) {
     const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
-    const manifestError = `the project manifest was not written: ${cause instanceof Error ? cause.message : String(cause)}`;
+    const why = cause instanceof Error ? cause.message : String(cause);
+    const manifestError = `the project manifest was not written (${why}); the clips are stored, and this result lists every scene's key`;
     log.warn(manifestError, { projectId: progress.projectId });
     return { manifestError };
   }

@@ -115,6 +115,7 @@ export const projectCommand: Command = {
         const result = await waitForProjectVideos(client, workflowId);
         out.emit({ ...summary, status: 'COMPLETED', result }, () => `\n${renderProjectResult(result, out.paint)}`);
         if (result.counts.unstored) out.warn(unstoredWarning(result.counts.unstored));
+        if (result.manifestError) out.warn(result.manifestError);
         return projectExitCode(result);
       } catch (err) {
         if (!(err instanceof WorkflowFailedError)) throw err;
