@@ -7,6 +7,7 @@ import { manifestFileName, projectManifestSchema, type ProjectManifestRef } from
 import { failureTypes } from '../contract/scene-workflow';
 import { buildProjectManifest } from '../domain/project-manifest';
 import type { ActivityDeps } from './dependencies';
+import { isPermanentS3Error } from './upload/upload-to-s3';
 
 /** Beside the project's clips (`s3KeyFor`): `<prefix>/<projectId>/_manifest.json`. */
 export function manifestKeyFor(prefix: string, projectId: string): string {
@@ -40,14 +41,23 @@ export function createWriteProjectManifest(deps: Pick<ActivityDeps, 's3' | 'stor
         failureTypes.invalidManifest,
       );
     const key = manifestKeyFor(storage.prefix, manifest.projectId);
-    await s3.send(
-      new PutObjectCommand({
-        Bucket: storage.bucket,
-        Key: key,
-        Body: `${JSON.stringify(manifest, null, 2)}\n`,
-        ContentType: 'application/json',
-      }),
-    );
+    try {
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: storage.bucket,
+          Key: key,
+          Body: `${JSON.stringify(manifest, null, 2)}\n`,
+          ContentType: 'application/json',
+        }),
+      );
+    } catch (err) {
+      throw ApplicationFailure.create({
+        message: `storing ${key} failed: ${(err as Error).message}`,
+        type: failureTypes.storageUnavailable,
+        // As for clips: a missing bucket or denied access will not fix itself by retrying; an outage might.
+        nonRetryable: isPermanentS3Error(err),
+      });
+    }
     return { key, url: await objectUrl(s3, { bucket: storage.bucket, key }) };
   };
 }

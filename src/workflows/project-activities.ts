@@ -27,8 +27,9 @@ export const { findSceneRuns } = proxyActivities<SceneActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
 });
 
-// S3 blips are ridden out for about two minutes (1 + 2 + 4 … capped at 30 s, 8 tries); the manifest is then reported
-// missing in the result rather than holding a finished project open (see storeManifest).
+// S3 blips are ridden out for about two minutes (1 + 2 + 4 … capped at 30 s, 8 tries; a refusal such as denied access
+// is not retried); the manifest is then reported missing in the result rather than holding a finished project open
+// (see storeManifest).
 export const { writeProjectManifest } = proxyActivities<SceneActivities>({
   startToCloseTimeout: '1 minute',
   retry: {

@@ -90,4 +90,45 @@ describe('the project manifest', () => {
     expect(byProvider).toBeCloseTo(result.totalCostUsd, 6);
     expect(result.totalCostUsd).toBeGreaterThan(0);
   }, 120_000);
+
+  it('a manifest S3 refuses does not fail the project: its result stands and says why the manifest is missing', async () => {
+    const projectId = `manifest-refused-${Math.random().toString(36).slice(2, 8)}`;
+    // Denied access to the manifest's key alone: the clips are stored as usual.
+    const denied = Object.assign(new Error('Access Denied'), {
+      name: 'AccessDenied',
+      $metadata: { httpStatusCode: 403 },
+    });
+    h.s3.middlewareStack.add(
+      (next, context) => async (args) => {
+        const key = (args.input as { Key?: string }).Key ?? '';
+        if (context.commandName === 'PutObjectCommand' && key.endsWith('/_manifest.json')) throw denied;
+        return next(args);
+      },
+      { step: 'initialize', name: 'denyManifest' },
+    );
+    try {
+      const scene = {
+        sceneId: 'only',
+        sceneType: 'hook',
+        prompt: 'One calm shot',
+        durationSec: 5,
+        allowedProviders: ['luma'],
+      };
+      const { workflowId } = await startProjectVideos(
+        h.client,
+        { projectId, maxConcurrentScenes: 1, polling, scenes: [{ ...scene, aspectRatio: '16:9' }] },
+        { taskQueue: h.taskQueue },
+      );
+      const result = await waitForProjectVideos(h.client, workflowId);
+      expect(result.counts.succeeded).toBe(1);
+      expect(result.manifest).toBeUndefined();
+      expect(result.manifestError).toMatch(
+        new RegExp(
+          `^the project manifest was not written \\(storing ai-videos/${projectId}/_manifest\\.json failed: Access Denied\\)`,
+        ),
+      );
+    } finally {
+      h.s3.middlewareStack.remove('denyManifest');
+    }
+  }, 120_000);
 });
