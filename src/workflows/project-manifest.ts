@@ -29,7 +29,7 @@ export async function storeManifest(
   } catch (err) {
     const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
     const why = cause instanceof Error ? cause.message : String(cause);
-    const manifestError = `the project manifest was not written (${why}); the clips are stored, and this result lists every scene's key`;
+    const manifestError = `the project manifest was not written (${why}); this result lists every scene and its clip's key`;
     log.warn(manifestError, { projectId: progress.projectId });
     return { manifestError };
   }
