@@ -30,7 +30,7 @@ const ioModules = {
   message: 'Workflow-safe code must stay deterministic: no I/O modules.',
 };
 const noSchemas = {
-  regex: '^(zod|(\\.\\./)+contract/(scene-input|project-input|catalogue))$',
+  regex: '^(zod|(\\.\\./)+contract/(scene-input|project-input|project-manifest|catalogue))$',
   allowTypeImports: true,
   message:
     'Keep zod out of the workflow bundle: the SDK evaluates workflow modules afresh for every run, and building ' +

@@ -8,6 +8,7 @@ import { createPollStatus } from './poll-status';
 import { createPrepareRun } from './prepare-run';
 import { closedGateHolders, readProviderCircuit, reportProviderFailure, requestProviderLease } from './provider-gate';
 import { createUploadToS3 } from './upload/upload-to-s3';
+import { createWriteProjectManifest } from './write-project-manifest';
 
 export type { ActivityDeps } from './dependencies';
 
@@ -22,6 +23,7 @@ export function createActivities(deps: ActivityDeps) {
     uploadToS3: createUploadToS3(deps),
     awaitSceneResult,
     findSceneRuns: createFindSceneRuns(deps),
+    writeProjectManifest: createWriteProjectManifest(deps),
     requestProviderLease,
     readProviderCircuit,
     reportProviderFailure,

@@ -1,5 +1,5 @@
 import type { AttemptProgress, SceneProgress, SceneVideoResult, SlotWait } from '../contract/scene-workflow';
-import type { ProjectProgress } from '../contract/project-workflow';
+import type { ProjectProgress, ProjectResult } from '../contract/project-workflow';
 import { describeReason } from './attempt-reasons';
 import { bytes, clock, elapsedMs, percentAmount, seconds, secondsAmount, usd, usdAmount } from './format';
 import { fields, table, type Palette } from './output';
@@ -205,6 +205,7 @@ function projectScenesTable(p: ProjectProgress, paint: Palette, live: Record<str
 }
 
 /** `project --wait`: the finished project. */
-export function renderProjectResult(p: ProjectProgress, paint: Palette): string {
-  return [fields(projectSummary(p)), '', projectScenesTable(p, paint, {})].join('\n');
+export function renderProjectResult(p: ProjectResult, paint: Palette): string {
+  const manifest: [string, string][] = p.manifest ? [['Manifest', `${p.manifest.key}  ${p.manifest.url}`]] : [];
+  return [fields([...projectSummary(p), ...manifest]), '', projectScenesTable(p, paint, {})].join('\n');
 }

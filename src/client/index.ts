@@ -55,6 +55,14 @@ export {
   projectWorkflowType,
   type ProjectProgress,
   type ProjectResult,
+  type ProjectSceneAttempt,
   type ProjectScenePhase,
   type ProjectSceneStatus,
 } from '../contract/project-workflow';
+export {
+  projectManifestSchema,
+  type ManifestAttempt,
+  type ManifestScene,
+  type ProjectManifest,
+  type ProjectManifestRef,
+} from '../contract/project-manifest';

@@ -2,6 +2,7 @@ import type { Catalogue } from './catalogue';
 import type { GateSetup } from './provider-gate';
 import type { ProviderModelSettings, ProviderTaskSnapshot, TaskState } from './provider-task';
 import type { SlimProject } from './project-input';
+import type { ProjectProgress } from './project-workflow';
 import type { ValidSceneInput } from './scene-input';
 
 /** The worker's provider catalogue and credentials, as the workflow may see them (names only, never keys). */
@@ -161,4 +162,19 @@ export interface AttemptFailureDetails {
    * so an unstored scene points at a URL that works.
    */
   videoUrl?: string;
+}
+
+/**
+ * What the project manifest is made of: the finished project's progress (its result) and what the run alone knows.
+ * Recorded in the project's history once, as the activity's input, so every retry writes the same bytes.
+ */
+export interface WriteProjectManifestInput {
+  /** The project workflow's id and run. */
+  workflowId: string;
+  runId: string;
+  /** When the project finished, in workflow time (ISO-8601). */
+  finishedAt: string;
+  /** Provider key → model, from the run's catalogue. */
+  models: Record<string, string>;
+  progress: ProjectProgress;
 }

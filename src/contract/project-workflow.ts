@@ -1,4 +1,7 @@
+import type { AspectRatio } from './catalogue';
 import type { ProjectInput } from './project-input';
+import type { ProjectManifestRef } from './project-manifest';
+import type { AttemptProgress } from './scene-workflow';
 import { defineQuery } from '@temporalio/workflow';
 
 /** The project workflow's type name, as clients start it. */
@@ -8,7 +11,16 @@ export const projectWorkflowType = 'generateProjectVideos';
 export type ProjectWorkflow = (input: ProjectInput) => Promise<ProjectResult>;
 
 /** `unstored`: generated (and paid for) but not stored in S3; only `providerVideoUrl` holds the clip, until it expires. */
-export type ProjectScenePhase = 'pending' | 'running' | 'succeeded' | 'unstored' | 'failed' | 'cancelled' | 'skipped';
+export const projectScenePhases = [
+  'pending',
+  'running',
+  'succeeded',
+  'unstored',
+  'failed',
+  'cancelled',
+  'skipped',
+] as const;
+export type ProjectScenePhase = (typeof projectScenePhases)[number];
 
 /** Phases a project's scene can no longer leave (a scene's own progress ends in one of them too, never `skipped`). */
 export const endedScenePhases: ReadonlySet<string> = new Set<ProjectScenePhase>([
@@ -42,6 +54,16 @@ export interface ProjectSceneStatus {
   objectUrl?: string;
   /** Only for an `unstored` scene: the provider's URL, which expires. */
   providerVideoUrl?: string;
+  /** As the scene asked. */
+  aspectRatio?: AspectRatio;
+  /** The delivered length, seconds (the scene result's `durationSec`). */
+  durationSec?: number;
+  /**
+   * The scene's provider attempts, without the providers' messages (the scene's own workflow keeps those): a handful
+   * per scene, so the project's result stays within one payload at 500 scenes. Absent when the scene never ran, or
+   * ended without saying (terminated), or finished in a run from before they were recorded.
+   */
+  attempts?: ProjectSceneAttempt[];
   costUsd: number;
   error?: string;
   /** What the project let this scene spend (its child's `maxCostUsd`), under a project budget. */
@@ -61,7 +83,14 @@ export interface ProjectProgress {
   budget?: ProjectBudgetSummary;
 }
 
-export type ProjectResult = ProjectProgress;
+export type ProjectSceneAttempt = Pick<AttemptProgress, 'provider' | 'state' | 'reason' | 'costUsd'>;
+
+export interface ProjectResult extends ProjectProgress {
+  /** The project manifest beside its clips; absent in runs from before it was written, and when writing it failed. */
+  manifest?: ProjectManifestRef;
+  /** Why the manifest could not be written (the clips and this result stand; the manifest alone is missing). */
+  manifestError?: string;
+}
 
 export const getProjectProgress = defineQuery<ProjectProgress>('getProjectProgress');
 

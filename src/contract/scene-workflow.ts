@@ -141,6 +141,8 @@ export const failureTypes = {
   budgetExhausted: 'BudgetExhausted',
   /** A content moderation refused the scene and its `moderation` policy says `fail-scene` for that moderation. */
   contentRefused: 'ContentRefused',
+  /** The project manifest would break its own schema: a bug, so retrying cannot help. */
+  invalidManifest: 'InvalidProjectManifest',
 } as const;
 
 /**

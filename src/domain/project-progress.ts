@@ -1,11 +1,12 @@
-import type {
-  ProjectBudgetSummary,
-  ProjectProgress,
-  ProjectScenePhase,
-  ProjectSceneStatus,
+import {
+  projectScenePhases,
+  type ProjectBudgetSummary,
+  type ProjectProgress,
+  type ProjectSceneAttempt,
+  type ProjectSceneStatus,
 } from '../contract/project-workflow';
 import type { ProjectInput, ValidProjectInput } from '../contract/project-input';
-import { resultPhase, type SceneVideoResult } from '../contract/scene-workflow';
+import { resultPhase, type AttemptProgress, type SceneVideoResult } from '../contract/scene-workflow';
 import { roundUsd } from './pricing';
 
 export type ProjectHeader = Pick<ProjectProgress, 'projectId' | 'budgetUsd' | 'maxConcurrentScenes'>;
@@ -32,20 +33,11 @@ export function sceneRows(
     sceneId: s.sceneId,
     sceneType: s.sceneType,
     workflowId: workflowIdOf(s.sceneId, project.projectId),
+    aspectRatio: s.aspectRatio,
     phase: 'pending',
     costUsd: 0,
   }));
 }
-
-const phases: readonly ProjectScenePhase[] = [
-  'pending',
-  'running',
-  'succeeded',
-  'unstored',
-  'failed',
-  'cancelled',
-  'skipped',
-];
 
 /** The project's progress, counted from its rows: the counts and the total are never kept apart from them. */
 export function projectProgress(
@@ -59,7 +51,7 @@ export function projectProgress(
     scenes,
     totalCostUsd: roundUsd(scenes.reduce((sum, s) => sum + s.costUsd, 0)),
     counts: Object.fromEntries(
-      phases.map((phase) => [phase, scenes.filter((s) => s.phase === phase).length]),
+      projectScenePhases.map((phase) => [phase, scenes.filter((s) => s.phase === phase).length]),
     ) as ProjectProgress['counts'],
   };
 }
@@ -70,9 +62,22 @@ export function finishedSceneFields(result: SceneVideoResult): Partial<ProjectSc
     phase: resultPhase(result),
     provider: result.provider,
     s3Key: result.s3Key,
+    ...(result.objectUrl !== undefined && { objectUrl: result.objectUrl }),
+    durationSec: result.durationSec,
+    attempts: attemptSummaries(result.attempts),
     costUsd: result.totalCostUsd,
     ...(result.stored ? {} : { providerVideoUrl: result.providerVideoUrl, error: result.warning }),
   };
+}
+
+/** A scene's attempts as its project row keeps them: who, how and why it ended, and the cost; no messages. */
+export function attemptSummaries(attempts: readonly AttemptProgress[]): ProjectSceneAttempt[] {
+  return attempts.map(({ provider, state, reason, costUsd }) => ({
+    provider,
+    state,
+    ...(reason !== undefined && { reason }),
+    costUsd,
+  }));
 }
 
 export const notStartedCancelled = 'not started: the project was cancelled';

@@ -31,6 +31,7 @@ import { sceneAdmissions } from './project-budget';
 import { projectCancelled, waitUnlessCancelled } from './project-cancel';
 import { decideRelease } from './project-release';
 import { findExistingRuns } from './project-existing-runs';
+import { storeManifest } from './project-manifest';
 import { playScene } from './project-scene';
 import { versionedBehavior } from './versioning-behavior';
 
@@ -107,7 +108,9 @@ export async function generateProjectVideos(rawInput: ProjectInput): Promise<Pro
   await Promise.all(children);
   if (release.cancelScenes && CancellationScope.current().consideredCancelled)
     throw projectCancelled(known.header, rows);
-  const result = progress();
+  // A cancelled project (above) writes none: a manifest marks a project that finished, for the next stage to compose.
+  const result: ProjectResult = progress();
+  if (release.manifest) Object.assign(result, await storeManifest(result, setup.catalogue));
   log.info(projectSummary(result), { projectId: project.projectId });
   return result;
 }

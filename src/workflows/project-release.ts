@@ -21,6 +21,8 @@ export interface ProjectRelease {
    * cheapest estimates (`EstimateReservations`).
    */
   budgetIsCap: boolean;
+  /** Runs since the project manifest write it when they finish (runs from before end as they did, without one). */
+  manifest: boolean;
 }
 
 /**
@@ -33,5 +35,6 @@ export function decideRelease(rawInput: ProjectInput): ProjectRelease {
   const unambiguousIds = patched('unambiguous-scene-ids');
   const budgetIsCap =
     (rawInput as Partial<ProjectInput> | null)?.budgetUsd !== undefined && patched('project-budget-worst-case');
-  return { cancelScenes, unambiguousIds, budgetIsCap };
+  const manifest = patched('project-manifest');
+  return { cancelScenes, unambiguousIds, budgetIsCap, manifest };
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { projectJsonSchema, projectSchemaPath } from '../../src/cli/project-schema';
+import { jsonSchemas } from '../../src/cli/json-schemas';
 import { defaultCatalogue } from '../../src/config/catalogue';
 import { jsonOf, runCli } from './run-cli';
 
@@ -17,18 +17,28 @@ beforeAll(async () => {
 });
 
 describe('scene-video CLI without a server', () => {
-  it('the committed project schema is the one generated from the zod schema', () => {
-    const committed: unknown = JSON.parse(readFileSync(join(__dirname, '..', '..', projectSchemaPath), 'utf8'));
-    expect(committed).toEqual(projectJsonSchema());
+  it.each(Object.entries(jsonSchemas))('the committed %s schema is the one generated from the zod schema', (_, s) => {
+    const committed: unknown = JSON.parse(readFileSync(join(__dirname, '..', '..', s.path), 'utf8'));
+    expect(committed).toEqual(s.generate());
   });
 
   it('schema prints the project JSON Schema, which describes the scene fields', async () => {
     const run = await runCli(['schema'], noServer);
     expect(run.code).toBe(0);
     const schema = JSON.parse(run.stdout);
-    expect(schema).toEqual(projectJsonSchema());
+    expect(schema).toEqual(jsonSchemas.project.generate());
     expect(schema.required).toEqual(['projectId', 'scenes']);
     expect(schema.properties.scenes.items.properties.aspectRatio.enum).toEqual(['16:9', '9:16', '1:1']);
+  });
+
+  it('schema --manifest prints the project manifest JSON Schema', async () => {
+    const run = await runCli(['schema', '--manifest'], noServer);
+    expect(run.code).toBe(0);
+    const schema = JSON.parse(run.stdout);
+    expect(schema).toEqual(jsonSchemas.manifest.generate());
+    expect(schema.properties.scenes.items.required).toEqual(
+      expect.arrayContaining(['sceneId', 'phase', 'attempts', 'costUsd']),
+    );
   });
 
   it("rank shows the worker's plan: scores and reasons best first, each provider's duration and estimate", async () => {

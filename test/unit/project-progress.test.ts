@@ -39,8 +39,22 @@ describe("a project's rows and counts", () => {
 
   it('starts one pending row per scene under the id the run gives it', () => {
     expect(sceneRows(project, sceneWorkflowId)).toEqual([
-      { sceneId: 's1', sceneType: 'hook', workflowId: 'scene-video:launch:s1', phase: 'pending', costUsd: 0 },
-      { sceneId: 's2', sceneType: 'product', workflowId: 'scene-video:launch:s2', phase: 'pending', costUsd: 0 },
+      {
+        sceneId: 's1',
+        sceneType: 'hook',
+        workflowId: 'scene-video:launch:s1',
+        aspectRatio: '16:9',
+        phase: 'pending',
+        costUsd: 0,
+      },
+      {
+        sceneId: 's2',
+        sceneType: 'product',
+        workflowId: 'scene-video:launch:s2',
+        aspectRatio: '16:9',
+        phase: 'pending',
+        costUsd: 0,
+      },
     ]);
     expect(sceneRows(project, legacySceneWorkflowId).map((r) => r.workflowId)).toEqual([
       'scene-video-launch-s1',
@@ -73,25 +87,47 @@ describe("a project's rows and counts", () => {
     expect(projectSummary(progress)).toBe('Project launch: 2 succeeded, 0 not stored, 1 failed, 1 skipped, $0.35');
   });
 
-  it('records a finished scene; one not stored keeps the expiring provider URL and the warning', () => {
+  it('records a finished scene: its clip, length and attempts without their messages; one not stored keeps the expiring provider URL and the warning', () => {
+    const attempt = { startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:01:00.000Z' };
     const result = {
       provider: 'luma',
       s3Key: 'videos/launch/s1.mp4',
+      objectUrl: 'http://127.0.0.1:7070/clips/videos/launch/s1.mp4',
       providerVideoUrl: 'https://cdn.example/s1.mp4',
       stored: true,
+      durationSec: 5,
+      attempts: [
+        { ...attempt, provider: 'kling', state: 'failed', reason: 'task_failed', error: 'GPU fell over', costUsd: 0 },
+        { ...attempt, provider: 'luma', state: 'uploaded', reason: 'succeeded', costUsd: 0.2, taskId: 't1' },
+      ],
       totalCostUsd: 0.2,
     } as SceneVideoResult;
+    const attempts = [
+      { provider: 'kling', state: 'failed', reason: 'task_failed', costUsd: 0 },
+      { provider: 'luma', state: 'uploaded', reason: 'succeeded', costUsd: 0.2 },
+    ];
     expect(finishedSceneFields(result)).toEqual({
       phase: 'succeeded',
       provider: 'luma',
       s3Key: 'videos/launch/s1.mp4',
+      objectUrl: 'http://127.0.0.1:7070/clips/videos/launch/s1.mp4',
+      durationSec: 5,
+      attempts,
       costUsd: 0.2,
     });
-    const unstored = { ...result, s3Key: undefined, stored: false, warning: 'S3 refused the clip' };
+    const unstored = {
+      ...result,
+      s3Key: undefined,
+      objectUrl: undefined,
+      stored: false,
+      warning: 'S3 refused the clip',
+    };
     expect(finishedSceneFields(unstored)).toEqual({
       phase: 'unstored',
       provider: 'luma',
       s3Key: undefined,
+      durationSec: 5,
+      attempts,
       costUsd: 0.2,
       providerVideoUrl: 'https://cdn.example/s1.mp4',
       error: 'S3 refused the clip',

@@ -67,7 +67,7 @@ describe("how a project reads a scene's failure", () => {
     expect(isEndedSceneReport(new Error('worker lost'))).toBe(false);
   });
 
-  it("fills the scene's row: failed or cancelled, the cause's message clipped, the reported cost", () => {
+  it("fills the scene's row: failed or cancelled, the cause's message clipped, the reported cost and attempts", () => {
     expect(failedSceneFields(child(budgetStop), 'scene-video:p:s')).toEqual({
       phase: 'failed',
       error: 'over budget',
@@ -80,6 +80,20 @@ describe("how a project reads a scene's failure", () => {
       costUsd: 0.1,
     });
     expect(failedSceneFields(new CancelledFailure('cancelled'), 'w')).toMatchObject({ phase: 'cancelled', costUsd: 0 });
+    const attempts = [
+      {
+        provider: 'kling',
+        state: 'failed',
+        reason: 'content_policy_input',
+        error: 'refused',
+        costUsd: 0,
+        startedAt: 't',
+      },
+    ];
+    const refused = ApplicationFailure.nonRetryable('refused', sceneEndedTypes.failed, { ...snapshot(0), attempts });
+    expect(failedSceneFields(activity(refused), 'w').attempts).toEqual([
+      { provider: 'kling', state: 'failed', reason: 'content_policy_input', costUsd: 0 },
+    ]);
     const long = failedSceneFields(child(ApplicationFailure.nonRetryable('x'.repeat(600), 'X')), 'scene-video:p:s');
     expect(long.error).toMatch(/^x{500}… \(the whole message: scene-video status scene-video:p:s\)$/);
   });

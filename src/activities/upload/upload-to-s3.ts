@@ -184,7 +184,7 @@ function downloadFailure(err: unknown, input: UploadToS3Input): ApplicationFailu
   });
 }
 
-function isPermanentS3Error(err: unknown): boolean {
+export function isPermanentS3Error(err: unknown): boolean {
   const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   return status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
 }

@@ -10,12 +10,12 @@ import type { Command } from '../command';
 import { knownCatalogue } from '../env-catalogue';
 import { describeWorkflowFailure, exitCodes, UsageError } from '../errors';
 import { renderProjectResult, renderView } from '../progress-tables';
-import { projectSchemaPath } from '../project-schema';
+import { jsonSchemas } from '../json-schemas';
 import { withTemporal } from '../session';
 import { watchWorkflow } from '../watch';
 import { finishedExitCode, projectExitCode, unstoredWarning } from '../workflow-view';
 
-const formatHint = `The format is described by \`scene-video schema\` (${projectSchemaPath}).`;
+const formatHint = `The format is described by \`scene-video schema\` (${jsonSchemas.project.path}).`;
 
 const sizeHint = 'Nothing was started. The limits and why they are what they are: README.md, "Limits".';
 
@@ -56,7 +56,7 @@ export const projectCommand: Command = {
   summary: 'Start every scene of a video from a project file (or attach to its workflow), optionally wait or watch',
   usage: {
     positionals: [
-      { name: 'file.json', description: `Project file; see \`scene-video schema\` (${projectSchemaPath})` },
+      { name: 'file.json', description: `Project file; see \`scene-video schema\` (${jsonSchemas.project.path})` },
     ],
     options: {
       wait: { type: 'boolean', description: 'Wait for every scene and print the project table' },
@@ -115,6 +115,7 @@ export const projectCommand: Command = {
         const result = await waitForProjectVideos(client, workflowId);
         out.emit({ ...summary, status: 'COMPLETED', result }, () => `\n${renderProjectResult(result, out.paint)}`);
         if (result.counts.unstored) out.warn(unstoredWarning(result.counts.unstored));
+        if (result.manifestError) out.warn(result.manifestError);
         return projectExitCode(result);
       } catch (err) {
         if (!(err instanceof WorkflowFailedError)) throw err;

@@ -1,21 +1,29 @@
 import { exitCodes } from '../errors';
 import type { Command } from '../command';
-import { projectJsonSchema, projectSchemaPath } from '../project-schema';
+import { jsonSchemas } from '../json-schemas';
+
+const { project, manifest } = jsonSchemas;
 
 export const schemaCommand: Command = {
   name: 'schema',
-  summary: 'Print the JSON Schema of project files (the format `scene-video project` reads)',
+  summary: 'Print the JSON Schema of project files (the format `scene-video project` reads), or of project manifests',
   usage: {
     positionals: [],
-    options: {},
+    options: {
+      manifest: {
+        type: 'boolean',
+        description: 'The schema of the manifest a finished project writes beside its clips (`_manifest.json`)',
+      },
+    },
     details: [
-      `The output is the document committed at ${projectSchemaPath}; the output is JSON with or without --json.`,
+      `The output is the document committed at ${project.path} (with --manifest, ${manifest.path}); the output is JSON with or without --json.`,
     ],
-    examples: [`scene-video schema > ${projectSchemaPath}`],
+    examples: [`scene-video schema > ${project.path}`, `scene-video schema --manifest > ${manifest.path}`],
   },
-  async run(_args, { out }) {
-    if (out.json) out.document(projectJsonSchema());
-    else out.text(JSON.stringify(projectJsonSchema(), null, 2));
+  async run(args, { out }) {
+    const schema = (args.flag('manifest') ? manifest : project).generate();
+    if (out.json) out.document(schema);
+    else out.text(JSON.stringify(schema, null, 2));
     return exitCodes.ok;
   },
 };

@@ -77,7 +77,7 @@ export function addAudits(
     ...storage.pendingUploads.map((u) => `unfinished multipart upload: ${u}`),
   );
   report.figures.push(
-    `storage: ${storage.objects} object(s), ${storage.missing.length} missing, ${storage.orphans.length} orphan(s), ` +
+    `storage: ${storage.objects} object(s) (${storage.manifests} project manifest(s)), ${storage.missing.length} missing, ${storage.orphans.length} orphan(s), ` +
       `${storage.partial.length} partial, ${storage.pendingUploads.length} unfinished multipart upload(s)`,
   );
 }
