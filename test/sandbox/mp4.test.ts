@@ -41,7 +41,7 @@ describe('committed clips', () => {
       ]);
       expect(info.durationSec).toBeCloseTo(Number(s), 1);
     }
-    // 90 clips of 5 to 10 KB when measured (0.6 MB): the repository carries them.
+    // 90 clips of 6.5 to 12.5 KB when measured (0.83 MB): the repository carries them.
     expect(total).toBeLessThan(1024 * 1024);
   });
 });

@@ -95,7 +95,7 @@ export function clipFfmpegArgs(look: ClipLook): string[] {
   return [
     ...['-v', 'error', '-y', '-filter_complex', graph, '-frames:v', `${frames}`],
     // One keyframe per clip and a high CRF: flat colour and a few changing glyphs cost almost nothing.
-    ...`-c:v libx264 -preset veryslow -crf 36 -pix_fmt yuv420p -g ${frames} -an`.split(' '),
+    ...`-c:v libx264 -preset veryslow -crf 30 -pix_fmt yuv420p -g ${frames} -an`.split(' '),
     // One encoder thread, no metadata, no version strings: the same bytes on every run.
     ...'-threads 1 -map_metadata -1 -fflags +bitexact -flags:v +bitexact -movflags +faststart -f mp4'.split(' '),
   ];
