@@ -165,7 +165,7 @@ describe('PiAPI output locations per model', () => {
     const { output } = await api.until(id, 'completed');
     expect(output.status).toBe(99);
     expect(output.works).toHaveLength(1);
-    expect(output.works[0]).toMatchObject({ status: 99, video: { width: 90, height: 160, duration: 10_000 } });
+    expect(output.works[0]).toMatchObject({ status: 99, video: { width: 180, height: 320, duration: 10_000 } });
     expect(video(output.works[0].video.resource_without_watermark)).toBe(output.video_url);
   });
 
@@ -195,7 +195,7 @@ describe('PiAPI output locations per model', () => {
     });
     expect(res.json.data.logs).toBeNull();
     const { output } = await api.until(res.json.data.task_id, 'completed');
-    expect(output.video).toMatchObject({ width: 120, height: 120 });
+    expect(output.video).toMatchObject({ width: 240, height: 240 });
     video(output.video.url);
     expect(output.video_raw.url).toBe(output.video.url);
   });

@@ -1,6 +1,9 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { inspectMp4, type Sandbox } from '../../dev/sandbox';
+import { committedClipPath } from '../../dev/sandbox/video/clip-library';
+import { clipFont } from '../../dev/sandbox/video/clip-render';
 import { call, fast, gen45Body, klingBody, piapi, runway } from './http';
 import { useSandbox } from './use-sandbox';
 
@@ -8,12 +11,20 @@ let sb: Sandbox;
 
 useSandbox((started) => (sb = started));
 
+/** Whether the sandbox can render clips on demand here (CI cannot: it serves the committed ones). */
+const canRender = spawnSync('ffmpeg', ['-version']).status === 0 && existsSync(clipFont);
+
+const lumaInput = { prompt: 'x', aspect_ratio: '1:1' };
+const hailuoBody = { model: 'hailuo', task_type: 'video_generation', input: { model: 't2v-01', prompt: 'x' } };
+const hunyuanBody = { model: 'Qubico/hunyuan', task_type: 'txt2video', input: { prompt: 'x', aspect_ratio: '9:16' } };
+const veoBody = { model: 'veo3.1', task_type: 'veo3.1-video', input: { prompt: 'x', duration: '8s' } };
+
 async function piapiVideoUrl(body: unknown): Promise<string> {
   const api = piapi(sb);
   const created = await api.create(body);
   expect(created.status, created.text).toBe(200);
   const { output } = await api.until(created.json.data.task_id, 'completed');
-  return output.video_url ?? output.video;
+  return output.video_url ?? output.video?.url ?? output.video;
 }
 
 async function runwayVideoUrl(body: Record<string, unknown>): Promise<string> {
@@ -44,12 +55,7 @@ describe('served clips are real MP4s of the requested shape', () => {
       9 / 16,
       8,
     ],
-    [
-      'hailuo 6 s',
-      () => piapiVideoUrl({ model: 'hailuo', task_type: 'video_generation', input: { model: 't2v-01', prompt: 'x' } }),
-      16 / 9,
-      6,
-    ],
+    ['hailuo 6 s', () => piapiVideoUrl(hailuoBody), 16 / 9, 6],
     ['runway gen4.5 720:1280 4 s', () => runwayVideoUrl(gen45Body({ ratio: '720:1280', duration: 4 })), 9 / 16, 4],
     [
       'runway veo3.1 1920:1080 8 s',
@@ -74,12 +80,32 @@ describe('served clips are real MP4s of the requested shape', () => {
     expect(Math.abs(info.durationSec - seconds)).toBeLessThan(0.2);
   });
 
-  it('serves an exact uncommitted duration when ffmpeg is installed, else the nearest committed one', async () => {
-    const hasFfmpeg = spawnSync('ffmpeg', ['-version']).status === 0;
+  it.each([
+    ['runway', '9:16', () => runwayVideoUrl(gen45Body({ ratio: '720:1280', duration: 4 })), 4],
+    ['kling', '16:9', () => piapiVideoUrl(klingBody({ duration: 10 })), 10],
+    ['luma', '1:1', () => piapiVideoUrl({ model: 'luma', task_type: 'video_generation', input: lumaInput }), 5],
+    ['hailuo', '16:9', () => piapiVideoUrl(hailuoBody), 6],
+    ['hunyuan', '9:16', () => piapiVideoUrl(hunyuanBody), 5],
+    ['veo', '16:9', () => piapiVideoUrl(veoBody), 8],
+  ] as const)("a %s task gets its provider family's committed %s clip", async (family, aspect, videoUrl, seconds) => {
+    const { bytes } = await fetchBytes(await videoUrl());
+    expect(Buffer.from(bytes).equals(readFileSync(committedClipPath(family, aspect, seconds)))).toBe(true);
+  });
+
+  it('serves an exact uncommitted duration when ffmpeg and the font are installed, else the nearest committed one', async () => {
     const { bytes } = await fetchBytes(await runwayVideoUrl(gen45Body({ duration: 7 })));
     const info = await inspectMp4(bytes);
-    if (hasFfmpeg) expect(Math.abs(info.durationSec - 7)).toBeLessThan(0.2);
+    if (canRender) expect(Math.abs(info.durationSec - 7)).toBeLessThan(0.2);
     else expect([6, 8]).toContain(Math.round(info.durationSec));
+  });
+
+  it("draws a model without a family of its own under its API's family when ffmpeg and the font are installed", async () => {
+    const { bytes } = await fetchBytes(
+      await runwayVideoUrl({ model: 'veo3.1', promptText: 'x', ratio: '1920:1080', duration: 8 }),
+    );
+    const gen45Clip = readFileSync(committedClipPath('runway', '16:9', 8));
+    expect(Buffer.from(bytes).equals(gen45Clip)).toBe(!canRender);
+    expect((await inspectMp4(bytes)).durationSec).toBeCloseTo(8, 1);
   });
 });
 

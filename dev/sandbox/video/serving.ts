@@ -7,8 +7,8 @@ import type { SandboxTask } from '../core/task-store';
 import { sleep } from '../core/time';
 import type { ClipLibrary } from './clip-library';
 
-/** The task whose output is served: its model's download faults, its clip's shape, its download counters. */
-export type VideoTarget = Pick<SandboxTask<unknown>, 'id' | 'key' | 'aspect' | 'durationSec'>;
+/** The task whose output is served: its model's download faults, its clip's look and shape, its download counters. */
+export type VideoTarget = Pick<SandboxTask<unknown>, 'id' | 'key' | 'api' | 'model' | 'aspect' | 'durationSec'>;
 
 export interface VideoServingDeps {
   runtime: ScenarioRuntime;
@@ -32,7 +32,7 @@ export async function serveVideo(
   if (fault?.kind === 'download_404') return sendText(res, 404, 'Not Found');
   if (fault?.kind === 'download_5xx') return sendText(res, fault.status, 'Service Unavailable');
 
-  const clip = await deps.clips.get(target.aspect, target.durationSec);
+  const clip = await deps.clips.get(target, target.aspect, target.durationSec);
   const file = paddedMp4(clip, deps.runtime.scenario.videoBytes);
   const range = parseRange(req.headers.range, file.size);
   if (range === 'unsatisfiable')
