@@ -270,6 +270,21 @@ export function loadWebhookReceiverEnv(env: NodeJS.ProcessEnv = process.env) {
   return parsed.data as { WEBHOOK_SECRET: string; WEBHOOK_PORT: number; WEBHOOK_HOST: string };
 }
 
+/** The S3 connection alone, as the worker reads it: what a client needs to presign URLs to its clips. */
+export const s3EnvSchema = workerEnvFields.pick({
+  S3_REGION: true,
+  S3_ENDPOINT: true,
+  S3_FORCE_PATH_STYLE: true,
+  S3_ACCESS_KEY_ID: true,
+  S3_SECRET_ACCESS_KEY: true,
+});
+
+export function loadS3Env(env: NodeJS.ProcessEnv = process.env): z.infer<typeof s3EnvSchema> {
+  const parsed = s3EnvSchema.safeParse(env);
+  if (!parsed.success) throw new Error(`Invalid S3 environment: ${formatZodError(parsed.error)}`);
+  return parsed.data;
+}
+
 export function loadWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
   const parsed = workerEnvSchema.safeParse(env);
   if (!parsed.success) throw new Error(`Invalid worker environment: ${formatZodError(parsed.error)}`);

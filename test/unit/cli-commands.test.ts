@@ -13,6 +13,7 @@ describe('scene-video commands', () => {
       'status',
       'cancel',
       'cost',
+      'report',
       'history export',
       'rank',
       'providers',

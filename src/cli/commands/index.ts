@@ -13,6 +13,7 @@ export const commands: Record<string, () => Command> = {
   status: () => (require('./status') as typeof import('./status')).statusCommand,
   cancel: () => (require('./cancel') as typeof import('./cancel')).cancelCommand,
   cost: () => (require('./cost') as typeof import('./cost')).costCommand,
+  report: () => (require('./report') as typeof import('./report')).reportCommand,
   'history export': () => (require('./history-export') as typeof import('./history-export')).historyExportCommand,
   rank: () => (require('./rank') as typeof import('./rank')).rankCommand,
   providers: () => (require('./providers') as typeof import('./providers')).providersCommand,
