@@ -2,7 +2,7 @@ import type { ProjectSceneStatus } from '../contract/project-workflow';
 import type { AttemptProgress, SceneVideoResult } from '../contract/scene-workflow';
 import { roundUsd } from '../domain/pricing';
 import { describeReason } from './attempt-reasons';
-import { bytes, elapsedMs, seconds, usd } from './format';
+import { bytes, elapsedMs, seconds, usd, usdAmount } from './format';
 
 /** One scene of the sheet: the project's view of it, what it was asked for, and what it delivered or tried. */
 export interface SheetScene {
@@ -158,14 +158,14 @@ function totals(sheet: ContactSheet): string {
   const rows = spend
     .map(
       (r) =>
-        `<tr><td>${h(providerName(sheet, r.provider))}</td><td>${r.attempts}</td><td>${h(usd(r.estimateUsd))}</td><td>${h(usd(r.billedUsd))}</td></tr>`,
+        `<tr><td>${h(providerName(sheet, r.provider))}</td><td>${r.attempts}</td><td>${usdAmount(r.estimateUsd)}</td><td>${usdAmount(r.billedUsd)}</td></tr>`,
     )
     .join('');
   return `<section class="totals" id="totals">
 <h2>Totals</h2>
 <p>${sheet.scenes.length} scenes: ${[...byPhase].map(([phase, n]) => `${n} ${h(phase)}`).join(', ')}. Billed <b data-total-usd="${sheet.totalCostUsd}">${h(usd(sheet.totalCostUsd))}</b>, estimated ${h(usd(estimate))}; generation time ${h(seconds(generationMs))} summed over the scenes.</p>
 <h3>Spend by provider</h3>
-<table><thead><tr><th>Provider · model</th><th>Attempts</th><th>Estimated</th><th>Billed</th></tr></thead><tbody>${rows}</tbody></table>
+<table><thead><tr><th>Provider · model</th><th>Attempts</th><th>Estimated (USD)</th><th>Billed (USD)</th></tr></thead><tbody>${rows}</tbody></table>
 </section>`;
 }
 
@@ -176,9 +176,9 @@ const style = `
 header h1{font-size:1.4rem;margin:0 0 .25rem}header p{margin:.15rem 0;color:var(--muted)}
 .banner{border:1px solid var(--bad);border-radius:8px;padding:.6rem .8rem;margin:.8rem 0}
 .grid{display:grid;gap:1rem;grid-template-columns:repeat(auto-fill,minmax(min(100%,340px),1fr));margin:1rem 0}
-.card{background:var(--card);border:1px solid var(--line);border-radius:10px;overflow:hidden;display:flex;flex-direction:column}
+.card{min-width:0;background:var(--card);border:1px solid var(--line);border-radius:10px;overflow:hidden}
 .frame{aspect-ratio:16/9;background:#000;display:flex;align-items:center;justify-content:center}
-.frame video{width:100%;height:100%;object-fit:contain}
+.frame video{display:block;width:100%;height:100%;min-width:0;object-fit:contain}
 .noclip{color:#ddd;padding:1rem;text-align:center}.noclip a{color:#9cf}
 .body{padding:.7rem .9rem}h2{font-size:1.05rem;margin:0 0 .4rem}
 .type,.phase{font-size:.75rem;font-weight:600;border-radius:999px;padding:.1rem .5rem;border:1px solid var(--line);color:var(--muted)}
@@ -188,7 +188,8 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem .7rem;margin:.5
 code{font-size:.8rem}.attempts{margin:.4rem 0 0;padding-left:0;list-style:none}.attempt{margin:.3rem 0}
 .attempt .n{display:inline-block;min-width:1.4em;color:var(--muted)}.attempt small{color:var(--muted)}.attempt.skipped{opacity:.6}
 table{border-collapse:collapse;width:100%;max-width:44rem}th,td{text-align:left;padding:.3rem .6rem;border-bottom:1px solid var(--line)}
-td:nth-child(n+2),th:nth-child(n+2){text-align:right}footer{color:var(--muted);font-size:.85rem;margin-top:1.5rem}
+td:nth-child(n+2),th:nth-child(n+2){text-align:right}td:first-child{overflow-wrap:anywhere}
+@media (max-width:480px){body{padding:.6rem}th,td{padding:.3rem .3rem}}footer{color:var(--muted);font-size:.85rem;margin-top:1.5rem}
 `;
 
 /** The whole page: inline CSS, no script; the clip URLs are the only things it fetches. */

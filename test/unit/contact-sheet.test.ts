@@ -126,8 +126,8 @@ describe('contact sheet', () => {
 
   it('totals the project and its spend by the provider each attempt billed', () => {
     expect(html).toContain('2 scenes: 1 succeeded, 1 skipped. Billed <b data-total-usd="0.26">0.2600 USD</b>');
-    expect(html).toMatch(/<tr><td>Kling · kling-v2<\/td><td>1<\/td><td>0.2800 USD<\/td><td>0.2600 USD<\/td><\/tr>/);
-    expect(html).toMatch(/<tr><td>Runway · gen4.5<\/td><td>1<\/td><td>0.5000 USD<\/td><td>0.0000 USD<\/td><\/tr>/);
+    expect(html).toMatch(/<tr><td>Kling · kling-v2<\/td><td>1<\/td><td>0.2800<\/td><td>0.2600<\/td><\/tr>/);
+    expect(html).toMatch(/<tr><td>Runway · gen4.5<\/td><td>1<\/td><td>0.5000<\/td><td>0.0000<\/td><\/tr>/);
     expect(html).toContain('expire at 2026-12-06 11:05:00 UTC');
   });
 
