@@ -123,7 +123,7 @@ function clipFrame(s: SheetScene): string {
 function card(sheet: ContactSheet, s: SheetScene): string {
   const { status, asked, result } = s;
   const facts: [string, string][] = [
-    ['Provider', h(providerName(sheet, status.provider ?? result?.provider))],
+    ['Provider', h(providerName(sheet, status.provider ?? s.attempts.at(-1)?.provider))],
     ...(asked ? [['Asked', h(`${asked.aspectRatio}, ${asked.durationSec} s`)] as [string, string]] : []),
     ...(result
       ? [
