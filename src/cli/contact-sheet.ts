@@ -40,9 +40,13 @@ export interface ProviderSpendRow {
   billedUsd: number;
 }
 
+/** A running scene's cost is recorded when it ends: the project's total leaves it out, and so do the sheet's totals. */
+const isOpen = (s: SheetScene) => s.status.phase === 'running' || s.status.phase === 'pending';
+
 /**
- * Money under the provider each attempt billed, next to the catalogue's estimate for those attempts; a scene that
- * recorded no attempts (cancelled before any, or terminated) puts its cost on its provider, or on `(unrecorded)`.
+ * Money under the provider each attempt billed, next to the catalogue's estimate for those attempts, over the scenes
+ * that ended; a scene that recorded no attempts (cancelled before any, or terminated) puts its cost on its provider,
+ * or on `(unrecorded)`.
  */
 export function spendByProvider(scenes: SheetScene[]): ProviderSpendRow[] {
   const rows = new Map<string, ProviderSpendRow>();
@@ -51,7 +55,7 @@ export function spendByProvider(scenes: SheetScene[]): ProviderSpendRow[] {
     rows.set(provider, r);
     return r;
   };
-  for (const s of scenes) {
+  for (const s of scenes.filter((s) => !isOpen(s))) {
     const sent = s.attempts.filter((a) => a.state !== 'skipped');
     for (const a of sent) {
       const r = row(a.provider);
@@ -153,6 +157,7 @@ function totals(sheet: ContactSheet): string {
   const byPhase = new Map<string, number>();
   for (const s of sheet.scenes) byPhase.set(s.status.phase, (byPhase.get(s.status.phase) ?? 0) + 1);
   const spend = spendByProvider(sheet.scenes);
+  const open = sheet.scenes.filter(isOpen).length;
   const estimate = roundUsd(spend.reduce((sum, r) => sum + r.estimateUsd, 0));
   const generationMs = sheet.scenes.reduce((sum, s) => sum + (s.result?.generationTimeMs ?? 0), 0);
   const rows = spend
@@ -163,7 +168,7 @@ function totals(sheet: ContactSheet): string {
     .join('');
   return `<section class="totals" id="totals">
 <h2>Totals</h2>
-<p>${sheet.scenes.length} scenes: ${[...byPhase].map(([phase, n]) => `${n} ${h(phase)}`).join(', ')}. Billed <b data-total-usd="${sheet.totalCostUsd}">${h(usd(sheet.totalCostUsd))}</b>, estimated ${h(usd(estimate))}; generation time ${h(seconds(generationMs))} summed over the scenes.</p>
+<p>${sheet.scenes.length} scenes: ${[...byPhase].map(([phase, n]) => `${n} ${h(phase)}`).join(', ')}. Billed <b data-total-usd="${sheet.totalCostUsd}">${h(usd(sheet.totalCostUsd))}</b>, estimated ${h(usd(estimate))}; generation time ${h(seconds(generationMs))} summed over the scenes.${open ? ` Scenes still running or waiting (${open}) are not in these totals: a scene's cost is recorded when it ends.` : ''}</p>
 <h3>Spend by provider</h3>
 <table><thead><tr><th>Provider · model</th><th>Attempts</th><th>Estimated (USD)</th><th>Billed (USD)</th></tr></thead><tbody>${rows}</tbody></table>
 </section>`;

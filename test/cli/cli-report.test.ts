@@ -65,6 +65,7 @@ describe('scene-video report', () => {
         /data-scene-id="stuck" data-phase="running"[\s\S]*Rendering…[\s\S]*<dt>Provider<\/dt><dd>Luma Dream Machine · luma<\/dd>[\s\S]*Luma[^<]*<\/b> queued<br><small>running/,
       );
       expect(html).toMatch(/X-Amz-Expires=600/);
+      expect(html).toContain('Scenes still running or waiting (1) are not in these totals');
     } finally {
       await cancelProjectVideos(h.client, workflowId);
     }

@@ -139,6 +139,10 @@ describe('contact sheet', () => {
       }),
     );
     expect(running).toContain('The project is still running: 0 of 1 scenes have ended.');
+    // Its attempts show on its card, but its money counts once it ends, as the project's total does.
+    expect(running).toContain('took 6.5 s, queued 1.5 s · estimated 0.2800 USD, billed 0.2600 USD');
+    expect(running).toContain('Scenes still running or waiting (1) are not in these totals');
+    expect(running).toMatch(/<tbody><\/tbody>/);
     expect(html).not.toContain('still running');
     expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
     expect(html).toContain('grid-template-columns:repeat(auto-fill,minmax(min(100%,340px),1fr))');
