@@ -6,8 +6,10 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { connectFromEnv, loadClientEnv } from '../../src/client/connection';
+import { presignedUrlExpiry } from '../../src/client/object-urls';
 import { startProjectVideos, waitForProjectVideos } from '../../src/client/project-videos';
 import { waitForSceneVideo } from '../../src/client/scene-video';
+import { loadContactSheet, writeContactSheet } from '../../src/cli/commands/report';
 import { seconds, usd } from '../../src/cli/format';
 import { Output } from '../../src/cli/output';
 import { watchWorkflow } from '../../src/cli/watch';
@@ -97,10 +99,8 @@ async function main(): Promise<void> {
       );
     }
 
-    const deps = activityDepsFromEnv(
-      webhooks ? { ...source.env, ...webhooks.env } : source.env,
-      loadCatalogue({ file: env.SCENE_VIDEO_CATALOGUE, disabled: env.SCENE_VIDEO_DISABLED_PROVIDERS }),
-    );
+    const catalogue = loadCatalogue({ file: env.SCENE_VIDEO_CATALOGUE, disabled: env.SCENE_VIDEO_DISABLED_PROVIDERS });
+    const deps = activityDepsFromEnv(webhooks ? { ...source.env, ...webhooks.env } : source.env, catalogue);
     const worker = await createSceneWorker({
       connection: await NativeConnection.connect({ address: stack.temporal.address }),
       namespace: 'default',
@@ -135,11 +135,17 @@ async function main(): Promise<void> {
       const clip = stored ? await inspectMp4(await stored.Body!.transformToByteArray()) : undefined;
       outcomes.push({ scene, detail, clip });
     }
-    s3.destroy();
     out.text(`\n${resultsTable(outcomes, out.paint)}`);
     out.text(
       `\nTotal: ${usd(result.totalCostUsd)} for ${result.counts.succeeded} of ${result.scenes.length} scenes; wall time ${seconds(Date.now() - started)}`,
     );
+    // What `scene-video report` writes, through the same code.
+    const sheet = await loadContactSheet(client, s3, result.projectId, {
+      expiresInSec: presignedUrlExpiry.defaultSec,
+      catalogue,
+    });
+    s3.destroy();
+    const sheetPath = writeContactSheet(sheet, join(values['data-dir'], `contact-sheet-${result.projectId}.html`));
     const query = encodeURIComponent(`ProjectId="${result.projectId}"`);
     console.log(`\nWhere to look next:
   Web UI:  ${stack.temporal.uiUrl}/namespaces/default/workflows?query=${query}${values.keep ? '' : '  (run with --keep to leave it up)'}
@@ -147,6 +153,8 @@ async function main(): Promise<void> {
   CLI:     TEMPORAL_ADDRESS=${stack.temporal.address} npm run cli -- status ${workflowId}${
     metricsAddress ? `\n  Metrics: http://${metricsAddress}/metrics  (the worker's, while it stays up)` : ''
   }`);
+    console.log(`\nContact sheet: ${sheetPath}
+  Open it in a browser: its clips play from the demo's S3 server while that is up (${values.keep ? 'it is, until Ctrl-C' : 'npm run demo -- --keep'}), through URLs that expire in ${presignedUrlExpiry.defaultSec / 60} min.`);
 
     if (values.keep) {
       say('--keep: the stack and the worker stay up; press Ctrl-C to stop them.');

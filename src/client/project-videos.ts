@@ -11,7 +11,8 @@ import {
   projectWorkflowType,
   type ProjectWorkflow,
 } from '../contract/project-workflow';
-import type { ProjectInput, ValidProjectInput } from '../contract/project-input';
+import { fromPayloadsAtIndex } from '@temporalio/common';
+import { projectInputSchema, type ProjectInput, type ValidProjectInput } from '../contract/project-input';
 import { projectWorkflowId } from '../contract/workflow-ids';
 import { searchAttributes } from '../contract/search-attributes';
 import { validateProjectInput } from './input-validation';
@@ -96,4 +97,24 @@ export function waitForProjectVideos(client: Client, workflowId: string): Promis
 /** Cancels the project; its running scenes are cancelled with it and cancel their provider tasks. */
 export async function cancelProjectVideos(client: Client, workflowId: string): Promise<void> {
   await client.workflow.getHandle(workflowId).cancel();
+}
+
+/**
+ * The project as its caller started it, from the first event of its history (one event is read, however long the
+ * history): what each scene asked for, prompts included. Undefined when that input cannot be read as a project's.
+ */
+export async function startedProjectInput(
+  client: Client,
+  workflowId: string,
+  runId?: string,
+): Promise<ValidProjectInput | undefined> {
+  const { history } = await client.workflowService.getWorkflowExecutionHistory({
+    namespace: client.options.namespace,
+    execution: { workflowId, runId },
+    maximumPageSize: 1,
+  });
+  const payloads = history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
+  const converter = client.workflow.options.loadedDataConverter.payloadConverter;
+  const parsed = projectInputSchema.safeParse(fromPayloadsAtIndex(converter, 0, payloads));
+  return parsed.success ? parsed.data : undefined;
 }

@@ -194,6 +194,7 @@ describe('scene-video CLI without a server', () => {
       'rank',
       'providers',
       'cost',
+      'report',
       'history export',
       'schema',
       'health',
@@ -215,6 +216,18 @@ describe('scene-video CLI without a server', () => {
       exitCode: 2,
       message: expect.stringMatching(/history export/),
     });
+  });
+
+  it('report refuses a bad project id, expiry or S3 setting before connecting (exit 2), saying what is allowed', async () => {
+    const [badId, badExpiry, badEndpoint] = await Promise.all([
+      runCli(['report', 'no such id'], noServer),
+      runCli(['report', 'launch', '--expires', '604801'], noServer),
+      runCli(['report', 'launch'], { ...noServer, S3_ENDPOINT: 'not a url' }),
+    ]);
+    for (const run of [badId, badExpiry, badEndpoint]) expect(run.code, run.stderr).toBe(2);
+    expect(badId.stderr).toMatch(/the project id is 1–64 letters, digits, "\.", "_", "-", got "no such id"/);
+    expect(badExpiry.stderr).toMatch(/--expires must be whole seconds from 1 to 604800 \(7 days/);
+    expect(badEndpoint.stderr).toMatch(/Invalid S3 environment: S3_ENDPOINT[\s\S]*worker's S3_\* variables/);
   });
 
   it('Temporal connection settings it cannot use exit 2 before connecting, saying what to fix', async () => {

@@ -346,11 +346,12 @@ describe('scene-video CLI against the real stack', () => {
     expect(jsonOf(run).note).toMatch(/nobody will run this/);
   });
 
-  it('an unknown workflow exits 3 for status, cancel and history export', async () => {
+  it('an unknown workflow exits 3 for status, cancel, history export and report', async () => {
     const runs = await Promise.all([
       runCli(['status', 'scene-video:nope:nope', '--json'], env),
       runCli(['cancel', 'scene-video:nope:nope', '--json'], env),
       runCli(['history', 'export', 'project-video-nope', join(dir, 'nope.json'), '--json'], env),
+      runCli(['report', 'nope', '--out', join(dir, 'nope.html'), '--json'], env),
     ]);
     for (const run of runs) {
       expect(run.code, run.stderr).toBe(3);

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -51,6 +51,12 @@ describe('npm run demo', () => {
     expect(out.match(/✓ MP4 \d+x\d+ \d+\.\d s/g)).toHaveLength(2);
     expect(out).toMatch(/Total: \d+\.\d{4} USD for 2 of 2 scenes; wall time \d+\.\d s/);
     expect(out).toContain('Web UI:');
+    // It ends with the contact sheet: a card per scene, each stored clip at a presigned URL of the demo's S3 server.
+    const sheet = join(dataDir, 'contact-sheet-demo-test.html');
+    expect(out).toContain(`Contact sheet: ${sheet}`);
+    const html = readFileSync(sheet, 'utf8');
+    expect([...html.matchAll(/data-scene-id="([^"]+)"/g)].map((m) => m[1])).toEqual(['hook', 'testimonial']);
+    expect(html.match(/<video src="http:\/\/127\.0\.0\.1:\d+\/[^"]+X-Amz-Signature=[^"]+"/g)).toHaveLength(2);
   });
 
   it('a second run reuses the stack data and attaches to the finished project instead of redoing it', () => {

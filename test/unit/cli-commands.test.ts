@@ -14,6 +14,7 @@ describe('scene-video commands', () => {
       'cancel',
       'url',
       'cost',
+      'report',
       'history export',
       'rank',
       'providers',

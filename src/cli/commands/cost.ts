@@ -17,6 +17,7 @@ import { usd, usdAmount } from '../format';
 import { table, type Output } from '../output';
 import { paintState } from '../progress-tables';
 import { noSetupCheck, withTemporal } from '../session';
+import { readEach, sceneReadsAtOnce } from '../read-pool';
 import { closedSceneProgress } from '../workflow-view';
 
 const units: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
@@ -135,9 +136,6 @@ interface UnrecordedScene {
   costUsd: number;
 }
 
-/** Scenes read at once: each read is one history request for the run's close event. */
-const attemptReads = 8;
-
 /**
  * Every provider attempt of the finished scenes, oldest scene first, from each run's close event (its result, or the snapshot its failure
  * carries), so no worker is needed; skipped providers were never sent a request and are left out.
@@ -148,17 +146,12 @@ async function attemptCosts(
   out: Output,
 ): Promise<{ attempts: AttemptCost[]; unrecorded: UnrecordedScene[] }> {
   scenes = [...scenes].sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
-  const perScene: ({ attempts: AttemptCost[] } | UnrecordedScene)[] = new Array(scenes.length);
-  let next = 0;
-  let done = 0;
-  const started = Date.now();
-  const ticker = setInterval(() => out.text(`reading attempts: ${done} of ${scenes.length} scenes…`), 2_000);
-  const read = async () => {
-    for (let i = next++; i < scenes.length; i = next++) {
-      const s = scenes[i]!;
+  const perScene = await readEach(
+    scenes,
+    async (s): Promise<{ attempts: AttemptCost[] } | UnrecordedScene> => {
       const { progress } = await closedSceneProgress(client.workflow.getHandle<SceneWorkflow>(s.workflowId, s.runId));
       const sceneType = s.typedSearchAttributes.get(searchAttributes.sceneType) ?? '(unknown)';
-      perScene[i] = progress
+      return progress
         ? {
             attempts: progress.attempts.flatMap((a, index) =>
               a.state === 'skipped'
@@ -181,15 +174,13 @@ async function attemptCosts(
             ),
           }
         : { workflowId: s.workflowId, status: s.status.name, costUsd: sceneCostUsd(s) };
-      done++;
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: Math.min(attemptReads, scenes.length) }, read));
-  } finally {
-    clearInterval(ticker);
-  }
-  if (Date.now() - started > 2_000) out.text(`read the attempts of ${scenes.length} scenes`);
+    },
+    {
+      limit: sceneReadsAtOnce,
+      progress: (done, total, finished) =>
+        out.text(finished ? `read the attempts of ${total} scenes` : `reading attempts: ${done} of ${total} scenes…`),
+    },
+  );
   return {
     attempts: perScene.flatMap((p) => ('attempts' in p ? p.attempts : [])),
     unrecorded: perScene.filter((p): p is UnrecordedScene => !('attempts' in p)),

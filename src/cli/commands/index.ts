@@ -14,6 +14,7 @@ export const commands: Record<string, () => Command> = {
   cancel: () => (require('./cancel') as typeof import('./cancel')).cancelCommand,
   url: () => (require('./url') as typeof import('./url')).urlCommand,
   cost: () => (require('./cost') as typeof import('./cost')).costCommand,
+  report: () => (require('./report') as typeof import('./report')).reportCommand,
   'history export': () => (require('./history-export') as typeof import('./history-export')).historyExportCommand,
   rank: () => (require('./rank') as typeof import('./rank')).rankCommand,
   providers: () => (require('./providers') as typeof import('./providers')).providersCommand,
