@@ -105,6 +105,19 @@ describe('scene-video report in headless Chromium', () => {
     expect(cards[0]!.text).toMatch(/Runway[^\n]* · gen4\.5 failed: the provider failed the task/);
     expect(Number(await page.getAttribute('[data-total-usd]', 'data-total-usd'))).toBe(result.totalCostUsd);
 
+    // The picture shows every clip at the same point past its first frame, without the controls Chromium overlays on
+    // clips below the fold (a loading spinner: muted autoplay pauses off-screen clips).
+    await page.$$eval('video', (els) =>
+      Promise.all(
+        els.map((v) => {
+          v.pause();
+          v.controls = false;
+          v.currentTime = 1.5;
+          return new Promise((done) => v.addEventListener('seeked', done, { once: true }));
+        }),
+      ),
+    );
+    await page.mouse.move(0, 0);
     await page.screenshot({ path: join(root, 'assets', 'contact-sheet.png'), fullPage: true });
 
     // A phone: one column, nothing wider than the screen.
