@@ -8,13 +8,13 @@ import type { Catalogue } from '../../contract/catalogue';
 import { businessIdSchema } from '../../contract/scene-input';
 import type { SceneWorkflow } from '../../contract/scene-workflow';
 import { projectWorkflowId } from '../../contract/workflow-ids';
-import { loadS3Env, s3ClientFromEnv } from '../../config/s3-client';
 import type { Command } from '../command';
 import { renderContactSheet, type ContactSheet, type SheetScene } from '../contact-sheet';
 import { knownCatalogue } from '../env-catalogue';
-import { CliError, exitCodes, UsageError } from '../errors';
+import { CliError, exitCodes } from '../errors';
 import type { Output } from '../output';
 import { readEach, sceneReadsAtOnce } from '../read-pool';
+import { cliS3Client, presignExpiryFlag } from '../s3-access';
 import { noSetupCheck, withTemporal } from '../session';
 import { closedSceneProgress, loadView } from '../workflow-view';
 
@@ -139,23 +139,8 @@ export const reportCommand: Command = {
     if (!businessIdSchema.safeParse(projectId).success) {
       throw args.usage(`the project id is 1–64 letters, digits, ".", "_", "-", got "${projectId}"`);
     }
-    const expiresText = args.string('expires') ?? String(presignedUrlExpiry.defaultSec);
-    const expiresInSec = Number(expiresText);
-    if (
-      !/^\d+$/.test(expiresText.trim()) ||
-      expiresInSec < presignedUrlExpiry.minSec ||
-      expiresInSec > presignedUrlExpiry.maxSec
-    ) {
-      throw args.usage(
-        `--expires must be whole seconds from ${presignedUrlExpiry.minSec} to ${presignedUrlExpiry.maxSec} (7 days, S3's limit for presigned URLs), got "${expiresText}"`,
-      );
-    }
-    let s3: S3Client;
-    try {
-      s3 = s3ClientFromEnv(loadS3Env(env));
-    } catch (err) {
-      throw new UsageError((err as Error).message, "Give the CLI the worker's S3_* variables.");
-    }
+    const expiresInSec = presignExpiryFlag(args);
+    const s3 = cliS3Client(env);
     const catalogue = knownCatalogue(env);
     const file = args.string('out') ?? `contact-sheet-${projectId}.html`;
     try {

@@ -1,8 +1,8 @@
 import { presignedSceneClipUrl, SceneClipUnavailableError } from '../../client/clip-url';
-import { checkPresignedExpiry, presignedUrlExpiry } from '../../client/object-urls';
-import { loadS3Env, s3ClientFromEnv } from '../../config/s3-client';
+import { presignedUrlExpiry } from '../../client/object-urls';
 import type { Command } from '../command';
-import { CliError, exitCodes, notFound, UsageError, type ExitCode } from '../errors';
+import { CliError, exitCodes, notFound, type ExitCode } from '../errors';
+import { cliS3Client, presignExpiryFlag } from '../s3-access';
 import { noSetupCheck, withTemporal } from '../session';
 
 const unavailableExitCodes: Record<SceneClipUnavailableError['reason'], ExitCode> = {
@@ -41,21 +41,8 @@ export const urlCommand: Command = {
   },
   async run(args, { out, env }) {
     const workflowId = args.positional(0);
-    const expiresInSec = args.number('expires', 'a whole number of seconds') ?? presignedUrlExpiry.defaultSec;
-    try {
-      checkPresignedExpiry(expiresInSec);
-    } catch (err) {
-      throw args.usage(`--expires: ${(err as Error).message}`);
-    }
-    let s3;
-    try {
-      s3 = s3ClientFromEnv(loadS3Env(env));
-    } catch (err) {
-      throw new UsageError(
-        (err as Error).message,
-        'Set the S3 variables as the worker has them (`scene-video --help`).',
-      );
-    }
+    const expiresInSec = presignExpiryFlag(args);
+    const s3 = cliS3Client(env);
     try {
       return await withTemporal(
         env,
