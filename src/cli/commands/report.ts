@@ -127,7 +127,7 @@ export const reportCommand: Command = {
       "It reads the runs' results and failures from Temporal (no worker needed once they closed) and presigns with the",
       "worker's S3 variables (S3_REGION, S3_ENDPOINT, S3_FORCE_PATH_STYLE, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY).",
       'A project still running gets a page of what exists so far, saying so.',
-      'Exit codes: 0 written, 3 no such project.',
+      'Exit codes: 0 written, 2 a bad project id, --expires or S3 setting, 3 no such project.',
     ],
     examples: [
       'scene-video report launch-campaign',
