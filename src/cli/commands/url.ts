@@ -2,7 +2,7 @@ import { presignedSceneClipUrl, SceneClipUnavailableError } from '../../client/c
 import { checkPresignedExpiry, presignedUrlExpiry } from '../../client/object-urls';
 import { loadS3Env, s3ClientFromEnv } from '../../config/s3-client';
 import type { Command } from '../command';
-import { CliError, exitCodes, notFound, UsageError, type ExitCode } from '../errors';
+import { CliError, exitCodes, notFound, s3CredentialsError, UsageError, type ExitCode } from '../errors';
 import { noSetupCheck, withTemporal } from '../session';
 
 const unavailableExitCodes: Record<SceneClipUnavailableError['reason'], ExitCode> = {
@@ -77,12 +77,5 @@ function unavailable(err: unknown): never {
     if (err.reason === 'not-found') throw notFound(err.workflowId);
     throw new CliError(err.message, unavailableExitCodes[err.reason]);
   }
-  if ((err as Error).name === 'CredentialsProviderError') {
-    throw new CliError(
-      `Cannot sign the URL: no S3 credentials (${(err as Error).message}).`,
-      exitCodes.usage,
-      'Set S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY (or AWS credentials the SDK finds) to ones that may read the bucket.',
-    );
-  }
-  throw err;
+  throw s3CredentialsError(err);
 }
