@@ -111,6 +111,18 @@ async function holdsScene(
   return held !== undefined && sameScene(held, sceneIdentity(scene));
 }
 
+/** `status` and `cancel` take `project-video-<id>`; given here, it names a project that does not exist. */
+function notAProjectWorkflowId(err: unknown, projectId: string): unknown {
+  const prefix = projectWorkflowId('');
+  if (!(err instanceof CliError) || err.exitCode !== exitCodes.notFound || !projectId.startsWith(prefix)) return err;
+  const bare = projectId.slice(prefix.length);
+  return new CliError(
+    err.message,
+    err.exitCode,
+    `report takes the project id, not its workflow id: scene-video report ${bare}`,
+  );
+}
+
 /** Writes the page, making its folder if needed; returns the absolute path. */
 export function writeContactSheet(sheet: ContactSheet, file: string): string {
   const path = resolve(file);
@@ -154,6 +166,12 @@ export const reportCommand: Command = {
   },
   async run(args, { out, env }) {
     const projectId = args.positional(0);
+    const ofScene = /^scene-video:([^:]+):/.exec(projectId);
+    if (ofScene) {
+      throw args.usage(
+        `"${projectId}" is a scene's workflow id: report takes its project's id (${ofScene[1] === '_' ? 'this scene has none' : `scene-video report ${ofScene[1]}`}); for this scene's clip alone, scene-video url ${projectId}`,
+      );
+    }
     if (!businessIdSchema.safeParse(projectId).success) {
       throw args.usage(`the project id is 1–64 letters, digits, ".", "_", "-", got "${projectId}"`);
     }
@@ -182,7 +200,7 @@ export const reportCommand: Command = {
         async ({ client }) => {
           const sheet = await loadContactSheet(client, s3, projectId, { expiresInSec, catalogue, out }).catch(
             (err: unknown) => {
-              throw s3CredentialsError(err);
+              throw notAProjectWorkflowId(s3CredentialsError(err), projectId);
             },
           );
           const path = writeContactSheet(sheet, file);
