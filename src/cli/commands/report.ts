@@ -2,7 +2,12 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { presignedGetUrl, presignedUrlExpiry, type StoredObject } from '../../client/object-urls';
+import {
+  presignedGetUrl,
+  presignedUrlExpiresAt,
+  presignedUrlExpiry,
+  type StoredObject,
+} from '../../client/object-urls';
 import { startedProjectInput } from '../../client/project-videos';
 import { runSceneIdentity } from '../../client/scene-identity-check';
 import type { ValidProjectScene } from '../../contract/project-input';
@@ -90,7 +95,7 @@ export async function loadContactSheet(
     workflowId,
     status: view.status,
     generatedAt: generatedAt.toISOString(),
-    urlsExpireAt: new Date(generatedAt.getTime() + expiresInSec * 1000).toISOString(),
+    urlsExpireAt: presignedUrlExpiresAt(generatedAt.getTime(), expiresInSec),
     totalCostUsd: progress.totalCostUsd,
     scenes,
     providers: Object.fromEntries(catalogue.map((p) => [p.key, { displayName: p.displayName, model: p.model }])),
