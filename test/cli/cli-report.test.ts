@@ -113,11 +113,20 @@ describe('scene-video report', () => {
       expect((await waitForSceneVideo(h.client, old.workflowId)).stored).toBe(true);
       const { workflowId } = await startProjectVideos(
         h.client,
-        { projectId, polling, scenes: [scene('edited', 'The new cut: a blue boat'), scene('fresh', 'A calm lake')] },
+        {
+          projectId,
+          polling,
+          scenes: [
+            scene('edited', 'The new cut: a blue boat'),
+            scene('fresh', 'A calm lake'),
+            // Refused by the sandbox's moderation: a scene that failed on its own, under its own run.
+            scene('refused', 'A forbidden shot'),
+          ],
+        },
         { taskQueue: h.taskQueue },
       );
       const result = await waitForProjectVideos(h.client, workflowId);
-      expect(result.scenes.map((s) => s.phase)).toEqual(['failed', 'succeeded']);
+      expect(result.scenes.map((s) => s.phase)).toEqual(['failed', 'succeeded', 'failed']);
       expect(result.scenes[0]!.error).toMatch(/refusing to attach/);
     }, 90_000);
 
@@ -126,12 +135,14 @@ describe('scene-video report', () => {
         expiresInSec: 600,
         catalogue: defaultCatalogue,
       });
-      const [edited, fresh] = sheet.scenes;
+      const [edited, fresh, refused] = sheet.scenes;
       expect(edited!.asked?.prompt).toBe('The new cut: a blue boat');
       expect(edited!.clipUrl).toBeUndefined();
       expect(edited!.result).toBeUndefined();
       expect(edited!.attempts).toEqual([]);
       expect(fresh!.clipUrl).toMatch(/X-Amz-Expires=600/);
+      // A scene that failed under its own run keeps its attempts.
+      expect(refused!.attempts.map((a) => [a.provider, a.state])).toEqual([['kling', 'failed']]);
     });
 
     it('without S3 credentials to sign the clip URLs says so and what to set, exit 2 as `url` does', async () => {
