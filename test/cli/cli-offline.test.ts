@@ -230,7 +230,9 @@ describe('scene-video CLI without a server', () => {
       /"scene-video:launch:hook-1" is a scene's workflow id: report takes its project's id \(scene-video report launch\); for this scene's clip alone, scene-video url scene-video:launch:hook-1/,
     );
     expect(badId.stderr).toMatch(/the project id is 1–64 letters, digits, "\.", "_", "-", got "no such id"/);
-    expect(badExpiry.stderr).toMatch(/--expires must be whole seconds from 1 to 604800 \(7 days/);
+    expect(badExpiry.stderr).toMatch(
+      /--expires: .*whole number of seconds from 1 to 604800 \(7 days, S3's limit\); got 604801/,
+    );
     expect(badEndpoint.stderr).toMatch(/Invalid S3 environment: S3_ENDPOINT[\s\S]*worker's S3_\* variables/);
   });
 

@@ -18,6 +18,7 @@ import type { SceneWorkflow } from '../../contract/scene-workflow';
 import { projectWorkflowId } from '../../contract/workflow-ids';
 import { loadS3Env, s3ClientFromEnv } from '../../config/s3-client';
 import type { Command } from '../command';
+import { expiresFlag } from './url';
 import { renderContactSheet, type ContactSheet, type SheetScene } from '../contact-sheet';
 import { knownCatalogue } from '../env-catalogue';
 import { CliError, exitCodes, s3CredentialsError, UsageError } from '../errors';
@@ -180,17 +181,7 @@ export const reportCommand: Command = {
     if (!businessIdSchema.safeParse(projectId).success) {
       throw args.usage(`the project id is 1–64 letters, digits, ".", "_", "-", got "${projectId}"`);
     }
-    const expiresText = args.string('expires') ?? String(presignedUrlExpiry.defaultSec);
-    const expiresInSec = Number(expiresText);
-    if (
-      !/^\d+$/.test(expiresText.trim()) ||
-      expiresInSec < presignedUrlExpiry.minSec ||
-      expiresInSec > presignedUrlExpiry.maxSec
-    ) {
-      throw args.usage(
-        `--expires must be whole seconds from ${presignedUrlExpiry.minSec} to ${presignedUrlExpiry.maxSec} (7 days, S3's limit for presigned URLs), got "${expiresText}"`,
-      );
-    }
+    const expiresInSec = expiresFlag(args);
     let s3: S3Client;
     try {
       s3 = s3ClientFromEnv(loadS3Env(env));

@@ -1,6 +1,7 @@
 import { presignedSceneClipUrl, SceneClipUnavailableError } from '../../client/clip-url';
 import { checkPresignedExpiry, presignedUrlExpiry } from '../../client/object-urls';
 import { loadS3Env, s3ClientFromEnv } from '../../config/s3-client';
+import type { Args } from '../args';
 import type { Command } from '../command';
 import { CliError, exitCodes, notFound, s3CredentialsError, UsageError, type ExitCode } from '../errors';
 import { noSetupCheck, withTemporal } from '../session';
@@ -41,12 +42,7 @@ export const urlCommand: Command = {
   },
   async run(args, { out, env }) {
     const workflowId = args.positional(0);
-    const expiresInSec = args.number('expires', 'a whole number of seconds') ?? presignedUrlExpiry.defaultSec;
-    try {
-      checkPresignedExpiry(expiresInSec);
-    } catch (err) {
-      throw args.usage(`--expires: ${(err as Error).message}`);
-    }
+    const expiresInSec = expiresFlag(args);
     let s3;
     try {
       s3 = s3ClientFromEnv(loadS3Env(env));
@@ -71,6 +67,17 @@ export const urlCommand: Command = {
     }
   },
 };
+
+/** `--expires <seconds>` of the commands that presign (url, report): S3's range, an hour unless given. */
+export function expiresFlag(args: Args): number {
+  const expiresInSec = args.number('expires', 'a whole number of seconds') ?? presignedUrlExpiry.defaultSec;
+  try {
+    checkPresignedExpiry(expiresInSec);
+  } catch (err) {
+    throw args.usage(`--expires: ${(err as Error).message}`);
+  }
+  return expiresInSec;
+}
 
 function unavailable(err: unknown): never {
   if (err instanceof SceneClipUnavailableError) {
