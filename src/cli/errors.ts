@@ -86,3 +86,16 @@ function isClientInputError(err: unknown): err is Error {
 export function describeWorkflowFailure(err: WorkflowFailedError): string {
   return err.cause?.message ? `workflow failed: ${err.cause.message}` : err.message;
 }
+
+/**
+ * Signing a clip URL found no S3 credentials (no S3_* keys, and nothing in the SDK's default chain): a configuration
+ * problem, exit 2 with what to set, for every command that presigns. Other errors are returned as they are.
+ */
+export function s3CredentialsError(err: unknown): unknown {
+  if ((err as Error | undefined)?.name !== 'CredentialsProviderError') return err;
+  return new CliError(
+    `Cannot sign the URL: no S3 credentials (${(err as Error).message}).`,
+    exitCodes.usage,
+    'Set S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY (or AWS credentials the SDK finds) to ones that may read the bucket.',
+  );
+}

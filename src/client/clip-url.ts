@@ -1,7 +1,13 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { sceneWorkflowType, type SceneVideoResult, type SceneWorkflow } from '../contract/scene-workflow';
-import { checkPresignedExpiry, presignedGetUrl, presignedUrlExpiry, type StoredObject } from './object-urls';
+import {
+  checkPresignedExpiry,
+  presignedGetUrl,
+  presignedUrlExpiresAt,
+  presignedUrlExpiry,
+  type StoredObject,
+} from './object-urls';
 
 export interface PresignedClip extends StoredObject {
   url: string;
@@ -36,7 +42,7 @@ export async function presignedSceneClipUrl(
 ): Promise<PresignedClip> {
   checkPresignedExpiry(expiresInSec);
   const object = storedObject(workflowId, await finishedSceneResult(client, workflowId));
-  const expiresAt = new Date(Date.now() + expiresInSec * 1000).toISOString();
+  const expiresAt = presignedUrlExpiresAt(Date.now(), expiresInSec);
   return { url: await presignedGetUrl(s3, object, expiresInSec), expiresAt, ...object };
 }
 

@@ -22,6 +22,15 @@ export function checkPresignedExpiry(expiresInSec: number): void {
   }
 }
 
+/**
+ * When a URL presigned at or after `signedFromMs` (epoch ms) stops working, at the latest it may be promised: SigV4
+ * dates a signature to the whole second (X-Amz-Date), so its expiry can fall up to a second before `signedFromMs +
+ * expiresInSec`.
+ */
+export function presignedUrlExpiresAt(signedFromMs: number, expiresInSec: number): string {
+  return new Date((Math.floor(signedFromMs / 1000) + expiresInSec) * 1000).toISOString();
+}
+
 /** A GET URL anyone holding it may fetch until it expires; made on request, never stored (it expires). */
 export async function presignedGetUrl(s3: S3Client, object: StoredObject, expiresInSec: number): Promise<string> {
   checkPresignedExpiry(expiresInSec);

@@ -219,12 +219,16 @@ describe('scene-video CLI without a server', () => {
   });
 
   it('report refuses a bad project id, expiry or S3 setting before connecting (exit 2), saying what is allowed', async () => {
-    const [badId, badExpiry, badEndpoint] = await Promise.all([
+    const [badId, badExpiry, badEndpoint, sceneId] = await Promise.all([
       runCli(['report', 'no such id'], noServer),
       runCli(['report', 'launch', '--expires', '604801'], noServer),
       runCli(['report', 'launch'], { ...noServer, S3_ENDPOINT: 'not a url' }),
+      runCli(['report', 'scene-video:launch:hook-1'], noServer),
     ]);
-    for (const run of [badId, badExpiry, badEndpoint]) expect(run.code, run.stderr).toBe(2);
+    for (const run of [badId, badExpiry, badEndpoint, sceneId]) expect(run.code, run.stderr).toBe(2);
+    expect(sceneId.stderr).toMatch(
+      /"scene-video:launch:hook-1" is a scene's workflow id: report takes its project's id \(scene-video report launch\); for this scene's clip alone, scene-video url scene-video:launch:hook-1/,
+    );
     expect(badId.stderr).toMatch(/the project id is 1–64 letters, digits, "\.", "_", "-", got "no such id"/);
     expect(badExpiry.stderr).toMatch(/--expires: .*from 1 to 604800 \(7 days/);
     expect(badEndpoint.stderr).toMatch(

@@ -2,7 +2,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cancelProjectVideos, getProjectProgress, startProjectVideos } from '../../src/client';
+import {
+  cancelProjectVideos,
+  getProjectProgress,
+  startProjectVideos,
+  startSceneVideo,
+  waitForProjectVideos,
+  waitForSceneVideo,
+} from '../../src/client';
+import { loadContactSheet } from '../../src/cli/commands/report';
+import { defaultCatalogue } from '../../src/config/catalogue';
 import { sandboxKey, startSceneHarness, type SceneHarness } from '../helpers/scene-harness';
 import { stackInfo } from '../helpers/stack-info';
 import { waitFor } from '../helpers/wait-for';
@@ -69,5 +78,84 @@ describe('scene-video report', () => {
     } finally {
       await cancelProjectVideos(h.client, workflowId);
     }
+  });
+
+  describe('of a finished project with a scene refused for identity', () => {
+    const polling = { intervalMs: 200, providerDeadlineMs: 60_000 };
+    const scene = (sceneId: string, prompt: string) => ({
+      sceneId,
+      sceneType: 'hook',
+      prompt,
+      durationSec: 5,
+      aspectRatio: '16:9' as const,
+      // Luma never leaves its queue in this file's sandbox.
+      allowedProviders: ['kling'],
+    });
+    let projectId: string;
+    const s3Env = () => {
+      const s3 = stackInfo().s3;
+      return {
+        ...stackEnv(h.taskQueue),
+        S3_ENDPOINT: s3.endpoint,
+        S3_ACCESS_KEY_ID: s3.accessKeyId,
+        S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+      };
+    };
+
+    beforeAll(async () => {
+      projectId = `report-refused-${Date.now().toString(36)}`;
+      // The scene's id already holds a run of other content (its prompt was edited since): the project refuses it.
+      const old = await startSceneVideo(
+        h.client,
+        { ...scene('edited', 'The old cut: a red car'), projectId, polling },
+        { taskQueue: h.taskQueue },
+      );
+      expect((await waitForSceneVideo(h.client, old.workflowId)).stored).toBe(true);
+      const { workflowId } = await startProjectVideos(
+        h.client,
+        {
+          projectId,
+          polling,
+          scenes: [
+            scene('edited', 'The new cut: a blue boat'),
+            scene('fresh', 'A calm lake'),
+            // Refused by the sandbox's moderation: a scene that failed on its own, under its own run.
+            scene('refused', 'A forbidden shot'),
+          ],
+        },
+        { taskQueue: h.taskQueue },
+      );
+      const result = await waitForProjectVideos(h.client, workflowId);
+      expect(result.scenes.map((s) => s.phase)).toEqual(['failed', 'succeeded', 'failed']);
+      expect(result.scenes[0]!.error).toMatch(/refusing to attach/);
+    }, 90_000);
+
+    it("shows neither the other run's clip nor its attempts on the refused scene's card", async () => {
+      const sheet = await loadContactSheet(h.client, h.s3, projectId, {
+        expiresInSec: 600,
+        catalogue: defaultCatalogue,
+      });
+      const [edited, fresh, refused] = sheet.scenes;
+      expect(edited!.asked?.prompt).toBe('The new cut: a blue boat');
+      expect(edited!.clipUrl).toBeUndefined();
+      expect(edited!.result).toBeUndefined();
+      expect(edited!.attempts).toEqual([]);
+      expect(fresh!.clipUrl).toMatch(/X-Amz-Expires=600/);
+      // A scene that failed under its own run keeps its attempts.
+      expect(refused!.attempts.map((a) => [a.provider, a.state])).toEqual([['kling', 'failed']]);
+    });
+
+    it('without S3 credentials to sign the clip URLs says so and what to set, exit 2 as `url` does', async () => {
+      const { S3_ACCESS_KEY_ID: _, S3_SECRET_ACCESS_KEY: __, ...env } = s3Env();
+      const run = await runCli(['report', projectId, '--out', join(dir, 'nocreds.html'), '--json'], {
+        ...env,
+        AWS_EC2_METADATA_DISABLED: 'true',
+        AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
+        AWS_CONFIG_FILE: join(dir, 'none'),
+      });
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stderr).toMatch(/Cannot sign the URL: no S3 credentials/);
+      expect(run.stderr).toMatch(/Set S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY/);
+    });
   });
 });

@@ -353,6 +353,9 @@ describe('scene-video CLI against the real stack', () => {
       runCli(['history', 'export', 'project-video-nope', join(dir, 'nope.json'), '--json'], env),
       runCli(['report', 'nope', '--out', join(dir, 'nope.html'), '--json'], env),
     ]);
+    const workflowIdGiven = await runCli(['report', 'project-video-nope', '--out', join(dir, 'nope.html')], env);
+    expect(workflowIdGiven.code, workflowIdGiven.stderr).toBe(3);
+    expect(workflowIdGiven.stderr).toMatch(/report takes the project id, not its workflow id: scene-video report nope/);
     for (const run of runs) {
       expect(run.code, run.stderr).toBe(3);
       expect(jsonOf(run).error).toMatchObject({ code: 'not_found', exitCode: 3 });

@@ -1,9 +1,17 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { presignedGetUrl, presignedUrlExpiry, type StoredObject } from '../../client/object-urls';
+import {
+  presignedGetUrl,
+  presignedUrlExpiresAt,
+  presignedUrlExpiry,
+  type StoredObject,
+} from '../../client/object-urls';
 import { startedProjectInput } from '../../client/project-videos';
+import { runSceneIdentity } from '../../client/scene-identity-check';
+import type { ValidProjectScene } from '../../contract/project-input';
+import { sameScene, sceneIdentity } from '../../domain/scene-identity';
 import type { Catalogue } from '../../contract/catalogue';
 import { businessIdSchema } from '../../contract/scene-input';
 import type { SceneWorkflow } from '../../contract/scene-workflow';
@@ -11,7 +19,7 @@ import { projectWorkflowId } from '../../contract/workflow-ids';
 import type { Command } from '../command';
 import { renderContactSheet, type ContactSheet, type SheetScene } from '../contact-sheet';
 import { knownCatalogue } from '../env-catalogue';
-import { CliError, exitCodes } from '../errors';
+import { CliError, exitCodes, s3CredentialsError } from '../errors';
 import type { Output } from '../output';
 import { readEach, sceneReadsAtOnce } from '../read-pool';
 import { cliS3Client, presignExpiryFlag } from '../s3-access';
@@ -67,7 +75,9 @@ export async function loadContactSheet(
         return scene;
       }
       if (!endedPhases.has(status.phase)) return scene;
-      const closed = await closedSceneProgress(client.workflow.getHandle<SceneWorkflow>(status.workflowId));
+      const handle = client.workflow.getHandle<SceneWorkflow>(status.workflowId);
+      if (status.phase === 'failed' && a && !(await holdsScene(client, handle, { ...a, projectId }))) return scene;
+      const closed = await closedSceneProgress(handle);
       scene.attempts = closed.progress?.attempts ?? [];
       scene.result = closed.progress?.result;
       const stored = scene.result?.stored && scene.result.s3Url ? storedObjectOf(scene.result.s3Url) : undefined;
@@ -85,12 +95,37 @@ export async function loadContactSheet(
     workflowId,
     status: view.status,
     generatedAt: generatedAt.toISOString(),
-    urlsExpireAt: new Date(generatedAt.getTime() + expiresInSec * 1000).toISOString(),
+    urlsExpireAt: presignedUrlExpiresAt(generatedAt.getTime(), expiresInSec),
     totalCostUsd: progress.totalCostUsd,
     scenes,
     providers: Object.fromEntries(catalogue.map((p) => [p.key, { displayName: p.displayName, model: p.model }])),
     notes,
   };
+}
+
+/**
+ * Whether the run under a failed scene's id is this scene's: a scene refused for identity (its id already held a run of
+ * other content, e.g. the prompt was edited since) keeps that run's id, and its clip and attempts are not this scene's.
+ */
+async function holdsScene(
+  client: Client,
+  handle: WorkflowHandle<SceneWorkflow>,
+  scene: ValidProjectScene & { projectId: string },
+): Promise<boolean> {
+  const held = await runSceneIdentity(client, await handle.describe());
+  return held !== undefined && sameScene(held, sceneIdentity(scene));
+}
+
+/** `status` and `cancel` take `project-video-<id>`; given here, it names a project that does not exist. */
+function notAProjectWorkflowId(err: unknown, projectId: string): unknown {
+  const prefix = projectWorkflowId('');
+  if (!(err instanceof CliError) || err.exitCode !== exitCodes.notFound || !projectId.startsWith(prefix)) return err;
+  const bare = projectId.slice(prefix.length);
+  return new CliError(
+    err.message,
+    err.exitCode,
+    `report takes the project id, not its workflow id: scene-video report ${bare}`,
+  );
 }
 
 /** Writes the page, making its folder if needed; returns the absolute path. */
@@ -127,7 +162,8 @@ export const reportCommand: Command = {
       "It reads the runs' results and failures from Temporal (no worker needed once they closed) and presigns with the",
       "worker's S3 variables (S3_REGION, S3_ENDPOINT, S3_FORCE_PATH_STYLE, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY).",
       'A project still running gets a page of what exists so far, saying so.',
-      'Exit codes: 0 written, 2 a bad project id, --expires or S3 setting, 3 no such project.',
+      'Exit codes: 0 written, 2 a bad project id, --expires or S3 setting, or no S3 credentials to sign the clip URLs',
+      'with, 3 no such project.',
     ],
     examples: [
       'scene-video report launch-campaign',
@@ -136,6 +172,12 @@ export const reportCommand: Command = {
   },
   async run(args, { out, env }) {
     const projectId = args.positional(0);
+    const ofScene = /^scene-video:([^:]+):/.exec(projectId);
+    if (ofScene) {
+      throw args.usage(
+        `"${projectId}" is a scene's workflow id: report takes its project's id (${ofScene[1] === '_' ? 'this scene has none' : `scene-video report ${ofScene[1]}`}); for this scene's clip alone, scene-video url ${projectId}`,
+      );
+    }
     if (!businessIdSchema.safeParse(projectId).success) {
       throw args.usage(`the project id is 1–64 letters, digits, ".", "_", "-", got "${projectId}"`);
     }
@@ -147,7 +189,11 @@ export const reportCommand: Command = {
       return await withTemporal(
         env,
         async ({ client }) => {
-          const sheet = await loadContactSheet(client, s3, projectId, { expiresInSec, catalogue, out });
+          const sheet = await loadContactSheet(client, s3, projectId, { expiresInSec, catalogue, out }).catch(
+            (err: unknown) => {
+              throw notAProjectWorkflowId(s3CredentialsError(err), projectId);
+            },
+          );
           const path = writeContactSheet(sheet, file);
           const clips = sheet.scenes.filter((s) => s.clipUrl).length;
           out.emit(

@@ -1,7 +1,7 @@
 import { presignedSceneClipUrl, SceneClipUnavailableError } from '../../client/clip-url';
 import { presignedUrlExpiry } from '../../client/object-urls';
 import type { Command } from '../command';
-import { CliError, exitCodes, notFound, type ExitCode } from '../errors';
+import { CliError, exitCodes, notFound, s3CredentialsError, type ExitCode } from '../errors';
 import { cliS3Client, presignExpiryFlag } from '../s3-access';
 import { noSetupCheck, withTemporal } from '../session';
 
@@ -64,12 +64,5 @@ function unavailable(err: unknown): never {
     if (err.reason === 'not-found') throw notFound(err.workflowId);
     throw new CliError(err.message, unavailableExitCodes[err.reason]);
   }
-  if ((err as Error).name === 'CredentialsProviderError') {
-    throw new CliError(
-      `Cannot sign the URL: no S3 credentials (${(err as Error).message}).`,
-      exitCodes.usage,
-      'Set S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY (or AWS credentials the SDK finds) to ones that may read the bucket.',
-    );
-  }
-  throw err;
+  throw s3CredentialsError(err);
 }
