@@ -89,4 +89,13 @@ describe("a failed scene's error in the project result", () => {
     expect(clipped.startsWith('x'.repeat(projectSceneErrorChars))).toBe(true);
     expect(clipped).toMatch(/^x{500}… \(the whole message: scene-video status scene-video-p-s1\)$/);
   });
+
+  it('never costs more than three bytes of JSON a character: control characters and lone surrogates are replaced', () => {
+    const hostile = '\u0001\u001f\u0000'.repeat(200) + '\ud800'.repeat(100) + '\udc00x'.repeat(100);
+    const clipped = clipSceneError(hostile, 'w');
+    expect(clipped.slice(0, projectSceneErrorChars)).toBe(' '.repeat(500));
+    const tail = clipSceneError('\ud800'.repeat(3) + 'a\udc00' + 'é😀\n\ttab', 'w');
+    expect(tail).toBe('\ufffd\ufffd\ufffda\ufffdé😀  tab');
+    expect(encodedJsonBytes(clipSceneError(hostile.repeat(3), 'w'))).toBeLessThan(projectSceneErrorChars * 3 + 100);
+  });
 });
