@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { SignalDefinition } from '@temporalio/common';
 import {
   gateState,
@@ -10,6 +10,7 @@ import {
   type FailureReport,
   type GateHolder,
   type GateInput,
+  type GateView,
   type LeaseRequest,
 } from '../contract/provider-gate';
 import { GateBook } from '../domain/provider-gate';
@@ -55,21 +56,51 @@ export async function reportProviderFailure(input: ReportFailureInput): Promise<
 const circuitQueryTimeoutMs = 5_000;
 
 /**
+ * How long one query's answer serves every scene of this worker. Scenes start in thousands at once, and a gate's own
+ * workflow tasks queue behind theirs: in B6 (10,000 scenes on one worker) the hailuo gate's first task waited 22 min,
+ * and every scene's read waited out the 5 s timeout, which cut task creation to about 4 a second. A gate that did not
+ * answer is read as closed for longer; one that answered is asked again soon, well within the breaker's window.
+ */
+const circuitReuseMs = { answered: 2_000, unanswered: 30_000 } as const;
+
+/** No gate (`undefined`), its state, or no answer in time. */
+type GateAnswer = GateView | undefined | 'unanswered';
+
+/** Per client, so each worker (and each test's client) keeps its own: one query in flight per gate, reused a while. */
+const circuitReads = new WeakMap<Client, Map<string, { view: Promise<GateAnswer>; until: number }>>();
+
+async function askGate(client: Client, gateId: string, log: Context['log']): Promise<GateAnswer> {
+  try {
+    return await client.connection.withDeadline(Date.now() + circuitQueryTimeoutMs, () =>
+      client.workflow.getHandle(gateId).query(gateState),
+    );
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    log.warn(`could not read the circuit of ${gateId}; reading it as closed`, { error: String(err) });
+    return 'unanswered';
+  }
+}
+
+/**
  * Reads a provider's circuit with a query, which adds nothing to the gate's history. No gate yet: closed. A gate that
  * cannot be queried reads as closed too (logged): the breaker only saves attempts, and scenes must not wait on it.
  */
 export async function readProviderCircuit(input: { gateId: string }): Promise<CircuitReading> {
   const { client, log } = Context.current();
-  try {
-    const view = await client.connection.withDeadline(Date.now() + circuitQueryTimeoutMs, () =>
-      client.workflow.getHandle(input.gateId).query(gateState),
-    );
-    return new GateBook(view).circuitReading(Date.now());
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return { kind: 'closed' };
-    log.warn(`could not read the circuit of ${input.gateId}; reading it as closed`, { error: String(err) });
-    return { kind: 'closed' };
+  let reads = circuitReads.get(client);
+  if (!reads) circuitReads.set(client, (reads = new Map()));
+  let read = reads.get(input.gateId);
+  if (!read || read.until <= Date.now()) {
+    const entry = { view: askGate(client, input.gateId, log), until: Number.POSITIVE_INFINITY };
+    void entry.view.then((answer) => {
+      entry.until = Date.now() + circuitReuseMs[answer === 'unanswered' ? 'unanswered' : 'answered'];
+    });
+    reads.set(input.gateId, (read = entry));
   }
+  const answer = await read.view;
+  return answer === undefined || answer === 'unanswered'
+    ? { kind: 'closed' }
+    : new GateBook(structuredClone(answer)).circuitReading(Date.now()); // reading may move the shared view's cooldown on
 }
 
 /** How many runs the holder check describes at once. */
