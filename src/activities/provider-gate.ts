@@ -26,13 +26,16 @@ export interface RequestLeaseInput {
 
 /** Signals the gate, starting it with `input.start` when none runs under `input.gateId` yet. */
 async function signalGate<T>(input: Omit<RequestLeaseInput, 'request'>, signal: SignalDefinition<[T]>, arg: T) {
-  await Context.current().client.workflow.signalWithStart(providerGateWorkflowType, {
+  const { client } = Context.current();
+  await client.workflow.signalWithStart(providerGateWorkflowType, {
     workflowId: input.gateId,
     taskQueue: input.taskQueue,
     args: [input.start],
     signal,
     signalArgs: [arg],
   });
+  // What this worker just told the gate may change its circuit: the next read here asks again.
+  circuitReads.get(client)?.delete(input.gateId);
 }
 
 /**
