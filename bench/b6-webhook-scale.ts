@@ -59,6 +59,8 @@ export interface ScalePhase extends ScaleSize {
   otherTimeouts: number;
   /** Activities other than checkTask with more than one attempt (checkTask retries by design). */
   retriedActivities: number;
+  /** Timed-out or retried activities by type and what happened, e.g. `uploadToS3 (heartbeat timeout)`: count. */
+  troubled: Record<string, number>;
   completedByBackstop: number;
   /** Every status GET the sandbox answered, over the scenes. */
   getsPerScene: number;
@@ -198,6 +200,11 @@ export async function runWebhookScalePhase(size: ScaleSize): Promise<ScalePhase>
           heartbeatTimeouts: runs.filter((r) => r.heartbeatTimeout).length,
           otherTimeouts: runs.filter((r) => r.anyTimeout && !r.heartbeatTimeout).length,
           retried: runs.filter((r) => r.type !== 'checkTask' && r.attempt > 1).length,
+          troubled: runs
+            .filter((r) => r.heartbeatTimeout || r.anyTimeout || (r.type !== 'checkTask' && r.attempt > 1))
+            .map(
+              (r) => `${r.type} (${r.heartbeatTimeout ? 'heartbeat timeout' : r.anyTimeout ? 'timeout' : 'retried'})`,
+            ),
         };
       });
       const historyReadSeconds = (Date.now() - readFrom) / 1000;
@@ -229,6 +236,7 @@ export async function runWebhookScalePhase(size: ScaleSize): Promise<ScalePhase>
         heartbeatTimeouts: sum((s) => s.heartbeatTimeouts),
         otherTimeouts: sum((s) => s.otherTimeouts),
         retriedActivities: sum((s) => s.retried),
+        troubled: countEach(perScene.flatMap((s) => s.troubled)),
         completedByBackstop: perScene.filter((s) => s.byBackstop).length,
         getsPerScene: statusGets(rig) / scenes,
         eventsPerScene: perScene.map((s) => s.events),
@@ -333,8 +341,20 @@ export function scalePhaseNotes(p: ScalePhase): string[] {
     `Every one of the ${p.historiesRead} histories was read after the run (${p.historyReadSeconds.toFixed(0)} s, 16 at ` +
       `a time): heartbeat timeouts ${p.heartbeatTimeouts}, other timeouts ${p.otherTimeouts}, activities other than ` +
       `checkTask retried ${p.retriedActivities}, failed scenes ${p.failed}${p.errors.length ? ` (${p.errors.join('; ')})` : ''}, ` +
-      `still running at the deadline ${p.stillRunning}. Status GETs per scene: every GET /api/v1/task/:id the ` +
+      `still running at the deadline ${p.stillRunning}` +
+      (Object.keys(p.troubled ?? {}).length
+        ? ` (${Object.entries(p.troubled)
+            .map(([what, n]) => `${n}× ${what}`)
+            .join(', ')})`
+        : '') +
+      `. Status GETs per scene: every GET /api/v1/task/:id the ` +
       `sandbox answered in the phase, over the scenes.` +
       (signals ? ` providerTaskEvent signals per scene: median ${signals.median}, max ${signals.max}.` : ''),
   ];
+}
+
+function countEach(items: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[item] = (counts[item] ?? 0) + 1;
+  return counts;
 }
