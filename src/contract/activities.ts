@@ -2,7 +2,6 @@ import type { Catalogue } from './catalogue';
 import type { GateSetup } from './provider-gate';
 import type { ProviderModelSettings, ProviderTaskSnapshot, TaskState } from './provider-task';
 import type { SlimProject } from './project-input';
-import type { ProjectProgress } from './project-workflow';
 import type { ValidSceneInput } from './scene-input';
 
 /** The worker's provider catalogue and credentials, as the workflow may see them (names only, never keys). */
@@ -176,5 +175,4 @@ export interface WriteProjectManifestInput {
   finishedAt: string;
   /** Provider key → model, from the run's catalogue. */
   models: Record<string, string>;
-  progress: ProjectProgress;
 }

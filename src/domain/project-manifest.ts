@@ -1,6 +1,6 @@
 import type { WriteProjectManifestInput } from '../contract/activities';
 import type { ManifestScene, ProjectManifest } from '../contract/project-manifest';
-import type { ProjectSceneStatus } from '../contract/project-workflow';
+import type { ProjectProgress, ProjectSceneStatus } from '../contract/project-workflow';
 import { roundUsd } from './pricing';
 
 /**
@@ -8,7 +8,10 @@ import { roundUsd } from './pricing';
  * result counts them, and spend per provider from the attempts. The same input gives the same manifest, key for key
  * in the same order, so a retried write stores the same bytes.
  */
-export function buildProjectManifest(input: WriteProjectManifestInput & { bucket: string }): ProjectManifest {
+/** What a manifest is made of: the activity's input, the project's rows as its query answers them, the bucket. */
+export type ManifestSource = WriteProjectManifestInput & { progress: ProjectProgress; bucket: string };
+
+export function buildProjectManifest(input: ManifestSource): ProjectManifest {
   const { progress, models } = input;
   const scenes = progress.scenes.map((row) => manifestScene(row, models));
   return {

@@ -22,7 +22,6 @@ export async function storeManifest(
         // Workflow time: the same in every replay and retry, so the manifest's bytes are too.
         finishedAt: new Date().toISOString(),
         models: Object.fromEntries(catalogue.map((p) => [p.key, p.model])),
-        progress,
       }),
     );
     return { manifest };
