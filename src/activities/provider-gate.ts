@@ -60,8 +60,8 @@ const circuitQueryTimeoutMs = 5_000;
 
 /**
  * How long one query's answer serves every scene of this worker. Scenes start in thousands at once, and a gate's own
- * workflow tasks queue behind theirs: in B6 (10,000 scenes on one worker) the hailuo gate's first task waited 22 min,
- * and every scene's read waited out the 5 s timeout, which cut task creation to about 4 a second. A gate that did not
+ * workflow tasks queue behind theirs (in B6, 10,000 scenes on one worker, the hailuo gate's first task waited 22 min):
+ * without reuse each scene's read could wait out the 5 s timeout inside its first workflow task. A gate that did not
  * answer is read as closed for longer; one that answered is asked again soon, well within the breaker's window.
  */
 const circuitReuseMs = { answered: 2_000, unanswered: 30_000 } as const;
