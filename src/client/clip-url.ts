@@ -6,6 +6,7 @@ import {
   presignedGetUrl,
   presignedUrlExpiresAt,
   presignedUrlExpiry,
+  storedObjectOf,
   type StoredObject,
 } from './object-urls';
 
@@ -85,13 +86,13 @@ async function finishedSceneResult(client: Client, workflowId: string): Promise<
 }
 
 function storedObject(workflowId: string, result: SceneVideoResult): StoredObject {
-  const match = result.stored ? /^s3:\/\/([^/]+)\/(.+)$/.exec(result.s3Url ?? '') : null;
-  if (!match) {
+  const object = result.stored && result.s3Url ? storedObjectOf(result.s3Url) : undefined;
+  if (!object) {
     throw new SceneClipUnavailableError(
       workflowId,
       'unstored',
       `Scene "${workflowId}" generated its clip but S3 did not take it: only its provider URL holds it, and that expires (providerVideoUrl in its result).`,
     );
   }
-  return { bucket: match[1]!, key: match[2]! };
+  return object;
 }

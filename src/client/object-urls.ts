@@ -6,6 +6,12 @@ export interface StoredObject {
   key: string;
 }
 
+/** The bucket and key of a result's `s3Url` (`s3://bucket/key`); undefined for anything else. */
+export function storedObjectOf(s3Url: string): StoredObject | undefined {
+  const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(s3Url);
+  return m ? { bucket: m[1]!, key: m[2]! } : undefined;
+}
+
 /** SigV4 presigned URLs live at most 7 days (AWS refuses longer); an hour suits a review or a render job. */
 export const presignedUrlExpiry = { defaultSec: 3_600, minSec: 1, maxSec: 7 * 24 * 3_600 } as const;
 

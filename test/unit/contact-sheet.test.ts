@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, renderContactSheet, spendByProvider, type ContactSheet } from '../../src/cli/contact-sheet';
-import { storedObjectOf } from '../../src/cli/commands/report';
+import { storedObjectOf } from '../../src/client/object-urls';
 import type { AttemptProgress, SceneVideoResult } from '../../src/contract/scene-workflow';
 
 const attempt = (over: Partial<AttemptProgress>): AttemptProgress => ({

@@ -2,12 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import {
-  presignedGetUrl,
-  presignedUrlExpiresAt,
-  presignedUrlExpiry,
-  type StoredObject,
-} from '../../client/object-urls';
+import { presignedGetUrl, presignedUrlExpiresAt, presignedUrlExpiry, storedObjectOf } from '../../client/object-urls';
 import { startedProjectInput } from '../../client/project-videos';
 import { runSceneIdentity } from '../../client/scene-identity-check';
 import type { ValidProjectScene } from '../../contract/project-input';
@@ -27,11 +22,6 @@ import { noSetupCheck, withTemporal } from '../session';
 import { closedSceneProgress, loadView } from '../workflow-view';
 
 /** `s3://bucket/key` (the scene result's `s3Url`) as the bucket and key to presign. */
-export function storedObjectOf(s3Url: string): StoredObject | undefined {
-  const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(s3Url);
-  return m ? { bucket: m[1]!, key: m[2]! } : undefined;
-}
-
 const endedPhases = new Set(['succeeded', 'unstored', 'failed', 'cancelled']);
 
 /**
