@@ -17,7 +17,7 @@ import { resultsTable, updateReadmeTable, writeResults } from './lib/report';
 const benchmarks: Benchmark[] = [b1, b2, b3, b4, b5, b6, b7, b8, b9];
 
 /**
- * `npm run bench [-- --only B3[,B5]] [--quick] [--webhooks-scale]`: runs the benchmarks and writes
+ * `npm run bench [-- --only B3[,B5]] [--quick] [--webhooks-scale] [--b6-webhooks-only]`: runs the benchmarks and writes
  * bench/results/<date>.{json,md}.
  */
 async function main(): Promise<void> {
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
       only: { type: 'string' },
       quick: { type: 'boolean', default: false },
       'webhooks-scale': { type: 'boolean', default: false },
+      'b6-webhooks-only': { type: 'boolean', default: false },
     },
   });
   if (values.quick && values['webhooks-scale'])
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
     step(`${bench.id} ${bench.title}`);
     // One benchmark failing must not cost the figures of the others in a half-hour run.
     const outcome = await bench
-      .run({ quick: values.quick, webhooksScale: values['webhooks-scale'] })
+      .run({ quick: values.quick, webhooksScale: values['webhooks-scale'], b6WebhooksOnly: values['b6-webhooks-only'] })
       .catch((err: unknown) => {
         failures++;
         step(`${bench.id} FAILED: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

@@ -28,6 +28,11 @@ export interface BenchResult {
   /** Raw per-repeat numbers and context, for whoever wants to recompute a figure. */
   details: Record<string, unknown>;
   notes: string[];
+  /**
+   * A run of part of a benchmark completes itself from the same day's earlier result of that benchmark, so its other
+   * parts' figures are kept; not written to the results file.
+   */
+  completeWith?: (earlier: BenchResult) => Pick<BenchResult, 'figures' | 'details' | 'notes'>;
 }
 
 export interface FigureOptions {

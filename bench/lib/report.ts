@@ -32,11 +32,15 @@ export function writeResults(date: string, machine: Machine, run: RunRecord, res
   const jsonPath = join(resultsDir, `${date}.json`);
   const previous = existsSync(jsonPath) ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as ResultsFile) : undefined;
   const fresh = new Set(results.map((r) => r.id));
+  const completed = results.map(({ completeWith, ...result }) => {
+    const earlier = previous?.benchmarks.find((b) => b.id === result.id && b.quick === result.quick);
+    return completeWith && earlier ? { ...result, ...completeWith(earlier) } : result;
+  });
   const merged: ResultsFile = {
     date,
     machine,
     runs: [...(previous?.runs ?? []), run],
-    benchmarks: [...(previous?.benchmarks ?? []).filter((b) => !fresh.has(b.id)), ...results].sort((a, b) =>
+    benchmarks: [...(previous?.benchmarks ?? []).filter((b) => !fresh.has(b.id)), ...completed].sort((a, b) =>
       a.id.localeCompare(b.id),
     ),
   };

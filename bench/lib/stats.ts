@@ -58,3 +58,18 @@ export function rateWithin<S extends { atMs: number }>(
   const last = inside[inside.length - 1]!;
   return ((count(last) - count(first)) / (last.atMs - first.atMs)) * 1000;
 }
+
+/** A cumulative counter's value at `atMs`, interpolated linearly between the samples around it; null outside them. */
+export function countAt<S extends { atMs: number }>(
+  samples: readonly S[],
+  count: (s: S) => number,
+  atMs: number,
+): number | null {
+  const after = samples.findIndex((s) => s.atMs >= atMs);
+  if (after < 0) return null;
+  const b = samples[after]!;
+  if (b.atMs === atMs) return count(b);
+  if (after === 0) return null;
+  const a = samples[after - 1]!;
+  return count(a) + ((count(b) - count(a)) * (atMs - a.atMs)) / (b.atMs - a.atMs);
+}

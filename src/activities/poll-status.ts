@@ -37,8 +37,10 @@ export async function pollOnce(
     if (permanent || errors >= maxConsecutiveErrors)
       throw ApplicationFailure.create({ message: why, type: failureTypes.pollFailed, nonRetryable: true });
     const retryAfterMs = err instanceof ProviderError ? err.retryAfterMs : undefined;
-    const againInMs =
+    const backoffMs =
       retryAfterMs !== undefined ? Math.min(retryAfterMs, 120_000) : Math.min(input.intervalMs * 2 ** errors, 60_000);
+    // Never sooner than the interval: a webhook's backstop looks every few minutes, and an error must not quicken it.
+    const againInMs = Math.max(backoffMs, input.intervalMs);
     return { againInMs, running: false, why };
   }
 

@@ -127,4 +127,15 @@ describe('checkTask: polling through activity retries', () => {
     expect(failure).toMatchObject({ type: failureTypes.pollFailed, nonRetryable: true });
     expect(failure?.message).toMatch(/6 consecutive error\(s\)/);
   });
+
+  it("never looks again sooner than the interval after an error: a webhook's slow backstop stays slow", async () => {
+    const taskId = await runwayTask(60_000);
+    file.sandbox.patchScenario({
+      default: { queueMs: 0, renderMs: 60_000, latencyMs: 0, faults: [{ kind: 'malformed_get' }] },
+    });
+    const backstopMs = 300_000;
+    const first = await look({ provider: 'runway', route: 'runway', taskId, intervalMs: backstopMs }, 1, undefined, 0);
+    expect('failure' in first && first.failure.type).toBe(checkTaskRetryTypes.unreadable);
+    expect('failure' in first && Number(first.failure.nextRetryDelay)).toBe(backstopMs);
+  });
 });

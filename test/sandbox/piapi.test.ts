@@ -136,6 +136,23 @@ describe('PiAPI task lifecycle', () => {
     expect(sb.stats().tasks.map((t) => t.status)).toEqual(['completed']);
   });
 
+  it("records each task's status GETs and the shortest time between two of them", async () => {
+    sb.setScenario({ default: { queueMs: 0, renderMs: 60_000 } });
+    const id = (await api.create(klingBody())).json.data.task_id;
+    await api.get(id);
+    const firstMs = Date.now();
+    await new Promise((r) => setTimeout(r, 50));
+    await api.get(id);
+    await api.get(id);
+    const lastMs = Date.now();
+    const reads = sb.stats().statusReads[id]!;
+    expect(reads.count).toBe(3);
+    expect(reads.shortestGapMs).toBeGreaterThanOrEqual(0);
+    expect(reads.shortestGapMs).toBeLessThanOrEqual((lastMs - firstMs) / 2);
+    await api.get('00000000-0000-4000-8000-000000000000');
+    expect(Object.keys(sb.stats().statusReads)).toEqual([id]);
+  });
+
   it('answers 404 for an unknown task', async () => {
     const res = await api.get('00000000-0000-4000-8000-000000000000');
     expect(res.status).toBe(404);

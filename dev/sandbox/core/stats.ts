@@ -23,6 +23,8 @@ export interface SandboxStats {
   deletes: string[];
   /** Task id → GETs answered with (part of) its output file, and the body bytes actually sent. */
   downloads: Record<string, { count: number; bytes: number }>;
+  /** Task id → status GETs answered for it, and the shortest time between two of them (`null` after one). */
+  statusReads: Record<string, { count: number; shortestGapMs: number | null }>;
   /** `api:model` → peak number of tasks unfinished at once (pending/THROTTLED/processing). */
   maxConcurrentProcessing: Record<string, number>;
   webhooks: WebhookStats;
@@ -56,11 +58,12 @@ export function taskRecord(task: SandboxTask<unknown>, status: string): SandboxT
   return { api, model, taskId, status, createdAt: new Date(task.createdAt.ms).toISOString(), deleted, prompt };
 }
 
-export type RecordedStats = Pick<SandboxStats, 'requests' | 'deletes' | 'downloads' | 'webhooks'>;
+export type RecordedStats = Pick<SandboxStats, 'requests' | 'deletes' | 'downloads' | 'statusReads' | 'webhooks'>;
 
 /** The counters that are not derived from the task stores. */
 export class StatsRecorder {
   private data: RecordedStats = emptyStats();
+  private lastStatusReadMs = new Map<string, number>();
 
   request(route: string, status: number): void {
     const byStatus = (this.data.requests[route] ??= {});
@@ -75,6 +78,14 @@ export class StatsRecorder {
     const entry = (this.data.downloads[taskId] ??= { count: 0, bytes: 0 });
     entry.count++;
     return { addBytes: (n) => void (entry.bytes += n) };
+  }
+
+  statusRead(taskId: string, atMs: number): void {
+    const entry = (this.data.statusReads[taskId] ??= { count: 0, shortestGapMs: null });
+    entry.count++;
+    const lastMs = this.lastStatusReadMs.get(taskId);
+    if (lastMs !== undefined) entry.shortestGapMs = Math.min(entry.shortestGapMs ?? Infinity, atMs - lastMs);
+    this.lastStatusReadMs.set(taskId, atMs);
   }
 
   webhook(outcome: 'delivered' | 'failed' | 'retried'): void {
@@ -98,6 +109,7 @@ export class StatsRecorder {
 
   reset(): void {
     this.data = emptyStats();
+    this.lastStatusReadMs.clear();
   }
 }
 
@@ -107,6 +119,7 @@ function emptyStats(): RecordedStats {
     requests: {},
     deletes: [],
     downloads: {},
+    statusReads: {},
     webhooks: {
       attempts: 0,
       delivered: 0,
