@@ -1,3 +1,4 @@
+import type { AccountConcurrency } from '../domain/account-limits';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Catalogue } from '../contract/catalogue';
 import type { GateSetup } from '../contract/provider-gate';
@@ -23,6 +24,11 @@ export interface ActivityDeps {
   webhooks?: WebhookSettings;
   /** The provider gates' settings, for the scenes' setup; absent: no breaker, and only limited providers are gated. */
   gate?: GateSetup;
+  /**
+   * What each account runs at once, lowering the entries' `maxInFlight` in the scenes' setup (read once before the
+   * worker polls, then as it ages); absent: the catalogue's limits alone.
+   */
+  accountConcurrency?: { current(): AccountConcurrency; refresh(): Promise<void> };
 }
 
 export interface WebhookSettings {

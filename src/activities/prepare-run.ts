@@ -7,6 +7,7 @@ import { withoutEchoedFields } from '../domain/project-echo';
 import { projectInputSchema, type ProjectInput } from '../contract/project-input';
 import { sceneInputSchema, type SceneInput } from '../contract/scene-input';
 import type { PreparedProject, PreparedScene, ProviderSetup } from '../contract/activities';
+import { withAccountLimits } from '../domain/account-limits';
 import { configuredProviders, type ActivityDeps } from './dependencies';
 
 /**
@@ -17,7 +18,9 @@ import { configuredProviders, type ActivityDeps } from './dependencies';
  */
 export function createPrepareRun(deps: ActivityDeps) {
   const setup = (): ProviderSetup => ({
-    catalogue: deps.catalogue,
+    catalogue: deps.accountConcurrency
+      ? withAccountLimits(deps.catalogue, deps.accountConcurrency.current())
+      : deps.catalogue,
     configured: configuredProviders(deps),
     storageFailureMode: deps.storage.failureMode,
     ...(deps.gate && { gate: deps.gate }),

@@ -16,6 +16,7 @@ import type { GateSetup } from '../contract/provider-gate';
 import type { WorkerEnv } from '../config/environment';
 import { s3ClientFromEnv } from '../config/s3-client';
 import { PipelineMetrics } from '../domain/pipeline-metrics';
+import { AccountConcurrencyReader } from '../providers/account-concurrency';
 import { routeClients } from '../providers/routes';
 import { activityLogContext } from './logger';
 import type { WorkerTracing } from './tracing';
@@ -68,12 +69,14 @@ function prebuiltWorkflowBundle(kind: WorkflowBundleKind): WorkflowBundleOption 
 
 /** Wires activities to the real APIs (or the sandbox) and S3 from the validated environment. */
 export function activityDepsFromEnv(env: WorkerEnv, catalogue: Catalogue): ActivityDeps {
+  const providers = routeClients(env, {
+    maxReplyBytes: env.PROVIDER_MAX_REPLY_BYTES,
+    maskedSecrets: env.WEBHOOK_SECRET === undefined ? [] : [env.WEBHOOK_SECRET],
+  });
   return {
     catalogue,
-    providers: routeClients(env, {
-      maxReplyBytes: env.PROVIDER_MAX_REPLY_BYTES,
-      maskedSecrets: env.WEBHOOK_SECRET === undefined ? [] : [env.WEBHOOK_SECRET],
-    }),
+    providers,
+    accountConcurrency: new AccountConcurrencyReader(providers, (line) => Runtime.instance().logger.warn(line)),
     s3: s3ClientFromEnv(env),
     storage: { bucket: env.S3_BUCKET, prefix: env.S3_PREFIX, failureMode: env.STORAGE_FAILURE_MODE },
     download: {
@@ -171,6 +174,8 @@ export function workerOptionsFor(tuning: Partial<SceneWorkerTuning> = {}) {
 }
 
 export async function createSceneWorker(opts: SceneWorkerOptions): Promise<Worker> {
+  // Before the first scene: it would otherwise plan without the account's limits.
+  await opts.deps.accountConcurrency?.refresh();
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,

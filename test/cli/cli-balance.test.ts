@@ -18,7 +18,11 @@ const runwayCredits = 30;
 
 beforeAll(async () => {
   h = await startSceneHarness({
-    scenario: { default: { queueMs: 100, renderMs: 600 }, account: { runwayCredits } },
+    scenario: {
+      default: { queueMs: 100, renderMs: 600 },
+      models: { 'runway:gen4.5': { concurrency: 4 } },
+      account: { runwayCredits },
+    },
   });
   // The CLI holds the same keys as the worker, so it can ask the accounts the project would spend on.
   env = { ...stackEnv(h.taskQueue), ...sandboxRouteEnv(h.sandbox) };
@@ -65,7 +69,7 @@ describe('provider accounts through the CLI, against the sandbox', () => {
       checked: true,
       balanceUsd: runwayCredits / 100,
       credits: { amount: runwayCredits, unit: 'credits at 0.01 USD' },
-      models: { 'gen4.5': { maxConcurrentGenerations: expect.any(Number), maxDailyGenerations: expect.any(Number) } },
+      models: { 'gen4.5': { maxConcurrentGenerations: 4, maxDailyGenerations: expect.any(Number) } },
     });
     expect(byRoute.piapi).toMatchObject({ checked: true, balanceUsd: 1000, models: {} });
 

@@ -1,3 +1,4 @@
+import { AccountConcurrencyReader } from '../../src/providers/account-concurrency';
 import type { ActivityDeps } from '../../src/activities';
 import { type Catalogue } from '../../src/contract/catalogue';
 import { defaultCatalogue } from '../../src/config/catalogue';
@@ -16,13 +17,19 @@ export interface SandboxDepsOptions {
   prefix?: string;
   /** The provider gates' settings (the worker's PROVIDER_BREAKER_* and PROVIDER_GATE_* variables); none by default. */
   gate?: GateSetup;
+  /** Read the accounts' concurrency, as a worker from the environment does; off by default. */
+  accountLimits?: boolean;
 }
 
 /** Activity dependencies wired to an in-process sandbox over HTTP and to a real S3 server. */
 export function sandboxActivityDeps(sandbox: Sandbox, s3: S3Endpoint, opts: SandboxDepsOptions = {}): ActivityDeps {
+  const providers = routeClients(sandboxRouteEnv(sandbox, opts.routes));
   return {
     catalogue: opts.catalogue ?? defaultCatalogue,
-    providers: routeClients(sandboxRouteEnv(sandbox, opts.routes)),
+    providers,
+    ...(opts.accountLimits && {
+      accountConcurrency: new AccountConcurrencyReader(providers, (line) => console.warn(line)),
+    }),
     s3: s3ClientFor(s3),
     storage: { bucket: s3.bucket, prefix: opts.prefix ?? 'ai-videos', failureMode: opts.failureMode ?? 'provider-url' },
     download: { sandboxOrigin: sandbox.origin, maxBytes: 512 * 1024 * 1024 },

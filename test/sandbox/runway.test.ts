@@ -322,6 +322,13 @@ describe('Runway organization', () => {
     });
   });
 
+  it('reports no concurrency for a model whose scenario enforces none', async () => {
+    sb.setScenario(fast);
+    const res = await call(`${sb.runwayBaseUrl}/v1/organization`, { headers: api.headers });
+    const models = (res.json as { tier: { models: Record<string, Record<string, unknown>> } }).tier.models;
+    expect(models['gen4.5']).toEqual({ maxDailyGenerations: expect.any(Number) });
+  });
+
   it('starts at the scenario credits and takes what tasks cost', async () => {
     sb.setScenario({ ...fast, account: { runwayCredits: 1000 } });
     const credits = async () =>

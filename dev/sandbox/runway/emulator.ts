@@ -174,10 +174,11 @@ export class RunwayEmulator {
       creditBalance: starting - spent,
       tier: {
         maxMonthlyCreditSpend: starting,
+        // A concurrency only where the scenario enforces one: a made-up number would gate every Runway scene at it.
         models: perModel((m) => {
           const behaviour = this.deps.runtime.behaviour(`runway:${m}`);
           return {
-            maxConcurrentGenerations: behaviour.concurrency ?? 1000,
+            ...(behaviour.concurrency !== undefined && { maxConcurrentGenerations: behaviour.concurrency }),
             maxDailyGenerations: behaviour.dailyGenerations ?? 100_000,
           };
         }),

@@ -21,9 +21,10 @@ export const gatesCommand: Command = {
       },
     },
     details: [
-      'A gate runs per task queue and catalogue entry once a scene asks it: for entries with maxInFlight, and for',
-      'every entry while the circuit breaker is on (PROVIDER_BREAKER_FAILURES > 0). A limit set here wins over the',
-      "catalogue's until set back with `<provider>=catalogue`; it takes no lease back, it only grants none above it.",
+      'A gate runs per task queue and catalogue entry once a scene asks it: for entries with maxInFlight or whose',
+      "account reports a concurrency (Runway's, read by the worker), and for every entry while the circuit breaker is",
+      'on (PROVIDER_BREAKER_FAILURES > 0). A limit set here wins over those until set back with `<provider>=catalogue`;',
+      'it takes no lease back, it only grants none above it.',
     ],
     examples: ['scene-video gates', 'scene-video gates --set-limit runway=3'],
   },
