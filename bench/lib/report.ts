@@ -31,22 +31,34 @@ export function writeResults(date: string, machine: Machine, run: RunRecord, res
   mkdirSync(resultsDir, { recursive: true });
   const jsonPath = join(resultsDir, `${date}.json`);
   const previous = existsSync(jsonPath) ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as ResultsFile) : undefined;
-  const fresh = new Set(results.map((r) => r.id));
-  const completed = results.map(({ completeWith, ...result }) => {
+  const merged = mergeResults(previous, { date, machine, runs: [run], benchmarks: results });
+  writeFileSync(jsonPath, `${JSON.stringify(merged, null, 2)}\n`);
+  writeFileSync(join(resultsDir, `${date}.md`), markdownReport(merged));
+  return merged;
+}
+
+/**
+ * The day's results with a run's added. A benchmark that ran replaces its earlier result of the same size, completed
+ * from it when it ran in part (`completeWith`); one that failed keeps the earlier figures and says it failed.
+ */
+export function mergeResults(previous: ResultsFile | undefined, latest: ResultsFile): ResultsFile {
+  const fresh = new Set(latest.benchmarks.map((r) => r.id));
+  const completed = latest.benchmarks.map(({ completeWith, ...result }) => {
     const earlier = previous?.benchmarks.find((b) => b.id === result.id && b.quick === result.quick);
+    if (earlier && result.figures.length === 0)
+      return {
+        ...earlier,
+        notes: [...earlier.notes, `A later run started at ${result.startedAt} failed: ${result.notes.join(' ')}`],
+      };
     return completeWith && earlier ? { ...result, ...completeWith(earlier) } : result;
   });
-  const merged: ResultsFile = {
-    date,
-    machine,
-    runs: [...(previous?.runs ?? []), run],
+  return {
+    ...latest,
+    runs: [...(previous?.runs ?? []), ...latest.runs],
     benchmarks: [...(previous?.benchmarks ?? []).filter((b) => !fresh.has(b.id)), ...completed].sort((a, b) =>
       a.id.localeCompare(b.id),
     ),
   };
-  writeFileSync(jsonPath, `${JSON.stringify(merged, null, 2)}\n`);
-  writeFileSync(join(resultsDir, `${date}.md`), markdownReport(merged));
-  return merged;
 }
 
 function cell(text: string): string {

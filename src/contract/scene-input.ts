@@ -41,8 +41,9 @@ export const pollingOptionsSchema = z
       .max(24 * 3_600_000)
       .default(10 * 60_000),
     /**
-     * How long a task may wait behind the account's concurrency limit (Runway's THROTTLED) before the attempt moves on:
-     * counted apart from `providerDeadlineMs`, which measures the provider's own work. A run whose input lacks it
+     * How long a task may wait behind the account's concurrency limit (Runway's THROTTLED), or a scene at its provider
+     * gate for a slot, before the attempt moves on: counted apart from `providerDeadlineMs`, which measures the
+     * provider's own work. A run whose input lacks it
      * (prepared before the field existed) counts throttled time against `providerDeadlineMs`, as it always did.
      */
     queueDeadlineMs: z

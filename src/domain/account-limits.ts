@@ -12,7 +12,8 @@ export type AccountConcurrency = Partial<Record<ProviderRoute, Record<string, nu
  */
 export function withAccountLimits(catalogue: Catalogue, limits: AccountConcurrency): Catalogue {
   return catalogue.map((entry) => {
-    const reported = limits[entry.route]?.[entry.model];
+    const byModel = limits[entry.route];
+    const reported = byModel && Object.hasOwn(byModel, entry.model) ? byModel[entry.model] : undefined;
     if (reported === undefined || !(reported >= 1)) return entry;
     const account = Math.floor(reported);
     const maxInFlight = Math.min(entry.maxInFlight ?? account, account);

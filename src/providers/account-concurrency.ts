@@ -11,12 +11,14 @@ const routesReportingConcurrency: readonly ProviderRoute[] = ['runway'];
 
 /** Account limits change with the plan, not by the minute. */
 const refreshEveryMs = 10 * 60_000;
+/** Sooner after a failed read: meanwhile this worker's scenes carry no account limit, or an old one. */
+const retryFailedReadAfterMs = 60_000;
 const readTimeoutMs = 10_000;
 
 /**
- * What each configured account runs at once, read at the worker's start and again when ten minutes old (on the next
- * scene that asks; no timer). A read that fails keeps the last answer, or none: the provider still enforces its own
- * limit, so the worker only loses the wait at the gate.
+ * What each configured account runs at once, read at the worker's start and again when ten minutes old, or one minute
+ * after a failed read (on the next scene that asks; no timer). A read that fails keeps the last answer, or none: the
+ * provider still enforces its own limit, so the worker only loses the wait at the gate.
  */
 export class AccountConcurrencyReader {
   private limits: AccountConcurrency = {};
@@ -28,7 +30,7 @@ export class AccountConcurrencyReader {
     private readonly warn: (line: string) => void,
   ) {}
 
-  /** The last answer; starts a fresh read in the background when it is older than ten minutes. */
+  /** The last answer; starts a fresh read in the background when it is due. */
   current(): AccountConcurrency {
     if (Date.now() - this.readAt >= refreshEveryMs) void this.refresh();
     return this.limits;
@@ -42,6 +44,7 @@ export class AccountConcurrencyReader {
 
   private async read(): Promise<void> {
     this.readAt = Date.now();
+    let failed = false;
     const next: AccountConcurrency = { ...this.limits };
     await Promise.all(
       routesReportingConcurrency.map(async (route) => {
@@ -55,6 +58,7 @@ export class AccountConcurrencyReader {
             ),
           );
         } catch (err) {
+          failed = true;
           this.warn(
             `Could not read the ${route} account's concurrency limits (${err instanceof Error ? err.message : String(err)}); ` +
               (next[route] ? 'keeping the last ones read' : 'its entries have no account limit at their gates') +
@@ -64,5 +68,6 @@ export class AccountConcurrencyReader {
       }),
     );
     this.limits = next;
+    if (failed) this.readAt = Date.now() - refreshEveryMs + retryFailedReadAfterMs;
   }
 }

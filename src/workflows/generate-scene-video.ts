@@ -116,7 +116,9 @@ export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVid
     }
     // An unknown charge is counted at the worst case: for catalogues recorded before that field, the estimate.
     const worstCaseUsd = worstCaseCostUsd(provider, input.durationSec);
-    const lease = await gates.lease(run.setup, provider);
+    // Absent from inputs prepared before throttled time was told apart: their gate wait stays unbounded.
+    const queueDeadlineMs = (input.polling as { queueDeadlineMs?: number }).queueDeadlineMs;
+    const lease = await gates.lease(run.setup, provider, queueDeadlineMs);
     if (lease.kind === 'refused') {
       ledger.skipped(provider.key, lease.reason);
       log.info(`✗ ${provider.displayName} skipped: ${lease.reason}`, ledger.attemptLogContext);

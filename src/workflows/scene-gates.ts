@@ -4,6 +4,7 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   log,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -29,6 +30,8 @@ import { describeFailure } from './scene-failures';
 
 /** Marks runs whose attempts at a gated provider ask its gate first (asked once, at the scene's start). */
 export const providerGatePatch = 'provider-gate';
+/** Marks runs whose wait at a gate ends at `polling.queueDeadlineMs`, as a wait THROTTLED at the provider does. */
+const gateWaitDeadlinePatch = 'gate-wait-queue-deadline';
 
 /** How the generation of a leased attempt ended, for the breaker. */
 export type LeaseEnd = { ok: true } | { ok: false; reason: AttemptReason; code?: string; error: string };
@@ -43,8 +46,8 @@ const noRelease = async () => {};
 
 /**
  * A scene's side of the provider gates (src/workflows/provider-gate.ts): before an attempt at a provider with an
- * in-flight limit the scene asks the provider's gate and waits, holding no activity slot and counting against no
- * deadline, for its answer; once the task has ended it releases the lease with what the attempt says about the
+ * in-flight limit the scene asks the provider's gate and waits, holding no activity slot, for its answer, at most
+ * `polling.queueDeadlineMs` (then it skips the provider, as a task THROTTLED that long at the provider would); once the task has ended it releases the lease with what the attempt says about the
  * provider. At a provider without a limit while the breaker is on, it only reads the circuit (see `circuitRead`). A
  * provider that is neither gets none of this: the scene issues the commands it always did.
  */
@@ -64,12 +67,13 @@ export class SceneGates {
     });
   }
 
-  async lease(setup: ProviderSetup, provider: ProviderConfig): Promise<Lease> {
+  /** `waitLimitMs`: the scene's `polling.queueDeadlineMs`; absent (inputs from before it), the wait is unbounded. */
+  async lease(setup: ProviderSetup, provider: ProviderConfig, waitLimitMs?: number): Promise<Lease> {
     const gate = setup.gate;
     if (!gate || !this.gatesPatched) return { kind: 'go', release: noRelease };
-    if (provider.maxInFlight !== undefined) return this.leased(gate, provider);
+    if (provider.maxInFlight !== undefined) return this.leased(gate, provider, waitLimitMs);
     if (!gate.breaker) return { kind: 'go', release: noRelease };
-    return this.circuitRead(gate, gate.breaker, provider);
+    return this.circuitRead(gate, gate.breaker, provider, waitLimitMs);
   }
 
   /**
@@ -77,7 +81,12 @@ export class SceneGates {
    * with no lease and tells the gate only of a provider-side failure. Open: it skips the provider. Half-open: it asks
    * for a lease, which makes it the one probe (or is refused when another scene got there first).
    */
-  private async circuitRead(gate: GateSetup, breaker: BreakerSettings, provider: ProviderConfig): Promise<Lease> {
+  private async circuitRead(
+    gate: GateSetup,
+    breaker: BreakerSettings,
+    provider: ProviderConfig,
+    waitLimitMs: number | undefined,
+  ): Promise<Lease> {
     const gateId = providerGateWorkflowId(workflowInfo().taskQueue, provider.key);
     let reading: CircuitReading;
     try {
@@ -88,7 +97,7 @@ export class SceneGates {
       reading = { kind: 'closed' };
     }
     if (reading.kind === 'open') return { kind: 'refused', reason: reading.reason };
-    if (reading.kind === 'probe') return this.leased(gate, provider);
+    if (reading.kind === 'probe') return this.leased(gate, provider, waitLimitMs);
     const release = async (end: LeaseEnd) => {
       if (end.ok || leaseOutcome(end, this.ledger.lastAttemptThrottled) !== 'failure') return;
       const report: FailureReport = { reason: end.error, breaker, displayName: provider.displayName };
@@ -107,7 +116,7 @@ export class SceneGates {
   }
 
   /** Asks the gate for a lease and waits for its answer; the lease is released when the task ends. */
-  private async leased(gate: GateSetup, provider: ProviderConfig): Promise<Lease> {
+  private async leased(gate: GateSetup, provider: ProviderConfig, waitLimitMs: number | undefined): Promise<Lease> {
     const info = workflowInfo();
     const leaseId = `${info.runId}/${++this.asked}`;
     const gateId = providerGateWorkflowId(info.taskQueue, provider.key);
@@ -136,10 +145,21 @@ export class SceneGates {
     this.ledger.slotRequested(provider.key, provider.displayName);
     try {
       await requestProviderLease({ gateId, taskQueue: info.taskQueue, start: gateStart(gate, provider), request });
-      await condition(() => {
+      const answered = () => {
         const kind = this.answers.get(leaseId)?.kind;
         return kind === 'granted' || kind === 'refused';
-      });
+      };
+      if (waitLimitMs === undefined || !patched(gateWaitDeadlinePatch)) await condition(answered);
+      else if (!(await condition(answered, Math.max(waitLimitMs, 1)))) {
+        // Withdrawn, or given back if the grant crossed the timer.
+        await release(undefined);
+        const last = this.answers.get(leaseId);
+        const ahead = last?.kind === 'queued' ? `, ${last.ahead} ahead` : '';
+        return {
+          kind: 'refused',
+          reason: `no ${provider.displayName} slot at its gate within polling.queueDeadlineMs (${waitLimitMs} ms${ahead})`,
+        };
+      }
     } catch (err) {
       if (isCancellation(err)) {
         await release(undefined);

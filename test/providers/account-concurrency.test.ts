@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AccountConcurrencyReader } from '../../src/providers/account-concurrency';
 import { createPiapiClient } from '../../src/providers/piapi';
 import { createRunwayClient } from '../../src/providers/runway';
@@ -13,6 +13,9 @@ beforeAll(async () => {
 afterAll(() => stub.close());
 beforeEach(() => {
   stub.requests.length = 0;
+});
+afterEach(() => {
+  vi.useRealTimers();
 });
 
 function reader() {
@@ -61,6 +64,26 @@ describe('AccountConcurrencyReader', () => {
     });
     await r.refresh();
     expect(r.current()).toEqual({ runway: {} });
+  });
+
+  it('reads again a minute after a failed read, not ten', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    stub.reply({ status: 502, body: { error: 'bad gateway' } });
+    const { reader: r } = reader();
+    await r.refresh();
+    stub.reply({ status: 200, body: fixture('runway/organization.json').body });
+    vi.setSystemTime(Date.now() + 59_000);
+    r.current();
+    expect(stub.requests).toHaveLength(1);
+    vi.setSystemTime(Date.now() + 2_000);
+    r.current();
+    await r.refresh();
+    expect(stub.requests).toHaveLength(2);
+    expect(r.current()).toEqual({ runway: { gen4_turbo: 2, 'gen4.5': 1 } });
+    // Read well now: the next is ten minutes away.
+    vi.setSystemTime(Date.now() + 5 * 60_000);
+    r.current();
+    expect(stub.requests).toHaveLength(2);
   });
 
   it('asks only routes that report concurrency: a PiAPI-only worker makes no call', async () => {

@@ -57,4 +57,47 @@ describe("Runway's per-model concurrency from the account pre-flight", () => {
     const gate = h.client.workflow.getHandle(providerGateWorkflowId(h.taskQueue, 'runway'));
     expect(await gate.query(gateState)).toMatchObject({ limit: accountConcurrency, holders: [], granted: 6 });
   }, 90_000);
+
+  it('a scene that waits at the gate longer than polling.queueDeadlineMs skips Runway, with the reason, and falls back', async () => {
+    h.sandbox.reset();
+    h.sandbox.setScenario({
+      default: { queueMs: 100, renderMs: 4_000 },
+      models: { [runwayKey]: { concurrency: accountConcurrency } },
+    });
+    const polling = { intervalMs: 200, providerDeadlineMs: 60_000, queueDeadlineMs: 1_000 };
+    const scenes = await Promise.all(
+      Array.from({ length: accountConcurrency + 2 }, async () => {
+        const input = h.scene({
+          sceneType: 'hook',
+          prompt: `Opening shot ${Math.random()}`,
+          allowedProviders: ['runway', 'kling'],
+          polling,
+        });
+        return h.client.workflow.start(generateSceneVideo, {
+          taskQueue: h.taskQueue,
+          workflowId: `account-limits-deadline-${input.sceneId}`,
+          args: [input],
+        });
+      }),
+    );
+    const results = await Promise.all(scenes.map((s) => s.result()));
+    const byProvider = (key: string) => results.filter((r) => r.provider === key);
+    expect(byProvider('runway')).toHaveLength(accountConcurrency);
+    for (const r of byProvider('kling')) {
+      expect(r.attempts.map((a) => [a.provider, a.state])).toEqual([
+        ['runway', 'skipped'],
+        ['kling', 'succeeded'],
+      ]);
+      expect(r.attempts[0]!.error).toMatch(
+        /^no Runway Gen-4\.5 slot at its gate within polling\.queueDeadlineMs \(1000 ms, \d+ ahead\)$/,
+      );
+    }
+    expect(h.sandbox.stats().tasksCreated[runwayKey]).toBe(accountConcurrency);
+    // The waiters that gave up left the gate: nothing waits or holds once the scenes are done.
+    const gate = h.client.workflow.getHandle(providerGateWorkflowId(h.taskQueue, 'runway'));
+    await waitFor(async () => {
+      const view = await gate.query(gateState);
+      return view.holders.length === 0 && view.waiters.length === 0 ? view : undefined;
+    }, 10_000);
+  }, 90_000);
 });

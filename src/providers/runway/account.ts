@@ -17,7 +17,9 @@ export function parseRunwayOrganization(body: unknown): ProviderAccount {
     account.credits = { amount: credits, unit: `credits at ${1 / creditsPerUsd} USD` };
     account.balanceUsd = credits / creditsPerUsd;
   }
-  const model = (name: string): ModelLimits => (account.models[name] ??= {});
+  // A Map, not the object: a model the reply names `__proto__` would otherwise write onto Object.prototype.
+  const models = new Map<string, ModelLimits>();
+  const model = (name: string): ModelLimits => models.get(name) ?? models.set(name, {}).get(name)!;
   const tiers = at(body, 'tier', 'models');
   for (const [name, limits] of isRecord(tiers) ? Object.entries(tiers) : []) {
     for (const field of limitFields) {
@@ -30,5 +32,7 @@ export function parseRunwayOrganization(body: unknown): ProviderAccount {
     const value = finiteNumber(at(used, 'dailyGenerations'));
     if (value !== undefined) model(name).dailyGenerations = value;
   }
+  // Own data properties, whatever the names.
+  account.models = Object.fromEntries(models);
   return account;
 }

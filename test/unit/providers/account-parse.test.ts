@@ -65,6 +65,25 @@ describe('parseRunwayOrganization: GET /v1/organization', () => {
     ).toStrictEqual({ models: {} });
   });
 
+  it('keeps models named __proto__ or constructor as data, never touching Object.prototype', () => {
+    const body = JSON.parse(
+      '{"tier":{"models":{"__proto__":{"maxConcurrentGenerations":1},"constructor":{"maxDailyGenerations":3}}},' +
+        '"usage":{"models":{"__proto__":{"dailyGenerations":2}}}}',
+    ) as unknown;
+    const account = parseRunwayOrganization(body);
+    expect(({} as Record<string, unknown>).maxConcurrentGenerations).toBeUndefined();
+    expect(({} as Record<string, unknown>).dailyGenerations).toBeUndefined();
+    expect(Object.getOwnPropertyNames(account.models).sort()).toEqual(['__proto__', 'constructor']);
+    expect(Object.getOwnPropertyDescriptor(account.models, '__proto__')?.value).toEqual({
+      maxConcurrentGenerations: 1,
+      dailyGenerations: 2,
+    });
+    // A later, clean reply inherits nothing.
+    const clean = parseRunwayOrganization({ tier: { models: { 'gen4.5': { maxDailyGenerations: 5 } } } });
+    expect(clean.models['gen4.5']).toStrictEqual({ maxDailyGenerations: 5 });
+    expect(clean.models['gen4.5']!.maxConcurrentGenerations).toBeUndefined();
+  });
+
   it.each([null, 'ok', []])('refuses %j as a protocol error', (body) => {
     expect(() => parseRunwayOrganization(body)).toThrow(expect.objectContaining({ kind: 'protocol' }));
   });
