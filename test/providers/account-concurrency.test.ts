@@ -1,18 +1,15 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AccountConcurrencyReader } from '../../src/providers/account-concurrency';
 import { createPiapiClient } from '../../src/providers/piapi';
 import { createRunwayClient } from '../../src/providers/runway';
-import { fixture, startStubServer, type StubServer } from './stub-server';
+import { fixture, useStubServer, type StubServer } from './stub-server';
 
 // The stub stands for Runway's API (the edge this project does not own); the client and the reader are the real ones.
 const runwayKey = 'key_' + 'cd'.repeat(64);
+const stubServer = useStubServer();
 let stub: StubServer;
-beforeAll(async () => {
-  stub = await startStubServer();
-});
-afterAll(() => stub.close());
 beforeEach(() => {
-  stub.requests.length = 0;
+  stub = stubServer();
 });
 afterEach(() => {
   vi.useRealTimers();

@@ -1,19 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { buildPiapiTaskRequest, createPiapiClient, type PiapiTaskRequest } from '../../src/providers/piapi';
 import { createRunwayClient } from '../../src/providers/runway';
 import type { GenerationRequest } from '../../src/providers/types';
-import { closedPortUrl, fixture, startStubServer, type StubServer } from './stub-server';
+import { closedPortUrl, fixture, useStubServer, type StubServer } from './stub-server';
 
 const apiKey = 'piapi-secret-key';
 const runwayKey = 'key_' + 'ab'.repeat(64);
 
+const stubServer = useStubServer();
 let stub: StubServer;
-beforeAll(async () => {
-  stub = await startStubServer();
-});
-afterAll(() => stub.close());
 beforeEach(() => {
-  stub.requests.length = 0;
+  stub = stubServer();
 });
 
 function lastRequest() {

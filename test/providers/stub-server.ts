@@ -3,6 +3,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import path from 'node:path';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 /** A fixture file: where the example comes from, plus what a server answered. */
 export interface Fixture {
@@ -122,4 +123,17 @@ export async function unconnectableUrl(): Promise<{ url: string; close(): Promis
       await listener.terminate();
     },
   };
+}
+
+/** One stub server for the test file, its recorded requests cleared before each test; the getter reads it. */
+export function useStubServer(): () => StubServer {
+  let stub: StubServer | undefined;
+  beforeAll(async () => {
+    stub = await startStubServer();
+  });
+  afterAll(() => stub?.close());
+  beforeEach(() => {
+    stub!.requests.length = 0;
+  });
+  return () => stub!;
 }
