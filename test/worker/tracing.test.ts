@@ -111,9 +111,13 @@ describe('traces', () => {
       for (const activity of ['checkTask', 'uploadToS3']) {
         expect(only(trace, `StartActivity:${activity}`).parentSpanId).toBe(run.spanId);
       }
-      // Whatever the worker traced of this scene (a circuit query, checkTask's progress signal too) is in this trace.
-      const elsewhere = receiver.spans().filter((s) => s.traceId !== start.traceId);
-      expect(elsewhere.filter((s) => s.resource['service.name'] !== 'scene-video-client')).toEqual([]);
+      // Whatever the worker traced of this scene (a circuit query, checkTask's progress signal too) is in this trace;
+      // outside it only the worker's own account read before it polled, a trace of its own.
+      const elsewhere = receiver
+        .spans()
+        .filter((s) => s.traceId !== start.traceId && s.resource['service.name'] !== 'scene-video-client');
+      expect(elsewhere.map((s) => s.name)).toEqual(['Runway GET /v1/organization']);
+      expect(elsewhere[0]!.parentSpanId || undefined).toBeUndefined();
       const ids = new Set(trace.map((s) => s.spanId));
       for (const s of trace) if (s !== start) expect(ids, `${s.name}'s parent`).toContain(s.parentSpanId);
 
