@@ -1,6 +1,6 @@
-import type { AccountConcurrency } from '../domain/account-limits';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Catalogue } from '../contract/catalogue';
+import type { AccountConcurrency } from '../domain/account-limits';
 import type { GateSetup } from '../contract/provider-gate';
 import type { ProviderRoute } from '../contract/provider-task';
 import { noPipelineMetrics, type PipelineMetrics } from '../domain/pipeline-metrics';

@@ -43,8 +43,8 @@ export const pollingOptionsSchema = z
     /**
      * How long a task may wait behind the account's concurrency limit (Runway's THROTTLED), or a scene at its provider
      * gate for a slot, before the attempt moves on: counted apart from `providerDeadlineMs`, which measures the
-     * provider's own work. A run whose input lacks it
-     * (prepared before the field existed) counts throttled time against `providerDeadlineMs`, as it always did.
+     * provider's own work. A run whose input lacks it (prepared before the field existed) counts throttled time against
+     * `providerDeadlineMs`, as it always did, and waits at a gate unbounded.
      */
     queueDeadlineMs: z
       .number()
