@@ -1,10 +1,10 @@
-import { AccountConcurrencyReader } from '../../src/providers/account-concurrency';
 import type { ActivityDeps } from '../../src/activities';
 import { type Catalogue } from '../../src/contract/catalogue';
 import { defaultCatalogue } from '../../src/config/catalogue';
 import type { GateSetup } from '../../src/contract/provider-gate';
 import type { ProviderRoute } from '../../src/contract/provider-task';
 import { routeClients } from '../../src/providers/routes';
+import { AccountConcurrencyReader } from '../../src/providers/account-concurrency';
 import { sandboxRouteEnv } from '../../dev/harness/sandbox-routes';
 import type { Sandbox } from '../../dev/sandbox';
 import { s3ClientFor, type S3Endpoint } from '../../dev/stack/s3-server';

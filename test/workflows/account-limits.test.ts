@@ -24,22 +24,30 @@ afterAll(async () => {
   await h?.close();
 });
 
+/** `count` hook scenes allowed `providers`, started at once. */
+function startScenes(count: number, providers: string[], overrides: Parameters<SceneHarness['scene']>[0] = {}) {
+  return Promise.all(
+    Array.from({ length: count }, async () => {
+      const input = h.scene({
+        sceneType: 'hook',
+        prompt: `Opening shot ${Math.random()}`,
+        allowedProviders: providers,
+        ...overrides,
+      });
+      return h.client.workflow.start(generateSceneVideo, {
+        taskQueue: h.taskQueue,
+        workflowId: `account-limits-${input.sceneId}`,
+        args: [input],
+      });
+    }),
+  );
+}
+
+const runwayGate = () => h.client.workflow.getHandle(providerGateWorkflowId(h.taskQueue, 'runway'));
+
 describe("Runway's per-model concurrency from the account pre-flight", () => {
   it('becomes the gate limit: scenes wait at the gate holding nothing, and Runway never throttles one', async () => {
-    const scenes = await Promise.all(
-      Array.from({ length: 6 }, async () => {
-        const input = h.scene({
-          sceneType: 'hook',
-          prompt: `Opening shot ${Math.random()}`,
-          allowedProviders: ['runway'],
-        });
-        return h.client.workflow.start(generateSceneVideo, {
-          taskQueue: h.taskQueue,
-          workflowId: `account-limits-${input.sceneId}`,
-          args: [input],
-        });
-      }),
-    );
+    const scenes = await startScenes(6, ['runway']);
     const waiting = await waitFor(async () => {
       const waits = (await Promise.all(scenes.map((s) => s.query(getProgress)))).map((p) => p.waitingForSlot);
       return waits.find((w) => w !== undefined);
@@ -54,8 +62,7 @@ describe("Runway's per-model concurrency from the account pre-flight", () => {
     const stats = h.sandbox.stats();
     expect(stats.tasksCreated).toEqual({ [runwayKey]: 6 });
     expect(stats.maxConcurrentProcessing[runwayKey]).toBe(accountConcurrency);
-    const gate = h.client.workflow.getHandle(providerGateWorkflowId(h.taskQueue, 'runway'));
-    expect(await gate.query(gateState)).toMatchObject({ limit: accountConcurrency, holders: [], granted: 6 });
+    expect(await runwayGate().query(gateState)).toMatchObject({ limit: accountConcurrency, holders: [], granted: 6 });
   }, 90_000);
 
   it('a scene that waits at the gate longer than polling.queueDeadlineMs skips Runway, with the reason, and falls back', async () => {
@@ -65,21 +72,7 @@ describe("Runway's per-model concurrency from the account pre-flight", () => {
       models: { [runwayKey]: { concurrency: accountConcurrency } },
     });
     const polling = { intervalMs: 200, providerDeadlineMs: 60_000, queueDeadlineMs: 1_000 };
-    const scenes = await Promise.all(
-      Array.from({ length: accountConcurrency + 2 }, async () => {
-        const input = h.scene({
-          sceneType: 'hook',
-          prompt: `Opening shot ${Math.random()}`,
-          allowedProviders: ['runway', 'kling'],
-          polling,
-        });
-        return h.client.workflow.start(generateSceneVideo, {
-          taskQueue: h.taskQueue,
-          workflowId: `account-limits-deadline-${input.sceneId}`,
-          args: [input],
-        });
-      }),
-    );
+    const scenes = await startScenes(accountConcurrency + 2, ['runway', 'kling'], { polling });
     const results = await Promise.all(scenes.map((s) => s.result()));
     const byProvider = (key: string) => results.filter((r) => r.provider === key);
     expect(byProvider('runway')).toHaveLength(accountConcurrency);
@@ -94,9 +87,8 @@ describe("Runway's per-model concurrency from the account pre-flight", () => {
     }
     expect(h.sandbox.stats().tasksCreated[runwayKey]).toBe(accountConcurrency);
     // The waiters that gave up left the gate: nothing waits or holds once the scenes are done.
-    const gate = h.client.workflow.getHandle(providerGateWorkflowId(h.taskQueue, 'runway'));
     await waitFor(async () => {
-      const view = await gate.query(gateState);
+      const view = await runwayGate().query(gateState);
       return view.holders.length === 0 && view.waiters.length === 0 ? view : undefined;
     }, 10_000);
   }, 90_000);

@@ -80,7 +80,8 @@ export class StatsRecorder {
     return { addBytes: (n) => void (entry.bytes += n) };
   }
 
-  statusRead(taskId: string, atMs: number): void {
+  statusRead(taskId: string): void {
+    const atMs = Date.now();
     const entry = (this.data.statusReads[taskId] ??= { count: 0, shortestGapMs: null });
     entry.count++;
     const lastMs = this.lastStatusReadMs.get(taskId);

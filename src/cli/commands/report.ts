@@ -21,7 +21,6 @@ import { cliS3Client, presignExpiryFlag } from '../s3-access';
 import { noSetupCheck, withTemporal } from '../session';
 import { closedSceneProgress, loadView } from '../workflow-view';
 
-/** `s3://bucket/key` (the scene result's `s3Url`) as the bucket and key to presign. */
 const endedPhases = new Set(['succeeded', 'unstored', 'failed', 'cancelled']);
 
 /**
