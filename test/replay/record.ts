@@ -264,6 +264,36 @@ const recordings: Recording[] = [
         ],
       }),
   },
+  {
+    // Since `gate-wait-queue-deadline`: two scenes hold both Kling leases, so this scene's Kling attempt waits at the gate
+    // until its polling.queueDeadlineMs (1 s) ends the wait, withdraws, and leases at Luma at once (its wait's timer
+    // cancelled).
+    name: 'scene-gate-wait-queue-deadline',
+    scenario: { ...quick, models: { 'piapi:kling': { queueMs: 100, renderMs: 60_000 } } },
+    run: async (c) => {
+      const holders = await Promise.all(
+        ['holder-1', 'holder-2'].map((id) =>
+          c.workflow.start(generateSceneVideo, {
+            taskQueue: gateTaskQueue,
+            workflowId: `replay-gate-${id}`,
+            args: [scene(id, { allowedProviders: ['kling'] })],
+          }),
+        ),
+      );
+      for (const holder of holders) {
+        while (!(await holder.query(getProgress)).attempts[0]?.taskId) await new Promise((r) => setTimeout(r, 200));
+      }
+      const handle = await c.workflow.start(generateSceneVideo, {
+        taskQueue: gateTaskQueue,
+        workflowId: 'replay-gate-wait',
+        args: [
+          scene('gate-wait', { allowedProviders: ['kling', 'luma'], polling: { ...polling, queueDeadlineMs: 1_000 } }),
+        ],
+      });
+      void handle.result().finally(() => Promise.all(holders.map((h) => h.cancel())));
+      return handle;
+    },
+  },
 ];
 
 /**

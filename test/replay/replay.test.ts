@@ -6,7 +6,7 @@ import { sceneWorkflowBundle } from '../../src/worker/create-worker';
 import { committedHistories, historyFiles as files, loadHistory as load } from './committed-histories';
 
 describe('replay of histories recorded on the real dev server (npm run histories:record)', () => {
-  it('covers success, fallback, deadline, total failure, cancellation (also during the upload), a client start, projects, budgets, ids, webhooks and provider gates', () => {
+  it('covers success, fallback, deadline, total failure, cancellation (also during the upload), a client start, projects, budgets, ids, webhooks, provider gates and a bounded gate wait', () => {
     expect(files).toEqual([
       // A budgeted project (allowances, a scene waiting, two skipped) and its first scene (maxCostUsd, 1,500-character
       // prompt): the paths behind patched('project-budget-worst-case'), 'scene-budget-worst-case' and
@@ -24,6 +24,9 @@ describe('replay of histories recorded on the real dev server (npm run histories
       'scene-every-provider-fails.json',
       'scene-fallback-after-failure.json',
       'scene-first-provider-succeeds.json',
+      // Since patched('gate-wait-queue-deadline'): a wait at a full gate ended by polling.queueDeadlineMs, the lease
+      // withdrawn, then a lease granted at once at the next provider (its wait's timer cancelled).
+      'scene-gate-wait-queue-deadline.json',
       // Since patched('poll-through-retries'): Runway's and Kling's tasks looked at through checkTask's retries.
       'scene-poll-through-retries.json',
       // Since patched('provider-gate'), decided before prepareScene: a circuit read and a failure report at a provider
