@@ -9,7 +9,7 @@ import { ProcMonitor, type ProcUsage } from './lib/proc';
 import { step } from './lib/progress';
 import { withRig, type Rig } from './lib/rig';
 import { benchScene, startScenes } from './lib/scenes';
-import { countAt, rateWithin, summarize } from './lib/stats';
+import { countAt, rateWithin, summarize, tally } from './lib/stats';
 import { spawnWorker } from './lib/worker-process';
 
 export interface ScaleSize {
@@ -54,7 +54,15 @@ export interface ScalePhase extends ScaleSize {
   /** Status GETs per second from the last create over whole backstop intervals before the first task can end. */
   plateau: { fromS: number; toS: number; getsPerSec: number | null; wholeIntervals: number };
   /** Over every task: the shortest time between two status GETs of one task, and how many tasks had a shorter gap. */
-  statusReads: { shortestGapMs: number | null; tasksUnderBackstop: number; mostPerTask: number };
+  statusReads: {
+    shortestGapMs: number | null;
+    tasksUnderBackstop: number;
+    /** `phase→phase` of each such task's two closest reads (sandbox phases) → tasks. */
+    underBackstopPhases?: Record<string, number>;
+    /** Status GETs answered after their task ended (a backstop look that crossed the webhook, a fresh-URL fetch). */
+    readsAfterEnd?: number;
+    mostPerTask: number;
+  };
   historiesRead: number;
   historyReadSeconds: number;
   heartbeatTimeouts: number;
@@ -169,6 +177,7 @@ export async function runWebhookScalePhase(size: ScaleSize): Promise<ScalePhase>
       clearInterval(sampler);
       const reads = Object.values(rig.sandbox.stats().statusReads);
       const gaps = reads.flatMap((r) => (r.shortestGapMs === null ? [] : [r.shortestGapMs]));
+      const underBackstop = reads.filter((r) => r.shortestGapMs !== null && r.shortestGapMs < backstopSec * 1000);
       // Every task exists from the first sample that counts them all: from then on each scene checks once a backstop
       // interval, so whole intervals of the plateau (before the first task can end) hold one check per scene at most.
       const allCreatedMs = gets.find((g) => g.creates >= scenes)?.atMs ?? Date.now();
@@ -242,7 +251,9 @@ export async function runWebhookScalePhase(size: ScaleSize): Promise<ScalePhase>
         },
         statusReads: {
           shortestGapMs: gaps.length ? Math.min(...gaps) : null,
-          tasksUnderBackstop: gaps.filter((ms) => ms < backstopSec * 1000).length,
+          tasksUnderBackstop: underBackstop.length,
+          underBackstopPhases: tally(underBackstop.map((r) => r.shortestGapPhases!.join('→'))),
+          readsAfterEnd: reads.reduce((n, r) => n + r.afterEnd, 0),
           mostPerTask: Math.max(0, ...reads.map((r) => r.count)),
         },
         historiesRead: perScene.length,
@@ -299,7 +310,12 @@ export function scalePhaseFigures(p: ScalePhase): Figure[] {
         digits: 1,
         target: { op: '>=', value: p.backstopSec, source: `WEBHOOK_BACKSTOP_POLL_SEC` },
         note: p.statusReads.tasksUnderBackstop
-          ? `${p.statusReads.tasksUnderBackstop} tasks were asked sooner than the backstop interval`
+          ? `${p.statusReads.tasksUnderBackstop} tasks were asked sooner than the backstop interval` +
+            (p.statusReads.underBackstopPhases
+              ? ` (task phase at the two reads: ${Object.entries(p.statusReads.underBackstopPhases)
+                  .map(([phases, n]) => `${phases} ${n}`)
+                  .join(', ')})`
+              : '')
           : undefined,
       },
     ),

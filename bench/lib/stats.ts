@@ -73,3 +73,10 @@ export function countAt<S extends { atMs: number }>(
   const a = samples[after - 1]!;
   return count(a) + ((count(b) - count(a)) * (atMs - a.atMs)) / (b.atMs - a.atMs);
 }
+
+/** How many times each value occurs, in order of first appearance. */
+export function tally(values: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
+  return counts;
+}

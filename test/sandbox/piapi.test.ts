@@ -146,11 +146,25 @@ describe('PiAPI task lifecycle', () => {
     await api.get(id);
     const lastMs = Date.now();
     const reads = sb.stats().statusReads[id]!;
-    expect(reads.count).toBe(3);
+    expect(reads).toMatchObject({ count: 3, afterEnd: 0, shortestGapPhases: ['running', 'running'] });
     expect(reads.shortestGapMs).toBeGreaterThanOrEqual(0);
     expect(reads.shortestGapMs).toBeLessThanOrEqual((lastMs - firstMs) / 2);
     await api.get('00000000-0000-4000-8000-000000000000');
     expect(Object.keys(sb.stats().statusReads)).toEqual([id]);
+  });
+
+  it('tells the status GETs answered after a task ended, and the phases around the shortest gap', async () => {
+    sb.setScenario({ default: { queueMs: 0, renderMs: 300 } });
+    const id = (await api.create(klingBody())).json.data.task_id;
+    expect((await api.get(id)).json.data.status).toBe('processing');
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect((await api.get(id)).json.data.status).toBe('completed');
+    await api.get(id);
+    expect(sb.stats().statusReads[id]).toMatchObject({
+      count: 3,
+      afterEnd: 2,
+      shortestGapPhases: ['succeeded', 'succeeded'],
+    });
   });
 
   it('answers 404 for an unknown task', async () => {

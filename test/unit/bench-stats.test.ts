@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rateWithin, summarize } from '../../bench/lib/stats';
+import { rateWithin, summarize, tally } from '../../bench/lib/stats';
 
 describe('bench statistics', () => {
   it('interpolates the 95th percentile between the closest ranks', () => {
@@ -13,5 +13,14 @@ describe('bench statistics', () => {
     // 5 s to 15 s: 600 more in 10 s; the burst before 5 s is outside.
     expect(rateWithin(samples, (s) => s.n, 4_000, 16_000)).toBe(60);
     expect(rateWithin(samples, (s) => s.n, 11_000, 14_000)).toBeNull();
+  });
+
+  it('tallies values in order of first appearance', () => {
+    expect(tally(['running→running', 'succeeded→succeeded', 'running→running'])).toEqual({
+      'running→running': 2,
+      'succeeded→succeeded': 1,
+    });
+    expect(Object.keys(tally(['b', 'a', 'b']))).toEqual(['b', 'a']);
+    expect(tally([])).toEqual({});
   });
 });

@@ -1,5 +1,5 @@
 import { type ForgeryKind, forgeryKinds } from './scenario';
-import type { Api, SandboxTask } from './task-store';
+import { type Api, type Phase, type SandboxTask, isTerminal } from './task-store';
 
 export interface SandboxTaskRecord {
   api: Api;
@@ -23,8 +23,8 @@ export interface SandboxStats {
   deletes: string[];
   /** Task id → GETs answered with (part of) its output file, and the body bytes actually sent. */
   downloads: Record<string, { count: number; bytes: number }>;
-  /** Task id → status GETs answered for it, and the shortest time between two of them (`null` after one). */
-  statusReads: Record<string, { count: number; shortestGapMs: number | null }>;
+  /** Task id → the status GETs answered for it. */
+  statusReads: Record<string, StatusReads>;
   /** `api:model` → peak number of tasks unfinished at once (pending/THROTTLED/processing). */
   maxConcurrentProcessing: Record<string, number>;
   webhooks: WebhookStats;
@@ -51,6 +51,16 @@ export interface WebhookStats {
   forged: Record<ForgeryKind, { sent: number; answered: Record<string, number> }>;
 }
 
+/** What a task's status GETs found: enough to tell a second look at a task that ended from a look too soon. */
+export interface StatusReads {
+  count: number;
+  /** Answered while the task was succeeded, failed or cancelled. */
+  afterEnd: number;
+  /** The shortest time between two of them (`null` after one), and the task's phase at each. */
+  shortestGapMs: number | null;
+  shortestGapPhases: [Phase, Phase] | null;
+}
+
 export type WebhookEvent = 'sent' | 'lost' | 'duplicated' | 'delayed' | 'reordered';
 
 export function taskRecord(task: SandboxTask<unknown>, status: string): SandboxTaskRecord {
@@ -63,7 +73,7 @@ export type RecordedStats = Pick<SandboxStats, 'requests' | 'deletes' | 'downloa
 /** The counters that are not derived from the task stores. */
 export class StatsRecorder {
   private data: RecordedStats = emptyStats();
-  private lastStatusReadMs = new Map<string, number>();
+  private lastStatusRead = new Map<string, { atMs: number; phase: Phase }>();
 
   request(route: string, status: number): void {
     const byStatus = (this.data.requests[route] ??= {});
@@ -80,13 +90,23 @@ export class StatsRecorder {
     return { addBytes: (n) => void (entry.bytes += n) };
   }
 
-  statusRead(taskId: string): void {
+  statusRead(task: Pick<SandboxTask<unknown>, 'id' | 'phase'>): void {
     const atMs = Date.now();
-    const entry = (this.data.statusReads[taskId] ??= { count: 0, shortestGapMs: null });
+    const { phase } = task;
+    const entry = (this.data.statusReads[task.id] ??= {
+      count: 0,
+      afterEnd: 0,
+      shortestGapMs: null,
+      shortestGapPhases: null,
+    });
     entry.count++;
-    const lastMs = this.lastStatusReadMs.get(taskId);
-    if (lastMs !== undefined) entry.shortestGapMs = Math.min(entry.shortestGapMs ?? Infinity, atMs - lastMs);
-    this.lastStatusReadMs.set(taskId, atMs);
+    if (isTerminal(phase)) entry.afterEnd++;
+    const last = this.lastStatusRead.get(task.id);
+    if (last !== undefined && atMs - last.atMs < (entry.shortestGapMs ?? Infinity)) {
+      entry.shortestGapMs = atMs - last.atMs;
+      entry.shortestGapPhases = [last.phase, phase];
+    }
+    this.lastStatusRead.set(task.id, { atMs, phase });
   }
 
   webhook(outcome: 'delivered' | 'failed' | 'retried'): void {
@@ -110,7 +130,7 @@ export class StatsRecorder {
 
   reset(): void {
     this.data = emptyStats();
-    this.lastStatusReadMs.clear();
+    this.lastStatusRead.clear();
   }
 }
 

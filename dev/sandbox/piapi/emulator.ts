@@ -165,7 +165,7 @@ export class PiapiEmulator {
     if (!this.authorized(req)) return this.unauthorized(res);
     const task = this.store.get(params[0] ?? '');
     if (!task) return this.notFound(res);
-    this.deps.stats.statusRead(task.id);
+    this.deps.stats.statusRead(task);
     const envelope = { code: this.successCode(), data: this.render(task), message: 'success' };
     const fault = drawGetFault(this.deps.runtime, this.deps.runtime.behaviour(task.key));
     return replyOk(this.deps, res, task.key, envelope, fault);

@@ -148,7 +148,7 @@ export class RunwayEmulator {
     if (!(await this.admitted(ctx))) return;
     const task = this.live(ctx.params[0]);
     if (!task) return this.notFound(ctx.res);
-    this.deps.stats.statusRead(task.id);
+    this.deps.stats.statusRead(task);
     const body = this.render(task);
     const fault = drawGetFault(this.deps.runtime, this.deps.runtime.behaviour(task.key));
     return replyOk(this.deps, ctx.res, task.key, body, fault);
