@@ -102,9 +102,11 @@ export class SceneLedger {
     this.ranking = ranking;
   }
 
-  skipped(provider: string, reason: string): void {
+  /** `since`: when the scene asked the provider's gate, so a skip after a wait at it shows how long it waited. */
+  skipped(provider: string, reason: string, since?: Date): void {
     const now = new Date().toISOString();
-    this.attempts.push({ provider, state: 'skipped', startedAt: now, endedAt: now, error: reason, costUsd: 0 });
+    const startedAt = since?.toISOString() ?? now;
+    this.attempts.push({ provider, state: 'skipped', startedAt, endedAt: now, error: reason, costUsd: 0 });
   }
 
   attemptStarted(

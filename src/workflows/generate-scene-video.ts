@@ -118,9 +118,10 @@ export async function generateSceneVideo(rawInput: SceneInput): Promise<SceneVid
     const worstCaseUsd = worstCaseCostUsd(provider, input.durationSec);
     // Absent from inputs prepared before throttled time was told apart: their gate wait stays unbounded.
     const queueDeadlineMs = (input.polling as { queueDeadlineMs?: number }).queueDeadlineMs;
+    const askedGateAt = new Date();
     const lease = await gates.lease(run.setup, provider, queueDeadlineMs);
     if (lease.kind === 'refused') {
-      ledger.skipped(provider.key, lease.reason);
+      ledger.skipped(provider.key, lease.reason, askedGateAt);
       log.info(`✗ ${provider.displayName} skipped: ${lease.reason}`, ledger.attemptLogContext);
       continue;
     }

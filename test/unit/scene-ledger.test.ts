@@ -93,6 +93,15 @@ describe('scene ledger: before and around the first attempt', () => {
     expect(published).toEqual([]);
   });
 
+  it('skipped after a wait at the gate: the attempt starts when the scene asked', () => {
+    const { ledger } = recordedLedger();
+    const asked = new Date(Date.now() - 1_000);
+    ledger.skipped('kling', 'no Kling AI slot at its gate within polling.queueDeadlineMs (1000 ms, 0 ahead)', asked);
+    const [attempt] = ledger.progress().attempts;
+    expect(attempt!.startedAt).toBe(asked.toISOString());
+    expect(Date.parse(attempt!.endedAt!) - Date.parse(attempt!.startedAt)).toBeGreaterThanOrEqual(1_000);
+  });
+
   it('names the scene in its log lines, and each attempt by provider and number, skipped ones counted', () => {
     const { ledger } = recordedLedger();
     expect(ledger.logContext).toEqual({ sceneId: 'hook', projectId: 'acme' });

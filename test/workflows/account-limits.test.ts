@@ -84,6 +84,9 @@ describe("Runway's per-model concurrency from the account pre-flight", () => {
       expect(r.attempts[0]!.error).toMatch(
         /^no Runway Gen-4\.5 slot at its gate within polling\.queueDeadlineMs \(1000 ms, \d+ ahead\)$/,
       );
+      // The skip spans the wait, as the Web UI and `scene-video status` show it.
+      const { startedAt, endedAt } = r.attempts[0]!;
+      expect(Date.parse(endedAt!) - Date.parse(startedAt)).toBeGreaterThanOrEqual(1_000);
     }
     expect(h.sandbox.stats().tasksCreated[runwayKey]).toBe(accountConcurrency);
     // The waiters that gave up left the gate: nothing waits or holds once the scenes are done.
