@@ -76,6 +76,13 @@ export interface ScalePhase extends ScaleSize {
   getsPerScene: number;
   eventsPerScene: number[];
   webhookSignalsPerScene: number[];
+  /** Per scene: its task's end signal (the webhook's) in history → the next workflow task started, in ms. */
+  endSignalToWorkflowTaskMs?: number[];
+  /**
+   * Per scene the backstop completed: its completing check closed − the end signal's event, in ms. Above 0 the webhook
+   * had been delivered and the workflow had not run since; below 0 the webhook came after the check.
+   */
+  backstopLeadOverSignalMs?: number[];
   usage: Record<string, ProcUsage>;
   gets: GetSample[];
   errors: string[];
@@ -204,12 +211,21 @@ export async function runWebhookScalePhase(size: ScaleSize): Promise<ScalePhase>
           errors.add(last?.workflowExecutionFailedEventAttributes?.failure?.message ?? 'failed without a message');
         const runs = activityRuns(history);
         const checks = runs.filter((r) => r.type === 'checkTask');
+        const isWebhookSignal = (e: (typeof list)[number]) =>
+          e.workflowExecutionSignaledEventAttributes?.signalName === providerTaskEvent.name;
+        const endSignalAt = list.map(isWebhookSignal).lastIndexOf(true);
+        const endSignalMs = endSignalAt < 0 ? undefined : eventMs(list[endSignalAt]!);
+        const taskAfterSignal = list.slice(endSignalAt + 1).find((e) => e.workflowTaskStartedEventAttributes);
+        const completingCheckMs = checks.find((r) => r.outcome === 'completed')?.closedMs;
         return {
           closed,
           events: list.length,
-          signals: list.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === providerTaskEvent.name)
-            .length,
-          byBackstop: checks.some((r) => r.outcome === 'completed'),
+          signals: list.filter(isWebhookSignal).length,
+          byBackstop: completingCheckMs !== undefined,
+          endSignalToWorkflowTaskMs:
+            endSignalMs === undefined || !taskAfterSignal ? undefined : eventMs(taskAfterSignal) - endSignalMs,
+          backstopLeadOverSignalMs:
+            completingCheckMs === undefined || endSignalMs === undefined ? undefined : completingCheckMs - endSignalMs,
           heartbeatTimeouts: runs.filter((r) => r.heartbeatTimeout).length,
           otherTimeouts: runs.filter((r) => r.anyTimeout && !r.heartbeatTimeout).length,
           retried: runs.filter((r) => r.type !== 'checkTask' && r.attempt > 1).length,
@@ -266,6 +282,8 @@ export async function runWebhookScalePhase(size: ScaleSize): Promise<ScalePhase>
         getsPerScene: statusGets(rig) / scenes,
         eventsPerScene: perScene.map((s) => s.events),
         webhookSignalsPerScene: perScene.map((s) => s.signals),
+        endSignalToWorkflowTaskMs: perScene.flatMap((s) => s.endSignalToWorkflowTaskMs ?? []),
+        backstopLeadOverSignalMs: perScene.flatMap((s) => s.backstopLeadOverSignalMs ?? []),
         usage,
         gets: gets.map((g) => ({ ...g, atMs: g.atMs - startedMs })),
         errors: [...errors].slice(0, 5),
@@ -326,7 +344,18 @@ export function scalePhaseFigures(p: ScalePhase): Figure[] {
     figure(`provider status GETs per scene ${tag}`, p.getsPerScene, 'requests', { digits: 2 }),
     figure(`scenes completed by the backstop, not a webhook ${tag}`, p.completedByBackstop, `of ${p.scenes}`, {
       digits: 0,
+      note: backstopLeadNote(p.backstopLeadOverSignalMs),
     }),
+    ...(p.endSignalToWorkflowTaskMs?.length
+      ? [
+          medianFigure(
+            `webhook's end signal → next workflow task started ${tag}`,
+            p.endSignalToWorkflowTaskMs.map((ms) => ms / 1000),
+            's',
+            { digits: 2 },
+          ),
+        ]
+      : []),
     medianFigure(`history events per scene ${tag}`, p.eventsPerScene, 'events', { digits: 0 }),
     figure(`worker CPU, average ${tag}`, u('worker')?.cpuPercentAvg ?? null, '% of a core', { digits: 0 }),
     figure(`worker CPU, peak 1 s ${tag}`, u('worker')?.cpuPercentPeak ?? null, '% of a core', { digits: 0 }),
@@ -398,4 +427,18 @@ function countEach(items: string[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const item of items) counts[item] = (counts[item] ?? 0) + 1;
   return counts;
+}
+
+/** Whether the backstop's wins came before the webhook (late webhooks) or after it (a workflow that had not run yet). */
+function backstopLeadNote(leadsMs: number[] | undefined): string | undefined {
+  if (!leadsMs?.length) return undefined;
+  const after = leadsMs.filter((ms) => ms > 0);
+  const before = leadsMs.filter((ms) => ms <= 0);
+  const median = (ms: number[]) => `${(summarize(ms).median / 1000).toFixed(1)} s`;
+  return [
+    after.length && `${after.length} after the webhook's signal was in history (median ${median(after)} later)`,
+    before.length && `${before.length} before the webhook's signal (median ${median(before.map((ms) => -ms))} earlier)`,
+  ]
+    .filter(Boolean)
+    .join('; ');
 }
