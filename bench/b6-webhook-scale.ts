@@ -430,7 +430,7 @@ function countEach(items: string[]): Record<string, number> {
 }
 
 /** Whether the backstop's wins came before the webhook (late webhooks) or after it (a workflow that had not run yet). */
-function backstopLeadNote(leadsMs: number[] | undefined): string | undefined {
+export function backstopLeadNote(leadsMs: number[] | undefined): string | undefined {
   if (!leadsMs?.length) return undefined;
   const after = leadsMs.filter((ms) => ms > 0);
   const before = leadsMs.filter((ms) => ms <= 0);
