@@ -63,6 +63,8 @@ export interface ScalePhase extends ScaleSize {
     readsAfterEnd?: number;
     mostPerTask: number;
   };
+  /** The sandbox's webhook deliveries: POSTs, those answered 200, and notifications given up after the last retry. */
+  webhookDeliveries?: { attempts: number; delivered: number; failed: number };
   historiesRead: number;
   historyReadSeconds: number;
   heartbeatTimeouts: number;
@@ -182,7 +184,8 @@ export async function runWebhookScalePhase(size: ScaleSize): Promise<ScalePhase>
       }
       const usage = monitor.stop();
       clearInterval(sampler);
-      const reads = Object.values(rig.sandbox.stats().statusReads);
+      const { statusReads, webhooks: hooks } = rig.sandbox.stats();
+      const reads = Object.values(statusReads);
       const gaps = reads.flatMap((r) => (r.shortestGapMs === null ? [] : [r.shortestGapMs]));
       const underBackstop = reads.filter((r) => r.shortestGapMs !== null && r.shortestGapMs < backstopSec * 1000);
       // Every task exists from the first sample that counts them all: from then on each scene checks once a backstop
@@ -272,6 +275,7 @@ export async function runWebhookScalePhase(size: ScaleSize): Promise<ScalePhase>
           readsAfterEnd: reads.reduce((n, r) => n + r.afterEnd, 0),
           mostPerTask: Math.max(0, ...reads.map((r) => r.count)),
         },
+        webhookDeliveries: { attempts: hooks.attempts, delivered: hooks.delivered, failed: hooks.failed },
         historiesRead: perScene.length,
         historyReadSeconds,
         heartbeatTimeouts: sum((s) => s.heartbeatTimeouts),
@@ -419,7 +423,11 @@ export function scalePhaseNotes(p: ScalePhase): string[] {
         : '') +
       `. Status GETs per scene: every GET /api/v1/task/:id the ` +
       `sandbox answered in the phase, over the scenes.` +
-      (signals ? ` providerTaskEvent signals per scene: median ${signals.median}, max ${signals.max}.` : ''),
+      (signals ? ` providerTaskEvent signals per scene: median ${signals.median}, max ${signals.max}.` : '') +
+      (p.webhookDeliveries
+        ? ` The sandbox POSTed ${p.webhookDeliveries.attempts} webhooks, ${p.webhookDeliveries.delivered} answered 200 ` +
+          `(a POST unanswered within 10 s or answered otherwise is sent again), ${p.webhookDeliveries.failed} given up.`
+        : ''),
   ];
 }
 
