@@ -170,8 +170,8 @@ export const b6: Benchmark = {
     // 500 peaked at 1,118 MiB RSS).
     // Renders are no whole number of backstop intervals: otherwise each scene's last check lands as its render ends and
     // races the webhook (1,000 scenes of 120 s at a 60 s backstop: 753 completed by the check; of 150 s: none). At
-    // 10,000 scenes of 1,170 s checks still completed 1,751 and 3,937: their webhooks' signals were in history, waiting
-    // for a workflow task (bench/README.md).
+    // 10,000 scenes of 1,170 s checks still completed 1,751 and 3,937 scenes; in the second run every one after its
+    // webhook's signal was in history, waiting for a workflow task (bench/README.md).
     const scale = await runWebhookScalePhase(
       quick
         ? { scenes: 500, renderMs: 90_000 }
