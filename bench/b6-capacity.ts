@@ -6,7 +6,7 @@ import { activityRuns, fetchHistories, peakOverlap } from './lib/histories';
 import { ProcMonitor, type ProcUsage } from './lib/proc';
 import { step } from './lib/progress';
 import { withRig } from './lib/rig';
-import { summarize, tally } from './lib/stats';
+import { countedText, summarize, tally } from './lib/stats';
 import { benchScene, startScenes } from './lib/scenes';
 import { spawnWorker } from './lib/worker-process';
 import type { ProviderRoute } from '../src/contract/provider-task';
@@ -243,8 +243,7 @@ function polledNotes([tuned, runway]: Phase[], scenes: number, renderMs: number)
 function troubledNote(...phases: Pick<Phase, 'label' | 'troubled'>[]): string {
   const all = phases.flatMap((p) => p.troubled.map((t) => `${t} (${p.label})`));
   if (all.length === 0) return '';
-  const kinds = Object.entries(tally(all)).map(([kind, n]) => (n > 1 ? `${kind} ×${n}` : kind));
-  return ` Timed-out or retried activities: ${kinds.join('; ')}.`;
+  return ` Timed-out or retried activities: ${countedText(tally(all)).join('; ')}.`;
 }
 
 const summaryOf = (values: number[] | undefined) => (values?.length ? summarize(values) : undefined);

@@ -9,7 +9,7 @@ import { ProcMonitor, type ProcUsage } from './lib/proc';
 import { step } from './lib/progress';
 import { withRig, type Rig } from './lib/rig';
 import { benchScene, startScenes } from './lib/scenes';
-import { countAt, rateWithin, summarize, tally } from './lib/stats';
+import { countAt, countedText, rateWithin, summarize, tally } from './lib/stats';
 import { spawnWorker } from './lib/worker-process';
 
 export interface ScaleSize {
@@ -334,9 +334,7 @@ export function scalePhaseFigures(p: ScalePhase): Figure[] {
         note: p.statusReads.tasksUnderBackstop
           ? `${p.statusReads.tasksUnderBackstop} tasks were asked sooner than the backstop interval` +
             (p.statusReads.underBackstopPhases
-              ? ` (task phase at the two reads: ${Object.entries(p.statusReads.underBackstopPhases)
-                  .map(([phases, n]) => `${phases} ${n}`)
-                  .join(', ')})`
+              ? ` (task phase at the two reads: ${countedText(p.statusReads.underBackstopPhases).join(', ')})`
               : '')
           : undefined,
       },
@@ -416,11 +414,7 @@ export function scalePhaseNotes(p: ScalePhase): string[] {
       `a time): heartbeat timeouts ${p.heartbeatTimeouts}, other timeouts ${p.otherTimeouts}, activities other than ` +
       `checkTask retried ${p.retriedActivities}, failed scenes ${p.failed}${p.errors.length ? ` (${p.errors.join('; ')})` : ''}, ` +
       `still running at the deadline ${p.stillRunning}` +
-      (Object.keys(p.troubled ?? {}).length
-        ? ` (${Object.entries(p.troubled)
-            .map(([what, n]) => `${n}× ${what}`)
-            .join(', ')})`
-        : '') +
+      (Object.keys(p.troubled ?? {}).length ? ` (${countedText(p.troubled).join(', ')})` : '') +
       `. Status GETs per scene: every GET /api/v1/task/:id the ` +
       `sandbox answered in the phase, over the scenes.` +
       (signals ? ` providerTaskEvent signals per scene: median ${signals.median}, max ${signals.max}.` : '') +

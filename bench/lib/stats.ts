@@ -80,3 +80,8 @@ export function tally(values: readonly string[]): Record<string, number> {
   for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
   return counts;
 }
+
+/** Counted values as `2× value`, in the counts' order: how the bench notes name what happened how often. */
+export function countedText(counts: Record<string, number>): string[] {
+  return Object.entries(counts).map(([value, n]) => `${n}× ${value}`);
+}

@@ -48,8 +48,9 @@ const noRelease = async () => {};
  * A scene's side of the provider gates (src/workflows/provider-gate.ts): before an attempt at a provider with an
  * in-flight limit the scene asks the provider's gate and waits, holding no activity slot, for its answer, at most
  * `polling.queueDeadlineMs` (then it skips the provider, as a task THROTTLED that long at the provider would); once
- * the task has ended it releases the lease with what the attempt says about the provider. At a provider without a limit while the breaker is on, it only reads the circuit (see `circuitRead`). A
- * provider that is neither gets none of this: the scene issues the commands it always did.
+ * the task has ended it releases the lease with what the attempt says about the provider. At a provider without a
+ * limit while the breaker is on, it only reads the circuit (see `circuitRead`). A provider that is neither gets none
+ * of this: the scene issues the commands it always did.
  */
 export class SceneGates {
   private answers = new Map<string, GateAnswer>();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rateWithin, summarize, tally } from '../../bench/lib/stats';
+import { countedText, rateWithin, summarize, tally } from '../../bench/lib/stats';
 
 describe('bench statistics', () => {
   it('interpolates the 95th percentile between the closest ranks', () => {
@@ -22,5 +22,13 @@ describe('bench statistics', () => {
     });
     expect(Object.keys(tally(['b', 'a', 'b']))).toEqual(['b', 'a']);
     expect(tally([])).toEqual({});
+  });
+
+  it('names counted values as "n× value" in their order', () => {
+    expect(countedText(tally(['running→running', 'succeeded→succeeded', 'running→running']))).toEqual([
+      '2× running→running',
+      '1× succeeded→succeeded',
+    ]);
+    expect(countedText({})).toEqual([]);
   });
 });
