@@ -44,6 +44,11 @@ async function queriedFromTheStart(handle: WorkflowHandle, query: Parameters<Wor
   return handle;
 }
 
+/** Returns once the scene's first attempt has created its provider task. */
+async function untilTaskCreated(handle: WorkflowHandle): Promise<void> {
+  while (!(await handle.query(getProgress)).attempts[0]?.taskId) await new Promise((r) => setTimeout(r, 200));
+}
+
 const recordings: Recording[] = [
   {
     name: 'scene-first-provider-succeeds',
@@ -94,7 +99,7 @@ const recordings: Recording[] = [
         workflowId: 'replay-cancelled',
         args: [scene('cancelled')],
       });
-      while (!(await handle.query(getProgress)).attempts[0]?.taskId) await new Promise((r) => setTimeout(r, 200));
+      await untilTaskCreated(handle);
       await handle.cancel();
       return handle;
     },
@@ -280,9 +285,7 @@ const recordings: Recording[] = [
           }),
         ),
       );
-      for (const holder of holders) {
-        while (!(await holder.query(getProgress)).attempts[0]?.taskId) await new Promise((r) => setTimeout(r, 200));
-      }
+      for (const holder of holders) await untilTaskCreated(holder);
       const handle = await c.workflow.start(generateSceneVideo, {
         taskQueue: gateTaskQueue,
         workflowId: 'replay-gate-wait',
